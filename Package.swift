@@ -1,0 +1,58 @@
+// swift-tools-version: 6.0
+//
+// An executable book in Swift: the toolkit (BookKit, `book`), the numerical library the chapters
+// import (Kexue over Kernels), and the benchmarks against the peers (`bench`).
+import PackageDescription
+
+/// Code generation for the numerical targets. Without a target CPU every `addingProduct` lowers to a
+/// per-lane libm `fmaf` call (see shared/reference/cpu-performance.md, pitfall 1). BookKit compiles the
+/// chapter programs and its own release copy of Kernels and Kexue with the same flags
+/// (`LibraryBuild.codegenFlags`; `LibraryBuildTests` checks that the two lists agree).
+let numericFlags: [SwiftSetting] = [
+    .unsafeFlags(["-target-cpu", "haswell"]),
+    // Kernels run thousands of times slower unoptimised; keep them optimised in debug builds too so that
+    // `swift test` exercises the code that ships, at a usable speed.
+    .unsafeFlags(["-O"], .when(configuration: .debug)),
+]
+
+let package = Package(
+    name: "KexueBook",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "book", targets: ["book"]),
+        .executable(name: "bench", targets: ["bench"]),
+        .library(name: "Kexue", targets: ["Kexue"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: Numerics
+        .target(name: "Kernels", swiftSettings: numericFlags),
+        .target(name: "Kexue", dependencies: ["Kernels"], swiftSettings: numericFlags),
+
+        // MARK: The toolkit
+        .systemLibrary(
+            name: "CCmarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        .target(name: "BookKit", dependencies: ["CCmarkGFM"]),
+        .executableTarget(
+            name: "book",
+            dependencies: ["BookKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "bench",
+            dependencies: ["Kernels", "Kexue", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: numericFlags
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: numericFlags),
+        .testTarget(name: "KexueTests", dependencies: ["Kexue"], swiftSettings: numericFlags),
+        .testTarget(name: "BookKitTests", dependencies: ["BookKit"], exclude: ["Fixtures"]),
+        .testTarget(name: "ChapterTests", dependencies: ["BookKit"]),
+    ],
+    swiftLanguageModes: [.v5]
+)
