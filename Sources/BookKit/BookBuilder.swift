@@ -1,0 +1,148 @@
+import Foundation
+
+/// The build as a fold over the book: load → parse → extract → build → run → check → render → write.
+/// `book build` and the chapter tests both go through here.
+public struct BookBuilder {
+    public struct Options {
+        /// The book root: holds `chapters/` and `Sources/` (the library chapters link).
+        public var root: URL
+        /// Slugs to build; empty means all.
+        public var chapters: [String] = []
+        /// Rewrite `output` blocks to the actual output.
+        public var fix = false
+        /// Where the site goes; nil skips rendering (the chapter tests).
+        public var output: URL?
+        /// Called with one line per finished chapter.
+        public var progress: (String) -> Void = { _ in }
+
+        public init(root: URL) { self.root = root }
+    }
+
+    /// What a chapter's build did, for the summary.
+    public struct ChapterReport: Sendable {
+        public var slug: String
+        public var path: String
+        public var errors: [BookError]
+        public var snippets: Int
+        public var checked: Int
+        public var passed: Int
+        public var seconds: Double
+        /// Whether `--fix` rewrote the chapter file.
+        public var fixed: Bool
+    }
+
+    public struct Report: Sendable {
+        public var chapters: [ChapterReport] = []
+        public var seconds: Double = 0
+        public var errors: [BookError] { chapters.flatMap(\.errors) }
+        public var snippets: Int { chapters.reduce(0) { $0 + $1.snippets } }
+        public var checked: Int { chapters.reduce(0) { $0 + $1.checked } }
+        public var passed: Int { chapters.reduce(0) { $0 + $1.passed } }
+    }
+
+    public var options: Options
+    public init(options: Options) { self.options = options }
+
+    /// Builds the selected chapters and, when `options.output` is set, writes the site.
+    /// Throws only for problems of the environment or the manifest; chapter failures are in the report.
+    public func build() throws(BookError) -> Report {
+        let started = Date()
+        let book = try Load.book(root: options.root)
+        let unknown = options.chapters.filter { slug in !book.chapters.contains { $0.slug == slug } }
+        guard unknown.isEmpty else {
+            throw BookError(.environment, at: nil, "no chapter with slug \(unknown.map { "'\($0)'" }.joined(separator: ", "))",
+                            hint: "slugs: \(book.chapters.map(\.slug).joined(separator: ", "))")
+        }
+        let selected = book.chapters.filter { options.chapters.isEmpty || options.chapters.contains($0.slug) }
+        let toolchain = try Toolchain.locate()
+        let library = try LibraryBuild(root: options.root, toolchain: toolchain).build()
+
+        var report = Report()
+        var checkedChapters: [CheckedChapter] = []
+        for source in selected {
+            let (checked, chapterReport) = try chapter(source, library: library, toolchain: toolchain)
+            checkedChapters.append(checked)
+            report.chapters.append(chapterReport)
+            options.progress(Self.progressLine(chapterReport))
+        }
+        if let output = options.output {
+            let stamp = Render.Stamp(commit: commit(), swiftVersion: toolchain.version)
+            var book = book
+            // Chapters fixed by --fix were re-read; the manifest order stays.
+            for checked in checkedChapters {
+                if let i = book.chapters.firstIndex(where: { $0.slug == checked.chapter.source.slug }) {
+                    book.chapters[i] = checked.chapter.source
+                }
+            }
+            let site = Render.site(book: book, chapters: checkedChapters, stamp: stamp)
+            try SiteWriter.write(site, to: output, keepOthers: !options.chapters.isEmpty)
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    /// Parses, extracts, compiles, runs and checks one chapter (and fixes its file with `--fix`).
+    public func chapter(_ source: ChapterSource, library: LibraryBuild.Product,
+                        toolchain: Toolchain) throws(BookError) -> (CheckedChapter, ChapterReport) {
+        let started = Date()
+        var parsed = Parse.chapter(source)
+        var (chapter, formatErrors) = Extract.chapter(parsed)
+        var result = Check.Result()
+        var fixed = false
+        if formatErrors.isEmpty {
+            var compiled: [CompiledProgram] = []
+            var runs: [ProgramRun] = []
+            for plan in Build.plan(chapter) {
+                let program = try Build.compile(plan, library: library, toolchain: toolchain, root: options.root)
+                compiled.append(program)
+                if program.succeeded, program.executable != nil { runs.append(try Run.program(program)) }
+            }
+            result = Check.chapter(chapter, compiled: compiled, runs: runs)
+            if options.fix, result.errors.contains(where: { $0.kind == .output }) {
+                let comparable = Set(result.outcomes.filter { $0.value.ran || $0.value.trap != nil }.map(\.key))
+                let text = Fix.apply(to: source.text, chapter: chapter, outcomes: result.outcomes,
+                                     comparable: { comparable.contains($0.index) })
+                if text != source.text {
+                    do {
+                        try text.write(to: options.root.appendingPathComponent(source.path), atomically: true, encoding: .utf8)
+                    } catch {
+                        throw BookError(.environment, at: nil, "cannot write \(source.path): \(error.localizedDescription)")
+                    }
+                    fixed = true
+                    var newSource = source
+                    newSource.text = text
+                    parsed = Parse.chapter(newSource)
+                    let (newChapter, _) = Extract.chapter(parsed)
+                    // Only output blocks moved: the programs are the same, with new line numbers.
+                    let newPlans = Build.plan(newChapter)
+                    let remap = Dictionary(uniqueKeysWithValues: zip(compiled.map(\.plan), newPlans))
+                    compiled = compiled.map { var c = $0; c.plan = remap[c.plan]!; return c }
+                    runs = runs.map { var r = $0; r.plan = remap[r.plan]!; return r }
+                    chapter = newChapter
+                    result = Check.chapter(chapter, compiled: compiled, runs: runs)
+                }
+            }
+        }
+        let errors = formatErrors + result.errors
+        let checked = CheckedChapter(parsed: parsed, chapter: chapter, outcomes: result.outcomes, errors: errors)
+        let report = ChapterReport(slug: source.slug, path: source.path, errors: errors, snippets: chapter.snippets.count,
+                                   checked: result.checked, passed: result.passed,
+                                   seconds: Date().timeIntervalSince(started), fixed: fixed)
+        return (checked, report)
+    }
+
+    /// `ok    how-to-read    chapters/00-how-to-read.md    12 snippets    4.1 s`
+    static func progressLine(_ report: ChapterReport) -> String {
+        let status = report.errors.isEmpty ? (report.fixed ? "fixed" : "ok") : "FAIL"
+        let pad = { (s: String, n: Int) in s + String(repeating: " ", count: max(1, n - s.count)) }
+        return pad(status, 6) + pad(report.slug, 28) + pad("\(report.snippets) snippets", 13)
+            + String(format: "%6.1f s", report.seconds) + (report.errors.isEmpty ? "" : "  \(report.errors.count) error(s)")
+    }
+
+    /// The source commit for the page footer: deterministic for a given checkout.
+    func commit() -> String {
+        let git = Subprocess(executable: "git", arguments: ["-C", options.root.path, "rev-parse", "--short=12", "HEAD"], timeout: 30)
+        guard let result = try? git.run(), result.termination == .exited(0) else { return "unknown" }
+        return String(decoding: result.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

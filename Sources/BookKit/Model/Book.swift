@@ -1,0 +1,54 @@
+/// The book as the stages see it: the manifest's order and titles, and each chapter's source.
+public struct Book: Sendable {
+    public var title: String
+    public var subtitle: String
+    public var chapters: [ChapterSource]
+}
+
+/// One entry of the manifest with its Markdown text, before parsing.
+public struct ChapterSource: Sendable, Hashable {
+    /// Stable identifier: the page name (`slug.html`) and the `--chapter` argument.
+    public var slug: String
+    /// Path relative to the book root, as errors show it: `chapters/01-efficient-globalpointer.md`.
+    public var path: String
+    public var title: String
+    public var summary: String
+    public var text: String
+
+    public init(slug: String, path: String, title: String, summary: String, text: String) {
+        self.slug = slug
+        self.path = path
+        self.title = title
+        self.summary = summary
+        self.text = text
+    }
+}
+
+/// A chapter after extraction: its snippets in order, grouped into programs.
+public struct Chapter: Sendable {
+    public var source: ChapterSource
+    public var snippets: [Snippet]
+
+    /// The snippets split at `reset`: each segment is one notebook program.
+    public var segments: [[Snippet]] {
+        var segments: [[Snippet]] = [[]]
+        for snippet in snippets {
+            if snippet.info.reset, !segments[segments.count - 1].isEmpty { segments.append([]) }
+            segments[segments.count - 1].append(snippet)
+        }
+        return segments.filter { !$0.isEmpty }
+    }
+}
+
+/// What running a snippet produced, whichever program ran it.
+public struct SnippetOutcome: Sendable, Hashable {
+    public var stdout = ""
+    public var stderr = ""
+    /// For `traps` snippets and unexpected traps: the trap's message and location, for the page.
+    public var trap: String?
+    /// For `fails` snippets: the compiler's diagnostics, located in the chapter.
+    public var diagnostics: String?
+    /// Whether the snippet ran to its end (false if an earlier snippet failed or it trapped).
+    public var ran = false
+    public init() {}
+}

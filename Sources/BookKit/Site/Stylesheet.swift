@@ -1,0 +1,46 @@
+/// The site's stylesheet: readable measure, monospaced code, outputs visibly distinct from code, dark mode
+/// following the system.
+enum Stylesheet {
+    static let css = """
+    :root { --fg: #1d1f21; --bg: #fdfdfc; --muted: #5c6166; --code-bg: #f3f4f6; --out-bg: #eef6ee; --out-edge: #3f8f4f;
+      --err-bg: #fdeeee; --err-edge: #b3261e; --link: #0b57d0; --kw: #8a2be2; --str: #b35900; --num: #0a7a6b;
+      --com: #6a737d; --type: #1f5fa8; --attr: #a0522d; }
+    @media (prefers-color-scheme: dark) {
+      :root { --fg: #e3e3e3; --bg: #15171a; --muted: #9aa0a6; --code-bg: #1f2226; --out-bg: #17251b; --out-edge: #5cb270;
+        --err-bg: #2d1717; --err-edge: #f28b82; --link: #8ab4f8; --kw: #c792ea; --str: #f5a85f; --num: #5fd3bc;
+        --com: #8b949e; --type: #82aaff; --attr: #f78c6c; }
+    }
+    * { box-sizing: border-box; }
+    body { margin: 0; color: var(--fg); background: var(--bg); font: 17px/1.6 Georgia, "Times New Roman", serif; }
+    main { max-width: 46rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
+    a { color: var(--link); }
+    h1, h2, h3, h4 { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; line-height: 1.25; }
+    .anchor { float: left; margin-left: -1.2em; width: 1em; text-decoration: none; color: var(--muted); visibility: hidden; }
+    h1:hover .anchor, h2:hover .anchor, h3:hover .anchor, h4:hover .anchor { visibility: visible; }
+    code, pre { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.86em; }
+    :not(pre) > code { background: var(--code-bg); padding: 0.1em 0.3em; border-radius: 3px; }
+    pre { overflow-x: auto; padding: 0.7rem 0.9rem; margin: 0; line-height: 1.45; }
+    pre.code, article > pre { background: var(--code-bg); border-radius: 6px; }
+    figure.snippet { margin: 1.2rem 0; }
+    .output, .stderr, .trap, .diagnostic { margin-top: 0.35rem; border-left: 4px solid var(--out-edge); background: var(--out-bg); border-radius: 0 6px 6px 0; }
+    .stderr, .trap, .diagnostic { border-left-color: var(--err-edge); background: var(--err-bg); }
+    .label { font: 600 0.72rem/1 system-ui, sans-serif; text-transform: uppercase; letter-spacing: 0.05em; color: var(--muted); padding: 0.45rem 0.9rem 0; }
+    .note { font: 0.8rem system-ui, sans-serif; color: var(--muted); margin-top: 0.3rem; }
+    details.setup { margin: 1rem 0; }
+    details.setup summary { cursor: pointer; font: 0.85rem system-ui, sans-serif; color: var(--muted); }
+    .build-errors { border: 2px solid var(--err-edge); background: var(--err-bg); border-radius: 6px; padding: 0 1rem 1rem; }
+    .build-errors pre { white-space: pre-wrap; }
+    .tok-keyword { color: var(--kw); } .tok-string { color: var(--str); } .tok-number { color: var(--num); }
+    .tok-comment { color: var(--com); font-style: italic; } .tok-type { color: var(--type); }
+    .tok-attribute, .tok-directive { color: var(--attr); }
+    .math.display { display: block; overflow-x: auto; margin: 0.8rem 0; text-align: center; }
+    table { border-collapse: collapse; margin: 1rem 0; } th, td { border: 1px solid var(--code-bg); padding: 0.3rem 0.6rem; }
+    .toc ol { padding-left: 1.2rem; } .toc li { margin-bottom: 0.8rem; } .summary { margin: 0.1rem 0 0; color: var(--muted); }
+    .subtitle { color: var(--muted); margin-top: -0.5rem; }
+    .crumbs { font: 0.85rem system-ui, sans-serif; }
+    .pager { display: flex; justify-content: space-between; gap: 1rem; margin-top: 3rem; font-family: system-ui, sans-serif; }
+    .pager .next { margin-left: auto; text-align: right; }
+    .stamp { text-align: center; color: var(--muted); font: 0.75rem system-ui, sans-serif; padding: 1rem; }
+    @media print { .pager, .crumbs, .anchor { display: none; } pre { white-space: pre-wrap; } }
+    """
+}

@@ -1,0 +1,113 @@
+/// Build-time Swift syntax highlighting: a small lexer that gets strings (with interpolation and raw and
+/// multi-line forms), comments (nested block comments), keywords, numbers, attributes and directives
+/// right, and wraps them in `<span class="tok-...">`. Everything is HTML-escaped.
+///
+/// Not a parser: contextual keywords are coloured wherever they stand, and a type is any capitalised
+/// identifier. (swift-syntax's classifier is exact, but its release build takes minutes; see
+/// toolchain-notes.md.)
+enum SwiftHighlighter {
+    static let keywords: Set<String> = [
+        "associatedtype", "actor", "as", "async", "await", "break", "case", "catch", "class", "continue", "default",
+        "defer", "deinit", "do", "else", "enum", "extension", "fallthrough", "false", "fileprivate", "for", "func",
+        "guard", "if", "import", "in", "init", "inout", "internal", "is", "let", "mutating", "nil", "nonmutating",
+        "open", "operator", "override", "private", "protocol", "public", "repeat", "rethrows", "return", "self",
+        "Self", "some", "any", "static", "struct", "subscript", "super", "switch", "throw", "throws", "true", "try",
+        "typealias", "var", "where", "while", "final", "lazy", "weak", "unowned", "convenience", "required",
+        "consuming", "borrowing", "sending", "nonisolated", "isolated",
+    ]
+
+    static func html(_ code: String) -> String {
+        let c = Array(code.unicodeScalars)
+        var out = ""
+        var i = 0
+        func emit(_ kind: String?, _ range: Range<Int>) {
+            let text = HTML.escape(String(String.UnicodeScalarView(c[range])))
+            if let kind { out += "<span class=\"tok-\(kind)\">\(text)</span>" } else { out += text }
+        }
+        func at(_ k: Int, _ s: String) -> Bool {
+            let u = Array(s.unicodeScalars)
+            return k + u.count <= c.count && Array(c[k..<(k + u.count)]) == u
+        }
+        func isIdentStart(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic || s == "_" }
+        func isIdent(_ s: Unicode.Scalar) -> Bool { isIdentStart(s) || (s >= "0" && s <= "9") }
+        while i < c.count {
+            let start = i
+            if at(i, "//") {
+                while i < c.count, c[i] != "\n" { i += 1 }
+                emit("comment", start..<i)
+            } else if at(i, "/*") {
+                var depth = 0
+                repeat {
+                    if at(i, "/*") { depth += 1; i += 2 } else if at(i, "*/") { depth -= 1; i += 2 } else { i += 1 }
+                } while i < c.count && depth > 0
+                emit("comment", start..<i)
+            } else if c[i] == "\"" || (c[i] == "#" && i + 1 < c.count && (c[i + 1] == "\"" || c[i + 1] == "#") && rawStringAhead(c, i)) {
+                i = stringEnd(c, from: i)
+                emit("string", start..<i)
+            } else if c[i] >= "0" && c[i] <= "9" {
+                while i < c.count {
+                    if isIdent(c[i]) { i += 1 }
+                    else if c[i] == ".", i + 1 < c.count, c[i + 1] >= "0" && c[i + 1] <= "9" { i += 1 }
+                    else if c[i] == "-" || c[i] == "+", c[i - 1] == "e" || c[i - 1] == "E", !at(start, "0x") { i += 1 }
+                    else { break }
+                }
+                emit("number", start..<i)
+            } else if c[i] == "@" || c[i] == "#", i + 1 < c.count, isIdentStart(c[i + 1]) {
+                i += 1
+                while i < c.count, isIdent(c[i]) { i += 1 }
+                emit(c[start] == "@" ? "attribute" : "directive", start..<i)
+            } else if isIdentStart(c[i]) {
+                while i < c.count, isIdent(c[i]) { i += 1 }
+                let word = String(String.UnicodeScalarView(c[start..<i]))
+                if keywords.contains(word) { emit("keyword", start..<i) }
+                else if word.first!.isUppercase { emit("type", start..<i) }
+                else { emit(nil, start..<i) }
+            } else if c[i] == "`" {
+                i += 1
+                while i < c.count, c[i] != "`", c[i] != "\n" { i += 1 }
+                if i < c.count, c[i] == "`" { i += 1 }
+                emit(nil, start..<i)
+            } else {
+                i += 1
+                emit(nil, start..<i)
+            }
+        }
+        return out
+    }
+
+    private static func rawStringAhead(_ c: [Unicode.Scalar], _ i: Int) -> Bool {
+        var k = i
+        while k < c.count, c[k] == "#" { k += 1 }
+        return k < c.count && c[k] == "\""
+    }
+
+    /// The end of a string literal starting at `i`: `"..."`, `"""..."""`, `#"..."#`, with escapes and
+    /// interpolations (whose parentheses may nest and contain strings) skipped.
+    private static func stringEnd(_ c: [Unicode.Scalar], from start: Int) -> Int {
+        var i = start
+        var hashes = 0
+        while i < c.count, c[i] == "#" { hashes += 1; i += 1 }
+        let multiline = i + 2 < c.count && c[i] == "\"" && c[i + 1] == "\"" && c[i + 2] == "\""
+        i += multiline ? 3 : 1
+        let closing = (multiline ? "\"\"\"" : "\"") + String(repeating: "#", count: hashes)
+        let closer = Array(closing.unicodeScalars)
+        while i < c.count {
+            if c[i] == "\\" && Array(c[(i + 1)..<min(c.count, i + 1 + hashes)]) == Array(repeating: "#", count: hashes) {
+                i += 1 + hashes
+                if i < c.count, c[i] == "(" {
+                    var depth = 0
+                    while i < c.count {
+                        if c[i] == "(" { depth += 1 } else if c[i] == ")" { depth -= 1; if depth == 0 { i += 1; break } }
+                        else if c[i] == "\"" { i = stringEnd(c, from: i); continue }
+                        i += 1
+                    }
+                } else if i < c.count { i += 1 }
+                continue
+            }
+            if !multiline, c[i] == "\n" { return i }
+            if i + closer.count <= c.count, Array(c[i..<(i + closer.count)]) == closer { return i + closer.count }
+            i += 1
+        }
+        return c.count
+    }
+}

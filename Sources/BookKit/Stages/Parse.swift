@@ -1,0 +1,56 @@
+/// A fenced or indented code block as cmark-gfm found it.
+public struct CodeBlock: Hashable, Sendable {
+    public var info: String
+    public var literal: String
+    /// The opening fence (or first line of an indented block).
+    public var start: SourceLocation
+    /// Where the info string starts, after the fence characters and spaces: error columns point here.
+    public var infoStart: SourceLocation
+    public var endLine: Int
+    public var isFenced: Bool
+    /// Whether the node right before this one, at the same level, is the previous code block: an `output`
+    /// block belongs to a snippet only when nothing stands between them.
+    public var directlyFollowsPreviousBlock: Bool
+}
+
+/// A chapter after Markdown parsing: its code blocks and its math-protected text.
+public struct ParsedChapter: Sendable {
+    public var source: ChapterSource
+    public var codeBlocks: [CodeBlock]
+    /// The source with math swapped for tokens; what the renderer parses.
+    var math: MathProtection
+}
+
+/// Stage 2: parses a chapter with cmark-gfm.
+///
+/// Code blocks are found on the original text (math cannot change them); the renderer later parses the
+/// math-protected text, in which the same code blocks appear in the same order.
+public enum Parse {
+    public static func chapter(_ source: ChapterSource) -> ParsedChapter {
+        let document = MarkdownDocument(source.text)
+        var blocks: [CodeBlock] = []
+        var previousPointer: OpaquePointer?
+        var codeLines = Set<Int>()
+        let lines = source.text.split(separator: "\n", omittingEmptySubsequences: false)
+        for node in document.allNodes() where node.isCodeBlock {
+            let follows = previousPointer != nil && node.previous?.pointer == previousPointer
+            let start = SourceLocation(file: source.path, line: node.startLine, column: node.startColumn)
+            var infoStart = start
+            if node.startLine <= lines.count {
+                let bytes = Array(lines[node.startLine - 1].utf8)
+                var i = max(0, node.startColumn - 1)
+                while i < bytes.count, bytes[i] == 32 { i += 1 }
+                let fenceByte = i < bytes.count ? bytes[i] : 0
+                while i < bytes.count, bytes[i] == fenceByte { i += 1 }
+                while i < bytes.count, bytes[i] == 32 || bytes[i] == 9 { i += 1 }
+                infoStart.column = i + 1
+            }
+            blocks.append(CodeBlock(
+                info: node.fenceInfo, literal: node.literal, start: start, infoStart: infoStart,
+                endLine: node.endLine, isFenced: node.isFenced, directlyFollowsPreviousBlock: follows))
+            codeLines.formUnion(node.startLine...max(node.startLine, node.endLine))
+            previousPointer = node.pointer
+        }
+        return ParsedChapter(source: source, codeBlocks: blocks, math: MathProtection(source.text, codeLines: codeLines))
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import BookKit
+import Foundation
+
+@main
+struct BookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "book",
+        abstract: "Builds the executable book: compiles and runs every chapter's Swift snippets, checks their output, renders the site.",
+        subcommands: [BuildCommand.self],
+        defaultSubcommand: BuildCommand.self
+    )
+}
+
+/// Exit statuses of `book build`, documented in the README.
+enum BookExit {
+    /// Every check held.
+    static let success: Int32 = 0
+    /// At least one chapter failed a check (format, compile, run, limit or output).
+    static let checksFailed: Int32 = 1
+    /// The environment or the manifest is unusable (no compiler, unreadable manifest, library does not build).
+    static let environment: Int32 = 2
+    // Usage errors exit with ArgumentParser's 64 (EX_USAGE).
+}
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Build chapters and write the site.",
+        discussion: "Exit status: 0 if every check holds, 1 if a check fails, 2 for environment errors, 64 for usage errors."
+    )
+
+    @Option(name: .customLong("chapter"), help: "Build only this chapter (its slug); repeatable.")
+    var chapters: [String] = []
+
+    @Flag(help: "Rewrite the chapters' output blocks to the actual output; no other byte changes.")
+    var fix = false
+
+    @Option(help: "The book root, holding chapters/ and Sources/.")
+    var root = "."
+
+    @Option(help: "Where to write the site.")
+    var output = "site"
+
+    func run() throws {
+        let rootURL = URL(fileURLWithPath: root).standardizedFileURL
+        var options = BookBuilder.Options(root: rootURL)
+        options.chapters = chapters
+        options.fix = fix
+        options.output = URL(fileURLWithPath: output, relativeTo: rootURL).standardizedFileURL
+        options.progress = { line in
+            print(line)
+            fflush(stdout)
+        }
+        let report: BookBuilder.Report
+        do {
+            report = try BookBuilder(options: options).build()
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(BookExit.environment)
+        }
+        for error in report.errors {
+            FileHandle.standardError.write(Data(("\n" + error.description + "\n").utf8))
+        }
+        let failed = report.checked - report.passed
+        print("""
+
+        \(report.chapters.count) chapters, \(report.snippets) snippets, \(report.passed) checks passed, \
+        \(failed) failed, \(report.errors.count) errors, \(String(format: "%.1f", report.seconds)) s
+        """)
+        if let output = options.output, report.errors.isEmpty || true {
+            print("site: \(output.path)/index.html")
+        }
+        if !report.errors.isEmpty { throw ExitCode(BookExit.checksFailed) }
+    }
+}
