@@ -16,7 +16,7 @@ enum InfoString {
     /// - Parameters:
     ///   - info: the whole info string, starting with `swift`.
     ///   - location: where the info string starts (the column after the backticks).
-    static func parse(_ info: String, at location: SourceLocation) throws(BookError) -> SnippetInfo {
+    static func parse(_ info: String, at location: SourcePosition) throws(BookError) -> SnippetInfo {
         var result = SnippetInfo()
         var modeWord: String?
         for (offset, word) in words(info).dropFirst() {

@@ -14,7 +14,7 @@
 ///   (starred or not);
 /// - inline: `\(...\)` and `$...$`, with pandoc's rule: the opening `$` is followed by a non-space, the
 ///   closing `$` is preceded by a non-space and not followed by a digit (so "$5 and $10" stays text);
-///   `\$` is a literal dollar.
+///   `\$` is a literal dollar; inline math never contains a backtick (a code span wins).
 /// No span crosses a blank line.
 struct MathProtection {
     struct Span: Hashable {
@@ -195,6 +195,8 @@ struct MathProtection {
             while k < bytes.count {
                 if bytes[k] == 10, blankLineAhead(k + 1) { return nil }
                 if bytes[k] == UInt8(ascii: "\\") { k += 2; continue }
+                // A backtick starts a code span, which binds tighter than inline math.
+                if bytes[k] == UInt8(ascii: "`") { return nil }
                 if bytes[k] == dollar {
                     let closes = !isSpace(bytes[k - 1]) && !(k + 1 < bytes.count && isDigit(bytes[k + 1]))
                     if closes { return (k + 1, false) }

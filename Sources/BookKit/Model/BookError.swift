@@ -1,5 +1,5 @@
 /// A position in a chapter source file, 1-based, as cmark-gfm reports it.
-public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
+public struct SourcePosition: Hashable, Sendable, CustomStringConvertible {
     /// The path as the author sees it, relative to the book root (`chapters/01-egp.md`).
     public var file: String
     public var line: Int
@@ -36,13 +36,13 @@ public struct BookError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var kind: Kind
-    public var location: SourceLocation?
+    public var location: SourcePosition?
     public var message: String
     /// Extra lines shown under the message: a diff, a diagnostic. Indented by the renderer.
     public var detail: String
     public var hint: String?
 
-    public init(_ kind: Kind, at location: SourceLocation?, _ message: String, detail: String = "", hint: String? = nil) {
+    public init(_ kind: Kind, at location: SourcePosition?, _ message: String, detail: String = "", hint: String? = nil) {
         self.kind = kind
         self.location = location
         self.message = message

@@ -47,7 +47,7 @@ public struct Snippet: Hashable, Sendable {
     /// The code between the fences, ending with a newline.
     public var code: String
     /// The opening fence (line and column of the backticks).
-    public var fence: SourceLocation
+    public var fence: SourcePosition
     /// The line of the closing fence.
     public var endLine: Int
     public var expected: ExpectedOutput?
@@ -61,6 +61,6 @@ public struct Snippet: Hashable, Sendable {
 /// An `output` fenced block: the expected standard output of the snippet right before it.
 public struct ExpectedOutput: Hashable, Sendable {
     public var text: String
-    public var fence: SourceLocation
+    public var fence: SourcePosition
     public var endLine: Int
 }

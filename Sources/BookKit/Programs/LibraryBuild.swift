@@ -37,7 +37,7 @@ public struct LibraryBuild: Sendable {
     /// The sources of each module, sorted, relative to the root.
     func sources() -> [(module: String, files: [String])] {
         LibraryBuild.modules.map { module in
-            let folder = root.appendingPathComponent("Sources/\(module)")
+            let folder = root.appendingPathComponent("Sources/\(module)").resolvingSymlinksInPath()
             let enumerator = FileManager.default.enumerator(atPath: folder.path)
             var files: [String] = []
             while let path = enumerator?.nextObject() as? String {

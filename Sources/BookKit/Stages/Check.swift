@@ -81,7 +81,7 @@ public enum Check {
                 case (.flooded(let k), _):
                     guard subject == nil || k == subject else { break }
                     result.errors.append(BookError(.limit, at: chapter.snippets[k].fence,
-                                                   "snippet \(chapter.snippets[k].displayName) printed more than \(Run.outputCap / 1024) KiB and was stopped",
+                                                   "snippet \(chapter.snippets[k].displayName) printed more than \(Run.outputCap >> 20) MiB and was stopped",
                                                    hint: "print a summary (a few numbers, a shape) instead of the whole data"))
                 }
             }

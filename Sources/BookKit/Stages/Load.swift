@@ -28,7 +28,7 @@ public enum Load {
     /// - Parameter root: the book root (the folder holding `chapters/`).
     public static func book(root: URL) throws(BookError) -> Book {
         let manifestURL = root.appendingPathComponent(manifestPath)
-        let location = SourceLocation(file: manifestPath, line: 1)
+        let location = SourcePosition(file: manifestPath, line: 1)
         guard let data = FileManager.default.contents(atPath: manifestURL.path) else {
             throw BookError(.environment, at: nil, "no manifest at \(manifestURL.path)",
                             hint: "run from the book root, or pass --root; the manifest lists the chapters in order")

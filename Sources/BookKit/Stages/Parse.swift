@@ -3,9 +3,9 @@ public struct CodeBlock: Hashable, Sendable {
     public var info: String
     public var literal: String
     /// The opening fence (or first line of an indented block).
-    public var start: SourceLocation
+    public var start: SourcePosition
     /// Where the info string starts, after the fence characters and spaces: error columns point here.
-    public var infoStart: SourceLocation
+    public var infoStart: SourcePosition
     public var endLine: Int
     public var isFenced: Bool
     /// Whether the node right before this one, at the same level, is the previous code block: an `output`
@@ -34,7 +34,7 @@ public enum Parse {
         let lines = source.text.split(separator: "\n", omittingEmptySubsequences: false)
         for node in document.allNodes() where node.isCodeBlock {
             let follows = previousPointer != nil && node.previous?.pointer == previousPointer
-            let start = SourceLocation(file: source.path, line: node.startLine, column: node.startColumn)
+            let start = SourcePosition(file: source.path, line: node.startLine, column: node.startColumn)
             var infoStart = start
             if node.startLine <= lines.count {
                 let bytes = Array(lines[node.startLine - 1].utf8)

@@ -6,7 +6,7 @@ public struct ProgramRun: Sendable {
         /// Reached the end marker and exited 0.
         case completed
         /// Killed by a signal (a Swift trap is SIGILL or SIGTRAP) while `snippet` ran.
-        case trapped(snippet: Int, message: String, location: SourceLocation?)
+        case trapped(snippet: Int, message: String, location: SourcePosition?)
         /// Exited with a non-zero status (e.g. `exit(3)`) while `snippet` ran.
         case exited(snippet: Int, status: Int32)
         /// `snippet` exceeded its time limit; the process group was killed.
@@ -108,10 +108,10 @@ public enum Run {
     /// Separates what the snippet wrote to stderr from the runtime's trap report, and reads the trap's
     /// message (`Fatal error: ...`, or the signal's name when an optimised precondition traps silently)
     /// and its chapter location from the backtrace's first frame in the chapter.
-    static func trapReport(_ stderr: String, signal: Int32, path: String) -> (String, String, SourceLocation?) {
+    static func trapReport(_ stderr: String, signal: Int32, path: String) -> (String, String, SourcePosition?) {
         var userLines: [Substring] = []
         var message: String?
-        var location: SourceLocation?
+        var location: SourcePosition?
         var inReport = false
         for line in stderr.split(separator: "\n", omittingEmptySubsequences: false) {
             if let range = line.range(of: "Fatal error: ") ?? line.range(of: "Fatal error") {
@@ -124,7 +124,7 @@ public enum Run {
                 if location == nil, let range = line.range(of: " at \(path):") {
                     let numbers = line[range.upperBound...].split(separator: ":").prefix(2).compactMap { Int($0.prefix(while: \.isNumber)) }
                     if let lineNumber = numbers.first {
-                        location = SourceLocation(file: path, line: lineNumber, column: numbers.count > 1 ? numbers[1] : 1)
+                        location = SourcePosition(file: path, line: lineNumber, column: numbers.count > 1 ? numbers[1] : 1)
                     }
                 }
                 continue

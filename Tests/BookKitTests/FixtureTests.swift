@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import BookKit
+
+/// Each mode and each failure kind, on fixture chapters, with the exact located messages in golden files
+/// (`Fixtures/NAME.errors`).
+@Suite struct FixtureTests {
+    @Test func everyModePasses() throws {
+        let (checked, report) = try Fixtures.check("modes")
+        #expect(report.errors.isEmpty, "\(report.errors.map(\.description).joined(separator: "\n"))")
+        #expect(report.snippets == 10)
+        // Checked: first, setup, hidden, tolerance, traps, after-trap, reset (silent is not checked;
+        // compile-only and fails do not run).
+        #expect(report.checked == 7)
+        #expect(report.passed == 7)
+        let body = Render.chapterBody(checked)
+        Fixtures.expectGolden(body, "modes.html")
+    }
+
+    @Test(arguments: [
+        "wrong-output", "missing-output", "compile-error", "unexpected-trap", "missing-trap",
+        "timeout", "unknown-mode", "flood", "fails-compiles",
+    ])
+    func failureIsLocated(_ name: String) throws {
+        let (_, report) = try Fixtures.check(name)
+        #expect(!report.errors.isEmpty, "the fixture \(name) must fail")
+        let text = report.errors.map(\.description).joined(separator: "\n\n") + "\n"
+        Fixtures.expectGolden(text, "\(name).errors")
+    }
+
+    @Test func unexpectedTrapStopsLaterSnippets() throws {
+        let (checked, _) = try Fixtures.check("unexpected-trap")
+        #expect(checked.outcomes[0]?.ran == true)
+        #expect(checked.outcomes[1]?.ran == false)
+        #expect(checked.outcomes[1]?.stdout == "about to trap\n", "output before the trap survives")
+        #expect(checked.outcomes[2]?.ran == false)
+    }
+
+    @Test func errorKinds() throws {
+        let kinds: [(String, BookError.Kind)] = [
+            ("wrong-output", .output), ("missing-output", .output), ("compile-error", .compile),
+            ("unexpected-trap", .run), ("missing-trap", .run), ("timeout", .limit), ("unknown-mode", .chapterFormat),
+            ("flood", .limit), ("fails-compiles", .compile),
+        ]
+        for (name, kind) in kinds {
+            let (_, report) = try Fixtures.check(name)
+            #expect(report.errors.first?.kind == kind, "\(name)")
+        }
+    }
+}
+
+/// `book build --fix` repairs output blocks byte-exactly and changes nothing else.
+@Suite struct FixTests {
+    /// Copies a fixture into a scratch book root, fixes it there, and returns the new text.
+    private func fixed(_ name: String) throws -> String {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("book-fix-\(name)-\(getpid())")
+        try? FileManager.default.removeItem(at: scratch)
+        try FileManager.default.createDirectory(at: scratch.appendingPathComponent("Fixtures"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let original = try String(contentsOf: Fixtures.directory.appendingPathComponent("\(name).md"), encoding: .utf8)
+        let target = scratch.appendingPathComponent("Fixtures/\(name).md")
+        try original.write(to: target, atomically: true, encoding: .utf8)
+        let (_, report) = try Fixtures.check(name, root: scratch, fix: true)
+        #expect(report.fixed)
+        #expect(report.errors.isEmpty, "after --fix the chapter passes: \(report.errors)")
+        let repaired = try String(contentsOf: target, encoding: .utf8)
+        // A second build of the repaired text passes without fixing anything.
+        let (_, again) = try Fixtures.check(name, text: repaired)
+        #expect(again.errors.isEmpty)
+        return repaired
+    }
+
+    @Test func fixRepairsWrongOutput() throws {
+        Fixtures.expectGolden(try fixed("wrong-output"), "wrong-output.fixed.md")
+    }
+
+    @Test func fixInsertsMissingOutput() throws {
+        Fixtures.expectGolden(try fixed("missing-output"), "missing-output.fixed.md")
+    }
+
+    /// Deleting every output block of a passing chapter and fixing restores the file byte for byte.
+    @Test func fixRoundTrips() throws {
+        let original = try String(contentsOf: Fixtures.directory.appendingPathComponent("modes.md"), encoding: .utf8)
+        let parsed = Parse.chapter(try Fixtures.source("modes"))
+        let (chapter, _) = Extract.chapter(parsed)
+        var lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for snippet in chapter.snippets.reversed() {
+            guard let expected = snippet.expected else { continue }
+            // The block and the blank line before it, as --fix inserts them.
+            lines.removeSubrange((expected.fence.line - 2)...(expected.endLine - 1))
+        }
+        let stripped = lines.joined(separator: "\n")
+        #expect(stripped != original)
+        let (_, broken) = try Fixtures.check("modes", text: stripped)
+        #expect(broken.errors.count == 5, "five snippets print without an output block")
+
+        let (checked, _) = try Fixtures.check("modes", text: stripped)
+        let comparable = Set(checked.outcomes.filter { $0.value.ran || $0.value.trap != nil }.map(\.key))
+        let restored = Fix.apply(to: stripped, chapter: checked.chapter, outcomes: checked.outcomes,
+                                 comparable: { comparable.contains($0.index) })
+        #expect(restored == original)
+    }
+}

@@ -1,0 +1,80 @@
+import Testing
+@testable import BookKit
+
+@Suite struct RenderTests {
+    func render(_ text: String, outcomes: [Int: SnippetOutcome] = [:]) -> String {
+        let parsed = Parse.chapter(ChapterSource(slug: "t", path: "chapters/t.md", title: "T", summary: "", text: text))
+        let (chapter, _) = Extract.chapter(parsed)
+        return Render.chapterBody(CheckedChapter(parsed: parsed, chapter: chapter, outcomes: outcomes, errors: []))
+    }
+
+    @Test func programOutputIsEscaped() {
+        var outcome = SnippetOutcome()
+        outcome.stdout = "<script>alert('x') & \"y\"</script>\n"
+        let html = render("```swift\nprint(1)\n```\n", outcomes: [0: outcome])
+        #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"))
+        #expect(!html.contains("<script>"))
+    }
+
+    @Test func authorTextIsEscaped() {
+        let html = render("Less than: 1 < 2 & <script>bad()</script>\n\n```swift\nlet s = \"<b>\"\n```\n")
+        #expect(!html.contains("<script>"))
+        #expect(html.contains("&lt;b&gt;"))
+    }
+
+    @Test func mathReachesTheHTMLVerbatim() {
+        let text = """
+        Inline $\\{x\\}_i * y_j * z$ and a table:
+
+        | a | b |
+        |---|---|
+        | $|x|$ | $a_1_2$ |
+
+        $$
+        \\begin{aligned} a &= b \\\\ c_1 &= d_2 \\end{aligned}
+        $$
+
+        \\begin{equation}\\label{eq:x} p_i = \\frac{e^{s_i}}{\\sum_j e^{s_j}} \\end{equation}
+
+        Prices $5 and $10 stay text, and `$code$` too.
+        """
+        let html = render(text)
+        #expect(html.contains("<span class=\"math inline\">$\\{x\\}_i * y_j * z$</span>"))
+        #expect(html.contains("<span class=\"math inline\">$|x|$</span>"))
+        #expect(html.contains("<span class=\"math inline\">$a_1_2$</span>"))
+        #expect(html.contains("<span class=\"math display\">$$\n\\begin{aligned} a &amp;= b \\\\ c_1 &amp;= d_2 \\end{aligned}\n$$</span>"))
+        #expect(html.contains("<span class=\"math display\">\\begin{equation}\\label{eq:x} p_i = \\frac{e^{s_i}}{\\sum_j e^{s_j}} \\end{equation}</span>"))
+        #expect(html.contains("Prices $5 and $10 stay text"))
+        #expect(html.contains("<code>$code$</code>"))
+        #expect(!html.contains("KXMATH"))
+    }
+
+    @Test func mathKeepsLineNumbers() {
+        let text = "Before\n\n$$\na\nb\n$$\n\n```swift\nprint(1)\n```\n"
+        let parsed = Parse.chapter(ChapterSource(slug: "t", path: "chapters/t.md", title: "T", summary: "", text: text))
+        #expect(parsed.math.protected.split(separator: "\n", omittingEmptySubsequences: false).count
+            == text.split(separator: "\n", omittingEmptySubsequences: false).count)
+        #expect(parsed.codeBlocks.first?.start.line == 8)
+    }
+
+    @Test func headingsGetUniqueAnchors() {
+        let html = render("# Title\n\n## Results\n\n## Results\n")
+        #expect(html.contains("id=\"results\""))
+        #expect(html.contains("id=\"results-2\""))
+    }
+
+    @Test func highlighterHandlesStringsCommentsAndNumbers() {
+        let html = SwiftHighlighter.html("@inline(__always) let s = \"a \\(f(\"x\")) // no\" // yes\nlet n = 1.5e-3 /* a /* nested */ b */ #if")
+        #expect(html.contains("<span class=\"tok-attribute\">@inline</span>"))
+        #expect(html.contains("<span class=\"tok-string\">&quot;a \\(f(&quot;x&quot;)) // no&quot;</span>"))
+        #expect(html.contains("<span class=\"tok-comment\">// yes</span>"))
+        #expect(html.contains("<span class=\"tok-number\">1.5e-3</span>"))
+        #expect(html.contains("<span class=\"tok-comment\">/* a /* nested */ b */</span>"))
+        #expect(html.contains("<span class=\"tok-directive\">#if</span>"))
+    }
+
+    @Test func renderingIsDeterministic() throws {
+        let text = try String(contentsOf: Fixtures.directory.appendingPathComponent("modes.md"), encoding: .utf8)
+        #expect(render(text) == render(text))
+    }
+}

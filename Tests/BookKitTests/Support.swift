@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+@testable import BookKit
+
+/// Shared set-up for the fixture tests: the package root, the toolchain and one library build per process.
+enum Fixtures {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let directory = packageRoot.appendingPathComponent("Tests/BookKitTests/Fixtures")
+
+    /// The toolchain and the release library, built once (the library build is itself cached on disk).
+    static let environment: Result<(Toolchain, LibraryBuild.Product), BookError> = {
+        do throws(BookError) {
+            let toolchain = try Toolchain.locate()
+            let library = try LibraryBuild(root: packageRoot, toolchain: toolchain).build()
+            return .success((toolchain, library))
+        } catch {
+            return .failure(error)
+        }
+    }()
+
+    /// A fixture chapter as a `ChapterSource`, its path shown as `Fixtures/NAME.md`.
+    static func source(_ name: String, text: String? = nil) throws -> ChapterSource {
+        let url = directory.appendingPathComponent("\(name).md")
+        let text = try text ?? String(contentsOf: url, encoding: .utf8)
+        return ChapterSource(slug: name, path: "Fixtures/\(name).md", title: name, summary: "", text: text)
+    }
+
+    /// Runs the whole chapter pipeline on a fixture, as `book build` would (without writing anything).
+    static func check(_ name: String, text: String? = nil, root: URL = packageRoot, fix: Bool = false)
+        throws -> (CheckedChapter, BookBuilder.ChapterReport) {
+        let (toolchain, library) = try environment.get()
+        var options = BookBuilder.Options(root: root)
+        options.fix = fix
+        return try BookBuilder(options: options).chapter(try source(name, text: text), library: library, toolchain: toolchain)
+    }
+
+    /// Compares `actual` with the golden file `Fixtures/NAME`. With `BOOK_RECORD=1`, or when the golden
+    /// file does not exist yet, records it, and the test fails once so that a new snapshot is looked at.
+    static func expectGolden(_ actual: String, _ name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let url = directory.appendingPathComponent(name)
+        let record = ProcessInfo.processInfo.environment["BOOK_RECORD"] == "1"
+        guard !record, let golden = try? String(contentsOf: url, encoding: .utf8) else {
+            try? actual.write(to: url, atomically: true, encoding: .utf8)
+            Issue.record("recorded golden file \(name); check it and run again", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(actual == golden, "differs from golden file \(name) (BOOK_RECORD=1 re-records)", sourceLocation: sourceLocation)
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+import BookKit
+
+/// One test per chapter of the book, running the same checks as `book build`: a change to the library
+/// that alters a chapter's output fails here.
+@Suite struct ChapterTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The manifest's slugs, read when the tests are discovered.
+    static let slugs: [String] = (try? Load.book(root: root).chapters.map(\.slug)) ?? ["(manifest unreadable)"]
+
+    static let environment: Result<(Toolchain, LibraryBuild.Product), BookError> = {
+        do throws(BookError) {
+            let toolchain = try Toolchain.locate()
+            return .success((toolchain, try LibraryBuild(root: root, toolchain: toolchain).build()))
+        } catch {
+            return .failure(error)
+        }
+    }()
+
+    @Test(arguments: slugs)
+    func chapter(_ slug: String) throws {
+        let book = try Load.book(root: Self.root)
+        let source = try #require(book.chapters.first { $0.slug == slug }, "no chapter \(slug) in the manifest")
+        let (toolchain, library) = try Self.environment.get()
+        let (_, report) = try BookBuilder(options: .init(root: Self.root)).chapter(source, library: library, toolchain: toolchain)
+        #expect(report.errors.isEmpty, "\(report.errors.map(\.description).joined(separator: "\n\n"))")
+        #expect(report.checked == report.passed)
+        #expect(report.snippets > 0)
+    }
+}
