@@ -4,8 +4,11 @@ import Foundation
 /// `book build` and the chapter tests both go through here.
 public struct BookBuilder {
     public struct Options {
-        /// The book root: holds `chapters/` and `Sources/` (the library chapters link).
+        /// The book root: holds `chapters/`.
         public var root: URL
+        /// The package whose `Sources/Kernels` and `Sources/Kexue` the chapters link, and whose `.build/book/`
+        /// caches builds. Usually the book root; tests build fixture books against this package.
+        public var packageRoot: URL
         /// Slugs to build; empty means all.
         public var chapters: [String] = []
         /// Rewrite `output` blocks to the actual output.
@@ -15,7 +18,10 @@ public struct BookBuilder {
         /// Called with one line per finished chapter.
         public var progress: (String) -> Void = { _ in }
 
-        public init(root: URL) { self.root = root }
+        public init(root: URL, packageRoot: URL? = nil) {
+            self.root = root
+            self.packageRoot = packageRoot ?? root
+        }
     }
 
     /// What a chapter's build did, for the summary.
@@ -55,7 +61,7 @@ public struct BookBuilder {
         }
         let selected = book.chapters.filter { options.chapters.isEmpty || options.chapters.contains($0.slug) }
         let toolchain = try Toolchain.locate()
-        let library = try LibraryBuild(root: options.root, toolchain: toolchain).build()
+        let library = try LibraryBuild(root: options.packageRoot, toolchain: toolchain).build()
 
         var report = Report()
         var checkedChapters: [CheckedChapter] = []
@@ -93,7 +99,7 @@ public struct BookBuilder {
             var compiled: [CompiledProgram] = []
             var runs: [ProgramRun] = []
             for plan in Build.plan(chapter) {
-                let program = try Build.compile(plan, library: library, toolchain: toolchain, root: options.root)
+                let program = try Build.compile(plan, library: library, toolchain: toolchain, root: options.packageRoot)
                 compiled.append(program)
                 if program.succeeded, program.executable != nil { runs.append(try Run.program(program)) }
             }
