@@ -60,6 +60,17 @@ public struct BookBuilder {
                             hint: "slugs: \(book.chapters.map(\.slug).joined(separator: ", "))")
         }
         let selected = book.chapters.filter { options.chapters.isEmpty || options.chapters.contains($0.slug) }
+        // Two builds writing one site (and fixing the same chapters) take turns.
+        var siteLock: FileLock?
+        if let output = options.output {
+            let path = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).lock").path
+            siteLock = FileLock.tryLock(path)
+            if siteLock == nil {
+                options.progress("waiting for another book build of \(output.path) to finish")
+                siteLock = try FileLock(path)
+            }
+        }
+        defer { siteLock?.unlock() }
         let toolchain = try Toolchain.locate()
         let library = try LibraryBuild(root: options.packageRoot, toolchain: toolchain).build()
 

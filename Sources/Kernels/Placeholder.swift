@@ -1,0 +1,1 @@
+public enum KernelsPlaceholder { public static let x = 1 }

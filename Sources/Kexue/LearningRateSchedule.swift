@@ -1,0 +1,27 @@
+/// A learning rate as a function of the optimiser step.
+///
+/// `step` counts the updates already applied (0 for the first update). Linear warmup follows bert4keras's
+/// `extend_with_piecewise_linear_lr` and Hugging Face's `get_linear_schedule_with_warmup`: the rate is
+/// `peak · step / warmupSteps` while `step < warmupSteps`, so the very first update has rate 0.
+public enum LearningRateSchedule: Sendable, Equatable {
+    /// The same rate at every step.
+    case constant(Float)
+    /// Linear from 0 to `peak` over `warmupSteps` updates, then `peak`.
+    case warmupConstant(peak: Float, warmupSteps: Int)
+    /// Linear from 0 to `peak` over `warmupSteps`, then linear down to 0 at `totalSteps` (and 0 after).
+    case warmupLinearDecay(peak: Float, warmupSteps: Int, totalSteps: Int)
+
+    /// The rate for the update with index `step` (0-based).
+    public func rate(at step: Int) -> Float {
+        switch self {
+        case let .constant(r):
+            return r
+        case let .warmupConstant(peak, warmup):
+            return step < warmup ? peak * Float(step) / Float(warmup) : peak
+        case let .warmupLinearDecay(peak, warmup, total):
+            if step < warmup { return peak * Float(step) / Float(warmup) }
+            if step >= total { return 0 }
+            return peak * Float(total - step) / Float(Swift.max(total - warmup, 1))
+        }
+    }
+}

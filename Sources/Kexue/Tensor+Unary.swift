@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// MARK: - Element-wise unary functions
+
+/// Numerically stable logistic function: never evaluates exp of a large positive number.
+@inline(__always)
+func stableSigmoid(_ x: Float) -> Float {
+    // For x ≥ 0, 1/(1+e^{-x}) with e^{-x} ≤ 1; for x < 0, e^{x}/(1+e^{x}) with e^{x} < 1: no overflow on either side.
+    if x >= 0 { return 1 / (1 + expf(-x)) }
+    let e = expf(x)
+    return e / (1 + e)
+}
+
+extension Tensor {
+    /// `f` on 8 lanes at a time; the tail is padded into one vector so every element takes the same code path
+    /// (results do not depend on an element's position).
+    @inline(__always)
+    func mapVector(_ f: (Vec8) -> Vec8) -> Tensor {
+        withUnsafeBufferPointer { src in
+            Tensor.build(shape) { dst in
+                let n = src.count
+                guard n > 0 else { return }
+                let x = src.baseAddress!, y = dst.baseAddress!
+                var j = 0
+                while j &+ 8 <= n { store8(f(load8(x + j)), y + j); j &+= 8 }
+                if j < n {
+                    var v = Vec8()
+                    for l in 0..<(n &- j) { v[l] = x[j &+ l] }
+                    let r = f(v)
+                    for l in 0..<(n &- j) { y[j &+ l] = r[l] }
+                }
+            }
+        }
+    }
+
+    /// e^x element-wise with the Kernels polynomial `vexp` (≤ 2 ulp; x < −86.6 gives exactly 0, x > 88.72 gives
+    /// +inf, NaN stays NaN).
+    public func exp() -> Tensor { mapVector { vexp($0) } }
+    /// Natural logarithm element-wise (log 0 = -inf, log of a negative number = NaN).
+    public func log() -> Tensor { map { logf($0) } }
+    /// Hyperbolic tangent element-wise.
+    public func tanh() -> Tensor { map { tanhf($0) } }
+    /// Logistic sigmoid 1/(1+e^{-x}) (with `vexp`). For x ≪ 0, e^{-x} overflows to +inf and 1/(1+inf) = 0
+    /// exactly; for x ≫ 0 it is 1: no NaN for any non-NaN x.
+    public func sigmoid() -> Tensor { mapVector { 1 / (1 + vexp(-$0)) } }
+    /// Swish (SiLU) x·sigmoid(x), as used by GAU/FLASH (swish(−inf) is NaN, as 0·inf).
+    public func swish() -> Tensor { mapVector { $0 / (1 + vexp(-$0)) } }
+    /// max(x, 0) element-wise (relu(NaN) is NaN).
+    public func relu() -> Tensor { map { $0 > 0 ? $0 : ($0.isNaN ? $0 : 0) } }
+    /// x² element-wise.
+    public func squared() -> Tensor { map { $0 * $0 } }
+    /// √x element-wise (NaN for negative x).
+    public func sqrt() -> Tensor { map { $0.squareRoot() } }
+    /// |x| element-wise.
+    public func abs() -> Tensor { map { Swift.abs($0) } }
+    /// x^p element-wise (`powf`).
+    public func pow(_ p: Float) -> Tensor { map { powf($0, p) } }
+    /// Clamps every element into [low, high] (NaN stays NaN).
+    public func clamped(to low: Float, _ high: Float) -> Tensor {
+        map { $0 < low ? low : ($0 > high ? high : $0) }
+    }
+}

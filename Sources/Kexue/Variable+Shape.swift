@@ -1,0 +1,77 @@
+// MARK: - Differentiable reshaping, slicing, concatenation and gathering
+
+extension Variable {
+    /// Same elements, new shape (one -1 allowed); the gradient is reshaped back.
+    public func reshaped(_ newShape: [Int]) -> Variable {
+        let s = shape
+        return Variable(value.reshaped(newShape), inputs: [self]) { g in [g.reshaped(s)] }
+    }
+
+    /// Leading-axis slice keeping the axis; the gradient is zero outside the range.
+    public subscript(_ range: Range<Int>) -> Variable {
+        let s = shape
+        return Variable(value[range], inputs: [self]) { g in
+            let inner = s.dropFirst().reduce(1, *)
+            var full = Tensor.zeros(s)
+            full.withUnsafeMutableBufferPointer { p in
+                g.withUnsafeBufferPointer { q in
+                    let base = range.lowerBound &* inner
+                    for i in 0..<q.count { p[base &+ i] = q[i] }
+                }
+            }
+            return [full]
+        }
+    }
+
+    /// Leading-axis index dropping the axis: shape `shape[1...]`.
+    public subscript(_ index: Int) -> Variable {
+        self[index..<(index + 1)].reshaped(Array(shape.dropFirst()))
+    }
+
+    /// Concatenation along `axis` (default last); each input receives its slice of the gradient.
+    public static func concatenate(_ parts: [Variable], alongAxis axis: Int = -1) -> Variable {
+        require(!parts.isEmpty, "concatenate: no variables")
+        let a = Tensor.normalize(axis: axis, rank: parts[0].rank, op: "concatenate", shape: parts[0].shape)
+        let sizes = parts.map { $0.shape[a] }
+        return Variable(Tensor.concatenate(parts.map(\.value), alongAxis: a), inputs: parts) { g in
+            g.split(sizes: sizes, alongAxis: a).map { Optional($0) }
+        }
+    }
+
+    /// Splits along `axis` (default last) into pieces of the given sizes; the inverse of `concatenate`.
+    /// Each piece's gradient is placed back at its position, zeros elsewhere.
+    public func split(sizes: [Int], alongAxis axis: Int = -1) -> [Variable] {
+        let a = Tensor.normalize(axis: axis, rank: rank, op: "split", shape: shape)
+        let pieces = value.split(sizes: sizes, alongAxis: a)
+        let s = shape
+        return pieces.indices.map { i in
+            Variable(pieces[i], inputs: [self]) { g in
+                let blocks = sizes.indices.map { j -> Tensor in
+                    if j == i { return g }
+                    var bs = s
+                    bs[a] = sizes[j]
+                    return Tensor.zeros(bs)
+                }
+                return [Tensor.concatenate(blocks, alongAxis: a)]
+            }
+        }
+    }
+
+    /// Rows of a 2-D table `[V, D]` gathered by index: `[indices.count, D]` (an embedding lookup). The gradient is
+    /// scatter-added: a row used twice receives the sum.
+    public func gatherRows(_ indices: [Int]) -> Variable {
+        let s = shape
+        return Variable(value.gatherRows(indices), inputs: [self]) { g in
+            let d = s[1]
+            var full = Tensor.zeros(s)
+            full.withUnsafeMutableBufferPointer { p in
+                g.withUnsafeBufferPointer { q in
+                    for (r, ix) in indices.enumerated() {
+                        for j in 0..<d { p[ix &* d &+ j] += q[r &* d &+ j] }
+                    }
+                }
+            }
+            return [full]
+        }
+    }
+}
