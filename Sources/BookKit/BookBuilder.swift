@@ -15,6 +15,10 @@ public struct BookBuilder {
         public var fix = false
         /// Where the site goes; nil skips rendering (the chapter tests).
         public var output: URL?
+        /// Reuse cached program builds and run results (`--no-cache` turns it off; results are stored anyway).
+        public var useCache = true
+        /// Chapters built at once; default the core count.
+        public var jobs = ProcessInfo.processInfo.activeProcessorCount
         /// Called with one line per finished chapter.
         public var progress: (String) -> Void = { _ in }
 
@@ -35,6 +39,9 @@ public struct BookBuilder {
         public var seconds: Double
         /// Whether `--fix` rewrote the chapter file.
         public var fixed: Bool
+        /// Programs compiled and run for this build (the rest came from the cache).
+        public var compiled = 0
+        public var ran = 0
     }
 
     public struct Report: Sendable {
@@ -76,11 +83,16 @@ public struct BookBuilder {
 
         var report = Report()
         var checkedChapters: [CheckedChapter] = []
-        for source in selected {
-            let (checked, chapterReport) = try chapter(source, library: library, toolchain: toolchain)
+        // Chapters compile and run in parallel; progress lines and results keep book order.
+        let results = ParallelMap.run(selected, jobs: options.jobs) { source in
+            Result { () throws(BookError) in try chapter(source, library: library, toolchain: toolchain) }
+        } completed: { result in
+            if case .success(let (_, chapterReport)) = result { options.progress(Self.progressLine(chapterReport)) }
+        }
+        for result in results {
+            let (checked, chapterReport) = try result.get()
             checkedChapters.append(checked)
             report.chapters.append(chapterReport)
-            options.progress(Self.progressLine(chapterReport))
         }
         if let output = options.output {
             let stamp = Render.Stamp(commit: commit(), swiftVersion: toolchain.version)
@@ -106,13 +118,20 @@ public struct BookBuilder {
         var (chapter, formatErrors) = Extract.chapter(parsed)
         var result = Check.Result()
         var fixed = false
+        var compiledCount = 0, ranCount = 0
         if formatErrors.isEmpty {
             var compiled: [CompiledProgram] = []
             var runs: [ProgramRun] = []
             for plan in Build.plan(chapter) {
-                let program = try Build.compile(plan, library: library, toolchain: toolchain, root: options.packageRoot)
+                let program = try Build.compile(plan, library: library, toolchain: toolchain, root: options.packageRoot,
+                                                useCache: options.useCache)
                 compiled.append(program)
-                if program.succeeded, program.executable != nil { runs.append(try Run.program(program)) }
+                if !program.cached { compiledCount += 1 }
+                if program.succeeded, program.executable != nil {
+                    let run = try Run.program(program, useCache: options.useCache)
+                    if !run.cached { ranCount += 1 }
+                    runs.append(run)
+                }
             }
             result = Check.chapter(chapter, compiled: compiled, runs: runs)
             if options.fix, result.errors.contains(where: { $0.kind == .output }) {
@@ -141,19 +160,23 @@ public struct BookBuilder {
             }
         }
         let errors = formatErrors + result.errors
+        let freshCompiles = compiledCount, freshRuns = ranCount
         let checked = CheckedChapter(parsed: parsed, chapter: chapter, outcomes: result.outcomes, errors: errors)
         let report = ChapterReport(slug: source.slug, path: source.path, errors: errors, snippets: chapter.snippets.count,
                                    checked: result.checked, passed: result.passed,
-                                   seconds: Date().timeIntervalSince(started), fixed: fixed)
+                                   seconds: Date().timeIntervalSince(started), fixed: fixed,
+                                   compiled: freshCompiles, ran: freshRuns)
         return (checked, report)
     }
 
-    /// `ok    how-to-read    chapters/00-how-to-read.md    12 snippets    4.1 s`
+    /// `ok    how-to-read                 12 snippets     4.1 s  3 compiled, 2 run`
     static func progressLine(_ report: ChapterReport) -> String {
         let status = report.errors.isEmpty ? (report.fixed ? "fixed" : "ok") : "FAIL"
         let pad = { (s: String, n: Int) in s + String(repeating: " ", count: max(1, n - s.count)) }
+        let work = report.compiled + report.ran == 0 ? "cached" : "\(report.compiled) compiled, \(report.ran) run"
         return pad(status, 6) + pad(report.slug, 28) + pad("\(report.snippets) snippets", 13)
-            + String(format: "%6.1f s", report.seconds) + (report.errors.isEmpty ? "" : "  \(report.errors.count) error(s)")
+            + String(format: "%6.1f s  ", report.seconds) + work
+            + (report.errors.isEmpty ? "" : "  \(report.errors.count) error(s)")
     }
 
     /// The source commit for the page footer: deterministic for a given checkout.

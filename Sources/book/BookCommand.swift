@@ -36,17 +36,29 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "Rewrite the chapters' output blocks to the actual output; no other byte changes.")
     var fix = false
 
+    @Flag(name: .customLong("no-cache"), help: "Compile and run every program again instead of reusing cached results.")
+    var noCache = false
+
+    @Option(help: "Chapters to build at once (default: the number of cores).")
+    var jobs: Int?
+
     @Option(help: "The book root, holding chapters/ and Sources/.")
     var root = "."
 
     @Option(help: "Where to write the site.")
     var output = "site"
 
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
     func run() throws {
         let rootURL = URL(fileURLWithPath: root).standardizedFileURL
         var options = BookBuilder.Options(root: rootURL)
         options.chapters = chapters
         options.fix = fix
+        options.useCache = !noCache
+        if let jobs { options.jobs = jobs }
         options.output = URL(fileURLWithPath: output, relativeTo: rootURL).standardizedFileURL
         options.progress = { line in
             print(line)
@@ -68,7 +80,7 @@ struct BuildCommand: ParsableCommand {
         \(report.chapters.count) chapters, \(report.snippets) snippets, \(report.passed) checks passed, \
         \(failed) failed, \(report.errors.count) errors, \(String(format: "%.1f", report.seconds)) s
         """)
-        if let output = options.output, report.errors.isEmpty || true {
+        if let output = options.output {
             print("site: \(output.path)/index.html")
         }
         if !report.errors.isEmpty { throw ExitCode(BookExit.checksFailed) }

@@ -33,6 +33,11 @@ public enum SiteWriter {
                 try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(contents.utf8).write(to: url)
             }
+            // Test hook: a pause between the staged write and the swap, so that a test can kill the build
+            // there and check that the previous site survives.
+            if let pause = ProcessInfo.processInfo.environment["BOOK_TEST_PAUSE_BEFORE_SWAP"].flatMap(Double.init) {
+                Thread.sleep(forTimeInterval: pause)
+            }
             if fileManager.fileExists(atPath: output.path) {
                 try fileManager.moveItem(at: output, to: retired)
             }

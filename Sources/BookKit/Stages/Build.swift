@@ -7,6 +7,8 @@ public struct CompiledProgram: Sendable {
     public var executable: URL?
     /// The compiler's errors, located in the chapter (`chapters/x.md:12:5: error: ...`), if it failed.
     public var diagnostics: String?
+    /// Whether an earlier build was reused (no compiler ran).
+    public var cached = false
     public var succeeded: Bool { diagnostics == nil }
 }
 
@@ -39,8 +41,11 @@ public enum Build {
 
     /// Compiles one program in `.build/book/programs/<hash>/`, reusing an earlier build of the same source
     /// with the same library and flags.
+    ///
+    /// A reused executable must have the size recorded when it was built (a truncated file is rebuilt).
+    /// - Parameter useCache: reuse earlier builds (a new build is stored either way).
     public static func compile(_ plan: ProgramPlan, library: LibraryBuild.Product, toolchain: Toolchain,
-                               root: URL) throws(BookError) -> CompiledProgram {
+                               root: URL, useCache: Bool = true) throws(BookError) -> CompiledProgram {
         let runs: Bool
         if case .compileCheck = plan.purpose { runs = false } else { runs = true }
         let source = plan.mainSource
@@ -52,11 +57,12 @@ public enum Build {
         let executable = directory.appendingPathComponent("program")
         let stamp = directory.appendingPathComponent(runs ? "compiled" : "checked")
         let failure = directory.appendingPathComponent("diagnostics.txt")
-        if FileManager.default.fileExists(atPath: stamp.path) {
-            return CompiledProgram(plan: plan, executable: runs ? executable : nil, diagnostics: nil)
+        if useCache, let recorded = try? String(contentsOf: stamp, encoding: .utf8),
+           !runs || recorded == executableSize(executable) {
+            return CompiledProgram(plan: plan, executable: runs ? executable : nil, diagnostics: nil, cached: true)
         }
-        if let cached = try? String(contentsOf: failure, encoding: .utf8) {
-            return CompiledProgram(plan: plan, executable: nil, diagnostics: cached)
+        if useCache, let cached = try? String(contentsOf: failure, encoding: .utf8) {
+            return CompiledProgram(plan: plan, executable: nil, diagnostics: located(cached, plan: plan), cached: true)
         }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -76,16 +82,23 @@ public enum Build {
             throw BookError(.environment, at: plan.snippets.first?.fence, "the compiler did not finish within 900 s")
         }
         if result.termination != .exited(0) {
-            let diagnostics = located(output, path: plan.path)
-            try? diagnostics.write(to: failure, atomically: true, encoding: .utf8)
-            return CompiledProgram(plan: plan, executable: nil, diagnostics: diagnostics)
+            // Stored as the compiler wrote it: the chapter lines are applied on every use, since prose edits
+            // move the snippets without changing the program.
+            try? output.write(to: failure, atomically: true, encoding: .utf8)
+            return CompiledProgram(plan: plan, executable: nil, diagnostics: located(output, plan: plan))
         }
         if runs {
             try? FileManager.default.removeItem(at: executable)
             try? FileManager.default.moveItem(at: directory.appendingPathComponent("program.tmp"), to: executable)
         }
-        _ = FileManager.default.createFile(atPath: stamp.path, contents: Data())
+        try? FileManager.default.removeItem(at: failure)
+        try? (runs ? executableSize(executable) : "").write(to: stamp, atomically: true, encoding: .utf8)
         return CompiledProgram(plan: plan, executable: runs ? executable : nil, diagnostics: nil)
+    }
+
+    private static func executableSize(_ url: URL) -> String {
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? -1
+        return String(size ?? -1)
     }
 
     /// Optimised like the library, with debug info so that a trap's backtrace names the chapter line.
@@ -98,7 +111,9 @@ public enum Build {
 
     /// The error lines of the compiler output with their source excerpts, keeping only what points at the
     /// chapter (the generated scaffolding is never the author's problem).
-    static func located(_ output: String, path: String) -> String {
+    static func located(_ output: String, plan: ProgramPlan) -> String {
+        let path = plan.path
+        let output = plan.chapterLocations(in: output)
         var kept: [Substring] = []
         var keeping = false
         for line in output.split(separator: "\n", omittingEmptySubsequences: false) {

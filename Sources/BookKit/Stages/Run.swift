@@ -19,10 +19,16 @@ public struct ProgramRun: Sendable {
     public var outcomes: [Int: SnippetOutcome]
     public var ending: Ending
     public var seconds: Double
+    /// Whether the result came from the run cache instead of running the program.
+    public var cached = false
 }
 
 /// Stage 5: runs compiled programs with per-snippet time limits and an output cap, and splits their
 /// output at the snippet markers.
+///
+/// Results are cached beside the program (`RunCache`): a program is a pure function of its source, the
+/// library and the toolchain (the book's code is deterministic by rule), so the same program with the
+/// same limits need not run twice. Runs that hit a limit are not cached.
 public enum Run {
     /// Seconds a snippet may run when it has no `timeout=` key.
     public static let defaultSnippetTimeout = 120.0
@@ -33,61 +39,80 @@ public enum Run {
     /// that a trap's chapter line can be read from it.
     static let backtraceSettings = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=yes,limit=16,top=4"
 
-    public static func program(_ compiled: CompiledProgram) throws(BookError) -> ProgramRun {
+    /// - Parameter useCache: read earlier results (they are written either way).
+    public static func program(_ compiled: CompiledProgram, useCache: Bool = true) throws(BookError) -> ProgramRun {
         let plan = compiled.plan
         guard let executable = compiled.executable else {
             return ProgramRun(plan: plan, outcomes: [:], ending: .completed, seconds: 0)
         }
-        let budgets = Dictionary(uniqueKeysWithValues: plan.snippets.map { ($0.index, $0.info.timeout ?? defaultSnippetTimeout) })
+        let budgets = plan.snippets.map { $0.info.timeout ?? defaultSnippetTimeout }
+        let cache = RunCache(directory: executable.deletingLastPathComponent(),
+                             key: budgets.map { "\($0)" }.joined(separator: ",") + ";cap=\(outputCap)")
+        if useCache, let raw = cache.load() {
+            var run = interpret(raw, plan: plan)
+            run.cached = true
+            return run
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = backtraceSettings
         var process = Subprocess(executable: executable.path, arguments: [], environment: environment,
-                                 timeout: budgets[plan.snippets.first?.index ?? 0] ?? defaultSnippetTimeout,
-                                 outputCap: outputCap)
+                                 timeout: budgets.first ?? defaultSnippetTimeout, outputCap: outputCap)
         var seenMarkers = 0
         process.extendDeadline = { stdout in
             // Restart the clock whenever a new snippet's marker appears.
-            let markers = Self.markerIndices(in: stdout)
-            guard markers.count > seenMarkers else { return nil }
+            let markers = Self.split(stdout).order
+            guard markers.count > seenMarkers, let position = markers.last, position >= 0, position < budgets.count else { return nil }
             seenMarkers = markers.count
-            return budgets[markers.last!] ?? defaultSnippetTimeout
+            return budgets[position]
         }
         let result = try process.run()
-        let stdout = split(result.stdout), stderr = split(result.stderr)
+        let raw = RunCache.Raw(stdout: Data(result.stdout), stderr: Data(result.stderr), termination: result.termination,
+                               timedOut: result.timedOut, capped: result.capped, seconds: result.seconds)
+        if !raw.timedOut, !raw.capped { cache.store(raw) }
+        return interpret(raw, plan: plan)
+    }
+
+    /// Turns a raw run into per-snippet outcomes and an ending, in chapter terms.
+    static func interpret(_ raw: RunCache.Raw, plan: ProgramPlan) -> ProgramRun {
+        let stdout = split(Array(raw.stdout)), stderr = split(Array(raw.stderr))
+        func index(_ position: Int) -> Int { plan.snippets[min(max(position, 0), plan.snippets.count - 1)].index }
         var outcomes: [Int: SnippetOutcome] = [:]
-        for snippet in plan.snippets {
+        for (position, snippet) in plan.snippets.enumerated() {
             var outcome = SnippetOutcome()
-            outcome.stdout = stdout.pieces[snippet.index] ?? ""
-            outcome.stderr = stderr.pieces[snippet.index] ?? ""
+            outcome.stdout = stdout.pieces[position] ?? ""
+            outcome.stderr = plan.chapterLocations(in: stderr.pieces[position] ?? "")
             outcomes[snippet.index] = outcome
         }
         // The snippet that was running when the program stopped: the last marker written.
-        let current = stdout.order.last(where: { $0 != ProgramPlan.endMarker }) ?? plan.snippets.first?.index ?? 0
+        let currentPosition = stdout.order.last(where: { $0 != ProgramPlan.endMarker }) ?? 0
+        let current = index(currentPosition)
         let reachedEnd = stdout.order.last == ProgramPlan.endMarker
-        for snippet in plan.snippets {
-            outcomes[snippet.index]?.ran = reachedEnd || snippet.index < current
+        for (position, snippet) in plan.snippets.enumerated() {
+            outcomes[snippet.index]?.ran = reachedEnd || position < currentPosition
         }
+        let budget = plan.snippets[min(currentPosition, plan.snippets.count - 1)].info.timeout ?? defaultSnippetTimeout
 
         let ending: ProgramRun.Ending
-        if result.timedOut {
-            ending = .timedOut(snippet: current, seconds: budgets[current] ?? defaultSnippetTimeout)
-        } else if result.capped {
+        if raw.timedOut {
+            ending = .timedOut(snippet: current, seconds: budget)
+        } else if raw.capped {
             ending = .flooded(snippet: current)
-        } else if case .signaled(let signal) = result.termination {
-            let (userStderr, message, location) = trapReport(stderr.pieces[current] ?? "", signal: signal, path: plan.path)
+        } else if case .signaled(let signal) = raw.termination {
+            let report = plan.chapterLocations(in: stderr.pieces[currentPosition] ?? "")
+            let (userStderr, message, location) = trapReport(report, signal: signal, path: plan.path)
             outcomes[current]?.stderr = userStderr
             outcomes[current]?.trap = location.map { "\(message) at \($0)" } ?? message
             ending = .trapped(snippet: current, message: message, location: location)
-        } else if case .exited(let status) = result.termination, status != 0 || !reachedEnd {
+        } else if case .exited(let status) = raw.termination, status != 0 || !reachedEnd {
             ending = .exited(snippet: current, status: status)
         } else {
             ending = .completed
         }
-        return ProgramRun(plan: plan, outcomes: outcomes, ending: ending, seconds: result.seconds)
+        return ProgramRun(plan: plan, outcomes: outcomes, ending: ending, seconds: raw.seconds)
     }
 
-    /// Splits a stream at the markers: the text after each marker, keyed by snippet index, and the
-    /// markers in the order they appeared. Text before the first marker is dropped (there is none).
+    /// Splits a stream at the markers: the text after each marker, keyed by the snippet's position in the
+    /// program, and the markers in the order they appeared.
     static func split(_ bytes: [UInt8]) -> (pieces: [Int: String], order: [Int]) {
         let text = String(decoding: bytes, as: UTF8.self)
         var pieces: [Int: String] = [:]
@@ -103,11 +128,11 @@ public enum Run {
         return (pieces, order)
     }
 
-    static func markerIndices(in bytes: [UInt8]) -> [Int] { split(bytes).order }
-
     /// Separates what the snippet wrote to stderr from the runtime's trap report, and reads the trap's
     /// message (`Fatal error: ...`, or the signal's name when an optimised precondition traps silently)
     /// and its chapter location from the backtrace's first frame in the chapter.
+    ///
+    /// - Parameter stderr: the snippet's standard error, already in chapter locations.
     static func trapReport(_ stderr: String, signal: Int32, path: String) -> (String, String, SourcePosition?) {
         var userLines: [Substring] = []
         var message: String?

@@ -10,7 +10,7 @@ import Glibc
 /// and kills `-pgid`. Standard input is `/dev/null`; the working directory is the caller's (glibc's
 /// `posix_spawn_file_actions_addchdir_np` is not visible from Swift here), so callers pass absolute paths.
 struct Subprocess {
-    enum Termination: Equatable {
+    enum Termination: Equatable, Codable {
         case exited(Int32)
         case signaled(Int32)
     }
