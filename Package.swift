@@ -25,6 +25,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // MARK: Numerics
@@ -40,7 +41,11 @@ let package = Package(
         .target(name: "BookKit", dependencies: ["CCmarkGFM"]),
         .executableTarget(
             name: "book",
-            dependencies: ["BookKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "BookKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ]
         ),
         .executableTarget(
             name: "bench",

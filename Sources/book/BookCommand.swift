@@ -3,11 +3,11 @@ import BookKit
 import Foundation
 
 @main
-struct BookCommand: ParsableCommand {
+struct BookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "book",
         abstract: "Builds the executable book: compiles and runs every chapter's Swift snippets, checks their output, renders the site.",
-        subcommands: [BuildCommand.self],
+        subcommands: [BuildCommand.self, ServeCommand.self],
         defaultSubcommand: BuildCommand.self
     )
 }

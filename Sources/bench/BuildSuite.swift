@@ -1,0 +1,122 @@
+// `swift run -c release bench build`: how long `book build` takes in the cases an author meets, on a
+// scratch copy of the book (chapters and library sources), so that nothing in the repository is edited.
+
+import Foundation
+
+struct BuildSuite {
+    struct Row {
+        var name: String
+        var seconds: Double
+        var note: String
+    }
+
+    /// The package root (holds chapters/ and Sources/).
+    var root: URL
+    var rounds = 5
+
+    func run(json: Bool) throws {
+        let book = try buildBookBinary()
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bench-build-\(getpid())")
+        try? FileManager.default.removeItem(at: scratch)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        for folder in ["chapters", "Sources/Kernels", "Sources/Kexue"] {
+            let target = scratch.appendingPathComponent(folder)
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: root.appendingPathComponent(folder), to: target)
+        }
+        let build = [book.path, "build", "--root", scratch.path]
+        var rows: [Row] = []
+
+        // Cold: no library build, no program cache.
+        let cold = try timed(build)
+        rows.append(Row(name: "cold full build", seconds: cold.seconds, note: "library release build + every chapter program"))
+
+        // Chapters in parallel: every program compiled and run again, 1 job vs 2.
+        let one = try timed(build + ["--no-cache", "--jobs", "1"]).seconds
+        let two = try timed(build + ["--no-cache", "--jobs", "2"]).seconds
+        rows.append(Row(name: "rebuild all, --jobs 1", seconds: one, note: "library cached; programs compiled and run"))
+        rows.append(Row(name: "rebuild all, --jobs 2", seconds: two, note: String(format: "speed-up %.2fx over --jobs 1", one / two)))
+
+        // Warm no-op, with the binary run directly and through `swift run`.
+        let direct = try median((0..<rounds).map { _ in try timed(build).seconds })
+        rows.append(Row(name: "warm no-op (book binary)", seconds: direct, note: "median of \(rounds)"))
+        let swiftRun = try median((0..<3).map { _ in
+            try timed(["swift", "run", "-c", "release", "--package-path", root.path, "book", "build", "--root", scratch.path]).seconds
+        })
+        rows.append(Row(name: "warm no-op (swift run)", seconds: swiftRun,
+                        note: String(format: "SwiftPM start-up %.0f%%, book %.0f%%", 100 * (swiftRun - direct) / swiftRun, 100 * direct / swiftRun)))
+
+        // Edits of the first chapter.
+        let chapters = try FileManager.default.contentsOfDirectory(atPath: scratch.appendingPathComponent("chapters").path)
+            .filter { $0.hasSuffix(".md") }.sorted()
+        guard let first = chapters.first else { throw BuildSuiteError("no chapters to edit") }
+        let file = scratch.appendingPathComponent("chapters/\(first)")
+        let original = try String(contentsOf: file, encoding: .utf8)
+
+        try (original + "\nAn added paragraph of prose.\n").write(to: file, atomically: true, encoding: .utf8)
+        let prose = try timed(build)
+        rows.append(Row(name: "prose edit, one chapter", seconds: prose.seconds, note: workLine(prose.output, first)))
+
+        guard let fence = original.range(of: "```swift") , let end = original[fence.upperBound...].range(of: "\n") else {
+            throw BuildSuiteError("\(first) has no snippet to edit")
+        }
+        var edited = original
+        edited.insert(contentsOf: "// edited by bench \(getpid())\n", at: end.upperBound)
+        try edited.write(to: file, atomically: true, encoding: .utf8)
+        let code = try timed(build)
+        rows.append(Row(name: "code edit, one chapter", seconds: code.seconds, note: workLine(code.output, first)))
+
+        for row in rows {
+            if json {
+                print("{\"suite\":\"build\",\"case\":\"\(row.name)\",\"seconds\":\(String(format: "%.3f", row.seconds)),\"note\":\"\(row.note)\"}")
+            } else {
+                print(row.name.padding(toLength: 28, withPad: " ", startingAt: 0)
+                      + String(format: "%8.3f s   ", row.seconds) + row.note)
+            }
+        }
+    }
+
+    /// Builds `book` in release (the binary the warm cases time) and returns its path.
+    private func buildBookBinary() throws -> URL {
+        _ = try timed(["swift", "build", "-c", "release", "--package-path", root.path, "--product", "book"])
+        let output = try timed(["swift", "build", "-c", "release", "--package-path", root.path, "--show-bin-path"]).output
+        return URL(fileURLWithPath: output.trimmingCharacters(in: .whitespacesAndNewlines)).appendingPathComponent("book")
+    }
+
+    /// The progress line of `chapter` (`ok ... 1 compiled, 1 run`), trimmed to its work summary.
+    private func workLine(_ output: String, _ chapter: String) -> String {
+        let lines = output.split(separator: "\n").filter { $0.hasPrefix("ok") || $0.hasPrefix("FAIL") || $0.hasPrefix("fixed") }
+        let work = lines.map { line in line.split(separator: " ", omittingEmptySubsequences: true) }
+            .map { words in "\(words[1]): " + words.suffix(from: 5).joined(separator: " ") }
+        return work.joined(separator: "; ")
+    }
+
+    private func timed(_ command: [String]) throws -> (seconds: Double, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = command
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        let start = Date()
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let seconds = Date().timeIntervalSince(start)
+        let output = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw BuildSuiteError("\(command.joined(separator: " ")) failed (\(process.terminationStatus)):\n\(output)")
+        }
+        return (seconds, output)
+    }
+
+    private func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted[sorted.count / 2]
+    }
+}
+
+struct BuildSuiteError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import BookKit
+import FlyingFox
+import Foundation
+
+/// `book serve`: builds, serves `site/` on 127.0.0.1, rebuilds when a chapter or the library changes, and
+/// reloads open pages after each rebuild.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Build, serve the site on 127.0.0.1 with live reload, and rebuild on every change."
+    )
+
+    @Option(help: "The port on 127.0.0.1.")
+    var port: UInt16 = 8000
+
+    @Option(help: "The book root, holding chapters/ and Sources/.")
+    var root = "."
+
+    @Option(help: "Where to write the site.")
+    var output = "site"
+
+    func run() async throws {
+        let rootURL = URL(fileURLWithPath: root).standardizedFileURL
+        let site = URL(fileURLWithPath: output, relativeTo: rootURL).standardizedFileURL
+        var options = BookBuilder.Options(root: rootURL)
+        options.output = site
+        options.fix = false
+        options.progress = { line in
+            print(line)
+            fflush(stdout)
+        }
+        let generation = Generation()
+        rebuild(options, generation: generation)
+
+        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: port), logger: .disabled)
+        await server.appendRoute(HTTPRoute("GET \(LiveReload.generationPath)")) { _ in
+            HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain", .cacheControl: "no-store"],
+                         body: Data(String(generation.value).utf8))
+        }
+        await server.appendRoute("GET *") { request in
+            guard let file = LiveReload.resolve(request.path, in: site), let data = FileManager.default.contents(atPath: file.path) else {
+                return HTTPResponse(statusCode: .notFound, body: Data("not found\n".utf8))
+            }
+            let type = LiveReload.contentType(for: file)
+            let body = type.hasPrefix("text/html") ? Data(LiveReload.inject(into: String(decoding: data, as: UTF8.self)).utf8) : data
+            return HTTPResponse(statusCode: .ok, headers: [.contentType: type, .cacheControl: "no-store"], body: body)
+        }
+        print("serving \(site.path) at http://127.0.0.1:\(port)/ (Ctrl-C stops)")
+        fflush(stdout)
+
+        let watched = ["chapters", "Sources/Kernels", "Sources/Kexue"].map { rootURL.appendingPathComponent($0) }
+        let watcher = Task.detached {
+            var sources = SourceWatcher(folders: watched)
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 300_000_000)
+                if sources.changed() {
+                    rebuild(options, generation: generation)
+                    _ = sources.changed()  // the build itself may touch chapters (never with fix off); re-baseline
+                }
+            }
+        }
+        defer { watcher.cancel() }
+        try await server.run()
+    }
+}
+
+/// The build generation the live-reload script polls.
+final class Generation: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = 0
+    var value: Int { lock.lock(); defer { lock.unlock() }; return current }
+    func bump() { lock.lock(); current += 1; lock.unlock() }
+}
+
+private func rebuild(_ options: BookBuilder.Options, generation: Generation) {
+    do {
+        let report = try BookBuilder(options: options).build()
+        for error in report.errors { FileHandle.standardError.write(Data(("\n" + error.description + "\n").utf8)) }
+        print(String(format: "rebuilt in %.2f s: %d errors", report.seconds, report.errors.count))
+        fflush(stdout)
+    } catch {
+        FileHandle.standardError.write(Data((error.description + "\n").utf8))
+    }
+    generation.bump()
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+@testable import BookKit
+
+@Suite struct LiveReloadTests {
+    @Test func resolvesOnlyInsideTheSite() throws {
+        let site = FileManager.default.temporaryDirectory.appendingPathComponent("book-serve-\(getpid())")
+        try? FileManager.default.removeItem(at: site)
+        try FileManager.default.createDirectory(at: site.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: site) }
+        try "<html><body>x</body></html>".write(to: site.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
+        try "a{}".write(to: site.appendingPathComponent("style.css"), atomically: true, encoding: .utf8)
+        #expect(LiveReload.resolve("/", in: site)?.lastPathComponent == "index.html")
+        #expect(LiveReload.resolve("/style.css?v=1", in: site)?.lastPathComponent == "style.css")
+        #expect(LiveReload.resolve("/../\(site.lastPathComponent)/index.html", in: site) == nil)
+        #expect(LiveReload.resolve("/%2e%2e/etc/passwd", in: site) == nil)
+        #expect(LiveReload.resolve("/.hidden", in: site) == nil)
+        #expect(LiveReload.resolve("/missing.html", in: site) == nil)
+        #expect(LiveReload.resolve("/sub/", in: site) == nil, "a folder without index.html")
+    }
+
+    @Test func injectsBeforeTheClosingBody() {
+        let page = LiveReload.inject(into: "<html><body><p>x</p></body></html>")
+        #expect(page.hasSuffix("</script>\n</body></html>"))
+        #expect(page.contains(LiveReload.generationPath))
+    }
+
+    @Test func watcherSeesEdits() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("book-watch-\(getpid())")
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("a.md")
+        try "one".write(to: file, atomically: true, encoding: .utf8)
+        var watcher = SourceWatcher(folders: [folder])
+        let unchanged = watcher.changed()
+        #expect(!unchanged)
+        try "one, longer".write(to: file, atomically: true, encoding: .utf8)
+        let edited = watcher.changed()
+        #expect(edited)
+        let settled = watcher.changed()
+        #expect(!settled)
+    }
+}
