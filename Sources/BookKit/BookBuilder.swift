@@ -161,8 +161,10 @@ public struct BookBuilder {
         }
         let errors = formatErrors + result.errors
         let freshCompiles = compiledCount, freshRuns = ranCount
-        let checked = CheckedChapter(parsed: parsed, chapter: chapter, outcomes: result.outcomes, errors: errors)
-        let report = ChapterReport(slug: source.slug, path: source.path, errors: errors, snippets: chapter.snippets.count,
+        // Math is checked like code: a formula KaTeX rejects or an unknown \eqref fails the chapter.
+        let checked = try Typeset.chapters([CheckedChapter(parsed: parsed, chapter: chapter, outcomes: result.outcomes,
+                                                           errors: errors)], packageRoot: options.packageRoot)[0]
+        let report = ChapterReport(slug: source.slug, path: source.path, errors: checked.errors, snippets: chapter.snippets.count,
                                    checked: result.checked, passed: result.passed,
                                    seconds: Date().timeIntervalSince(started), fixed: fixed,
                                    compiled: freshCompiles, ran: freshRuns)

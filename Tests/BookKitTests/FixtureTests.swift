@@ -19,7 +19,7 @@ import Testing
 
     @Test(arguments: [
         "wrong-output", "missing-output", "compile-error", "unexpected-trap", "missing-trap",
-        "timeout", "unknown-mode", "flood", "fails-compiles",
+        "timeout", "unknown-mode", "flood", "fails-compiles", "math-errors",
     ])
     func failureIsLocated(_ name: String) throws {
         let (_, report) = try Fixtures.check(name)
@@ -40,7 +40,7 @@ import Testing
         let kinds: [(String, BookError.Kind)] = [
             ("wrong-output", .output), ("missing-output", .output), ("compile-error", .compile),
             ("unexpected-trap", .run), ("missing-trap", .run), ("timeout", .limit), ("unknown-mode", .chapterFormat),
-            ("flood", .limit), ("fails-compiles", .compile),
+            ("flood", .limit), ("fails-compiles", .compile), ("math-errors", .chapterFormat),
         ]
         for (name, kind) in kinds {
             let (_, report) = try Fixtures.check(name)

@@ -97,16 +97,17 @@ struct MathProtection {
     /// Puts the math back into rendered HTML: the first token of a span becomes the escaped LaTeX in a
     /// `<span class="math inline|display">`, the continuation tokens (and the line break before them) go.
     func restore(inHTML html: String) -> String {
-        restore(html) { span in
+        restore(html) { _, span in
             let kind = span.display ? "display" : "inline"
             return "<span class=\"math \(kind)\">\(HTML.escape(span.source))</span>"
         }
     }
 
     /// Puts the raw LaTeX back into plain text (headings used as titles).
-    func restore(inText text: String) -> String { restore(text) { $0.source } }
+    func restore(inText text: String) -> String { restore(text) { _, span in span.source } }
 
-    private func restore(_ text: String, replacement: (Span) -> String) -> String {
+    /// Replaces each span's tokens with `replacement(index, span)`.
+    func restore(_ text: String, replacement: (Int, Span) -> String) -> String {
         guard !spans.isEmpty, text.contains("KXMATH") else { return text }
         var result = ""
         var rest = Substring(text)
@@ -128,7 +129,7 @@ struct MathProtection {
             cursor = rest.index(after: cursor)
             if piece == 0 {
                 result += prefix
-                result += replacement(spans[index])
+                result += replacement(index, spans[index])
             } else {
                 // A continuation token: drop it and the line break (or space) cmark put before it.
                 while let last = prefix.last, last == "\n" || last == " " { prefix = prefix.dropLast() }

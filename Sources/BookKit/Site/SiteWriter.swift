@@ -28,6 +28,13 @@ public enum SiteWriter {
             } else {
                 try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
             }
+            for (path, source) in site.copies.sorted(by: { $0.key < $1.key }) {
+                let url = staging.appendingPathComponent(path)
+                try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try? fileManager.removeItem(at: url)
+                // Debian's KaTeX files are symlinks: copy what they point at.
+                try fileManager.copyItem(at: source.resolvingSymlinksInPath(), to: url)
+            }
             for (path, contents) in site.files.sorted(by: { $0.key < $1.key }) {
                 let url = staging.appendingPathComponent(path)
                 try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

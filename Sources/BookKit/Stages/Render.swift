@@ -1,14 +1,29 @@
+import Foundation
+
 /// A chapter ready to render: its parse, its snippets, and what checking them produced.
 public struct CheckedChapter: Sendable {
     public var parsed: ParsedChapter
     public var chapter: Chapter
     public var outcomes: [Int: SnippetOutcome]
     public var errors: [BookError]
+    /// The typeset math, when the `Typeset` stage ran; otherwise the page shows the LaTeX source.
+    public var math: TypesetMath?
+
+    public init(parsed: ParsedChapter, chapter: Chapter, outcomes: [Int: SnippetOutcome], errors: [BookError],
+                math: TypesetMath? = nil) {
+        self.parsed = parsed
+        self.chapter = chapter
+        self.outcomes = outcomes
+        self.errors = errors
+        self.math = math
+    }
 }
 
 /// The site as values: relative path to file contents. `SiteWriter` puts it on disk.
 public struct Site: Sendable {
     public var files: [String: String] = [:]
+    /// Files copied as they are (KaTeX's stylesheet and fonts): site path → source file.
+    public var copies: [String: URL] = [:]
 }
 
 /// Stage 7: renders pages. Pure: no disk, no clock; the same input gives the same bytes.
@@ -26,6 +41,7 @@ public enum Render {
     public static func site(book: Book, chapters: [CheckedChapter], stamp: Stamp) -> Site {
         var site = Site()
         site.files["style.css"] = Stylesheet.css
+        site.copies = Typeset.assetCopies()
         site.files["index.html"] = index(book: book, stamp: stamp)
         for checked in chapters {
             let position = book.chapters.firstIndex { $0.slug == checked.chapter.source.slug } ?? 0
@@ -99,7 +115,16 @@ public enum Render {
                 node.replace(withHTMLBlock: "")
             }
         }
-        return parsed.math.restore(inHTML: document.renderHTML())
+        var html = document.renderHTML()
+        if let math = checked.math {
+            // \eqref in prose: math spans are still tokens here, so only prose is touched.
+            html = EquationNumbering.replacingCommand("eqref", in: html) { name in
+                guard let target = math.labels[name] else { return "(??)" }
+                return "<a class=\"eqref\" href=\"#\(target.anchor)\">(\(target.number))</a>"
+            }
+            return parsed.math.restore(html) { index, _ in math.html[index] }
+        }
+        return parsed.math.restore(inHTML: html)
     }
 
     static func snippetHTML(_ snippet: Snippet, outcome: SnippetOutcome?) -> String {
@@ -142,6 +167,7 @@ public enum Render {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(HTML.escape(title))</title>
+        <link rel="stylesheet" href="katex/katex.min.css">
         <link rel="stylesheet" href="style.css">
         </head>
         <body>

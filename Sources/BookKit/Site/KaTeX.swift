@@ -1,0 +1,102 @@
+import Foundation
+
+/// Renders LaTeX to HTML (+ MathML) at build time with KaTeX from Debian's `katex` package, run by Node.
+/// Pages then need only KaTeX's stylesheet and fonts (from `libjs-katex`, copied into the site): no
+/// JavaScript, no CDN.
+///
+/// One Node process renders all formulas that are not in the cache (`.build/book/katex/`, one small file
+/// per formula, keyed by the formula, the mode and KaTeX's version), so a warm build starts no Node at all.
+struct KaTeX {
+    /// Where Debian puts Node modules and KaTeX's browser files.
+    static let nodeModules = "/usr/share/nodejs"
+    static let assets = URL(fileURLWithPath: "/usr/share/javascript/katex")
+
+    struct Formula: Hashable {
+        var tex: String
+        var display: Bool
+    }
+
+    var cacheDirectory: URL
+
+    /// Renders each formula: its HTML, or KaTeX's error message.
+    func render(_ formulas: [Formula]) throws(BookError) -> [Result<String, KaTeXError>] {
+        var results = [Result<String, KaTeXError>?](repeating: nil, count: formulas.count)
+        var misses: [Int] = []
+        for (index, formula) in formulas.enumerated() {
+            if let html = try? String(contentsOf: cacheFile(formula), encoding: .utf8) {
+                results[index] = .success(html)
+            } else {
+                misses.append(index)
+            }
+        }
+        if !misses.isEmpty {
+            let rendered = try runNode(misses.map { formulas[$0] })
+            try? FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
+            for (index, result) in zip(misses, rendered) {
+                results[index] = result
+                if case .success(let html) = result {
+                    try? html.write(to: cacheFile(formulas[index]), atomically: true, encoding: .utf8)
+                }
+            }
+        }
+        return results.map { $0! }
+    }
+
+    struct KaTeXError: Error, Hashable { var message: String }
+
+    private func cacheFile(_ formula: Formula) -> URL {
+        cacheDirectory.appendingPathComponent(SHA256.hex("katex-0.16.4\u{0}\(formula.display)\u{0}\(formula.tex)").prefix(24) + ".html")
+    }
+
+    /// The script Node runs: reads a JSON array of formulas from the file named by its argument, writes a
+    /// JSON array of `{html}` or `{error}`. Only `\href` to an in-page anchor is trusted (our `\eqref`).
+    static let script = #"""
+    const katex = require("katex");
+    const fs = require("fs");
+    const items = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+    const options = (display) => ({
+      displayMode: display, throwOnError: true, output: "htmlAndMathml", strict: "ignore",
+      trust: (context) => context.command === "\\href" && context.url.startsWith("#"),
+    });
+    const out = items.map((item) => {
+      try { return { html: katex.renderToString(item.tex, options(item.display)) }; }
+      catch (error) { return { error: String(error.message || error) }; }
+    });
+    process.stdout.write(JSON.stringify(out));
+    """#
+
+    private struct Answer: Decodable { var html: String?; var error: String? }
+
+    private func runNode(_ formulas: [Formula]) throws(BookError) -> [Result<String, KaTeXError>] {
+        guard FileManager.default.fileExists(atPath: "\(Self.nodeModules)/katex/package.json") else {
+            throw BookError(.environment, at: nil, "KaTeX is not installed (no \(Self.nodeModules)/katex)",
+                            hint: "install the Debian packages katex and libjs-katex (.ci/deps does)")
+        }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("book-katex-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
+        try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let input = scratch.appendingPathComponent("formulas.json"), script = scratch.appendingPathComponent("render.js")
+        do {
+            let payload = formulas.map { ["tex": $0.tex, "display": $0.display] as [String: Any] }
+            try JSONSerialization.data(withJSONObject: payload).write(to: input)
+            try Self.script.write(to: script, atomically: true, encoding: .utf8)
+        } catch {
+            throw BookError(.environment, at: nil, "cannot write KaTeX's input to \(scratch.path): \(error)")
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["NODE_PATH"] = Self.nodeModules
+        let result = try Subprocess(executable: "node", arguments: [script.path, input.path], environment: environment,
+                                    timeout: 300).run()
+        guard result.termination == .exited(0),
+              let answers = try? JSONDecoder().decode([Answer].self, from: Data(result.stdout)),
+              answers.count == formulas.count else {
+            throw BookError(.environment, at: nil, "KaTeX (node) failed",
+                            detail: String(decoding: result.stderr.suffix(2000), as: UTF8.self),
+                            hint: "check that node and the Debian package katex are installed")
+        }
+        return answers.map { answer in
+            if let html = answer.html { return .success(html) }
+            return .failure(KaTeXError(message: answer.error ?? "unknown KaTeX error"))
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// A chapter's math, typeset: the HTML of each math span and the equation labels.
+public struct TypesetMath: Sendable {
+    /// Per math span (in `MathProtection.spans` order): the HTML to put in its place.
+    var html: [String]
+    /// Label → (number, anchor), for `\eqref` in prose.
+    var labels: [String: (number: Int, anchor: String)]
+}
+
+/// Stage 6½, between check and render: numbers equations, resolves labels and renders all math with
+/// KaTeX. Label and KaTeX errors are located chapter errors; a missing KaTeX is an environment error.
+public enum Typeset {
+    public static func chapters(_ chapters: [CheckedChapter], packageRoot: URL) throws(BookError) -> [CheckedChapter] {
+        var chapters = chapters
+        var numberings: [EquationNumbering] = []
+        var formulas: [KaTeX.Formula] = []
+        for chapter in chapters {
+            let numbering = EquationNumbering(spans: chapter.parsed.math.spans, path: chapter.parsed.source.path)
+            numberings.append(numbering)
+            formulas += numbering.equations.map { KaTeX.Formula(tex: $0.tex, display: $0.display) }
+        }
+        let katex = KaTeX(cacheDirectory: packageRoot.appendingPathComponent(".build/book/katex"))
+        let rendered = formulas.isEmpty ? [] : try katex.render(formulas)
+        var offset = 0
+        for (c, numbering) in numberings.enumerated() {
+            let spans = chapters[c].parsed.math.spans
+            var html: [String] = []
+            var errors = numbering.errors
+            for (s, equation) in numbering.equations.enumerated() {
+                switch rendered[offset + s] {
+                case .success(let output):
+                    if equation.display {
+                        let id = equation.anchor.map { " id=\"\($0)\"" } ?? ""
+                        html.append("<span class=\"equation\"\(id)>\(output)</span>")
+                    } else {
+                        html.append(output)
+                    }
+                case .failure(let error):
+                    errors.append(BookError(.chapterFormat, at: SourcePosition(file: chapters[c].parsed.source.path, line: spans[s].line),
+                                            "KaTeX cannot render this formula: \(error.message)",
+                                            detail: spans[s].source,
+                                            hint: "KaTeX supports most of LaTeX math (see its list of supported functions); \\label and \\eqref are handled by the book"))
+                    html.append("<span class=\"math-error\">\(HTML.escape(spans[s].source))</span>")
+                }
+            }
+            offset += numbering.equations.count
+            let codeLines = Set(chapters[c].parsed.codeBlocks.flatMap { $0.start.line...max($0.start.line, $0.endLine) })
+            for reference in EquationNumbering.proseReferences(in: chapters[c].parsed.math.protected, codeLines: codeLines)
+            where numbering.labels[reference.name] == nil {
+                errors.append(BookError(.chapterFormat, at: SourcePosition(file: chapters[c].parsed.source.path, line: reference.line),
+                                        "\\eqref{\(reference.name)} names no equation",
+                                        hint: "add \\label{\(reference.name)} to the equation, or fix the name"))
+            }
+            chapters[c].math = TypesetMath(html: html, labels: numbering.labels)
+            chapters[c].errors = (chapters[c].errors + errors).sorted {
+                ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0)
+            }
+        }
+        return chapters
+    }
+
+    /// KaTeX's stylesheet and fonts, for `Site.copies`.
+    static func assetCopies() -> [String: URL] {
+        var copies = ["katex/katex.min.css": KaTeX.assets.appendingPathComponent("katex.min.css")]
+        let fonts = KaTeX.assets.appendingPathComponent("fonts").resolvingSymlinksInPath()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: fonts.path)) ?? [] where name.hasPrefix("KaTeX_") {
+            copies["katex/fonts/\(name)"] = fonts.appendingPathComponent(name)
+        }
+        return copies
+    }
+}
