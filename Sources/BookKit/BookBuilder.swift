@@ -103,7 +103,17 @@ public struct BookBuilder {
                     book.chapters[i] = checked.chapter.source
                 }
             }
-            let site = Render.site(book: book, chapters: checkedChapters, stamp: stamp)
+            let all = book.chapters.map { source in
+                checkedChapters.first { $0.chapter.source.slug == source.slug }?.chapter ?? Extract.chapter(Parse.chapter(source)).0
+            }
+            let site = Render.site(book: book, chapters: checkedChapters, all: all, stamp: stamp)
+            let linkErrors = LinkCheck.errors(in: site, book: book)
+            for (i, chapter) in report.chapters.enumerated() {
+                report.chapters[i].errors += linkErrors[chapter.slug] ?? []
+            }
+            if let other = linkErrors[""], !other.isEmpty, !report.chapters.isEmpty {
+                report.chapters[0].errors += other
+            }
             try SiteWriter.write(site, to: output, keepOthers: !options.chapters.isEmpty)
         }
         report.seconds = Date().timeIntervalSince(started)

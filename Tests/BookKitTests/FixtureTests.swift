@@ -13,7 +13,7 @@ import Testing
         // compile-only and fails do not run).
         #expect(report.checked == 7)
         #expect(report.passed == 7)
-        let body = Render.chapterBody(checked)
+        let body = ChapterPage.chapterBody(checked).0
         Fixtures.expectGolden(body, "modes.html")
     }
 

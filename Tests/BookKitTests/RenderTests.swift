@@ -5,7 +5,7 @@ import Testing
     func render(_ text: String, outcomes: [Int: SnippetOutcome] = [:]) -> String {
         let parsed = Parse.chapter(ChapterSource(slug: "t", path: "chapters/t.md", title: "T", summary: "", text: text))
         let (chapter, _) = Extract.chapter(parsed)
-        return Render.chapterBody(CheckedChapter(parsed: parsed, chapter: chapter, outcomes: outcomes, errors: []))
+        return ChapterPage.chapterBody(CheckedChapter(parsed: parsed, chapter: chapter, outcomes: outcomes, errors: [])).0
     }
 
     @Test func programOutputIsEscaped() {

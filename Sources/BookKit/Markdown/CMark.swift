@@ -144,3 +144,12 @@ struct MarkdownNode {
 extension MarkdownNode {
     var previous: MarkdownNode? { cmark_node_previous(pointer).map(MarkdownNode.init) }
 }
+
+extension MarkdownNode {
+    /// Inserts a raw HTML block right after this node.
+    func insertAfter(htmlBlock html: String) {
+        let block = cmark_node_new(CMARK_NODE_HTML_BLOCK)
+        cmark_node_set_literal(block, html)
+        cmark_node_insert_after(pointer, block)
+    }
+}

@@ -14,20 +14,33 @@ public struct ChapterSource: Sendable, Hashable {
     public var title: String
     public var summary: String
     public var text: String
+    /// The post the chapter follows, if any.
+    public var original: OriginalPost?
 
-    public init(slug: String, path: String, title: String, summary: String, text: String) {
+    public init(slug: String, path: String, title: String, summary: String, text: String, original: OriginalPost? = nil) {
         self.slug = slug
         self.path = path
         self.title = title
         self.summary = summary
         self.text = text
+        self.original = original
     }
+}
+
+/// The blog post a chapter reproduces, as the manifest names it.
+public struct OriginalPost: Sendable, Hashable, Decodable {
+    public var url: String
+    public var author: String
+    public var date: String
+    /// The post's own (Chinese) title.
+    public var title: String
 }
 
 /// A chapter after extraction: its snippets in order, grouped into programs.
 public struct Chapter: Sendable {
     public var source: ChapterSource
     public var snippets: [Snippet]
+    public var boxes = ChapterBoxes()
 
     /// The snippets split at `reset`: each segment is one notebook program.
     public var segments: [[Snippet]] {

@@ -12,7 +12,43 @@ enum Stylesheet {
     }
     * { box-sizing: border-box; }
     body { margin: 0; color: var(--fg); background: var(--bg); font: 17px/1.6 Georgia, "Times New Roman", serif; }
-    main { max-width: 46rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
+    .layout { display: grid; grid-template-columns: 17rem minmax(0, 1fr); gap: 2rem; max-width: 72rem; margin: 0 auto; }
+    main { max-width: 46rem; width: 100%; padding: 1.5rem 1rem 3rem; min-width: 0; }
+    .sidebar { position: sticky; top: 0; align-self: start; max-height: 100vh; overflow-y: auto; padding: 1.5rem 0.5rem 2rem 1rem;
+      font: 0.88rem/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; border-right: 1px solid var(--code-bg); }
+    .sidebar ol { list-style: none; padding-left: 0; margin: 0; }
+    .sidebar .chapters > li { margin: 0.35rem 0; }
+    .sidebar .current > a { font-weight: 600; color: var(--fg); }
+    .sidebar .sections { margin: 0.3rem 0 0.5rem 0.7rem; border-left: 2px solid var(--code-bg); padding-left: 0.6rem; }
+    .sidebar .sections .level-3 { margin-left: 0.8rem; }
+    .sidebar a { text-decoration: none; }
+    .book-title { font-weight: 700; margin: 0 0 0.8rem; }
+    .search input { width: 100%; padding: 0.35rem 0.5rem; border: 1px solid var(--muted); border-radius: 4px; background: var(--bg); color: var(--fg); font: inherit; }
+    #search-results { margin: 0.4rem 0 0.8rem; padding: 0.3rem 0.5rem; border: 1px solid var(--code-bg); border-radius: 4px; }
+    #search-results li { margin: 0.25rem 0; }
+    .chapter-summary { font-size: 1.1rem; color: var(--muted); margin-top: -0.4rem; }
+    .original { font: 0.9rem system-ui, sans-serif; color: var(--muted); }
+    .box { border: 1px solid var(--code-bg); border-left: 4px solid var(--link); border-radius: 0 6px 6px 0; padding: 0.2rem 1rem 0.4rem; margin: 1.2rem 0; font-size: 0.95rem; }
+    .differences-box { border-left-color: var(--attr); }
+    .box-title { font-size: 0.85rem; text-transform: uppercase; letter-spacing: 0.05em; color: var(--muted); margin: 0.6rem 0 0.3rem; }
+    .box ul { padding-left: 0; list-style: none; } .box li { margin: 0.3rem 0; }
+    .differences-box ul { padding-left: 1.2rem; list-style: disc; }
+    .mark { display: inline-block; width: 1.2em; font-weight: 700; }
+    .reproduced .mark { color: var(--num); } .qualitative .mark { color: var(--str); } .not-reproduced .mark { color: var(--err-edge); }
+    .status { color: var(--muted); font-size: 0.85em; }
+    table.claims td, table.claims th { vertical-align: top; text-align: left; }
+    pre.code { position: relative; }
+    button.copy { position: absolute; top: 0.4rem; right: 0.4rem; font: 0.72rem system-ui, sans-serif; padding: 0.15rem 0.5rem;
+      border: 1px solid var(--muted); border-radius: 4px; background: var(--bg); color: var(--muted); cursor: pointer; opacity: 0.6; }
+    pre.code:hover button.copy, button.copy:focus { opacity: 1; }
+    .equation { display: block; }
+    .math-error { color: var(--err-edge); font-family: monospace; }
+    details.long-output > summary { cursor: pointer; font: 0.8rem system-ui, sans-serif; color: var(--muted); padding: 0.45rem 0.9rem; }
+    @media (max-width: 900px) {
+      .layout { display: block; }
+      .sidebar { position: static; max-height: none; border-right: none; border-bottom: 1px solid var(--code-bg); padding: 1rem; }
+      .sidebar .chapters { columns: 1; }
+    }
     a { color: var(--link); }
     h1, h2, h3, h4 { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; line-height: 1.25; }
     .anchor { float: left; margin-left: -1.2em; width: 1em; text-decoration: none; color: var(--muted); visibility: hidden; }
@@ -41,6 +77,6 @@ enum Stylesheet {
     .pager { display: flex; justify-content: space-between; gap: 1rem; margin-top: 3rem; font-family: system-ui, sans-serif; }
     .pager .next { margin-left: auto; text-align: right; }
     .stamp { text-align: center; color: var(--muted); font: 0.75rem system-ui, sans-serif; padding: 1rem; }
-    @media print { .pager, .crumbs, .anchor { display: none; } pre { white-space: pre-wrap; } }
+    @media print { .sidebar, .pager, .crumbs, .anchor, button.copy { display: none; } .layout { display: block; } pre { white-space: pre-wrap; } }
     """
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Stage 3: turns a parsed chapter's code blocks into snippets with their expected outputs.
 ///
 /// A fenced block whose info string starts with `swift` is a snippet; one starting with `output` is the
@@ -37,6 +39,33 @@ public enum Extract {
                 }
             }
         }
+        var boxes = ChapterBoxes()
+        for block in parsed.codeBlocks where block.isFenced {
+            let kind = block.info.split(separator: " ").first ?? ""
+            if kind == "claims" {
+                boxes.claimsLine = block.start.line
+                for (offset, line) in block.literal.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    let trimmed = line.trimmingCharacters(in: .whitespaces)
+                    if trimmed.isEmpty { continue }
+                    let here = SourcePosition(file: parsed.source.path, line: block.start.line + 1 + offset)
+                    switch Self.claim(trimmed, line: here.line) {
+                    case .success(let claim): boxes.claims.append(claim)
+                    case .failure(let error): errors.append(BookError(.chapterFormat, at: here, error.message, hint: error.hint))
+                    }
+                }
+            } else if kind == "differences" {
+                boxes.differences = block.literal
+                boxes.differencesLine = block.start.line
+            }
+        }
+        let snippetIDs = Set(snippets.compactMap(\.info.id))
+        for claim in boxes.claims {
+            if let id = claim.snippetID, !snippetIDs.contains(id) {
+                errors.append(BookError(.chapterFormat, at: SourcePosition(file: parsed.source.path, line: claim.line),
+                                        "claim names snippet '\(id)', which does not exist",
+                                        hint: "give the snippet that checks the claim id=\(id)"))
+            }
+        }
         let ids = snippets.compactMap(\.info.id)
         for (index, snippet) in snippets.enumerated() {
             if let id = snippet.info.id, ids.firstIndex(of: id) != ids.lastIndex(of: id),
@@ -45,7 +74,30 @@ public enum Extract {
                                         hint: "ids are anchors and must be unique within a chapter"))
             }
         }
-        return (Chapter(source: parsed.source, snippets: snippets), errors)
+        var chapter = Chapter(source: parsed.source, snippets: snippets)
+        chapter.boxes = boxes
+        return (chapter, errors)
+    }
+
+    struct ClaimError: Error { var message: String; var hint: String }
+
+    /// `status: text (#snippet-id)`.
+    static func claim(_ line: String, line number: Int) -> Result<Claim, ClaimError> {
+        let statuses = Claim.Status.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let colon = line.firstIndex(of: ":") else {
+            return .failure(ClaimError(message: "claim line has no status", hint: "write 'STATUS: claim (#snippet-id)' with STATUS one of \(statuses)"))
+        }
+        let word = line[..<colon].trimmingCharacters(in: .whitespaces)
+        guard let status = Claim.Status(rawValue: word) else {
+            return .failure(ClaimError(message: "unknown claim status '\(word)'", hint: "statuses: \(statuses)"))
+        }
+        var text = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        var id: String?
+        if text.hasSuffix(")"), let open = text.range(of: "(#", options: .backwards) {
+            id = String(text[open.upperBound..<text.index(before: text.endIndex)])
+            text = text[..<open.lowerBound].trimmingCharacters(in: .whitespaces)
+        }
+        return .success(Claim(status: status, text: text, snippetID: id, line: number))
     }
 
     /// A readable dump of the extracted snippets with their source lines: the currency of extractor tests.

@@ -7,7 +7,10 @@ import Foundation
 /// ```json
 /// { "title": "...", "subtitle": "...",
 ///   "chapters": [ { "slug": "how-to-read", "file": "00-how-to-read.md",
-///                   "title": "How to read this book", "summary": "One sentence." } ] }
+///                   "title": "How to read this book", "summary": "One sentence.",
+///                   "original": { "url": "https://kexue.fm/archives/8877", "author": "Su Jianlin",
+///                                 "date": "2022-01-25", "title": "Efficient GlobalPointer：少点参数，多点效果" } } ] }
+/// `original` is optional (the introduction has none).
 /// ```
 /// Order in the array is book order. Slugs are unique, lowercase letters, digits and `-`.
 public enum Load {
@@ -19,6 +22,7 @@ public enum Load {
             var file: String
             var title: String
             var summary: String
+            var original: OriginalPost?
         }
         var title: String
         var subtitle: String?
@@ -59,7 +63,7 @@ public enum Load {
                                 hint: "check the file name in \(manifestPath)")
             }
             chapters.append(ChapterSource(slug: entry.slug, path: path, title: entry.title,
-                                          summary: entry.summary, text: text))
+                                          summary: entry.summary, text: text, original: entry.original))
         }
         return Book(title: manifest.title, subtitle: manifest.subtitle ?? "", chapters: chapters)
     }

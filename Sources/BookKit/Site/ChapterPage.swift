@@ -1,0 +1,147 @@
+import Foundation
+
+/// A chapter's page: header (title, summary, original post), error banner, boxes, body with snippets and
+/// outputs, previous/next links.
+enum ChapterPage {
+    static func html(_ checked: CheckedChapter, book: Book, position: Int, stamp: Render.Stamp) -> String {
+        let source = checked.chapter.source
+        var body = ""
+        if !checked.errors.isEmpty {
+            body += "<section class=\"build-errors\" role=\"alert\"><h2>This chapter failed its checks</h2><pre>"
+            body += checked.errors.map { HTML.escape($0.description) }.joined(separator: "\n\n")
+            body += "</pre></section>\n"
+        }
+        let (article, sections) = chapterBody(checked)
+        body += "<article class=\"chapter\">\n" + article + "</article>\n"
+        body += "<nav class=\"pager\" aria-label=\"Chapters\">"
+        if position > 0 {
+            let previous = book.chapters[position - 1]
+            body += "<a class=\"previous\" href=\"\(previous.slug).html\">← \(HTML.escape(previous.title))</a>"
+        }
+        if position + 1 < book.chapters.count {
+            let next = book.chapters[position + 1]
+            body += "<a class=\"next\" href=\"\(next.slug).html\">\(HTML.escape(next.title)) →</a>"
+        }
+        body += "</nav>\n"
+        return PageTemplate.html(title: source.title + " · " + book.title, book: book, current: source.slug,
+                                 sections: sections, body: body, stamp: stamp)
+    }
+
+    /// The lines under the chapter's title: its summary and the post it follows.
+    static func header(_ source: ChapterSource) -> String {
+        var html = "<p class=\"chapter-summary\">\(HTML.escape(source.summary))</p>"
+        if let original = source.original {
+            html += "<p class=\"original\">Original post: <a href=\"\(HTML.escape(original.url))\" lang=\"zh\">\(HTML.escape(original.title))</a>"
+            html += " by \(HTML.escape(original.author)), \(HTML.escape(original.date)).</p>"
+        }
+        return html
+    }
+
+    static func claimsBox(_ claims: [Claim]) -> String {
+        var html = "<aside class=\"box claims-box\" aria-label=\"Reproduces\"><h2 class=\"box-title\">Reproduces</h2><ul>"
+        for claim in claims {
+            let text = HTML.escape(claim.text)
+            let linked = claim.snippetID.map { "<a href=\"#snippet-\($0)\">\(text)</a>" } ?? text
+            html += "<li class=\"\(claim.status.rawValue)\"><span class=\"mark\" title=\"\(claim.status.label)\">\(claim.status.mark)</span> \(linked) <span class=\"status\">(\(claim.status.label))</span></li>"
+        }
+        return html + "</ul></aside>"
+    }
+
+    static func differencesBox(_ markdown: String) -> String {
+        "<aside class=\"box differences-box\" aria-label=\"Differences from the original\"><h2 class=\"box-title\">Differences from the original</h2>"
+            + MarkdownDocument(markdown).renderHTML() + "</aside>"
+    }
+
+    /// The chapter's Markdown as HTML, with each snippet and its actual output in place of the fenced
+    /// blocks, heading anchors, and the math put back verbatim.
+    static func chapterBody(_ checked: CheckedChapter) -> (String, [PageTemplate.Section]) {
+        let parsed = checked.parsed
+        let document = MarkdownDocument(parsed.math.protected)
+        let snippetsByLine = Dictionary(uniqueKeysWithValues: checked.chapter.snippets.map { ($0.fence.line, $0) })
+        let outputLines = Set(checked.chapter.snippets.compactMap { $0.expected?.fence.line })
+        var codeBlockIndex = 0
+        var usedAnchors = Set<String>()
+        var sections: [PageTemplate.Section] = []
+        var sawTitle = false
+        let boxes = checked.chapter.boxes
+        for node in document.allNodes() {
+            if node.isHeading {
+                let text = parsed.math.restore(inText: node.plainText)
+                var anchor = HTML.slug(text), n = 2
+                while usedAnchors.contains(anchor) { anchor = HTML.slug(text) + "-\(n)"; n += 1 }
+                usedAnchors.insert(anchor)
+                node.prependInlineHTML("<a class=\"anchor\" id=\"\(anchor)\" href=\"#\(anchor)\" aria-hidden=\"true\">#</a>")
+                if node.headingLevel == 1, !sawTitle {
+                    // The chapter's title: the summary and the original post go right under it.
+                    sawTitle = true
+                    node.insertAfter(htmlBlock: header(checked.chapter.source))
+                } else if node.headingLevel <= 3 {
+                    sections.append(PageTemplate.Section(level: node.headingLevel, title: text, anchor: anchor))
+                }
+                continue
+            }
+            guard node.isCodeBlock else { continue }
+            defer { codeBlockIndex += 1 }
+            guard codeBlockIndex < parsed.codeBlocks.count else { continue }
+            let line = parsed.codeBlocks[codeBlockIndex].start.line
+            if line == boxes.claimsLine {
+                node.replace(withHTMLBlock: claimsBox(boxes.claims))
+            } else if line == boxes.differencesLine, let differences = boxes.differences {
+                node.replace(withHTMLBlock: differencesBox(differences))
+            } else if let snippet = snippetsByLine[line] {
+                node.replace(withHTMLBlock: snippetHTML(snippet, outcome: checked.outcomes[snippet.index]))
+            } else if outputLines.contains(line) {
+                // The expected block: the page shows the actual output under the snippet instead.
+                node.replace(withHTMLBlock: "")
+            }
+        }
+        var html = document.renderHTML()
+        if let math = checked.math {
+            // \eqref in prose: math spans are still tokens here, so only prose is touched.
+            html = EquationNumbering.replacingCommand("eqref", in: html) { name in
+                guard let target = math.labels[name] else { return "(??)" }
+                return "<a class=\"eqref\" href=\"#\(target.anchor)\">(\(target.number))</a>"
+            }
+            return (parsed.math.restore(html) { index, _ in math.html[index] }, sections)
+        }
+        return (parsed.math.restore(inHTML: html), sections)
+    }
+
+    static func snippetHTML(_ snippet: Snippet, outcome: SnippetOutcome?) -> String {
+        let mode = snippet.info.mode
+        let anchor = snippet.info.id.map { "snippet-\($0)" } ?? "snippet-\(snippet.index + 1)"
+        let code = "<pre class=\"code\"><code class=\"language-swift\">\(SwiftHighlighter.html(snippet.code))</code></pre>"
+        let outcome = outcome ?? SnippetOutcome()
+        func block(_ kind: String, _ label: String, _ text: String) -> String {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+            if lines > 24 {
+                // Long outputs are folded; the first lines stay visible in the summary's place.
+                return "<div class=\"\(kind)\"><details class=\"long-output\"><summary>\(label) (\(lines) lines)</summary><pre>\(HTML.escape(text))</pre></details></div>"
+            }
+            return "<div class=\"\(kind)\"><div class=\"label\">\(label)</div><pre>\(HTML.escape(text))</pre></div>"
+        }
+        var parts: [String] = []
+        switch mode {
+        case .hidden:
+            return "<!-- hidden snippet \(snippet.index + 1) -->"
+        case .setup:
+            return "<details class=\"snippet setup\" id=\"\(anchor)\"><summary>Setup code</summary>\(code)</details>"
+        case .normal, .silent, .traps:
+            parts.append(code)
+            if mode != .silent {
+                if !outcome.stdout.isEmpty { parts.append(block("output", "Output", outcome.stdout)) }
+                if !outcome.stderr.isEmpty { parts.append(block("stderr", "Standard error", outcome.stderr)) }
+                if let trap = outcome.trap { parts.append(block("trap", "Trapped", trap)) }
+            }
+        case .compileOnly:
+            parts.append(code)
+            parts.append("<div class=\"note\">Compiled, not run.</div>")
+        case .fails:
+            parts.append(code)
+            if let diagnostics = outcome.diagnostics { parts.append(block("diagnostic", "Compiler error", diagnostics)) }
+        }
+        let modeClass = mode == .normal ? "run" : mode.rawValue
+        return "<figure class=\"snippet \(modeClass)\" id=\"\(anchor)\">\(parts.joined())</figure>"
+    }
+
+}

@@ -1,0 +1,65 @@
+/// Checks every internal link of the rendered site: the page must exist and so must the anchor. A broken
+/// link is a located error, at the first line of the chapter source that mentions its target.
+enum LinkCheck {
+    /// - Parameters:
+    ///   - site: the rendered pages.
+    ///   - book: for the chapter sources (error lines) and the pages not rebuilt by a partial build, whose
+    ///     anchors cannot be checked and are trusted.
+    /// - Returns: errors keyed by the slug of the chapter whose page holds the link ("" for other pages).
+    static func errors(in site: Site, book: Book) -> [String: [BookError]] {
+        var ids: [String: Set<String>] = [:]
+        for (path, html) in site.files where path.hasSuffix(".html") { ids[path] = attributeValues("id", in: html) }
+        let knownPages = Set(book.chapters.map { "\($0.slug).html" }).union(site.files.keys).union(site.copies.keys)
+        var result: [String: [BookError]] = [:]
+        for (path, html) in site.files.sorted(by: { $0.key < $1.key }) where path.hasSuffix(".html") {
+            let chapter = book.chapters.first { "\($0.slug).html" == path }
+            for target in attributeValues("href", in: html).union(attributeValues("src", in: html)).sorted() {
+                if target.hasPrefix("http:") || target.hasPrefix("https:") || target.hasPrefix("mailto:") || target.isEmpty { continue }
+                let parts = target.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+                let page = parts[0].isEmpty ? path : String(parts[0])
+                let anchor = parts.count > 1 ? String(parts[1]) : nil
+                var problem: String?
+                if !knownPages.contains(page) {
+                    problem = "no page \(page) in the site"
+                } else if let anchor, !anchor.isEmpty, let pageIDs = ids[page], !pageIDs.contains(anchor) {
+                    problem = "no anchor '#\(anchor)' in \(page)"
+                }
+                guard let problem else { continue }
+                let file = chapter?.path ?? Load.manifestPath
+                let line = chapter.map { firstLine(mentioning: anchor ?? page, in: $0.text) } ?? 1
+                result[chapter?.slug ?? "", default: []].append(BookError(
+                    .chapterFormat, at: SourcePosition(file: file, line: line), "broken link '\(target)': \(problem)",
+                    hint: "link to a page of the book (SLUG.html), a heading's anchor, or a snippet's #snippet-ID"))
+            }
+        }
+        return result
+    }
+
+    /// The values of an attribute in the page's markup (`id="x"` → x), outside `<script>` elements.
+    static func attributeValues(_ name: String, in html: String) -> Set<String> {
+        var values = Set<String>()
+        var markup = ""
+        var remaining = Substring(html)
+        while let open = remaining.range(of: "<script") {
+            markup += remaining[..<open.lowerBound]
+            guard let close = remaining[open.upperBound...].range(of: "</script>") else { remaining = ""; break }
+            remaining = remaining[close.upperBound...]
+        }
+        markup += remaining
+        var rest = Substring(markup)
+        let marker = " \(name)=\""
+        while let start = rest.range(of: marker) {
+            guard let end = rest[start.upperBound...].firstIndex(of: "\"") else { break }
+            values.insert(String(rest[start.upperBound..<end]).replacingOccurrences(of: "&amp;", with: "&"))
+            rest = rest[end...]
+        }
+        return values
+    }
+
+    private static func firstLine(mentioning text: String, in source: String) -> Int {
+        for (offset, line) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where line.contains(text) {
+            return offset + 1
+        }
+        return 1
+    }
+}
