@@ -17,9 +17,23 @@ import Testing
         Fixtures.expectGolden(body, "modes.html")
     }
 
+    /// A snippet's figures are taken out of its text output, checked against their blocks, and rendered
+    /// as numbered, captioned SVG.
+    @Test func figuresAreCheckedAndRendered() throws {
+        let (checked, report) = try Fixtures.check("figures")
+        #expect(report.errors.isEmpty, "\(report.errors.map(\.description).joined(separator: "\n"))")
+        #expect(checked.outcomes[0]?.stdout == "plotting 4 points\n")
+        #expect(checked.outcomes[0]?.figures.count == 2)
+        let body = ChapterPage.chapterBody(checked).0
+        #expect(body.contains("<figure class=\"plot-figure\" id=\"figure-2\">"))
+        #expect(body.contains("aria-label=\"Figure 1: Squares and cubes on a log scale.\""))
+        #expect(!body.contains("row 0.9 0.1"), "figure data is not shown as text")
+        Fixtures.expectGolden(body, "figures.html")
+    }
+
     @Test(arguments: [
         "wrong-output", "missing-output", "compile-error", "unexpected-trap", "missing-trap",
-        "timeout", "unknown-mode", "flood", "fails-compiles", "math-errors",
+        "timeout", "unknown-mode", "flood", "fails-compiles", "math-errors", "figure-drift",
     ])
     func failureIsLocated(_ name: String) throws {
         let (_, report) = try Fixtures.check(name)
@@ -40,7 +54,7 @@ import Testing
         let kinds: [(String, BookError.Kind)] = [
             ("wrong-output", .output), ("missing-output", .output), ("compile-error", .compile),
             ("unexpected-trap", .run), ("missing-trap", .run), ("timeout", .limit), ("unknown-mode", .chapterFormat),
-            ("flood", .limit), ("fails-compiles", .compile), ("math-errors", .chapterFormat),
+            ("flood", .limit), ("fails-compiles", .compile), ("math-errors", .chapterFormat), ("figure-drift", .output),
         ]
         for (name, kind) in kinds {
             let (_, report) = try Fixtures.check(name)
@@ -72,6 +86,10 @@ import Testing
 
     @Test func fixRepairsWrongOutput() throws {
         Fixtures.expectGolden(try fixed("wrong-output"), "wrong-output.fixed.md")
+    }
+
+    @Test func fixRecordsFigures() throws {
+        Fixtures.expectGolden(try fixed("figure-drift"), "figure-drift.fixed.md")
     }
 
     @Test func fixInsertsMissingOutput() throws {

@@ -8,6 +8,8 @@ enum InfoString {
     static func isSnippet(_ info: String) -> Bool { firstWord(info) == "swift" }
     /// Whether a fence info string opens an expected-output block.
     static func isOutput(_ info: String) -> Bool { firstWord(info) == "output" }
+    /// Whether a fence info string opens an expected-figure block (`figure CAPTION`).
+    static func isFigure(_ info: String) -> Bool { firstWord(info) == "figure" }
 
     private static func firstWord(_ info: String) -> Substring {
         info.split(separator: " ", maxSplits: 1).first ?? ""

@@ -61,6 +61,8 @@ public struct SnippetOutcome: Sendable, Hashable {
     public var trap: String?
     /// For `fails` snippets: the compiler's diagnostics, located in the chapter.
     public var diagnostics: String?
+    /// The figures the snippet showed (`Figure.show()`), as text; taken out of `stdout`.
+    public var figures: [String] = []
     /// Whether the snippet ran to its end (false if an earlier snippet failed or it trapped).
     public var ran = false
     public init() {}

@@ -51,6 +51,8 @@ public struct Snippet: Hashable, Sendable {
     /// The line of the closing fence.
     public var endLine: Int
     public var expected: ExpectedOutput?
+    /// The ```figure blocks after the snippet (and its output block): one per figure it shows, in order.
+    public var expectedFigures: [ExpectedFigure] = []
 
     /// The first line of code (the line after the fence).
     public var codeLine: Int { fence.line + 1 }
@@ -61,6 +63,15 @@ public struct Snippet: Hashable, Sendable {
 /// An `output` fenced block: the expected standard output of the snippet right before it.
 public struct ExpectedOutput: Hashable, Sendable {
     public var text: String
+    public var fence: SourcePosition
+    public var endLine: Int
+}
+
+/// A ```figure block: the expected data of one figure a snippet shows, with its caption (the rest of the
+/// info string: ```figure Loss against steps: EGP keeps up with GP).
+public struct ExpectedFigure: Hashable, Sendable {
+    public var text: String
+    public var caption: String
     public var fence: SourcePosition
     public var endLine: Int
 }

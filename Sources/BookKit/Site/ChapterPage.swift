@@ -63,6 +63,8 @@ enum ChapterPage {
         var usedAnchors = Set<String>()
         var sections: [PageTemplate.Section] = []
         var sawTitle = false
+        var figureNumber = 0
+        let figureLines = Set(checked.chapter.snippets.flatMap { $0.expectedFigures.map(\.fence.line) })
         let boxes = checked.chapter.boxes
         for node in document.allNodes() {
             if node.isHeading {
@@ -89,8 +91,10 @@ enum ChapterPage {
             } else if line == boxes.differencesLine, let differences = boxes.differences {
                 node.replace(withHTMLBlock: differencesBox(differences))
             } else if let snippet = snippetsByLine[line] {
-                node.replace(withHTMLBlock: snippetHTML(snippet, outcome: checked.outcomes[snippet.index]))
-            } else if outputLines.contains(line) {
+                let figures = figureHTML(snippet, outcome: checked.outcomes[snippet.index], firstNumber: figureNumber + 1)
+                figureNumber += figures.count
+                node.replace(withHTMLBlock: snippetHTML(snippet, outcome: checked.outcomes[snippet.index], figures: figures))
+            } else if outputLines.contains(line) || figureLines.contains(line) {
                 // The expected block: the page shows the actual output under the snippet instead.
                 node.replace(withHTMLBlock: "")
             }
@@ -107,7 +111,20 @@ enum ChapterPage {
         return (parsed.math.restore(inHTML: html), sections)
     }
 
-    static func snippetHTML(_ snippet: Snippet, outcome: SnippetOutcome?) -> String {
+    /// The figures a snippet showed, as numbered `<figure>` elements with the chapter's captions.
+    static func figureHTML(_ snippet: Snippet, outcome: SnippetOutcome?, firstNumber: Int) -> [String] {
+        guard let outcome, snippet.info.mode.showsOutput else { return [] }
+        return outcome.figures.enumerated().map { index, text in
+            let number = firstNumber + index
+            let caption = index < snippet.expectedFigures.count ? snippet.expectedFigures[index].caption : ""
+            let plot = SVGPlot(text)
+            let label = "Figure \(number): " + (caption.isEmpty ? plot.title : caption)
+            return "<figure class=\"plot-figure\" id=\"figure-\(number)\">\(plot.svg(label: label))"
+                + "<figcaption><span class=\"figure-number\">Figure \(number).</span> \(HTML.escape(caption))</figcaption></figure>"
+        }
+    }
+
+    static func snippetHTML(_ snippet: Snippet, outcome: SnippetOutcome?, figures: [String] = []) -> String {
         let mode = snippet.info.mode
         let anchor = snippet.info.id.map { "snippet-\($0)" } ?? "snippet-\(snippet.index + 1)"
         let code = "<pre class=\"code\"><code class=\"language-swift\">\(SwiftHighlighter.html(snippet.code))</code></pre>"
@@ -132,6 +149,7 @@ enum ChapterPage {
                 if !outcome.stdout.isEmpty { parts.append(block("output", "Output", outcome.stdout)) }
                 if !outcome.stderr.isEmpty { parts.append(block("stderr", "Standard error", outcome.stderr)) }
                 if let trap = outcome.trap { parts.append(block("trap", "Trapped", trap)) }
+                parts += figures
             }
         case .compileOnly:
             parts.append(code)

@@ -42,6 +42,23 @@ enum Stylesheet {
       border: 1px solid var(--muted); border-radius: 4px; background: var(--bg); color: var(--muted); cursor: pointer; opacity: 0.6; }
     pre.code:hover button.copy, button.copy:focus { opacity: 1; }
     .equation { display: block; }
+    :root { --s0: #1f77b4; --s1: #d62728; --s2: #2ca02c; --s3: #9467bd; --s4: #ff7f0e; --s5: #17becf; }
+    @media (prefers-color-scheme: dark) { :root { --s0: #6cb4ee; --s1: #ff7b72; --s2: #7ee787; --s3: #d2a8ff; --s4: #ffa657; --s5: #56d4dd; } }
+    figure.plot-figure { margin: 1rem 0; }
+    svg.plot { width: 100%; height: auto; font-family: system-ui, sans-serif; }
+    svg.plot .plot-title { font-size: 15px; font-weight: 600; fill: var(--fg); }
+    svg.plot .tick, svg.plot .legend-text { font-size: 11px; fill: var(--muted); }
+    svg.plot .axis-label { font-size: 12px; fill: var(--fg); }
+    svg.plot .grid { stroke: var(--code-bg); stroke-width: 1; }
+    svg.plot .frame { fill: none; stroke: var(--muted); stroke-width: 1; }
+    svg.plot .line { fill: none; stroke-width: 2; }
+    svg.plot .heat { fill: var(--s0); }
+    .series-0 { fill: var(--s0); stroke: var(--s0); } .series-1 { fill: var(--s1); stroke: var(--s1); }
+    .series-2 { fill: var(--s2); stroke: var(--s2); } .series-3 { fill: var(--s3); stroke: var(--s3); }
+    .series-4 { fill: var(--s4); stroke: var(--s4); } .series-5 { fill: var(--s5); stroke: var(--s5); }
+    polyline.line { fill: none !important; }
+    figcaption { font: 0.9rem system-ui, sans-serif; color: var(--muted); margin-top: 0.3rem; }
+    .figure-number { font-weight: 600; color: var(--fg); }
     .math-error { color: var(--err-edge); font-family: monospace; }
     details.long-output > summary { cursor: pointer; font: 0.8rem system-ui, sans-serif; color: var(--muted); padding: 0.45rem 0.9rem; }
     @media (max-width: 900px) {

@@ -88,28 +88,52 @@ public enum Check {
         }
 
         for snippet in chapter.snippets where snippet.info.mode.isChecked && comparable.contains(snippet.index) {
-            let actual = result.outcomes[snippet.index]?.stdout ?? ""
+            let outcome = result.outcomes[snippet.index] ?? SnippetOutcome()
             result.checked += 1
-            if let expected = snippet.expected {
-                let tolerance = snippet.info.tolerance ?? OutputComparison.defaultTolerance
-                if let mismatch = OutputComparison.compare(expected: expected.text, actual: actual, tolerance: tolerance) {
-                    result.errors.append(BookError(.output, at: expected.fence,
-                                                   "snippet \(snippet.displayName) output differs",
-                                                   detail: mismatch.report,
-                                                   hint: "if the new output is right, record it with `swift run book build --fix`"))
-                    continue
-                }
-            } else if !actual.isEmpty {
-                result.errors.append(BookError(.output, at: snippet.fence,
-                                               "snippet \(snippet.displayName) prints but has no output block",
-                                               detail: tail(actual, lines: 5),
-                                               hint: "record it with `swift run book build --fix`, or mark the snippet 'silent'"))
-                continue
-            }
-            result.passed += 1
+            let errors = outputErrors(snippet, outcome)
+            result.errors += errors
+            if errors.isEmpty { result.passed += 1 }
         }
         result.errors.sort { ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0) }
         return result
+    }
+
+    /// The output check of one snippet: its text output against the ```output block, each figure it showed
+    /// against its ```figure block.
+    static func outputErrors(_ snippet: Snippet, _ outcome: SnippetOutcome) -> [BookError] {
+        let tolerance = snippet.info.tolerance ?? OutputComparison.defaultTolerance
+        var errors: [BookError] = []
+        if let expected = snippet.expected {
+            if let mismatch = OutputComparison.compare(expected: expected.text, actual: outcome.stdout, tolerance: tolerance) {
+                errors.append(BookError(.output, at: expected.fence, "snippet \(snippet.displayName) output differs",
+                                        detail: mismatch.report,
+                                        hint: "if the new output is right, record it with `swift run book build --fix`"))
+            }
+        } else if !outcome.stdout.isEmpty {
+            errors.append(BookError(.output, at: snippet.fence, "snippet \(snippet.displayName) prints but has no output block",
+                                    detail: tail(outcome.stdout, lines: 5),
+                                    hint: "record it with `swift run book build --fix`, or mark the snippet 'silent'"))
+        }
+        for (index, figure) in outcome.figures.enumerated() {
+            guard index < snippet.expectedFigures.count else {
+                errors.append(BookError(.output, at: snippet.fence,
+                                        "snippet \(snippet.displayName) shows \(outcome.figures.count) figure(s) but has \(snippet.expectedFigures.count) figure block(s)",
+                                        hint: "record the figure data with `swift run book build --fix`, then write its caption after ```figure"))
+                break
+            }
+            let expected = snippet.expectedFigures[index]
+            if let mismatch = OutputComparison.compare(expected: expected.text, actual: figure, tolerance: tolerance) {
+                errors.append(BookError(.output, at: expected.fence, "the data of figure \(index + 1) of snippet \(snippet.displayName) differs",
+                                        detail: mismatch.report,
+                                        hint: "if the new figure is right, record it with `swift run book build --fix`"))
+            }
+        }
+        if snippet.expectedFigures.count > outcome.figures.count {
+            errors.append(BookError(.output, at: snippet.expectedFigures[outcome.figures.count].fence,
+                                    "snippet \(snippet.displayName) shows \(outcome.figures.count) figure(s) but has \(snippet.expectedFigures.count) figure block(s)",
+                                    hint: "remove the extra ```figure block, or call show() on the figure"))
+        }
+        return errors
     }
 
     private static func doesNotCompile(_ snippet: Snippet, _ diagnostics: String) -> BookError {

@@ -10,9 +10,11 @@ public enum Extract {
     public static func chapter(_ parsed: ParsedChapter) -> (Chapter, [BookError]) {
         var snippets: [Snippet] = []
         var errors: [BookError] = []
-        var previousWasSnippet = false
+        // The snippet whose trailer (output block, figure blocks) the previous block was part of.
+        var trailerOwner: Int?
         for block in parsed.codeBlocks {
-            defer { previousWasSnippet = block.isFenced && InfoString.isSnippet(block.info) }
+            let owner = trailerOwner
+            trailerOwner = nil
             guard block.isFenced else { continue }
             let infoLocation = block.infoStart
             if InfoString.isSnippet(block.info) {
@@ -20,16 +22,18 @@ public enum Extract {
                     let info = try InfoString.parse(block.info, at: infoLocation)
                     snippets.append(Snippet(index: snippets.count, info: info, code: block.literal,
                                             fence: block.start, endLine: block.endLine))
+                    trailerOwner = snippets.count - 1
                 } catch {
                     errors.append(error)
                 }
             } else if InfoString.isOutput(block.info) {
-                guard previousWasSnippet, block.directlyFollowsPreviousBlock, let last = snippets.indices.last,
-                      snippets[last].endLine < block.start.line else {
+                guard let last = owner, block.directlyFollowsPreviousBlock, snippets[last].expected == nil,
+                      snippets[last].expectedFigures.isEmpty else {
                     errors.append(BookError(.chapterFormat, at: block.start, "output block does not follow a snippet",
                                             hint: "put the ```output block right after the ```swift block it belongs to"))
                     continue
                 }
+                trailerOwner = last
                 snippets[last].expected = ExpectedOutput(text: block.literal, fence: block.start, endLine: block.endLine)
                 let mode = snippets[last].info.mode
                 if !mode.isChecked {
@@ -37,6 +41,16 @@ public enum Extract {
                                             "snippet \(snippets[last].displayName) is '\(mode.rawValue)', which has no checked output, but an output block follows it",
                                             hint: "remove the output block"))
                 }
+            } else if InfoString.isFigure(block.info) {
+                guard let last = owner, block.directlyFollowsPreviousBlock else {
+                    errors.append(BookError(.chapterFormat, at: block.start, "figure block does not follow a snippet",
+                                            hint: "put the ```figure block right after the snippet that shows it (and its output block)"))
+                    continue
+                }
+                trailerOwner = last
+                let caption = block.info.dropFirst("figure".count).trimmingCharacters(in: .whitespaces)
+                snippets[last].expectedFigures.append(ExpectedFigure(text: block.literal, caption: caption,
+                                                                     fence: block.start, endLine: block.endLine))
             }
         }
         var boxes = ChapterBoxes()
@@ -114,6 +128,9 @@ public enum Extract {
                 lines.append("    " + words.joined(separator: " "))
                 for codeLine in snippet.code.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
                     lines.append("      | " + codeLine)
+                }
+                for figure in snippet.expectedFigures {
+                    lines.append("      figure lines \(figure.fence.line)-\(figure.endLine): \(figure.caption)")
                 }
                 if let expected = snippet.expected {
                     lines.append("      output lines \(expected.fence.line)-\(expected.endLine)")

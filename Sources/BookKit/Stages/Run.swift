@@ -79,7 +79,7 @@ public enum Run {
         var outcomes: [Int: SnippetOutcome] = [:]
         for (position, snippet) in plan.snippets.enumerated() {
             var outcome = SnippetOutcome()
-            outcome.stdout = stdout.pieces[position] ?? ""
+            (outcome.stdout, outcome.figures) = takeFigures(from: stdout.pieces[position] ?? "")
             outcome.stderr = plan.chapterLocations(in: stderr.pieces[position] ?? "")
             outcomes[snippet.index] = outcome
         }
@@ -109,6 +109,25 @@ public enum Run {
             ending = .completed
         }
         return ProgramRun(plan: plan, outcomes: outcomes, ending: ending, seconds: raw.seconds)
+    }
+
+    /// Separates the figures a snippet showed from its text output.
+    static func takeFigures(from text: String) -> (String, [String]) {
+        let open = "\u{1E}book-figure\u{1E}\n", close = "\u{1E}book-figure-end\u{1E}\n"
+        guard text.contains(open) else { return (text, []) }
+        var rest = Substring(text), output = "", figures: [String] = []
+        while let start = rest.range(of: open) {
+            output += rest[..<start.lowerBound]
+            guard let end = rest[start.upperBound...].range(of: close) else {
+                // Cut off (a trap inside show()): keep what came as text.
+                output += rest[start.lowerBound...]
+                rest = ""
+                break
+            }
+            figures.append(String(rest[start.upperBound..<end.lowerBound]))
+            rest = rest[end.upperBound...]
+        }
+        return (output + rest, figures)
     }
 
     /// Splits a stream at the markers: the text after each marker, keyed by the snippet's position in the
