@@ -57,13 +57,23 @@ public enum Build {
         let executable = directory.appendingPathComponent("program")
         let stamp = directory.appendingPathComponent(runs ? "compiled" : "checked")
         let failure = directory.appendingPathComponent("diagnostics.txt")
-        if useCache, let recorded = try? String(contentsOf: stamp, encoding: .utf8),
-           !runs || recorded == executableSize(executable) {
-            return CompiledProgram(plan: plan, executable: runs ? executable : nil, diagnostics: nil, cached: true)
+        func reuse() -> CompiledProgram? {
+            guard useCache else { return nil }
+            if let recorded = try? String(contentsOf: stamp, encoding: .utf8), !runs || recorded == executableSize(executable) {
+                return CompiledProgram(plan: plan, executable: runs ? executable : nil, diagnostics: nil, cached: true)
+            }
+            if let cached = try? String(contentsOf: failure, encoding: .utf8) {
+                return CompiledProgram(plan: plan, executable: nil, diagnostics: located(cached, plan: plan), cached: true)
+            }
+            return nil
         }
-        if useCache, let cached = try? String(contentsOf: failure, encoding: .utf8) {
-            return CompiledProgram(plan: plan, executable: nil, diagnostics: located(cached, plan: plan), cached: true)
-        }
+        if let program = reuse() { return program }
+        // Two builds (parallel tests, two terminals) may want the same program: one compiles, the other
+        // waits and reuses it.
+        try? FileManager.default.createDirectory(at: directory.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let lock = try FileLock(directory.path + ".lock")
+        defer { lock.unlock() }
+        if let program = reuse() { return program }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try source.write(to: directory.appendingPathComponent("main.swift"), atomically: true, encoding: .utf8)
