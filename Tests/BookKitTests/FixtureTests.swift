@@ -31,6 +31,19 @@ import Testing
         Fixtures.expectGolden(body, "figures.html")
     }
 
+    /// Boxes, numbered equations, \eqref links, escaping: the page a reader sees, as a golden file.
+    @Test func readingFeaturesRender() throws {
+        let (checked, report) = try Fixtures.check("reading")
+        #expect(report.errors.isEmpty, "\(report.errors.map(\.description).joined(separator: "\n"))")
+        let body = ChapterPage.chapterBody(checked).0
+        #expect(body.contains("<a class=\"eqref\" href=\"#eq-score\">(1)</a>"))
+        #expect(body.contains("<span class=\"equation\" id=\"eq-score\">"))
+        #expect(body.contains("<span class=\"equation\" id=\"eq-softmax\">"))
+        #expect(body.contains("<aside class=\"box claims-box\""))
+        #expect(body.contains("scale: 0.125 &lt;- for d = 64"))
+        Fixtures.expectGolden(body, "reading.html")
+    }
+
     @Test(arguments: [
         "wrong-output", "missing-output", "compile-error", "unexpected-trap", "missing-trap",
         "timeout", "unknown-mode", "flood", "fails-compiles", "math-errors", "figure-drift",

@@ -47,9 +47,14 @@ enum ChapterPage {
         return html + "</ul></aside>"
     }
 
-    static func differencesBox(_ markdown: String) -> String {
-        "<aside class=\"box differences-box\" aria-label=\"Differences from the original\"><h2 class=\"box-title\">Differences from the original</h2>"
-            + MarkdownDocument(markdown).renderHTML() + "</aside>"
+    /// - Parameter math: the box's formulas typeset, in order (nil: show the LaTeX).
+    static func differencesBox(_ markdown: String, math: [String]?) -> String {
+        let protection = MathProtection(markdown, codeLines: [])
+        let html = MarkdownDocument(protection.protected).renderHTML()
+        let restored = math.map { typeset in protection.restore(html) { index, _ in index < typeset.count ? typeset[index] : "" } }
+            ?? protection.restore(inHTML: html)
+        return "<aside class=\"box differences-box\" aria-label=\"Differences from the original\"><h2 class=\"box-title\">Differences from the original</h2>"
+            + restored + "</aside>"
     }
 
     /// The chapter's Markdown as HTML, with each snippet and its actual output in place of the fenced
@@ -89,7 +94,7 @@ enum ChapterPage {
             if line == boxes.claimsLine {
                 node.replace(withHTMLBlock: claimsBox(boxes.claims))
             } else if line == boxes.differencesLine, let differences = boxes.differences {
-                node.replace(withHTMLBlock: differencesBox(differences))
+                node.replace(withHTMLBlock: differencesBox(differences, math: checked.math?.differences))
             } else if let snippet = snippetsByLine[line] {
                 let figures = figureHTML(snippet, outcome: checked.outcomes[snippet.index], firstNumber: figureNumber + 1)
                 figureNumber += figures.count

@@ -6,6 +6,8 @@ public struct TypesetMath: Sendable {
     var html: [String]
     /// Label → (number, anchor), for `\eqref` in prose.
     var labels: [String: (number: Int, anchor: String)]
+    /// The inline math of the ```differences box, typeset (its Markdown is rendered on its own).
+    var differences: [String] = []
 }
 
 /// Stage 6½, between check and render: numbers equations, resolves labels and renders all math with
@@ -15,11 +17,16 @@ public enum Typeset {
         var chapters = chapters
         var numberings: [EquationNumbering] = []
         var formulas: [KaTeX.Formula] = []
+        var boxFormulas: [[KaTeX.Formula]] = []
         for chapter in chapters {
             let numbering = EquationNumbering(spans: chapter.parsed.math.spans, path: chapter.parsed.source.path)
             numberings.append(numbering)
             formulas += numbering.equations.map { KaTeX.Formula(tex: $0.tex, display: $0.display) }
+            let boxSpans = MathProtection(chapter.chapter.boxes.differences ?? "", codeLines: []).spans
+            boxFormulas.append(boxSpans.map { KaTeX.Formula(tex: EquationNumbering.stripDelimiters($0.source).body, display: $0.display) })
         }
+        let boxStart = formulas.count
+        formulas += boxFormulas.flatMap { $0 }
         let katex = KaTeX(cacheDirectory: packageRoot.appendingPathComponent(".build/book/katex"))
         let rendered = formulas.isEmpty ? [] : try katex.render(formulas)
         var offset = 0
@@ -52,7 +59,14 @@ public enum Typeset {
                                         "\\eqref{\(reference.name)} names no equation",
                                         hint: "add \\label{\(reference.name)} to the equation, or fix the name"))
             }
-            chapters[c].math = TypesetMath(html: html, labels: numbering.labels)
+            let boxOffset = boxStart + boxFormulas[..<c].reduce(0) { $0 + $1.count }
+            let differences = boxFormulas[c].indices.map { i -> String in
+                if case .success(let output) = rendered[boxOffset + i] { return output }
+                errors.append(BookError(.chapterFormat, at: SourcePosition(file: chapters[c].parsed.source.path, line: chapters[c].chapter.boxes.differencesLine ?? 1),
+                                        "KaTeX cannot render a formula of the differences box", detail: boxFormulas[c][i].tex))
+                return HTML.escape(boxFormulas[c][i].tex)
+            }
+            chapters[c].math = TypesetMath(html: html, labels: numbering.labels, differences: differences)
             chapters[c].errors = (chapters[c].errors + errors).sorted {
                 ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0)
             }
