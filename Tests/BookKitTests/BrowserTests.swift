@@ -49,6 +49,26 @@ import Testing
                 try visit.screenshot.write(to: Self.screenshots.appendingPathComponent("\(page.dropLast(5))-\(width).png"))
             }
         }
+
+        // The search box finds a word of every chapter (the longest word of its first paragraph of prose).
+        let book = try Load.book(root: Self.root)
+        for chapter in book.chapters {
+            let prose = chapter.text.split(separator: "\n").first { line in
+                !line.hasPrefix("#") && !line.hasPrefix("```") && line.count > 40
+            } ?? ""
+            let word = prose.split(whereSeparator: { !$0.isLetter }).map(String.init).max { $0.count < $1.count } ?? chapter.title
+            let query = """
+            (function () {
+              var input = document.getElementById("search");
+              input.value = "\(word)";
+              input.dispatchEvent(new Event("input"));
+              return Array.from(document.querySelectorAll("#search-results a")).map(function (a) { return a.getAttribute("href"); }).join(" ");
+            })()
+            """
+            let visit = try browser.visit(output.appendingPathComponent("index.html"), width: 1280, evaluate: query)
+            let links = visit.evaluation as? String ?? ""
+            #expect(links.contains("\(chapter.slug).html"), "searching '\(word)' finds \(chapter.slug): \(links)")
+        }
     }
 
     /// The check can fail: a page with a script error and a missing image is reported.

@@ -49,6 +49,10 @@ public enum Extract {
                 }
                 trailerOwner = last
                 let caption = block.info.dropFirst("figure".count).trimmingCharacters(in: .whitespaces)
+                if caption.isEmpty {
+                    errors.append(BookError(.chapterFormat, at: block.start, "figure block has no caption",
+                                            hint: "write the caption after the word figure: ```figure Loss falls faster with warmup."))
+                }
                 snippets[last].expectedFigures.append(ExpectedFigure(text: block.literal, caption: caption,
                                                                      fence: block.start, endLine: block.endLine))
             }
