@@ -48,13 +48,17 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "Where to write the site.")
     var output = "site"
 
+    @Option(help: "The package whose Sources/Kernels and Sources/Kexue the chapters link (default: the book root).")
+    var package: String?
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
     func run() throws {
+        Interrupts.install()
         let rootURL = URL(fileURLWithPath: root).standardizedFileURL
-        var options = BookBuilder.Options(root: rootURL)
+        var options = BookBuilder.Options(root: rootURL, packageRoot: package.map { URL(fileURLWithPath: $0).standardizedFileURL })
         options.chapters = chapters
         options.fix = fix
         options.useCache = !noCache
@@ -84,5 +88,26 @@ struct BuildCommand: ParsableCommand {
             print("site: \(output.path)/index.html")
         }
         if !report.errors.isEmpty { throw ExitCode(BookExit.checksFailed) }
+    }
+}
+
+/// Ctrl-C and SIGTERM: stop the snippet programs (they run in process groups of their own, out of the
+/// terminal's reach), then exit. The site and the caches are written atomically, so what was built before
+/// stays whole.
+enum Interrupts {
+    nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
+
+    static func install() {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                ActiveProcessGroups.shared.killAll()
+                FileHandle.standardError.write(Data("\ninterrupted: the previous site and the caches are intact\n".utf8))
+                exit(130)
+            }
+            source.resume()
+            sources.append(source)
+        }
     }
 }

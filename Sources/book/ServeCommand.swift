@@ -21,6 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
     var output = "site"
 
     func run() async throws {
+        Interrupts.install()
         let rootURL = URL(fileURLWithPath: root).standardizedFileURL
         let site = URL(fileURLWithPath: output, relativeTo: rootURL).standardizedFileURL
         var options = BookBuilder.Options(root: rootURL)

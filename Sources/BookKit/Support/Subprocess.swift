@@ -74,6 +74,8 @@ struct Subprocess {
                             hint: "is it installed and on PATH?")
         }
 
+        ActiveProcessGroups.shared.insert(pid)
+        defer { ActiveProcessGroups.shared.remove(pid) }
         var result = Result()
         var deadline = start.addingTimeInterval(timeout)
         var open = [outPipe[0], errPipe[0]]
@@ -120,5 +122,24 @@ struct Subprocess {
         result.termination = signal == 0 ? .exited((waitStatus >> 8) & 0xff) : .signaled(signal)
         result.seconds = Date().timeIntervalSince(start)
         return result
+    }
+}
+
+/// The process groups of the programs running now, so that an interrupted build (Ctrl-C) can stop them too:
+/// they run in groups of their own, which the terminal's interrupt does not reach.
+public final class ActiveProcessGroups: @unchecked Sendable {
+    public static let shared = ActiveProcessGroups()
+    private let lock = NSLock()
+    private var groups = Set<pid_t>()
+
+    func insert(_ pid: pid_t) { lock.lock(); groups.insert(pid); lock.unlock() }
+    func remove(_ pid: pid_t) { lock.lock(); groups.remove(pid); lock.unlock() }
+
+    /// Kills every running group (SIGKILL).
+    public func killAll() {
+        lock.lock()
+        let current = groups
+        lock.unlock()
+        for pid in current { kill(-pid, SIGKILL) }
     }
 }
