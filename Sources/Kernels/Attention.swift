@@ -43,7 +43,7 @@ public func entropyInvariantScale(length n: Int, headDim d: Int) -> Float {
 /// Queries per tile (multiple of the micro-kernel's 6 rows).
 let attentionBQ = 48
 /// Keys per tile (multiple of the micro-kernel's 16 columns).
-let attentionBK = 128
+let attentionBK = 256
 
 /// O[nq, dv] = A·V, A = kind(scale·Q·Kᵀ) with masks, for Q [nq, d], K [nk, d], V [nk, dv] (row-major,
 /// contiguous).
@@ -51,7 +51,7 @@ let attentionBK = 128
 ///   - keyLength: keys at index ≥ keyLength are padding (default nk).
 ///   - causal: query i sees keys j ≤ i.
 ///   - reluNormalizer: l in relu²/l (default max(1, keyLength)); ignored for softmax.
-///   - threads: `nil` → 2 when 4·nq·nk·d ≥ 30 MFLOP. Results do not depend on it.
+///   - threads: `nil` → 2 when 4·nq·nk·d ≥ 4 MFLOP. Results do not depend on it.
 public func attention(kind: AttentionKind = .softmax, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
                       v: UnsafePointer<Float>, queries nq: Int, keys nk: Int, headDim d: Int, valueDim dv: Int,
                       scale: Float, keyLength: Int? = nil, causal: Bool = false, reluNormalizer: Float? = nil,

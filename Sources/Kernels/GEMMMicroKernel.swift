@@ -115,26 +115,45 @@ func packB(_ src: UnsafePointer<Float>, rowStride: Int, colStride: Int, k: Int, 
 @inline(never)
 func gemmMicroKernel(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                      _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ alpha: Float, _ beta: Float) {
+    microKernelBody(kc, a, 1, gemmMR, b, gemmNR, c, ldc, alpha, beta)
+}
+
+/// The same micro-kernel reading A in place (element (i, p) at a[i·ars + p·acs]) and B rows at
+/// b + p·bks (16 contiguous floats each): the unpacked path of small problems. Same arithmetic,
+/// same order, so results are bit-identical to the packed path.
+@inline(never)
+func gemmMicroKernelStrided(_ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ acs: Int,
+                            _ b: UnsafePointer<Float>, _ bks: Int,
+                            _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ alpha: Float, _ beta: Float) {
+    microKernelBody(kc, a, ars, acs, b, bks, c, ldc, alpha, beta)
+}
+
+@inline(__always)
+func microKernelBody(_ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ acs: Int,
+                     _ b: UnsafePointer<Float>, _ bks: Int,
+                     _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ alpha: Float, _ beta: Float) {
     var c00 = Vec8(), c01 = Vec8(), c10 = Vec8(), c11 = Vec8(), c20 = Vec8(), c21 = Vec8()
     var c30 = Vec8(), c31 = Vec8(), c40 = Vec8(), c41 = Vec8(), c50 = Vec8(), c51 = Vec8()
-    var ap = a, bp = b
+    let a0 = a, a1 = a + ars, a2 = a + 2 &* ars, a3 = a + 3 &* ars, a4 = a + 4 &* ars, a5 = a + 5 &* ars
+    var bp = b
+    var off = 0
     var p = 0
     while p < kc {
         let b0 = load8(bp), b1 = load8(bp + 8)
-        var av = Vec8(repeating: ap[0])
+        var av = Vec8(repeating: a0[off])
         c00 = c00.addingProduct(av, b0); c01 = c01.addingProduct(av, b1)
-        av = Vec8(repeating: ap[1])
+        av = Vec8(repeating: a1[off])
         c10 = c10.addingProduct(av, b0); c11 = c11.addingProduct(av, b1)
-        av = Vec8(repeating: ap[2])
+        av = Vec8(repeating: a2[off])
         c20 = c20.addingProduct(av, b0); c21 = c21.addingProduct(av, b1)
-        av = Vec8(repeating: ap[3])
+        av = Vec8(repeating: a3[off])
         c30 = c30.addingProduct(av, b0); c31 = c31.addingProduct(av, b1)
-        av = Vec8(repeating: ap[4])
+        av = Vec8(repeating: a4[off])
         c40 = c40.addingProduct(av, b0); c41 = c41.addingProduct(av, b1)
-        av = Vec8(repeating: ap[5])
+        av = Vec8(repeating: a5[off])
         c50 = c50.addingProduct(av, b0); c51 = c51.addingProduct(av, b1)
-        ap += gemmMR
-        bp += gemmNR
+        off &+= acs
+        bp += bks
         p &+= 1
     }
     let va = Vec8(repeating: alpha)
@@ -165,8 +184,10 @@ func gemmMicroKernel(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Fl
 
 /// The micro-kernel on a partial tile (rows ≤ 6, cols ≤ 16): runs the full kernel on a local 6×16
 /// copy of C so that every stored element goes through exactly the same arithmetic as in a full tile.
+/// A and B must be readable for the full 6 × 16 tile (packed and zero-padded).
 @inline(never)
-func gemmMicroKernelEdge(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+func gemmMicroKernelEdge(_ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ acs: Int,
+                         _ b: UnsafePointer<Float>, _ bks: Int,
                          _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ alpha: Float, _ beta: Float,
                          rows: Int, cols: Int) {
     withUnsafeTemporaryAllocation(of: Float.self, capacity: gemmMR * gemmNR) { tmp in
@@ -175,7 +196,7 @@ func gemmMicroKernelEdge(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointe
         if beta != 0 {
             for i in 0..<rows { for j in 0..<cols { t[i &* gemmNR &+ j] = c[i &* ldc &+ j] } }
         }
-        gemmMicroKernel(kc, a, b, t, gemmNR, alpha, beta)
+        gemmMicroKernelStrided(kc, a, ars, acs, b, bks, t, gemmNR, alpha, beta)
         for i in 0..<rows { for j in 0..<cols { c[i &* ldc &+ j] = t[i &* gemmNR &+ j] } }
     }
 }
@@ -202,7 +223,8 @@ func gemmMacroKernel(mc: Int, nc: Int, kc: Int, packedA: UnsafePointer<Float>,
             if rows == gemmMR && cols == gemmNR {
                 gemmMicroKernel(kc, aSliver, bSliver, cTile, ldc, alpha, beta)
             } else {
-                gemmMicroKernelEdge(kc, aSliver, bSliver, cTile, ldc, alpha, beta, rows: rows, cols: cols)
+                gemmMicroKernelEdge(kc, aSliver, 1, gemmMR, bSliver, gemmNR, cTile, ldc, alpha, beta,
+                                    rows: rows, cols: cols)
             }
             ir &+= gemmMR
         }

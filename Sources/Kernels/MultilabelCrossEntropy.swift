@@ -49,7 +49,7 @@ private func ceRowSums(_ s: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n
     while j &+ 8 <= n {
         let v = load8(s + j), pos = load8(y + j) .> half
         let t = v.replacing(with: -v, where: pos)
-        let e = vexp(t - mn8.replacing(with: mp8, where: pos))
+        let e = vexpNonPositive(t - mn8.replacing(with: mp8, where: pos))   // t ≤ its side's max
         if let out = out { store8(e, out + j) }
         sn += e.replacing(with: 0, where: pos)
         sp += e.replacing(with: 0, where: .!pos)

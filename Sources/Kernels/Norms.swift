@@ -8,28 +8,37 @@
 // (per-row arithmetic identical on either thread), and Double twins (algorithmic reference).
 // Default ε = 1e-12 as in bert4keras' BERT and the 2022 RoFormerV2 (later 1e-7: pass it).
 
-/// Σ x[0..<n] and, when `center` is given, Σ (x − center)²; four vector accumulators (latency).
+/// Σ x[0..<n] with four vector accumulators (hides the add latency).
 @inline(__always)
-func rowSums(_ x: UnsafePointer<Float>, _ n: Int, center: Float?) -> Float {
+func rowSum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
     var a0 = Vec8(), a1 = Vec8(), a2 = Vec8(), a3 = Vec8()
-    let c = Vec8(repeating: center ?? 0)
-    @inline(__always) func term(_ j: Int) -> Vec8 {
-        let v = load8(x + j)
-        if center != nil { let d = v - c; return d * d }
-        return v
-    }
     var j = 0
     while j &+ 32 <= n {
-        a0 += term(j); a1 += term(j &+ 8); a2 += term(j &+ 16); a3 += term(j &+ 24)
+        a0 += load8(x + j); a1 += load8(x + (j &+ 8)); a2 += load8(x + (j &+ 16)); a3 += load8(x + (j &+ 24))
         j &+= 32
     }
-    while j &+ 8 <= n { a0 += term(j); j &+= 8 }
+    while j &+ 8 <= n { a0 += load8(x + j); j &+= 8 }
     var s = hsum((a0 + a1) + (a2 + a3))
-    while j < n {
-        let v = x[j]
-        if let m = center { s += (v - m) * (v - m) } else { s += v }
-        j &+= 1
+    while j < n { s += x[j]; j &+= 1 }
+    return s
+}
+
+/// Σ (x − c)² with four accumulators (the second pass of the two-pass variance).
+@inline(__always)
+func rowCenteredSumSquares(_ x: UnsafePointer<Float>, _ n: Int, _ c: Float) -> Float {
+    var a0 = Vec8(), a1 = Vec8(), a2 = Vec8(), a3 = Vec8()
+    let c8 = Vec8(repeating: c)
+    var j = 0
+    while j &+ 32 <= n {
+        let d0 = load8(x + j) - c8, d1 = load8(x + (j &+ 8)) - c8
+        let d2 = load8(x + (j &+ 16)) - c8, d3 = load8(x + (j &+ 24)) - c8
+        a0 = a0.addingProduct(d0, d0); a1 = a1.addingProduct(d1, d1)
+        a2 = a2.addingProduct(d2, d2); a3 = a3.addingProduct(d3, d3)
+        j &+= 32
     }
+    while j &+ 8 <= n { let d = load8(x + j) - c8; a0 = a0.addingProduct(d, d); j &+= 8 }
+    var s = hsum((a0 + a1) + (a2 + a3))
+    while j < n { s += (x[j] - c) * (x[j] - c); j &+= 1 }
     return s
 }
 
@@ -68,8 +77,8 @@ func rowDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> F
 /// Mean and 1/√(σ² + ε) of one row.
 @inline(__always)
 func layerNormStats(_ x: UnsafePointer<Float>, _ d: Int, _ eps: Float) -> (mean: Float, rstd: Float) {
-    let mean = rowSums(x, d, center: nil) / Float(d)
-    let variance = rowSums(x, d, center: mean) / Float(d)
+    let mean = rowSum(x, d) / Float(d)
+    let variance = rowCenteredSumSquares(x, d, mean) / Float(d)
     return (mean, 1 / (variance + eps).squareRoot())
 }
 
@@ -85,14 +94,18 @@ public func layerNorm(_ x: UnsafePointer<Float>, rows: Int, dim d: Int, gain: Un
             let xr = x + r * d, yr = y + r * d
             let (mu, rs) = layerNormStats(xr, d, epsilon)
             mean?[r] = mu; rstd?[r] = rs
+            // Loops unswitched by hand on the optional parameters (keeps the optionals out of the loop).
             let m8 = Vec8(repeating: mu), r8 = Vec8(repeating: rs)
             var j = 0
-            while j + 8 <= d {
-                var v = (load8(xr + j) - m8) * r8
-                if let g = gain { v *= load8(g + j) }
-                if let b = bias { v += load8(b + j) }
-                store8(v, yr + j)
-                j += 8
+            switch (gain, bias) {
+            case let (g?, b?):
+                while j &+ 8 <= d { store8(((load8(xr + j) - m8) * r8) * load8(g + j) + load8(b + j), yr + j); j &+= 8 }
+            case let (g?, nil):
+                while j &+ 8 <= d { store8((load8(xr + j) - m8) * r8 * load8(g + j), yr + j); j &+= 8 }
+            case let (nil, b?):
+                while j &+ 8 <= d { store8((load8(xr + j) - m8) * r8 + load8(b + j), yr + j); j &+= 8 }
+            case (nil, nil):
+                while j &+ 8 <= d { store8((load8(xr + j) - m8) * r8, yr + j); j &+= 8 }
             }
             while j < d { yr[j] = (xr[j] - mu) * rs * (gain?[j] ?? 1) + (bias?[j] ?? 0); j += 1 }
         }
@@ -119,7 +132,7 @@ public func layerNormBackward(_ x: UnsafePointer<Float>, dy: UnsafePointer<Float
                 dGain?[j] += gr[j] * xHat[j]
                 dBias?[j] += gr[j]
             }
-            let meanG = rowSums(gHat, d, center: nil) / Float(d)
+            let meanG = rowSum(gHat, d) / Float(d)
             let meanGX = rowDot(gHat, xHat, d) / Float(d)
             for j in 0..<d { dr[j] = rs * (gHat[j] - meanG - xHat[j] * meanGX) }
         }
@@ -139,11 +152,10 @@ public func rmsNorm(_ x: UnsafePointer<Float>, rows: Int, dim d: Int, gain: Unsa
             rstd?[r] = rs
             let r8 = Vec8(repeating: rs)
             var j = 0
-            while j + 8 <= d {
-                var v = load8(xr + j) * r8
-                if let g = gain { v *= load8(g + j) }
-                store8(v, yr + j)
-                j += 8
+            if let g = gain {
+                while j &+ 8 <= d { store8(load8(xr + j) * r8 * load8(g + j), yr + j); j &+= 8 }
+            } else {
+                while j &+ 8 <= d { store8(load8(xr + j) * r8, yr + j); j &+= 8 }
             }
             while j < d { yr[j] = xr[j] * rs * (gain?[j] ?? 1); j += 1 }
         }

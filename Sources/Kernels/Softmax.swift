@@ -74,7 +74,10 @@ func rowExpSum(_ x: UnsafePointer<Float>, _ m: UnsafePointer<Float>?, _ n: Int, 
     var acc = Vec8()
     var j = 0
     while j &+ 8 <= n {
-        let e = vexp(logits8(x, m, j, l8) - s8)
+        // λ·x + mask − shift as one FMA (one rounding instead of two). Arguments are ≤ 0 up to that
+        // rounding (shift is the row max) or NaN: the clamp-free exp is enough.
+        let offset = m.map { load8($0 + j) - s8 } ?? -s8
+        let e = vexpNonPositive(offset.addingProduct(load8(x + j), l8))
         if let out = out { store8(e, out + j) }
         acc += e
         j &+= 8

@@ -1,6 +1,6 @@
 // Small SIMD8<Float> helpers shared by the kernels: a polynomial exp and horizontal reductions.
 //
-// Every helper is `@inline(__always)`: SIMD values crossing a non-inlined call are split into
+// Every helper is `@inlinable @inline(__always)` (inlined even in non-WMO debug builds): SIMD values crossing a non-inlined call are split into
 // halves (shared/reference/cpu-performance.md, pitfall 6). Only operations that lower to single AVX
 // instructions are used (`replacing(with:where:)` → vblendvps/vmaxps, bit casts, wrapping integer
 // arithmetic); `pointwiseMax`, `.max()` and float→int conversions become per-lane calls (pitfall 5).
@@ -30,7 +30,7 @@ public typealias Vec8 = SIMD8<Float>
 /// the exponent bits. Error: ≤ 2 ulp (relative ≤ 2.4e-7) for x in [−86.6, 88.72]; measured worst
 /// 1.6e-7 over the range in `VectorMathTests`.
 /// Special values: x < −86.6 → +0 (including −inf), x > 88.72 → +inf, NaN → NaN.
-@inline(__always)
+@inlinable @inline(__always)
 public func vexp(_ x: Vec8) -> Vec8 {
     // Clamp so that n stays in [−125, 128]; the out-of-range lanes are overwritten at the end.
     var xc = x.replacing(with: vexpHigh, where: x .> vexpHigh)
@@ -62,8 +62,34 @@ public func vexp(_ x: Vec8) -> Vec8 {
     return e
 }
 
+/// e^x for arguments known to be ≤ 0 (or NaN), e.g. x − max(x) in softmax and logsumexp: the same
+/// reduction and polynomial as `vexp` (same error bound), cheaper around them:
+/// - no input clamp: arguments below −86.6 (including −inf, whose reduction gives NaN) are replaced
+///   by +0 at the end;
+/// - 2^n is applied by adding n·2^23 to the result's bits (no multiply): bits(shifted) << 23 equals
+///   n << 23 modulo 2^32 because the magic constant's bits vanish under the shift; exact while the
+///   result stays a normal float, which n ≥ −125 guarantees.
+/// Small positive arguments (a few ulps, from rounding) are fine; large positive ones are not.
+@inlinable @inline(__always)
+public func vexpNonPositive(_ x: Vec8) -> Vec8 {
+    let magic = Vec8(repeating: 12582912.0)
+    let shifted = magic.addingProduct(x, Vec8(repeating: 1.44269504088896341))
+    let n = shifted - magic
+    var r = x.addingProduct(n, Vec8(repeating: -0.693359375))
+    r = r.addingProduct(n, Vec8(repeating: 2.12194440e-4))
+    var p = Vec8(repeating: 1.3981999507e-3).addingProduct(Vec8(repeating: 1.9875691500e-4), r)
+    p = Vec8(repeating: 8.3334519073e-3).addingProduct(p, r)
+    p = Vec8(repeating: 4.1665795894e-2).addingProduct(p, r)
+    p = Vec8(repeating: 1.6666665459e-1).addingProduct(p, r)
+    p = Vec8(repeating: 5.0000001201e-1).addingProduct(p, r)
+    let e = (r + 1).addingProduct(p, r * r)
+    let nShifted = unsafeBitCast(shifted, to: SIMD8<UInt32>.self) &<< 23
+    let scaled = unsafeBitCast(unsafeBitCast(e, to: SIMD8<UInt32>.self) &+ nShifted, to: Vec8.self)
+    return scaled.replacing(with: 0, where: x .< vexpLow)
+}
+
 /// Scalar e^x with the same algorithm and special values as `vexp` (for tails and tests).
-@inline(__always)
+@inlinable @inline(__always)
 public func vexpScalar(_ x: Float) -> Float {
     vexp(Vec8(repeating: x))[0]
 }
@@ -72,7 +98,7 @@ public func vexpScalar(_ x: Float) -> Float {
 
 /// Sum of the 8 lanes, in a fixed tree order (lanes 0+4, 1+5, …) so results do not depend on anything
 /// but the data.
-@inline(__always)
+@inlinable @inline(__always)
 public func hsum(_ v: Vec8) -> Float {
     let h = v.lowHalf + v.highHalf
     let q = h.lowHalf + h.highHalf
@@ -81,7 +107,7 @@ public func hsum(_ v: Vec8) -> Float {
 
 /// Maximum of the 8 lanes. NaN lanes are ignored (the comparisons are false), callers that need NaN
 /// propagation get it from the later arithmetic on the NaN lane itself.
-@inline(__always)
+@inlinable @inline(__always)
 public func hmax(_ v: Vec8) -> Float {
     let a = v.lowHalf, b = v.highHalf
     let h = a.replacing(with: b, where: b .> a)
@@ -91,7 +117,7 @@ public func hmax(_ v: Vec8) -> Float {
 }
 
 /// Lane-wise maximum that lowers to `vmaxps` (`pointwiseMax` does not, pitfall 5).
-@inline(__always)
+@inlinable @inline(__always)
 public func vmax(_ a: Vec8, _ b: Vec8) -> Vec8 {
     a.replacing(with: b, where: b .> a)
 }
@@ -99,13 +125,13 @@ public func vmax(_ a: Vec8, _ b: Vec8) -> Vec8 {
 // MARK: - Raw loads and stores
 
 /// Loads 8 floats starting at `p` (plain `vmovups`, pitfall 7).
-@inline(__always)
+@inlinable @inline(__always)
 public func load8(_ p: UnsafePointer<Float>) -> Vec8 {
     UnsafeRawPointer(p).loadUnaligned(as: Vec8.self)
 }
 
 /// Stores 8 floats starting at `p`.
-@inline(__always)
+@inlinable @inline(__always)
 public func store8(_ v: Vec8, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vec8.self)
 }

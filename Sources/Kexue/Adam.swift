@@ -8,11 +8,17 @@
 /// - `θ ← θ − η·m̂/(√v̂ + ε)`.
 /// The moments are stored in `Float`; the bias corrections are computed in `Double`.
 public final class Adam: Optimizer {
+    /// The trainable leaves, in the order the optimiser state is kept.
     public let parameters: [Variable]
+    /// The learning-rate schedule, evaluated at `stepCount`.
     public var schedule: LearningRateSchedule
+    /// The number of updates applied so far.
     public private(set) var stepCount = 0
+    /// Decay of the first-moment average (default 0.9).
     public var beta1: Float
+    /// Decay of the second-moment average (default 0.999).
     public var beta2: Float
+    /// Added to √v̂ in the denominator (default 1e-8).
     public var epsilon: Float
     /// Weight decay λ (0 for none).
     public var weightDecay: Float
@@ -21,6 +27,7 @@ public final class Adam: Optimizer {
     private var m: [Tensor?]
     private var v: [Tensor?]
 
+    /// Adam over `parameters` with a learning-rate schedule; see the type documentation for the update.
     public init(parameters: [Variable], schedule: LearningRateSchedule, beta1: Float = 0.9, beta2: Float = 0.999,
                 epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false) {
         self.parameters = parameters
@@ -48,6 +55,7 @@ public final class Adam: Optimizer {
              weightDecay: weightDecay, decoupledWeightDecay: true)
     }
 
+    /// Applies one update to every parameter that has a gradient, then increments `stepCount`.
     public func step() {
         let lr = schedule.rate(at: stepCount)
         let t = Double(stepCount + 1)

@@ -10,8 +10,11 @@ public final class Dense: Layer {
     /// `[outputSize]`, or `nil`.
     public let bias: Variable?
 
+    /// The width of the input's last axis.
     public var inputSize: Int { weight.shape[0] }
+    /// The width of the output's last axis.
     public var outputSize: Int { weight.shape[1] }
+    /// `[weight, bias]`, or `[weight]` without a bias.
     public var parameters: [Variable] { bias.map { [weight, $0] } ?? [weight] }
 
     /// - Parameters:

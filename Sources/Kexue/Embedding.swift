@@ -7,8 +7,11 @@ public final class Embedding: Layer {
     /// `[vocabularySize, dimension]`.
     public let table: Variable
 
+    /// The number of rows (ids 0..<vocabularySize).
     public var vocabularySize: Int { table.shape[0] }
+    /// The width of each vector.
     public var dimension: Int { table.shape[1] }
+    /// `[table]`.
     public var parameters: [Variable] { [table] }
 
     /// - Parameter initializer: default truncated normal with std 0.02 (BERT's embedding init).

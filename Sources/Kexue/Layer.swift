@@ -12,6 +12,12 @@ extension Layer {
 
     /// Clears every parameter's gradient.
     public func zeroGrad() { for p in parameters { p.zeroGrad() } }
+
+    /// Euclidean norm of this layer's parameter gradients together (in `Double`; parameters without a gradient
+    /// count as 0): the per-layer gradient statistic of DeepNet's analysis (post B6).
+    public func gradientNorm() -> Double {
+        parameters.reduce(0.0) { $0 + ($1.grad?.squaredNorm() ?? 0) }.squareRoot()
+    }
 }
 
 extension Array where Element == any Layer {

@@ -46,4 +46,45 @@ public enum Loss {
             return [grad]
         }
     }
+
+    /// Multilabel categorical cross-entropy (Su's "softmax + cross-entropy" for multi-label, post B2, the ZLPR loss)
+    /// averaged over rows: `mean_r[log(1 + Σ_{neg} e^{s}) + log(1 + Σ_{pos} e^{−s})]`.
+    ///
+    /// - Parameters:
+    ///   - scores: `[..., C]`, read as `rows = count / C` rows (GlobalPointer flattens `[b, heads, n, n]` to
+    ///     `[b·heads, n·n]`, the reference's mean over `batch·heads`).
+    ///   - labels: same shape, 1 for positive classes and 0 for negative (read as y > 0.5).
+    /// - Returns: shape `[]`. Runs the Kernels `multilabelCrossEntropy` and its backward: a −inf score on a
+    ///   negative (a masked cell) contributes 0 and gets gradient 0; scores of ±1e4 are stable; a −inf score on a
+    ///   positive gives +inf (an impossible label).
+    public static func multilabelCategoricalCrossEntropy(scores: Variable, labels: Tensor) -> Variable {
+        require(scores.shape == labels.shape,
+                "multilabelCategoricalCrossEntropy: scores \(scores.shape) and labels \(labels.shape) differ")
+        let s = scores.value
+        let (rows, classes) = s.lastAxisRows("multilabelCategoricalCrossEntropy")
+        let perRow = s.withUnsafeBufferPointer { ps in
+            labels.withUnsafeBufferPointer { py in
+                Tensor.build([rows]) { out in
+                    guard rows > 0 else { return }
+                    multilabelCrossEntropy(scores: ps.baseAddress!, labels: py.baseAddress!, rows: rows,
+                                           classes: classes, loss: out.baseAddress!)
+                }
+            }
+        }
+        return Variable(Tensor(scalar: Float(perRow.sumDouble() / Double(rows))), inputs: [scores]) { g in
+            let upstream = Tensor.full([rows], g.scalar / Float(rows))
+            return [s.withUnsafeBufferPointer { ps in
+                labels.withUnsafeBufferPointer { py in
+                    upstream.withUnsafeBufferPointer { pu in
+                        Tensor.build(s.shape) { out in
+                            guard rows > 0 else { return }
+                            multilabelCrossEntropyBackward(scores: ps.baseAddress!, labels: py.baseAddress!,
+                                                           rows: rows, classes: classes, dLoss: pu.baseAddress!,
+                                                           grad: out.baseAddress!)
+                        }
+                    }
+                }
+            }]
+        }
+    }
 }

@@ -120,7 +120,10 @@ extension Tensor {
     @inline(__always)
     public func map(_ f: (Float) -> Float) -> Tensor {
         withUnsafeBufferPointer { src in
-            Tensor.build(shape) { dst in for i in 0..<src.count { dst[i] = f(src[i]) } }
+            Tensor.build(shape) { dst in
+                guard let x = src.baseAddress, let y = dst.baseAddress else { return }
+                for i in 0..<src.count { y[i] = f(x[i]) }
+            }
         }
     }
 
@@ -135,16 +138,17 @@ extension Tensor {
     /// Element-wise quotient with broadcasting (IEEE: x/0 is ±inf, 0/0 is NaN).
     public static func / (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b, op: "divide", arithmetic: .divide) { $0 / $1 } }
 
-    public static func + (a: Tensor, s: Float) -> Tensor { a.map { $0 + s } }
-    public static func - (a: Tensor, s: Float) -> Tensor { a.map { $0 - s } }
-    public static func * (a: Tensor, s: Float) -> Tensor { a.map { $0 * s } }
-    public static func / (a: Tensor, s: Float) -> Tensor { a.map { $0 / s } }
-    public static func + (s: Float, a: Tensor) -> Tensor { a.map { s + $0 } }
-    public static func - (s: Float, a: Tensor) -> Tensor { a.map { s - $0 } }
-    public static func * (s: Float, a: Tensor) -> Tensor { a.map { s * $0 } }
-    public static func / (s: Float, a: Tensor) -> Tensor { a.map { s / $0 } }
+    /// Tensor-scalar and scalar-tensor arithmetic, element-wise (8 lanes at a time); same shape as the tensor.
+    public static func + (a: Tensor, s: Float) -> Tensor { a.mapVector { $0 + Vec8(repeating: s) } }
+    public static func - (a: Tensor, s: Float) -> Tensor { a.mapVector { $0 - Vec8(repeating: s) } }
+    public static func * (a: Tensor, s: Float) -> Tensor { a.mapVector { $0 * Vec8(repeating: s) } }
+    public static func / (a: Tensor, s: Float) -> Tensor { a.mapVector { $0 / Vec8(repeating: s) } }
+    public static func + (s: Float, a: Tensor) -> Tensor { a.mapVector { Vec8(repeating: s) + $0 } }
+    public static func - (s: Float, a: Tensor) -> Tensor { a.mapVector { Vec8(repeating: s) - $0 } }
+    public static func * (s: Float, a: Tensor) -> Tensor { a.mapVector { Vec8(repeating: s) * $0 } }
+    public static func / (s: Float, a: Tensor) -> Tensor { a.mapVector { Vec8(repeating: s) / $0 } }
     /// Element-wise negation.
-    public static prefix func - (a: Tensor) -> Tensor { a.map { -$0 } }
+    public static prefix func - (a: Tensor) -> Tensor { a.mapVector { -$0 } }
 
     /// In-place sum; `b` must broadcast to `a`'s shape (the shape of `a` does not change).
     public static func += (a: inout Tensor, b: Tensor) {

@@ -30,15 +30,46 @@ extension Tensor {
     }
 
     /// Sum over `axis` (negative counts from the end); the axis is removed, or kept with size 1 if `keepdims`.
-    /// Accumulates in `Double`. An empty axis sums to 0.
+    /// Accumulates in `Double` (for the last axis with `doubleSum`'s fixed four-way order). An empty axis sums to 0.
     public func sum(axis: Int, keepdims: Bool = false) -> Tensor {
-        reduce(axis: axis, keepdims: keepdims, op: "sum", initial: 0, { $0 + Double($1) }, finish: { Float($0) })
+        let a = Tensor.normalize(axis: axis, rank: rank, op: "sum", shape: shape)
+        if a == rank - 1 { return lastAxisSums(keepdims: keepdims, scale: 1) }
+        return reduce(axis: a, keepdims: keepdims, op: "sum", initial: 0, { $0 + Double($1) }, finish: { Float($0) })
     }
 
-    /// Mean over `axis`, accumulated in `Double` (an empty axis gives NaN).
+    /// Row sums over the last axis times `scale`, each row by `doubleSum`.
+    private func lastAxisSums(keepdims: Bool, scale: Double) -> Tensor {
+        let n = shape[rank - 1]
+        var outShape = Array(shape.dropLast())
+        if keepdims { outShape.append(1) }
+        return withUnsafeBufferPointer { src in
+            Tensor.build(outShape) { dst in
+                guard let x = src.baseAddress else { return }
+                for r in 0..<dst.count { dst[r] = Float(Tensor.doubleSum(x + r &* n, n) * scale) }
+            }
+        }
+    }
+
+    /// Σ x[0..<n] in `Double` with four interleaved partial sums (element i goes to sum i mod 4, combined as
+    /// (s0 + s1) + (s2 + s3)): a fixed order, so deterministic, and four independent add chains instead of one
+    /// latency-bound chain.
+    @inline(__always)
+    static func doubleSum(_ x: UnsafePointer<Float>, _ n: Int) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var i = 0
+        while i &+ 4 <= n {
+            s0 += Double(x[i]); s1 += Double(x[i &+ 1]); s2 += Double(x[i &+ 2]); s3 += Double(x[i &+ 3])
+            i &+= 4
+        }
+        while i < n { s0 += Double(x[i]); i &+= 1 }
+        return (s0 + s1) + (s2 + s3)
+    }
+
+    /// Mean over `axis`, accumulated in `Double` (an empty axis gives NaN). Sum times 1/n for the last axis.
     public func mean(axis: Int, keepdims: Bool = false) -> Tensor {
         let a = Tensor.normalize(axis: axis, rank: rank, op: "mean", shape: shape)
         let n = Double(shape[a])
+        if a == rank - 1 { return lastAxisSums(keepdims: keepdims, scale: 1 / n) }
         return reduce(axis: a, keepdims: keepdims, op: "mean", initial: 0, { $0 + Double($1) },
                       finish: { Float($0 / n) })
     }
@@ -55,16 +86,12 @@ extension Tensor {
                { Double($1) < $0 ? Double($1) : $0 }, finish: { Float($0) })
     }
 
-    /// Sum of all elements, accumulated in `Double` in index order.
+    /// Sum of all elements, accumulated in `Double` (`doubleSum`'s fixed order).
     public func sum() -> Float { Float(sumDouble()) }
 
     /// Sum of all elements in `Double` precision.
     public func sumDouble() -> Double {
-        withUnsafeBufferPointer { p in
-            var s = 0.0
-            for i in 0..<p.count { s += Double(p[i]) }
-            return s
-        }
+        withUnsafeBufferPointer { p in p.baseAddress.map { Tensor.doubleSum($0, p.count) } ?? 0 }
     }
 
     /// Mean of all elements (NaN when empty).
@@ -116,5 +143,12 @@ extension Tensor {
             t = t.sum(axis: i, keepdims: true)
         }
         return t.reshaped(target)
+    }
+
+    /// Whether `self` and `other` have the same shape and every pair satisfies
+    /// `|a − b| ≤ atol + rtol·|b|` (numpy's `allclose`, asymmetric in `other`); NaN is never close.
+    public func isClose(to other: Tensor, atol: Float = 1e-6, rtol: Float = 1e-5) -> Bool {
+        guard shape == other.shape else { return false }
+        return zip(scalars, other.scalars).allSatisfy { Swift.abs($0 - $1) <= atol + rtol * Swift.abs($1) }
     }
 }

@@ -79,6 +79,41 @@ extension Tensor {
         }
     }
 
+    /// The axes reordered: result axis i is input axis `axes[i]` (numpy's `transpose(axes)`), copied to a new
+    /// contiguous tensor. E.g. `[b, n, h, d]` with `[0, 2, 1, 3]` gives `[b, h, n, d]` (heads before positions).
+    /// Precondition: `axes` is a permutation of `0..<rank`.
+    public func permuted(_ axes: [Int]) -> Tensor {
+        require(axes.sorted() == Array(0..<rank), "permuted: \(axes) is not a permutation of the axes of \(shape)")
+        if axes == Array(0..<rank) { return self }
+        let outShape = axes.map { shape[$0] }
+        let inStrides = strides
+        // Walk the output in order with an odometer over its outer axes; the innermost output axis is a strided
+        // loop over the input.
+        let srcStrides = axes.map { inStrides[$0] }
+        let inner = outShape.last ?? 1, innerStride = srcStrides.last ?? 1
+        let outer = Array(outShape.dropLast()), outerStrides = Array(srcStrides.dropLast())
+        return withUnsafeBufferPointer { src in
+            Tensor.build(outShape) { dst in
+                guard dst.count > 0, let x = src.baseAddress, let y = dst.baseAddress else { return }
+                var counter = [Int](repeating: 0, count: outer.count)
+                var offset = 0, o = 0
+                for _ in 0..<(dst.count / inner) {
+                    for j in 0..<inner { y[o &+ j] = x[offset &+ j &* innerStride] }
+                    o &+= inner
+                    var k = outer.count - 1
+                    while k >= 0 {
+                        counter[k] &+= 1
+                        offset &+= outerStrides[k]
+                        if counter[k] < outer[k] { break }
+                        offset &-= outerStrides[k] &* outer[k]
+                        counter[k] = 0
+                        k -= 1
+                    }
+                }
+            }
+        }
+    }
+
     /// Decomposes `shape` around `axis` into (outer, size of axis, inner) element counts.
     static func split(shape: [Int], at axis: Int) -> (outer: Int, axis: Int, inner: Int) {
         (shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))

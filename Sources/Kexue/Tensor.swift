@@ -120,7 +120,8 @@ public struct Tensor: Sendable {
 }
 
 extension Tensor: Equatable {
-    /// Exact equality of shapes and elements (NaN ≠ NaN, 0.0 == -0.0, as for `Float`).
+    /// Exact equality of shapes and elements by `Float` `==` (0.0 == -0.0; NaN ≠ NaN, except that, as for Swift
+    /// arrays, two tensors sharing one buffer compare equal without looking at the elements).
     public static func == (a: Tensor, b: Tensor) -> Bool {
         a.shape == b.shape && a.scalars == b.scalars
     }

@@ -1,16 +1,21 @@
 // MARK: - Differentiable element-wise arithmetic (with broadcasting)
 
 extension Variable {
-    /// a + b with numpy broadcasting; gradients are summed over the broadcast axes (`Tensor.sum(toShape:)`).
+    /// a + b with numpy broadcasting; gradients are summed over the broadcast axes (`Tensor.sum(toShape:)`), and
+    /// computed only for operands that require them (adding a constant mask costs no reduction).
     public static func + (a: Variable, b: Variable) -> Variable {
-        let (sa, sb) = (a.shape, b.shape)
-        return Variable(a.value + b.value, inputs: [a, b]) { g in [g.sum(toShape: sa), g.sum(toShape: sb)] }
+        let (sa, sb, ra, rb) = (a.shape, b.shape, a.requiresGrad, b.requiresGrad)
+        return Variable(a.value + b.value, inputs: [a, b]) { g in
+            [ra ? g.sum(toShape: sa) : nil, rb ? g.sum(toShape: sb) : nil]
+        }
     }
 
     /// a - b with broadcasting.
     public static func - (a: Variable, b: Variable) -> Variable {
-        let (sa, sb) = (a.shape, b.shape)
-        return Variable(a.value - b.value, inputs: [a, b]) { g in [g.sum(toShape: sa), (-g).sum(toShape: sb)] }
+        let (sa, sb, ra, rb) = (a.shape, b.shape, a.requiresGrad, b.requiresGrad)
+        return Variable(a.value - b.value, inputs: [a, b]) { g in
+            [ra ? g.sum(toShape: sa) : nil, rb ? (-g).sum(toShape: sb) : nil]
+        }
     }
 
     /// a ⊙ b with broadcasting: ∂a = g⊙b, ∂b = g⊙a (each reduced to its operand's shape).

@@ -7,6 +7,13 @@ extension Variable {
         return Variable(value.reshaped(newShape), inputs: [self]) { g in [g.reshaped(s)] }
     }
 
+    /// The axes reordered as `Tensor.permuted`; the gradient is permuted back by the inverse permutation.
+    public func permuted(_ axes: [Int]) -> Variable {
+        var inverse = [Int](repeating: 0, count: axes.count)
+        for (i, a) in axes.enumerated() where a >= 0 && a < axes.count { inverse[a] = i }
+        return Variable(value.permuted(axes), inputs: [self]) { g in [g.permuted(inverse)] }
+    }
+
     /// Leading-axis slice keeping the axis; the gradient is zero outside the range.
     public subscript(_ range: Range<Int>) -> Variable {
         let s = shape

@@ -1,5 +1,6 @@
 // `swift run -c release bench`: our kernels against numpy (OpenBLAS) on this machine, interleaved
 // rounds, medians, ratios; plus the measured fp32 peak and memory bandwidth.
+// `swift run -c release bench build`: the book build's timings (BuildSuite.swift).
 
 import ArgumentParser
 import Foundation
@@ -8,24 +9,44 @@ import Kernels
 @main
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmark the Kernels module against numpy (and say whether torch is importable).")
+        abstract: "Benchmark the Kernels module against numpy (and say whether torch is importable), or the book build.")
+
+    @Argument(help: "What to measure: kernels (default) or build (cold, warm, prose-edit and code-edit book builds).")
+    var suite = "kernels"
+
+    @Option(help: "For the build suite: the package root (holds chapters/ and Sources/).")
+    var root = "."
 
     @Flag(help: "Print one JSON object per line instead of the table.")
     var json = false
 
     @Option(help: "Interleaved rounds per case (median reported).")
-    var rounds = 5
+    var rounds = 9
 
     @Option(help: "Seconds of work per round and side.")
-    var seconds = 0.02
+    var seconds = 0.03
 
     @Option(help: "Only run cases whose kernel name contains this text.")
     var filter: String?
 
+    @Option(help: "Seconds to wait after each multi-threaded peer round (0: the peer's OpenBLAS threads stop spinning after ≈ 1.5 ms, and a pause lets our worker fall asleep, which costs more).")
+    var settle = 0.0
+
+    @Flag(help: "Skip the peer (only our figures).")
+    var noPeer = false
+
     @Option(help: "Thread counts to measure, comma separated.")
     var threads = "1,2"
 
+    func validate() throws {
+        guard ["kernels", "build"].contains(suite) else { throw ValidationError("suite must be kernels or build") }
+    }
+
     func run() throws {
+        if suite == "build" {
+            try BuildSuite(root: URL(fileURLWithPath: root).standardizedFileURL).run(json: json)
+            return
+        }
         let started = now()
         let threadCounts = threads.split(separator: ",").compactMap { Int($0) }
         let torch = torchAvailable()
@@ -65,14 +86,18 @@ struct Bench: ParsableCommand {
             // Warm-up and calibration of both sides.
             bench.run()
             let t0 = now(); bench.run(); let oneOurs = max(now() - t0, 1e-7)
-            let onePeer = max(try peer.time(op: bench.peerOp, shape: bench.peerShape, reps: 1), 1e-7)
+            let onePeer = noPeer ? 1 : max(try peer.time(op: bench.peerOp, shape: bench.peerShape, reps: 1), 1e-7)
             let repsOurs = max(1, Int(seconds / oneOurs)), repsPeer = max(1, Int(seconds / onePeer))
             var ours: [Double] = [], theirs: [Double] = []
             for _ in 0..<rounds {
                 let s = now()
                 for _ in 0..<repsOurs { bench.run() }
                 ours.append((now() - s) / Double(repsOurs))
+                if noPeer { theirs.append(.nan); continue }
                 theirs.append(try peer.time(op: bench.peerOp, shape: bench.peerShape, reps: repsPeer))
+                // Let the peer's idle OpenBLAS threads finish spinning (OPENBLAS_THREAD_TIMEOUT = 22,
+                // see PeerProcess) before our next round, so that they do not take our second core.
+                if bench.threads > 1 && settle > 0 { usleep(UInt32(settle * 1e6)) }
             }
             let rateOurs = bench.work / median(ours) / 1e9, ratePeer = bench.work / median(theirs) / 1e9
             if json {

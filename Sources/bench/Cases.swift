@@ -25,9 +25,12 @@ func buffer(_ count: Int, seed: UInt64 = 1) -> UnsafeMutablePointer<Float> {
     return p
 }
 
+/// `threads` is the most threads a kernel may use, as OPENBLAS_NUM_THREADS is for the peer: with 2 our
+/// kernels run with their default policy (two threads only above their work threshold).
 func makeCases(threadCounts: [Int]) -> [BenchCase] {
     var cases: [BenchCase] = []
-    for t in threadCounts {
+    for maxThreads in threadCounts {
+        let t: Int? = maxThreads == 1 ? 1 : nil
         // SGEMM, square and book shapes (dense layers, QKᵀ, weight gradients, small).
         let gemms: [(Bool, Bool, Int, Int, Int)] = [
             (false, false, 256, 256, 256), (false, false, 512, 512, 512), (false, false, 1024, 1024, 1024),
@@ -40,7 +43,7 @@ func makeCases(threadCounts: [Int]) -> [BenchCase] {
             let a = buffer(m * k), b = buffer(k * n, seed: 2), c = buffer(m * n, seed: 3)
             let form = (ta ? "T" : "N") + (tb ? "T" : "N")
             cases.append(BenchCase(
-                kernel: "sgemm \(form)", shape: "\(m)x\(n)x\(k)", threads: t, unit: "GFLOP/s",
+                kernel: "sgemm \(form)", shape: "\(m)x\(n)x\(k)", threads: maxThreads, unit: "GFLOP/s",
                 work: 2 * Double(m * n * k), peerOp: "gemm", peerShape: "[\(ta), \(tb), \(m), \(n), \(k)]".lowercased(),
                 run: { sgemm(transA: ta, transB: tb, m: m, n: n, k: k, a: a, lda: ta ? m : k, b: b, ldb: tb ? k : n,
                              c: c, ldc: n, threads: t) }))
@@ -49,7 +52,7 @@ func makeCases(threadCounts: [Int]) -> [BenchCase] {
         for (bt, m, n, d) in [(8, 128, 128, 64), (2, 512, 512, 64)] {
             let q = buffer(bt * m * d), k = buffer(bt * n * d, seed: 2), c = buffer(bt * m * n, seed: 3)
             cases.append(BenchCase(
-                kernel: "bmd,bnd->bmn", shape: "\(bt)x\(m)x\(n)x\(d)", threads: t, unit: "GFLOP/s",
+                kernel: "bmd,bnd->bmn", shape: "\(bt)x\(m)x\(n)x\(d)", threads: maxThreads, unit: "GFLOP/s",
                 work: 2 * Double(bt * m * n * d), peerOp: "bgemm", peerShape: "[\(bt), \(m), \(n), \(d)]",
                 run: { sgemmBatched(transB: true, batch: bt, m: m, n: n, k: d, a: q, lda: d, strideA: m * d,
                                     b: k, ldb: d, strideB: n * d, c: c, ldc: n, strideC: m * n, threads: t) }))
@@ -58,7 +61,7 @@ func makeCases(threadCounts: [Int]) -> [BenchCase] {
         for (r, c) in [(4096, 512), (512, 512), (64, 64)] {
             let x = buffer(r * c), y = buffer(r * c, seed: 2)
             cases.append(BenchCase(
-                kernel: "softmax rows", shape: "\(r)x\(c)", threads: t, unit: "Gelem/s", work: Double(r * c),
+                kernel: "softmax rows", shape: "\(r)x\(c)", threads: maxThreads, unit: "Gelem/s", work: Double(r * c),
                 peerOp: "softmax", peerShape: "[\(r), \(c)]",
                 run: { softmaxRows(x, rows: r, cols: c, output: y, threads: t) }))
         }
@@ -69,7 +72,7 @@ func makeCases(threadCounts: [Int]) -> [BenchCase] {
                 let q = buffer(n * d), k = buffer(n * d, seed: 2), v = buffer(n * d, seed: 3), o = buffer(n * d, seed: 4)
                 let name = kind == .softmax ? "softmax" : "relu2"
                 cases.append(BenchCase(
-                    kernel: "attention \(name)\(causal ? " causal" : "")", shape: "N=\(n) d=\(d)", threads: t,
+                    kernel: "attention \(name)\(causal ? " causal" : "")", shape: "N=\(n) d=\(d)", threads: maxThreads,
                     unit: "GFLOP/s", work: 4 * Double(n * n * d) * (causal ? 0.5 : 1),
                     peerOp: "attention", peerShape: "[\"\(kind == .softmax ? "softmax" : "relu2")\", \(n), \(d), \(causal)]",
                     run: { attention(kind: kind, q: q, k: k, v: v, queries: n, keys: n, headDim: d, valueDim: d,
@@ -81,7 +84,7 @@ func makeCases(threadCounts: [Int]) -> [BenchCase] {
             let s = buffer(r * c), y = UnsafeMutablePointer<Float>.allocate(capacity: r * c), loss = buffer(r)
             for i in 0..<(r * c) { y[i] = s[i] > 0.9 ? 1 : 0 }
             cases.append(BenchCase(
-                kernel: "multilabel CE", shape: "\(r)x\(c)", threads: t, unit: "Gelem/s", work: Double(r * c),
+                kernel: "multilabel CE", shape: "\(r)x\(c)", threads: maxThreads, unit: "Gelem/s", work: Double(r * c),
                 peerOp: "ce", peerShape: "[\(r), \(c)]",
                 run: { multilabelCrossEntropy(scores: s, labels: y, rows: r, classes: c, loss: loss, threads: t) }))
         }
@@ -91,7 +94,7 @@ func makeCases(threadCounts: [Int]) -> [BenchCase] {
             let table = RoPETable(positions: n, dim: d)
             let x = buffer(n * h * d), y = buffer(n * h * d, seed: 2)
             cases.append(BenchCase(
-                kernel: "rope", shape: "\(n)x\(h)x\(d)", threads: t, unit: "Gelem/s", work: Double(n * h * d),
+                kernel: "rope", shape: "\(n)x\(h)x\(d)", threads: maxThreads, unit: "Gelem/s", work: Double(n * h * d),
                 peerOp: "rope", peerShape: "[\(n), \(h), \(d)]",
                 run: { rope(x, output: y, positions: n, groups: h, table: table, threads: t) }))
         }
@@ -99,11 +102,11 @@ func makeCases(threadCounts: [Int]) -> [BenchCase] {
         for (r, d) in [(512, 768), (64, 768)] {
             let x = buffer(r * d), y = buffer(r * d, seed: 2), g = buffer(d, seed: 3), b = buffer(d, seed: 4)
             cases.append(BenchCase(
-                kernel: "layer norm", shape: "\(r)x\(d)", threads: t, unit: "GB/s", work: 8 * Double(r * d),
+                kernel: "layer norm", shape: "\(r)x\(d)", threads: maxThreads, unit: "GB/s", work: 8 * Double(r * d),
                 peerOp: "layernorm", peerShape: "[\(r), \(d)]",
                 run: { layerNorm(x, rows: r, dim: d, gain: g, bias: b, output: y, threads: t) }))
             cases.append(BenchCase(
-                kernel: "rms norm", shape: "\(r)x\(d)", threads: t, unit: "GB/s", work: 8 * Double(r * d),
+                kernel: "rms norm", shape: "\(r)x\(d)", threads: maxThreads, unit: "GB/s", work: 8 * Double(r * d),
                 peerOp: "rmsnorm", peerShape: "[\(r), \(d)]",
                 run: { rmsNorm(x, rows: r, dim: d, gain: g, output: y, threads: t) }))
         }

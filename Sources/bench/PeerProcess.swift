@@ -21,6 +21,10 @@ final class PeerProcess {
         env.removeValue(forKey: "OPENBLAS_CORETYPE")
         env.removeValue(forKey: "OPENBLAS_L2_SIZE")
         env["OPENBLAS_NUM_THREADS"] = String(threads)
+        // OpenBLAS' idle threads spin for 2^28 cycles by default; in interleaved rounds they spin on
+        // the core our next round needs (measured: our 2-thread SGEMM at 1-thread speed). 2^22
+        // cycles (≈ 1.5 ms) matches our worker's own ≈ 1 ms of polling before it sleeps.
+        env["OPENBLAS_THREAD_TIMEOUT"] = env["OPENBLAS_THREAD_TIMEOUT"] ?? "22"
         env["OMP_NUM_THREADS"] = String(threads)
         process.environment = env
         process.standardInput = input

@@ -89,3 +89,20 @@ func sgemmMatchesTwin(trans: (Bool, Bool)) {
     #expect(r.ok, "batched: \(r)")
     #expect(got == two, "batched: 1 vs 2 threads differ")
 }
+
+@Test func sgemmSmallPathIsBitIdenticalToPackedPath() {
+    // Problems at or below `gemmSmallVolume` skip packing; the packed path (forced through
+    // `gemmRegion` with a large m) must give the same bits on the shared rows.
+    var rng = SplitMix64(seed: 17)
+    for (tA, tB) in [(false, false), (false, true), (true, false), (true, true)] {
+        let (m, n, k) = (13, 37, 29)
+        let bigM = 200 // 200·37·29 > gemmSmallVolume: packed path
+        let a = rng.array(bigM * k), b = rng.array(k * n)
+        let lda = tA ? bigM : k
+        var small = [Float](repeating: 0, count: m * n), big = [Float](repeating: 0, count: bigM * n)
+        // Rows 0..<m of op(A) are the same in both calls (transposed A: leading dimension bigM).
+        sgemm(transA: tA, transB: tB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: tB ? k : n, c: &small, ldc: n)
+        sgemm(transA: tA, transB: tB, m: bigM, n: n, k: k, a: a, lda: lda, b: b, ldb: tB ? k : n, c: &big, ldc: n)
+        #expect(Array(big[0..<(m * n)]) == small, "small vs packed path differ, trans \(tA) \(tB)")
+    }
+}

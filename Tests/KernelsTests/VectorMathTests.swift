@@ -29,3 +29,16 @@ import Foundation
     #expect(hmax(v) == 7.5)
     #expect(hmax(Vec8(repeating: -.infinity)) == -.infinity)
 }
+
+@Test func vexpNonPositiveMatchesVexp() {
+    // Same algorithm on x ≤ 0: identical to `vexp` up to the final scaling order (≤ 1 ulp apart).
+    var x: Float = -90
+    while x <= 0 {
+        let a = vexpNonPositive(Vec8(repeating: x))[0], b = vexpScalar(x)
+        #expect(abs(a - b) <= b.ulp, "x = \(x): \(a) vs \(b)")
+        x += 0.0173
+    }
+    #expect(vexpNonPositive(Vec8(repeating: -.infinity))[0] == 0)
+    #expect(vexpNonPositive(Vec8(repeating: .nan))[0].isNaN)
+    #expect(vexpNonPositive(Vec8(repeating: 0))[0] == 1)
+}

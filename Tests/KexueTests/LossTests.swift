@@ -38,3 +38,34 @@ import Glibc
         #expect(v.grad!.scalars == [1, -1, 0])
     }
 }
+
+@Suite struct MultilabelLossTests {
+    /// The post's formula evaluated literally in Double.
+    func literal(_ s: [Float], _ y: [Float]) -> Double {
+        var neg = 1.0, pos = 1.0
+        for (si, yi) in zip(s, y) { if yi > 0.5 { pos += Glibc.exp(-Double(si)) } else { neg += Glibc.exp(Double(si)) } }
+        return Glibc.log(neg) + Glibc.log(pos)
+    }
+
+    @Test func matchesFormulaAndGradients() {
+        let scores = randomTensor([2, 3, 7], seed: 1, std: 2)
+        var rng = SeededRNG(seed: 2)
+        let labels = Tensor.uniform([2, 3, 7], rng: &rng).map { $0 < 0.3 ? 1 : 0 }
+        let value = Loss.multilabelCategoricalCrossEntropy(scores: Variable(scores), labels: labels).value.scalar
+        let rows = scores.reshaped([6, 7]), ys = labels.reshaped([6, 7])
+        let expected = (0..<6).map { literal(rows[$0].scalars, ys[$0].scalars) }.reduce(0, +) / 6
+        #expect(abs(Double(value) - expected) < 1e-5 * max(1, expected))
+        let r = checkGradients([scores]) { Loss.multilabelCategoricalCrossEntropy(scores: $0[0], labels: labels) }
+        #expect(r.ok, "\(r.message)")
+    }
+
+    @Test func maskedNegativesAndHugeScores() {
+        let s = Variable(Tensor([[-.infinity, 1e4, -1e4, 0]]), requiresGrad: true)
+        let y = Tensor([[0, 1, 0, 0]])
+        let loss = Loss.multilabelCategoricalCrossEntropy(scores: s, labels: y)
+        #expect(abs(loss.value.scalar - Float(Glibc.log(2.0))) < 1e-6)
+        loss.backward()
+        #expect(s.grad!.scalars.allSatisfy { !$0.isNaN })
+        #expect(s.grad!.scalars[0] == 0)
+    }
+}

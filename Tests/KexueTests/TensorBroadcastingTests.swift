@@ -60,3 +60,16 @@ import Testing
         #expect(g.sum(toShape: []) == Tensor(scalar: 60))
     }
 }
+
+@Suite struct NaNPropagationTests {
+    /// Documented behaviour: NaN propagates through arithmetic, reductions and the softmax family row by row.
+    @Test func nanPropagates() {
+        let x = Tensor([[1, .nan, 3], [1, 2, 3]])
+        #expect((x + 1).scalars[1].isNaN)
+        #expect(x.sum(axis: -1).scalars[0].isNaN && !x.sum(axis: -1).scalars[1].isNaN)
+        let s = x.softmax()
+        #expect(s[0].scalars.allSatisfy { $0.isNaN })
+        #expect(s[1].scalars.allSatisfy { !$0.isNaN })
+        #expect(Tensor.matmul(x, Tensor.ones([3, 1])).scalars[0].isNaN)
+    }
+}

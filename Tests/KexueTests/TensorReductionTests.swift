@@ -33,3 +33,13 @@ import Testing
         #expect(big.sum() == 2e7)
     }
 }
+
+@Suite struct TensorClosenessTests {
+    @Test func isCloseFollowsNumpy() {
+        let a = Tensor([1, 2, 1000])
+        #expect(a.isClose(to: Tensor([1, 2.000001, 1000.005])))
+        #expect(!a.isClose(to: Tensor([1, 2.1, 1000])))
+        #expect(!a.isClose(to: Tensor([1, 2])))
+        #expect(!Tensor([.nan]).isClose(to: Tensor([.nan])))
+    }
+}

@@ -38,3 +38,11 @@ import Testing
         #expect(t.grad![0].scalars == [0, 0, 0])
     }
 }
+
+@Suite struct VariablePermuteTests {
+    @Test func permutedGradient() {
+        let x = randomTensor([2, 3, 4], seed: 9)
+        let r = checkGradients([x]) { $0[0].permuted([2, 0, 1]).squared() }
+        #expect(r.ok, "\(r.message)")
+    }
+}

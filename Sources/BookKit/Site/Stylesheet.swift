@@ -42,6 +42,10 @@ enum Stylesheet {
       border: 1px solid var(--muted); border-radius: 4px; background: var(--bg); color: var(--muted); cursor: pointer; opacity: 0.6; }
     pre.code:hover button.copy, button.copy:focus { opacity: 1; }
     .equation { display: block; }
+    /* Wide content scrolls inside its own box, never the page (checked at 360 px by BrowserTests). */
+    .katex-display { overflow-x: auto; overflow-y: hidden; padding: 0.2em 0; }
+    table { display: block; max-width: 100%; overflow-x: auto; }
+    main p, main li { overflow-wrap: break-word; }
     :root { --s0: #1f77b4; --s1: #d62728; --s2: #2ca02c; --s3: #9467bd; --s4: #ff7f0e; --s5: #17becf; }
     @media (prefers-color-scheme: dark) { :root { --s0: #6cb4ee; --s1: #ff7b72; --s2: #7ee787; --s3: #d2a8ff; --s4: #ffa657; --s5: #56d4dd; } }
     figure.plot-figure { margin: 1rem 0; }

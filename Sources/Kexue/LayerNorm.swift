@@ -2,10 +2,15 @@
 /// `Variable.layerNorm`. Input and output `[..., dimension]`. Parameter count `dimension·(scale + center)`.
 /// γ starts at ones and β at zeros, so the layer starts as the plain normalisation.
 public final class LayerNorm: Layer {
+    /// γ, `[dimension]`, initially ones; `nil` without `scale`.
     public let gain: Variable?
+    /// β, `[dimension]`, initially zeros; `nil` without `center`.
     public let bias: Variable?
+    /// The normalised (last) axis length.
     public let dimension: Int
+    /// Added to the variance.
     public let epsilon: Float
+    /// `[gain, bias]` without the absent ones.
     public var parameters: [Variable] { [gain, bias].compactMap { $0 } }
 
     /// - Parameters: `scale` (γ) and `center` (β) default true; `epsilon` default 1e-12 (bert4keras; PyTorch uses 1e-5).
@@ -22,27 +27,5 @@ public final class LayerNorm: Layer {
         require(x.rank >= 1 && x.shape[x.rank - 1] == dimension,
                      "LayerNorm: input \(x.shape) and dimension \(dimension): last dimension must match")
         return Variable.layerNorm(x, gain: gain, bias: bias, epsilon: epsilon)
-    }
-}
-
-/// RMS normalisation over the last axis with an optional gain γ; see `Variable.rmsNorm`. Without the gain this is
-/// the parameter-free norm of RoFormerV2 (up to ε). Input and output `[..., dimension]`.
-public final class RMSNorm: Layer {
-    public let gain: Variable?
-    public let dimension: Int
-    public let epsilon: Float
-    public var parameters: [Variable] { gain.map { [$0] } ?? [] }
-
-    public init(dimension: Int, epsilon: Float = 1e-12, scale: Bool = true, name: String = "rmsNorm") {
-        self.dimension = dimension
-        self.epsilon = epsilon
-        gain = scale ? Variable(.ones([dimension]), requiresGrad: true, name: name + ".gain") : nil
-    }
-
-    /// Normalises `x` of shape `[..., dimension]`.
-    public func callAsFunction(_ x: Variable) -> Variable {
-        require(x.rank >= 1 && x.shape[x.rank - 1] == dimension,
-                     "RMSNorm: input \(x.shape) and dimension \(dimension): last dimension must match")
-        return Variable.rmsNorm(x, gain: gain, epsilon: epsilon)
     }
 }

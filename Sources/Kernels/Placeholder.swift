@@ -1,1 +1,0 @@
-public enum KernelsPlaceholder { public static let x = 1 }
