@@ -87,7 +87,7 @@ struct BuildSuite {
     private func workLine(_ output: String, _ chapter: String) -> String {
         let lines = output.split(separator: "\n").filter { $0.hasPrefix("ok") || $0.hasPrefix("FAIL") || $0.hasPrefix("fixed") }
         let work = lines.map { line in line.split(separator: " ", omittingEmptySubsequences: true) }
-            .map { words in "\(words[1]): " + words.suffix(from: 5).joined(separator: " ") }
+            .map { words in "\(words[1]): " + words.suffix(from: 6).joined(separator: " ") }
         return work.joined(separator: "; ")
     }
 
@@ -104,7 +104,8 @@ struct BuildSuite {
         process.waitUntilExit()
         let seconds = Date().timeIntervalSince(start)
         let output = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
+        // 1 means a chapter failed its checks (a chapter in progress): the timing still counts.
+        guard process.terminationStatus == 0 || (command.contains("build") && command.contains("--root") && process.terminationStatus == 1) else {
             throw BuildSuiteError("\(command.joined(separator: " ")) failed (\(process.terminationStatus)):\n\(output)")
         }
         return (seconds, output)
