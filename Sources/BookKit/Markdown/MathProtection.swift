@@ -129,7 +129,15 @@ struct MathProtection {
             cursor = rest.index(after: cursor)
             if piece == 0 {
                 result += prefix
-                result += replacement(index, spans[index])
+                // Inline math and the punctuation right after it stay on one line ("$n$." never wraps
+                // before the period).
+                let punctuation = rest[cursor...].prefix(while: { ".,;:!?)".contains($0) })
+                if !spans[index].display, !punctuation.isEmpty, replacement(index, spans[index]).hasPrefix("<") {
+                    result += "<span class=\"nowrap\">" + replacement(index, spans[index]) + punctuation + "</span>"
+                    cursor = rest.index(cursor, offsetBy: punctuation.count)
+                } else {
+                    result += replacement(index, spans[index])
+                }
             } else {
                 // A continuation token: drop it and the line break (or space) cmark put before it.
                 while let last = prefix.last, last == "\n" || last == " " { prefix = prefix.dropLast() }

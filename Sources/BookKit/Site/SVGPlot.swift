@@ -96,7 +96,10 @@ struct SVGPlot {
                 out += "<polyline class=\"\(style) line\" points=\"\(path)\"/>"
             }
         }
-        return out + legend()
+        // The legend goes in the corner that covers the fewest points.
+        let pixels = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite && (!xLog || $0.x > 0) && (!yLog || $0.y > 0) }
+            .map { (px($0.x), py($0.y)) }
+        return out + legend(avoiding: pixels)
     }
 
     private func heatmap() -> String {
@@ -134,13 +137,23 @@ struct SVGPlot {
         return out + "</g>"
     }
 
-    private func legend() -> String {
+    private func legend(avoiding points: [(Double, Double)]) -> String {
         guard series.count > 1 || !(series.first?.name.isEmpty ?? true) else { return "" }
-        var out = "<g class=\"legend\">"
+        let longest = series.map(\.name.count).max() ?? 0
+        let boxWidth = 30 + 6.5 * Double(longest), boxHeight = 8 + 18 * Double(series.count)
+        let corners = [(Self.left + plotWidth - boxWidth - 4, Self.top + 4), (Self.left + 8, Self.top + 4),
+                       (Self.left + plotWidth - boxWidth - 4, Self.top + plotHeight - boxHeight - 4),
+                       (Self.left + 8, Self.top + plotHeight - boxHeight - 4)]
+        func covered(_ corner: (Double, Double)) -> Int {
+            points.filter { $0.0 >= corner.0 - 6 && $0.0 <= corner.0 + boxWidth + 6 && $0.1 >= corner.1 - 6 && $0.1 <= corner.1 + boxHeight + 6 }.count
+        }
+        // First corner with the fewest covered points: ties keep the usual top-right place.
+        let best = corners.min { covered($0) < covered($1) } ?? corners[0]
+        var out = "<g class=\"legend\"><rect class=\"legend-box\" x=\"\(f(best.0))\" y=\"\(f(best.1))\" width=\"\(f(boxWidth))\" height=\"\(f(boxHeight))\"/>"
         for (index, s) in series.enumerated() {
-            let y = Self.top + 14 + Double(index) * 18
-            out += "<rect class=\"series-\(index % 6)\" x=\"\(f(Self.left + plotWidth - 150))\" y=\"\(f(y - 9))\" width=\"12\" height=\"12\"/>"
-            out += "<text class=\"legend-text\" x=\"\(f(Self.left + plotWidth - 132))\" y=\"\(f(y + 1))\">\(HTML.escape(s.name))</text>"
+            let y = best.1 + 17 + Double(index) * 18
+            out += "<rect class=\"series-\(index % 6)\" x=\"\(f(best.0 + 8))\" y=\"\(f(y - 10))\" width=\"12\" height=\"12\"/>"
+            out += "<text class=\"legend-text\" x=\"\(f(best.0 + 26))\" y=\"\(f(y))\">\(HTML.escape(s.name))</text>"
         }
         return out + "</g>"
     }

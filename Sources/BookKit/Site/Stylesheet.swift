@@ -57,6 +57,8 @@ enum Stylesheet {
     svg.plot .frame { fill: none; stroke: var(--muted); stroke-width: 1; }
     svg.plot .line { fill: none; stroke-width: 2; }
     svg.plot .heat { fill: var(--s0); }
+    svg.plot .legend-box { fill: var(--bg); fill-opacity: 0.85; stroke: var(--code-bg); }
+    .nowrap { white-space: nowrap; }
     .series-0 { fill: var(--s0); stroke: var(--s0); } .series-1 { fill: var(--s1); stroke: var(--s1); }
     .series-2 { fill: var(--s2); stroke: var(--s2); } .series-3 { fill: var(--s3); stroke: var(--s3); }
     .series-4 { fill: var(--s4); stroke: var(--s4); } .series-5 { fill: var(--s5); stroke: var(--s5); }
