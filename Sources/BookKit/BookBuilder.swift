@@ -63,7 +63,7 @@ public struct BookBuilder {
         let book = try Load.book(root: options.root)
         let unknown = options.chapters.filter { slug in !book.chapters.contains { $0.slug == slug } }
         guard unknown.isEmpty else {
-            throw BookError(.environment, at: nil, "no chapter with slug \(unknown.map { "'\($0)'" }.joined(separator: ", "))",
+            throw BookError(.usage, at: nil, "no chapter with slug \(unknown.map { "'\($0)'" }.joined(separator: ", "))",
                             hint: "slugs: \(book.chapters.map(\.slug).joined(separator: ", "))")
         }
         let selected = book.chapters.filter { options.chapters.isEmpty || options.chapters.contains($0.slug) }
@@ -145,10 +145,17 @@ public struct BookBuilder {
             }
             result = Check.chapter(chapter, compiled: compiled, runs: runs)
             if options.fix, result.errors.contains(where: { $0.kind == .output }) {
-                let comparable = Set(result.outcomes.filter { $0.value.ran || $0.value.trap != nil }.map(\.key))
+                let compared = result.compared
                 let text = Fix.apply(to: source.text, chapter: chapter, outcomes: result.outcomes,
-                                     comparable: { comparable.contains($0.index) })
+                                     comparable: { compared.contains($0.index) })
                 if text != source.text {
+                    // The author may have saved the chapter while it compiled: never overwrite that.
+                    let url = options.root.appendingPathComponent(source.path)
+                    guard (try? String(contentsOf: url, encoding: .utf8)) == source.text else {
+                        throw BookError(.environment, at: SourcePosition(file: source.path, line: 1),
+                                        "the chapter changed during the build; --fix did not write it",
+                                        hint: "run `swift run book build --fix` again")
+                    }
                     do {
                         try text.write(to: options.root.appendingPathComponent(source.path), atomically: true, encoding: .utf8)
                     } catch {

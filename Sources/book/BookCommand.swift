@@ -20,7 +20,8 @@ enum BookExit {
     static let checksFailed: Int32 = 1
     /// The environment or the manifest is unusable (no compiler, unreadable manifest, library does not build).
     static let environment: Int32 = 2
-    // Usage errors exit with ArgumentParser's 64 (EX_USAGE).
+    /// A usage error (ArgumentParser's own exit status for those, EX_USAGE).
+    static let usage: Int32 = 64
 }
 
 struct BuildCommand: ParsableCommand {
@@ -73,7 +74,7 @@ struct BuildCommand: ParsableCommand {
             report = try BookBuilder(options: options).build()
         } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(BookExit.environment)
+            throw ExitCode(error.kind == .usage ? BookExit.usage : BookExit.environment)
         }
         for error in report.errors {
             FileHandle.standardError.write(Data(("\n" + error.description + "\n").utf8))

@@ -40,9 +40,9 @@ import Testing
     }
 
     @Test func proseReferencesSkipCode() {
-        let text = "See \\eqref{a}.\n```\n\\eqref{b}\n```\nAnd \\eqref{c} \\eqref{d}.\n"
-        let references = EquationNumbering.proseReferences(in: text, codeLines: [2, 3, 4])
-        #expect(references.map(\.name) == ["a", "c", "d"])
-        #expect(references.map(\.line) == [1, 5, 5])
+        let text = "See \\eqref{a}.\n```\n\\eqref{b}\n```\nAnd \\eqref{c} `\\eqref{x}` \\eqref{d}.\n"
+        let protection = MathProtection(text, codeLines: [2, 3, 4])
+        #expect(protection.references.map(\.name) == ["a", "c", "d"])
+        #expect(protection.references.map(\.line) == [1, 5, 5])
     }
 }

@@ -67,7 +67,7 @@ import Testing
         let (_, errors) = Extract.chapter(Parse.chapter(source))
         #expect(errors.map { $0.description.split(separator: "\n")[0] } == [
             "chapters/t.md:9:1: error: snippet 'a' is 'silent', which has no checked output, but an output block follows it",
-            "chapters/t.md:5:1: error: snippet id 'a' is used twice",
+            "chapters/t.md:5:17: error: snippet id 'a' is used twice",
         ])
     }
 }

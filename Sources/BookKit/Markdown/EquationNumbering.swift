@@ -111,30 +111,4 @@ struct EquationNumbering {
         guard let close = text[start.upperBound...].firstIndex(of: "}") else { return nil }
         return (String(text[start.upperBound..<close]), start.lowerBound..<text.index(after: close))
     }
-
-    /// `text` with every `\NAME{argument}` replaced by `transform(argument)`.
-    static func replacingCommand(_ name: String, in text: String, with transform: (String) -> String) -> String {
-        var result = ""
-        var rest = Substring(text)
-        while let start = rest.range(of: "\\\(name){"), let close = rest[start.upperBound...].firstIndex(of: "}") {
-            result += rest[..<start.lowerBound]
-            result += transform(String(rest[start.upperBound..<close]))
-            rest = rest[rest.index(after: close)...]
-        }
-        return result + rest
-    }
-
-    /// The `\eqref{NAME}` references in prose (outside math and code), with their lines.
-    static func proseReferences(in protectedText: String, codeLines: Set<Int>) -> [(name: String, line: Int)] {
-        var result: [(String, Int)] = []
-        for (offset, line) in protectedText.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-        where !codeLines.contains(offset + 1) {
-            var rest = String(line)
-            while let (name, range) = command("eqref", in: rest) {
-                result.append((name, offset + 1))
-                rest = String(rest[range.upperBound...])
-            }
-        }
-        return result
-    }
 }

@@ -33,6 +33,7 @@ enum InfoString {
                                         hint: "use letters, digits, '-' and '_', e.g. id=scores")
                     }
                     result.id = value
+                    result.idPosition = here
                 case "tolerance":
                     guard let number = Double(value), number >= 0, number.isFinite else {
                         throw BookError(.chapterFormat, at: here, "tolerance '\(value)' is not a non-negative number",

@@ -25,6 +25,9 @@ struct MathProtection {
 
     private(set) var protected: String = ""
     private(set) var spans: [Span] = []
+    /// `\eqref{NAME}` in prose (outside math and code), swapped for `KXREF<n>X` tokens so that only these,
+    /// never code or program output, become equation links.
+    private(set) var references: [(name: String, line: Int)] = []
 
     static let displayEnvironments = ["equation", "align", "gather", "multline"].flatMap { [$0, $0 + "*"] }
 
@@ -75,6 +78,13 @@ struct MathProtection {
                 out.append(contentsOf: [bytes[i], bytes[i + 1]]); i += 2
                 continue
             }
+            if Self.starts(bytes, at: i, with: "\\eqref{"), let close = bytes[(i + 7)...].firstIndex(of: UInt8(ascii: "}")),
+               !bytes[(i + 7)..<close].contains(10) {
+                references.append((String(decoding: bytes[(i + 7)..<close], as: UTF8.self), line))
+                out.append(contentsOf: Array("KXREF\(references.count - 1)X".utf8))
+                i = close + 1
+                continue
+            }
             if let (end, display) = Self.mathSpan(bytes, at: i, blankLineAhead: blankLineAhead) {
                 let source = String(decoding: bytes[i..<end], as: UTF8.self)
                 let index = spans.count
@@ -94,10 +104,44 @@ struct MathProtection {
 
     static func token(_ span: Int, _ line: Int) -> String { "KXMATH\(span)L\(line)X" }
 
+    private static func starts(_ bytes: [UInt8], at i: Int, with text: String) -> Bool {
+        let u = Array(text.utf8)
+        return i + u.count <= bytes.count && Array(bytes[i..<(i + u.count)]) == u
+    }
+
+    /// Puts the prose references back: `link(name)` gives the HTML for each (inside a tag's attribute the
+    /// plain `(n)` text from `plain(name)` is used, since markup cannot go there).
+    func restoreReferences(_ html: String, link: (String) -> String, plain: (String) -> String) -> String {
+        guard !references.isEmpty, html.contains("KXREF") else { return html }
+        var result = ""
+        var rest = Substring(html)
+        while let range = rest.range(of: "KXREF") {
+            result += rest[..<range.lowerBound]
+            let digits = rest[range.upperBound...].prefix(while: { $0.isASCII && $0.isNumber })
+            let after = rest.index(range.upperBound, offsetBy: digits.count)
+            guard let index = Int(digits), index < references.count, rest[after...].hasPrefix("X") else {
+                result += rest[range]
+                rest = rest[range.upperBound...]
+                continue
+            }
+            let name = references[index].name
+            result += Self.insideTag(result) ? HTML.escape(plain(name)) : link(name)
+            rest = rest[rest.index(after: after)...]
+        }
+        return result + rest
+    }
+
+    /// Whether the end of `html` is inside a tag (an attribute value), where markup must not go.
+    static func insideTag(_ html: String) -> Bool {
+        guard let open = html.lastIndex(of: "<") else { return false }
+        guard let close = html.lastIndex(of: ">") else { return true }
+        return open > close
+    }
+
     /// Puts the math back into rendered HTML: the first token of a span becomes the escaped LaTeX in a
     /// `<span class="math inline|display">`, the continuation tokens (and the line break before them) go.
     func restore(inHTML html: String) -> String {
-        restore(html) { _, span in
+        restore(html, html: true) { _, span in
             let kind = span.display ? "display" : "inline"
             return "<span class=\"math \(kind)\">\(HTML.escape(span.source))</span>"
         }
@@ -107,7 +151,10 @@ struct MathProtection {
     func restore(inText text: String) -> String { restore(text) { _, span in span.source } }
 
     /// Replaces each span's tokens with `replacement(index, span)`.
-    func restore(_ text: String, replacement: (Int, Span) -> String) -> String {
+    ///
+    /// - Parameter html: the text is HTML: a token inside a tag (an `alt` or `title` attribute) gets the
+    ///   escaped LaTeX source instead, since markup cannot go there.
+    func restore(_ text: String, html: Bool = false, replacement: (Int, Span) -> String) -> String {
         guard !spans.isEmpty, text.contains("KXMATH") else { return text }
         var result = ""
         var rest = Substring(text)
@@ -127,7 +174,10 @@ struct MathProtection {
                 result += rest[..<range.upperBound]; rest = rest[range.upperBound...]; continue
             }
             cursor = rest.index(after: cursor)
-            if piece == 0 {
+            if piece == 0, html, Self.insideTag(result + prefix) {
+                result += prefix
+                result += HTML.escape(spans[index].source)
+            } else if piece == 0 {
                 result += prefix
                 // Inline math and the punctuation right after it stay on one line ("$n$." never wraps
                 // before the period).

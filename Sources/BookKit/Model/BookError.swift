@@ -33,6 +33,8 @@ public struct BookError: Error, Hashable, Sendable, CustomStringConvertible {
         case output
         /// The machine or the book root is not usable (no compiler, no manifest, library does not build).
         case environment
+        /// The command line asks for something that does not exist (an unknown `--chapter` slug).
+        case usage
     }
 
     public var kind: Kind

@@ -32,6 +32,8 @@ public struct SnippetInfo: Hashable, Sendable {
     public var reset = false
     /// Anchor and reference name (`id=scores`).
     public var id: String?
+    /// Where the `id=` word stands, for errors about the id.
+    public var idPosition: SourcePosition?
     /// Relative tolerance for numbers in the output check (`tolerance=1e-3`).
     public var tolerance: Double?
     /// Seconds this snippet may run (`timeout=30`).

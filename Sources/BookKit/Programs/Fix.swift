@@ -14,12 +14,16 @@ public enum Fix {
         for snippet in chapter.snippets.reversed() where snippet.info.mode.isChecked && comparable(snippet) {
             let outcome = outcomes[snippet.index] ?? SnippetOutcome()
             guard !Check.outputErrors(snippet, outcome).isEmpty else { continue }
-            let indent = snippet.fence.column - 1
+            // The fence line's own prefix ("    " in a list item, "> " in a block quote) starts every new line;
+            // blank lines keep it without trailing spaces.
+            let fenceLine = snippet.fence.line - 1 < lines.count ? lines[snippet.fence.line - 1] : ""
+            let prefix = String(fenceLine.prefix(max(0, snippet.fence.column - 1)))
+            let blank = String(prefix.reversed().drop(while: { $0 == " " }).reversed())
             var trailer: [String] = []
-            if !outcome.stdout.isEmpty { trailer += [""] + block(outcome.stdout, info: "output", indent: indent) }
+            if !outcome.stdout.isEmpty { trailer += [blank] + block(outcome.stdout, info: "output", prefix: prefix) }
             for (index, figure) in outcome.figures.enumerated() {
                 let caption = index < snippet.expectedFigures.count ? snippet.expectedFigures[index].caption : ""
-                trailer += [""] + block(figure, info: caption.isEmpty ? "figure" : "figure \(caption)", indent: indent)
+                trailer += [blank] + block(figure, info: caption.isEmpty ? "figure" : "figure \(caption)", prefix: prefix)
             }
             // The old trailer: from the line after the snippet's closing fence to its last block.
             let start = min(snippet.endLine, lines.count)
@@ -31,12 +35,12 @@ public enum Fix {
     }
 
     /// A fenced block holding `text`, with a fence longer than any backtick run at a line start.
-    static func block(_ text: String, info: String, indent: Int) -> [String] {
-        let pad = String(repeating: " ", count: max(0, indent))
+    static func block(_ text: String, info: String, prefix pad: String) -> [String] {
         var content = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if content.last == "" { content.removeLast() }
         let longest = content.map { line in line.drop(while: { $0 == " " }).prefix(while: { $0 == "`" }).count }.max() ?? 0
         let fence = String(repeating: "`", count: max(3, longest + 1))
-        return [pad + fence + info] + content.map { $0.isEmpty ? $0 : pad + $0 } + [pad + fence]
+        let blank = String(pad.reversed().drop(while: { $0 == " " }).reversed())
+        return [pad + fence + info] + content.map { $0.isEmpty ? blank : pad + $0 } + [pad + fence]
     }
 }

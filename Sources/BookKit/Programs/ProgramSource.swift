@@ -64,6 +64,14 @@ public struct ProgramPlan: Sendable, Hashable {
             if let line = Int(lineDigits) {
                 result += ":\(snippets[position].codeLine + line - 1)"
                 cursor = rest.index(cursor, offsetBy: 1 + lineDigits.count)
+                // cmark strips the fence's indentation from the code: add it back to the column.
+                if rest[cursor...].hasPrefix(":") {
+                    let columnDigits = rest[rest.index(after: cursor)...].prefix(while: { $0.isASCII && $0.isNumber })
+                    if let column = Int(columnDigits) {
+                        result += ":\(column + snippets[position].fence.column - 1)"
+                        cursor = rest.index(cursor, offsetBy: 1 + columnDigits.count)
+                    }
+                }
             }
             rest = rest[cursor...]
         }

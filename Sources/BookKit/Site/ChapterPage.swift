@@ -41,7 +41,7 @@ enum ChapterPage {
         var html = "<aside class=\"box claims-box\" aria-label=\"Reproduces\"><h2 class=\"box-title\">Reproduces</h2><ul>"
         for claim in claims {
             let text = HTML.escape(claim.text)
-            let linked = claim.snippetID.map { "<a href=\"#snippet-\($0)\">\(text)</a>" } ?? text
+            let linked = claim.snippetID.map { "<a href=\"#snippet-\(HTML.escape($0))\">\(text)</a>" } ?? text
             html += "<li class=\"\(claim.status.rawValue)\"><span class=\"mark\" title=\"\(claim.status.label)\">\(claim.status.mark)</span> \(linked) <span class=\"status\">(\(claim.status.label))</span></li>"
         }
         return html + "</ul></aside>"
@@ -51,7 +51,7 @@ enum ChapterPage {
     static func differencesBox(_ markdown: String, math: [String]?) -> String {
         let protection = MathProtection(markdown, codeLines: [])
         let html = MarkdownDocument(protection.protected).renderHTML()
-        let restored = math.map { typeset in protection.restore(html) { index, _ in index < typeset.count ? typeset[index] : "" } }
+        let restored = math.map { typeset in protection.restore(html, html: true) { index, _ in index < typeset.count ? typeset[index] : "" } }
             ?? protection.restore(inHTML: html)
         return "<aside class=\"box differences-box\" aria-label=\"Differences from the original\"><h2 class=\"box-title\">Differences from the original</h2>"
             + restored + "</aside>"
@@ -106,13 +106,14 @@ enum ChapterPage {
         }
         var html = document.renderHTML()
         if let math = checked.math {
-            // \eqref in prose: math spans are still tokens here, so only prose is touched.
-            html = EquationNumbering.replacingCommand("eqref", in: html) { name in
+            // \eqref in prose (tokens; code and output never contain them).
+            html = parsed.math.restoreReferences(html, link: { name in
                 guard let target = math.labels[name] else { return "(??)" }
                 return "<a class=\"eqref\" href=\"#\(target.anchor)\">(\(target.number))</a>"
-            }
-            return (parsed.math.restore(html) { index, _ in math.html[index] }, sections)
+            }, plain: { name in math.labels[name].map { "(\($0.number))" } ?? "(??)" })
+            return (parsed.math.restore(html, html: true) { index, _ in math.html[index] }, sections)
         }
+        html = parsed.math.restoreReferences(html, link: { "\\eqref{\(HTML.escape($0))}" }, plain: { "\\eqref{\($0)}" })
         return (parsed.math.restore(inHTML: html), sections)
     }
 

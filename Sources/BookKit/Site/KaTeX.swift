@@ -44,8 +44,18 @@ struct KaTeX {
 
     struct KaTeXError: Error, Hashable { var message: String }
 
+    /// The installed KaTeX's version (from its package.json), part of every cache key: an upgrade must not
+    /// serve old HTML beside the new stylesheet.
+    static let version: String = {
+        let url = URL(fileURLWithPath: "\(nodeModules)/katex/package.json")
+        guard let data = try? Data(contentsOf: url),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let version = object["version"] as? String else { return "unknown" }
+        return version
+    }()
+
     private func cacheFile(_ formula: Formula) -> URL {
-        cacheDirectory.appendingPathComponent(SHA256.hex("katex-0.16.4\u{0}\(formula.display)\u{0}\(formula.tex)").prefix(24) + ".html")
+        cacheDirectory.appendingPathComponent(SHA256.hex("katex-\(Self.version)\u{0}\(formula.display)\u{0}\(formula.tex)").prefix(24) + ".html")
     }
 
     /// The script Node runs: reads a JSON array of formulas from the file named by its argument, writes a

@@ -17,7 +17,8 @@ enum LinkCheck {
                 if target.hasPrefix("http:") || target.hasPrefix("https:") || target.hasPrefix("mailto:") || target.isEmpty { continue }
                 let parts = target.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
                 let page = parts[0].isEmpty ? path : String(parts[0])
-                let anchor = parts.count > 1 ? String(parts[1]) : nil
+                // cmark percent-encodes non-ASCII characters in link destinations; ids are raw text.
+                let anchor = parts.count > 1 ? (String(parts[1]).removingPercentEncoding ?? String(parts[1])) : nil
                 var problem: String?
                 if !knownPages.contains(page) {
                     problem = "no page \(page) in the site"

@@ -93,8 +93,10 @@ public enum Build {
         }
         if result.termination != .exited(0) {
             // Stored as the compiler wrote it: the chapter lines are applied on every use, since prose edits
-            // move the snippets without changing the program.
-            try? output.write(to: failure, atomically: true, encoding: .utf8)
+            // move the snippets without changing the program. A compiler that was killed (out of memory,
+            // Ctrl-C) says nothing about the code, so that is not stored.
+            let killed = result.termination != .exited(1) || output.contains("due to signal")
+            if !killed { try? output.write(to: failure, atomically: true, encoding: .utf8) }
             return CompiledProgram(plan: plan, executable: nil, diagnostics: located(output, plan: plan))
         }
         if runs {
@@ -123,12 +125,16 @@ public enum Build {
     /// chapter (the generated scaffolding is never the author's problem).
     static func located(_ output: String, plan: ProgramPlan) -> String {
         let path = plan.path
-        let output = plan.chapterLocations(in: output)
+        // The generated files' paths mean nothing to the author (and differ between machines).
+        let output = plan.chapterLocations(in: output).split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard let range = line.range(of: "/main.swift:") ?? line.range(of: "/BookRuntime.swift:") else { return String(line) }
+            return "(generated program)" + line[line.index(before: range.upperBound)...]
+        }.joined(separator: "\n")
         var kept: [Substring] = []
         var keeping = false
         for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.contains(": error: ") || line.contains(": warning: ") || line.contains(": note: ") {
-                keeping = line.hasPrefix(path + ":") && !line.contains(": warning: ")
+                keeping = (line.hasPrefix(path + ":") || line.hasPrefix("(generated program)")) && !line.contains(": warning: ")
                 if line.contains(": error: "), !line.hasPrefix(path + ":") {
                     // An error outside the chapter: keep it, it is all the author has to go on.
                     keeping = true
@@ -140,12 +146,16 @@ public enum Build {
     }
 
     /// The snippet a diagnostic line points into, by line range.
+    /// Errors first; then notes ("to match this opening '{'"), which name the snippet when the error itself
+    /// is reported at the end of the generated program (an unclosed brace).
     static func snippet(forDiagnostics diagnostics: String, in plan: ProgramPlan) -> Snippet? {
-        for line in diagnostics.split(separator: "\n") where line.hasPrefix(plan.path + ":") && line.contains(": error: ") {
-            let parts = line.dropFirst(plan.path.count + 1).split(separator: ":")
-            if let number = parts.first.flatMap({ Int($0) }),
-               let match = plan.snippets.first(where: { $0.codeLine <= number && number < $0.endLine }) {
-                return match
+        for kind in [": error: ", ": note: "] {
+            for line in diagnostics.split(separator: "\n") where line.hasPrefix(plan.path + ":") && line.contains(kind) {
+                let parts = line.dropFirst(plan.path.count + 1).split(separator: ":")
+                if let number = parts.first.flatMap({ Int($0) }),
+                   let match = plan.snippets.first(where: { $0.codeLine <= number && number < $0.endLine }) {
+                    return match
+                }
             }
         }
         return nil

@@ -5,7 +5,10 @@ public enum Check {
         /// Per snippet index: what the page shows.
         public var outcomes: [Int: SnippetOutcome] = [:]
         public var errors: [BookError] = []
-        /// Snippets whose output was compared, and how many of those matched.
+        /// Snippets whose output was compared (they ran to their end, or trapped as `traps` snippets must):
+        /// only these may be rewritten by `--fix`.
+        public var compared = Set<Int>()
+        /// How many snippets' output was compared, and how many of those matched.
         public var checked = 0
         public var passed = 0
     }
@@ -89,6 +92,7 @@ public enum Check {
 
         for snippet in chapter.snippets where snippet.info.mode.isChecked && comparable.contains(snippet.index) {
             let outcome = result.outcomes[snippet.index] ?? SnippetOutcome()
+            result.compared.insert(snippet.index)
             result.checked += 1
             let errors = outputErrors(snippet, outcome)
             result.errors += errors

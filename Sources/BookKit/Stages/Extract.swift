@@ -88,7 +88,7 @@ public enum Extract {
         for (index, snippet) in snippets.enumerated() {
             if let id = snippet.info.id, ids.firstIndex(of: id) != ids.lastIndex(of: id),
                snippets.firstIndex(where: { $0.info.id == id }) != index {
-                errors.append(BookError(.chapterFormat, at: snippet.fence, "snippet id '\(id)' is used twice",
+                errors.append(BookError(.chapterFormat, at: snippet.info.idPosition ?? snippet.fence, "snippet id '\(id)' is used twice",
                                         hint: "ids are anchors and must be unique within a chapter"))
             }
         }
@@ -112,7 +112,12 @@ public enum Extract {
         var text = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         var id: String?
         if text.hasSuffix(")"), let open = text.range(of: "(#", options: .backwards) {
-            id = String(text[open.upperBound..<text.index(before: text.endIndex)])
+            let name = String(text[open.upperBound..<text.index(before: text.endIndex)])
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+                return .failure(ClaimError(message: "claim names snippet '\(name)', which is not a snippet id",
+                                           hint: "ids use letters, digits, '-' and '_'"))
+            }
+            id = name
             text = text[..<open.lowerBound].trimmingCharacters(in: .whitespaces)
         }
         return .success(Claim(status: status, text: text, snippetID: id, line: number))

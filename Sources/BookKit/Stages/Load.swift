@@ -62,6 +62,10 @@ public enum Load {
                 throw BookError(.chapterFormat, at: location, "chapter '\(entry.slug)' names \(path), which cannot be read as UTF-8",
                                 hint: "check the file name in \(manifestPath)")
             }
+            if text.contains("\r\n") {
+                throw BookError(.chapterFormat, at: SourcePosition(file: path, line: 1), "the chapter has Windows (CRLF) line endings",
+                                hint: "convert it to LF line endings (for example `sed -i 's/\\r$//' \(path)`)")
+            }
             chapters.append(ChapterSource(slug: entry.slug, path: path, title: entry.title,
                                           summary: entry.summary, text: text, original: entry.original))
         }

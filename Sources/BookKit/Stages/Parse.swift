@@ -8,8 +8,10 @@ public struct CodeBlock: Hashable, Sendable {
     public var infoStart: SourcePosition
     public var endLine: Int
     public var isFenced: Bool
-    /// Whether the node right before this one, at the same level, is the previous code block: an `output`
-    /// block belongs to a snippet only when nothing stands between them.
+    /// Whether the previous code block is the node right before this one, at the same level, with only
+    /// blank lines (or the container's markers) between: an `output` block belongs to a snippet only when
+    /// nothing stands between them. (cmark drops link reference definitions from the tree, so the lines are
+    /// checked too.)
     public var directlyFollowsPreviousBlock: Bool
 }
 
@@ -33,7 +35,13 @@ public enum Parse {
         var codeLines = Set<Int>()
         let lines = source.text.split(separator: "\n", omittingEmptySubsequences: false)
         for node in document.allNodes() where node.isCodeBlock {
-            let follows = previousPointer != nil && node.previous?.pointer == previousPointer
+            var follows = previousPointer != nil && node.previous?.pointer == previousPointer
+            if follows, let previousEnd = blocks.last?.endLine, previousEnd < node.startLine {
+                // Only blank lines (after the container's "> " or indentation) may separate the blocks.
+                follows = lines[previousEnd..<(node.startLine - 1)].allSatisfy { line in
+                    line.allSatisfy { $0 == " " || $0 == ">" || $0 == "\t" || $0 == "\r" }
+                }
+            }
             let start = SourcePosition(file: source.path, line: node.startLine, column: node.startColumn)
             var infoStart = start
             if node.startLine <= lines.count {

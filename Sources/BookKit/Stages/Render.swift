@@ -78,7 +78,7 @@ public enum Render {
         for chapter in chapters {
             for claim in chapter.boxes.claims {
                 let page = "\(chapter.source.slug).html"
-                let link = claim.snippetID.map { "\(page)#snippet-\($0)" } ?? page
+                let link = claim.snippetID.map { "\(page)#snippet-\(HTML.escape($0))" } ?? page
                 body += "<tr class=\"\(claim.status.rawValue)\"><td><a href=\"\(page)\">\(HTML.escape(chapter.source.title))</a></td>"
                 body += "<td><a href=\"\(link)\">\(HTML.escape(claim.text))</a></td>"
                 body += "<td><span class=\"mark\">\(claim.status.mark)</span> \(claim.status.label)</td></tr>\n"

@@ -57,18 +57,27 @@ public enum Run {
         environment["SWIFT_BACKTRACE"] = backtraceSettings
         var process = Subprocess(executable: executable.path, arguments: [], environment: environment,
                                  timeout: budgets.first ?? defaultSnippetTimeout, outputCap: outputCap)
-        var seenMarkers = 0
+        var scanned = 0
         process.extendDeadline = { stdout in
-            // Restart the clock whenever a new snippet's marker appears.
-            let markers = Self.split(stdout).order
-            guard markers.count > seenMarkers, let position = markers.last, position >= 0, position < budgets.count else { return nil }
-            seenMarkers = markers.count
+            // Restart the clock whenever a new snippet's marker appears. Only the new bytes are scanned (with
+            // an overlap for a marker split across reads), so a flood costs linear time.
+            let start = max(0, scanned - 32)
+            scanned = stdout.count
+            let markers = Self.split(Array(stdout[start...])).order.filter { $0 >= 0 }
+            guard let position = markers.last, position < budgets.count else { return nil }
             return budgets[position]
         }
         let result = try process.run()
         let raw = RunCache.Raw(stdout: Data(result.stdout), stderr: Data(result.stderr), termination: result.termination,
                                timedOut: result.timedOut, capped: result.capped, seconds: result.seconds)
-        if !raw.timedOut, !raw.capped { cache.store(raw) }
+        // Only endings the program's code decides are cached: a clean exit or a Swift trap, not a kill from
+        // outside (out of memory, Ctrl-C) or a limit.
+        let deterministic: Bool
+        switch raw.termination {
+        case .exited: deterministic = true
+        case .signaled(let signal): deterministic = [SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGSEGV, SIGBUS].contains(signal)
+        }
+        if deterministic, !raw.timedOut, !raw.capped { cache.store(raw) }
         return interpret(raw, plan: plan)
     }
 
@@ -137,6 +146,8 @@ public enum Run {
         var pieces: [Int: String] = [:]
         var order: [Int] = []
         let parts = text.components(separatedBy: "\u{1E}book-snippet ")
+        // Anything before the first marker (a loader error before main runs) belongs to the first snippet.
+        if let early = parts.first, !early.isEmpty { pieces[0] = early }
         for part in parts.dropFirst() {
             guard let close = part.firstIndex(of: "\u{1E}"), let index = Int(part[..<close]) else { continue }
             var body = part[part.index(after: close)...]

@@ -52,9 +52,7 @@ public enum Typeset {
                 }
             }
             offset += numbering.equations.count
-            let codeLines = Set(chapters[c].parsed.codeBlocks.flatMap { $0.start.line...max($0.start.line, $0.endLine) })
-            for reference in EquationNumbering.proseReferences(in: chapters[c].parsed.math.protected, codeLines: codeLines)
-            where numbering.labels[reference.name] == nil {
+            for reference in chapters[c].parsed.math.references where numbering.labels[reference.name] == nil {
                 errors.append(BookError(.chapterFormat, at: SourcePosition(file: chapters[c].parsed.source.path, line: reference.line),
                                         "\\eqref{\(reference.name)} names no equation",
                                         hint: "add \\label{\(reference.name)} to the equation, or fix the name"))

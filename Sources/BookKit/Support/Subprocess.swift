@@ -38,7 +38,15 @@ struct Subprocess {
     /// (the run stage restarts a snippet's clock when the snippet's marker appears).
     var extendDeadline: (([UInt8]) -> Double?)?
 
+    /// Held from creating the pipes until the parent closed the child's ends: `pipe` and `FD_CLOEXEC` are two
+    /// calls (glibc's `pipe2` is not visible from Swift here), and a spawn on another thread in between would
+    /// inherit this child's write ends and keep its pipes open long after it exits.
+    private static let spawnLock = NSLock()
+
     func run() throws(BookError) -> Result {
+        Self.spawnLock.lock()
+        var locked = true
+        defer { if locked { Self.spawnLock.unlock() } }
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
             throw BookError(.environment, at: nil, "cannot create pipes: \(String(cString: strerror(errno)))")
@@ -68,6 +76,8 @@ struct Subprocess {
         let start = Date()
         let status = posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
         close(outPipe[1]); close(errPipe[1])
+        Self.spawnLock.unlock()
+        locked = false
         guard status == 0 else {
             close(outPipe[0]); close(errPipe[0])
             throw BookError(.environment, at: nil, "cannot start \(executable): \(String(cString: strerror(status)))",
@@ -115,8 +125,17 @@ struct Subprocess {
             if killed, ready == 0 { break }  // the group is dead but something keeps a pipe open
         }
         open.forEach { close($0) }
+        // A child that closed its output and kept running is still held to the deadline.
         var waitStatus: Int32 = 0
-        while waitpid(pid, &waitStatus, 0) < 0, errno == EINTR {}
+        while true {
+            let waited = waitpid(pid, &waitStatus, WNOHANG)
+            if waited == pid || (waited < 0 && errno != EINTR) { break }
+            if deadline.timeIntervalSinceNow <= 0, !killed {
+                result.timedOut = true
+                killGroup()
+            }
+            usleep(2_000)
+        }
         // WIFEXITED / WTERMSIG are macros; decode the status word by hand.
         let signal = waitStatus & 0x7f
         result.termination = signal == 0 ? .exited((waitStatus >> 8) & 0xff) : .signaled(signal)
