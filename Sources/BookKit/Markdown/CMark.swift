@@ -97,6 +97,7 @@ struct MarkdownNode {
 
     var parent: MarkdownNode? { cmark_node_parent(pointer).map(MarkdownNode.init) }
     var next: MarkdownNode? { cmark_node_next(pointer).map(MarkdownNode.init) }
+    var previous: MarkdownNode? { cmark_node_previous(pointer).map(MarkdownNode.init) }
     var firstChild: MarkdownNode? { cmark_node_first_child(pointer).map(MarkdownNode.init) }
 
     /// The plain text of the node's inline content (for headings and titles).
@@ -116,18 +117,7 @@ struct MarkdownNode {
 
     /// Replaces this node by a raw HTML block (the node is freed; do not use it afterwards).
     func replace(withHTMLBlock html: String) {
-        let block = cmark_node_new(CMARK_NODE_HTML_BLOCK)
-        cmark_node_set_literal(block, html)
-        cmark_node_insert_before(pointer, block)
-        cmark_node_unlink(pointer)
-        cmark_node_free(pointer)
-    }
-
-    /// Replaces this inline node by raw inline HTML.
-    func replace(withInlineHTML html: String) {
-        let inline = cmark_node_new(CMARK_NODE_HTML_INLINE)
-        cmark_node_set_literal(inline, html)
-        cmark_node_insert_before(pointer, inline)
+        cmark_node_insert_before(pointer, Self.raw(CMARK_NODE_HTML_BLOCK, html))
         cmark_node_unlink(pointer)
         cmark_node_free(pointer)
     }
@@ -135,21 +125,19 @@ struct MarkdownNode {
     /// Adds an `id` to a heading by wrapping its content: cmark has no attribute API, so the heading's
     /// children are prefixed with an inline anchor.
     func prependInlineHTML(_ html: String) {
-        let inline = cmark_node_new(CMARK_NODE_HTML_INLINE)
-        cmark_node_set_literal(inline, html)
-        cmark_node_prepend_child(pointer, inline)
+        cmark_node_prepend_child(pointer, Self.raw(CMARK_NODE_HTML_INLINE, html))
     }
-}
 
-extension MarkdownNode {
-    var previous: MarkdownNode? { cmark_node_previous(pointer).map(MarkdownNode.init) }
-}
-
-extension MarkdownNode {
     /// Inserts a raw HTML block right after this node.
     func insertAfter(htmlBlock html: String) {
-        let block = cmark_node_new(CMARK_NODE_HTML_BLOCK)
-        cmark_node_set_literal(block, html)
-        cmark_node_insert_after(pointer, block)
+        cmark_node_insert_after(pointer, Self.raw(CMARK_NODE_HTML_BLOCK, html))
+    }
+
+    /// A new raw HTML node (block or inline) holding `html`; the tree it is inserted into owns it.
+    private static func raw(_ type: cmark_node_type, _ html: String) -> OpaquePointer {
+        let node = cmark_node_new(type)!
+        cmark_node_set_literal(node, html)
+        return node
     }
 }
+
