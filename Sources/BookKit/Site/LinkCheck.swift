@@ -37,22 +37,31 @@ enum LinkCheck {
     }
 
     /// The values of an attribute in the page's markup (`id="x"` → x), outside `<script>` elements.
+    ///
+    /// Scans UTF-8 bytes: pages full of KaTeX markup are large, and `String` searching is several times slower.
     static func attributeValues(_ name: String, in html: String) -> Set<String> {
-        var values = Set<String>()
-        var markup = ""
-        var remaining = Substring(html)
-        while let open = remaining.range(of: "<script") {
-            markup += remaining[..<open.lowerBound]
-            guard let close = remaining[open.upperBound...].range(of: "</script>") else { remaining = ""; break }
-            remaining = remaining[close.upperBound...]
+        let bytes = Array(html.utf8)
+        let marker = Array(" \(name)=\"".utf8), scriptOpen = Array("<script".utf8), scriptClose = Array("</script>".utf8)
+        func matches(_ pattern: [UInt8], at i: Int) -> Bool {
+            i + pattern.count <= bytes.count && bytes[i] == pattern[0] && Array(bytes[i..<(i + pattern.count)]) == pattern
         }
-        markup += remaining
-        var rest = Substring(markup)
-        let marker = " \(name)=\""
-        while let start = rest.range(of: marker) {
-            guard let end = rest[start.upperBound...].firstIndex(of: "\"") else { break }
-            values.insert(String(rest[start.upperBound..<end]).replacingOccurrences(of: "&amp;", with: "&"))
-            rest = rest[end...]
+        var values = Set<String>()
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "<"), matches(scriptOpen, at: i) {
+                i += scriptOpen.count
+                while i < bytes.count, !(bytes[i] == UInt8(ascii: "<") && matches(scriptClose, at: i)) { i += 1 }
+                continue
+            }
+            if bytes[i] == UInt8(ascii: " "), matches(marker, at: i) {
+                let start = i + marker.count
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += 1 }
+                values.insert(String(decoding: bytes[start..<end], as: UTF8.self).replacingOccurrences(of: "&amp;", with: "&"))
+                i = end
+                continue
+            }
+            i += 1
         }
         return values
     }

@@ -19,14 +19,33 @@ struct SHA256 {
     ]
 
     mutating func update(_ bytes: some Sequence<UInt8>) {
-        for byte in bytes {
-            pending.append(byte)
-            length &+= 1
-            if pending.count == 64 { compress(); pending.removeAll(keepingCapacity: true) }
+        // Whole 64-byte blocks are compressed straight from contiguous storage; only the ragged ends go
+        // through `pending` (the library fingerprint hashes every source file on every build).
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            var index = 0
+            while index < buffer.count {
+                if pending.isEmpty, buffer.count - index >= 64 {
+                    pending.append(contentsOf: buffer[index..<(index + 64)])
+                    index += 64
+                } else {
+                    let take = min(64 - pending.count, buffer.count - index)
+                    pending.append(contentsOf: buffer[index..<(index + take)])
+                    index += take
+                }
+                if pending.count == 64 { compress(); pending.removeAll(keepingCapacity: true) }
+            }
+            length &+= UInt64(buffer.count)
+        }
+        if done == nil {
+            for byte in bytes {
+                pending.append(byte)
+                length &+= 1
+                if pending.count == 64 { compress(); pending.removeAll(keepingCapacity: true) }
+            }
         }
     }
 
-    mutating func update(_ text: String) { update(text.utf8) }
+    mutating func update(_ text: String) { update(Array(text.utf8)) }
 
     /// The digest as 64 lowercase hex digits.
     mutating func hexDigest() -> String {
