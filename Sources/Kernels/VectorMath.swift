@@ -35,22 +35,7 @@ public func vexp(_ x: Vec8) -> Vec8 {
     // Clamp so that n stays in [−125, 128]; the out-of-range lanes are overwritten at the end.
     var xc = x.replacing(with: vexpHigh, where: x .> vexpHigh)
     xc = xc.replacing(with: vexpLow, where: xc .< vexpLow)
-    // Round-to-nearest by the 1.5·2^23 trick: adding the magic constant leaves n in the low
-    // mantissa bits, and subtracting it gives n as a float. No float→int conversion (pitfall 5).
-    let magic = Vec8(repeating: 12582912.0)
-    let shifted = magic.addingProduct(xc, Vec8(repeating: 1.44269504088896341))
-    let n = shifted - magic
-    // r = x − n·ln2 with ln2 split in a short high part (exact products) and a low correction.
-    var r = xc.addingProduct(n, Vec8(repeating: -0.693359375))
-    r = r.addingProduct(n, Vec8(repeating: 2.12194440e-4))
-    // Cephes expf polynomial on [−ln2/2, ln2/2].
-    var p = Vec8(repeating: 1.3981999507e-3).addingProduct(Vec8(repeating: 1.9875691500e-4), r)
-    p = Vec8(repeating: 8.3334519073e-3).addingProduct(p, r)
-    p = Vec8(repeating: 4.1665795894e-2).addingProduct(p, r)
-    p = Vec8(repeating: 1.6666665459e-1).addingProduct(p, r)
-    p = Vec8(repeating: 5.0000001201e-1).addingProduct(p, r)
-    let r2 = r * r
-    var e = (r + 1).addingProduct(p, r2)
+    var (e, shifted) = vexpReduced(xc)
     // 2^(n−1) from the exponent bits: the low bits of `shifted` hold n (two's complement), so
     // bits(shifted) − bits(magic) = n. Using n−1 (then ×2) keeps n = 128 representable.
     let nBits = unsafeBitCast(shifted, to: SIMD8<UInt32>.self) &- 0x4B40_0000
@@ -60,6 +45,28 @@ public func vexp(_ x: Vec8) -> Vec8 {
     e = e.replacing(with: 0, where: x .< vexpLow)
     e = e.replacing(with: .infinity, where: x .> vexpHigh)
     return e
+}
+
+/// The shared core of `vexp` and `vexpNonPositive`: e^r for x = n·ln2 + r, and `shifted`, whose low
+/// mantissa bits hold n (the caller applies 2^n its own way).
+@inlinable @inline(__always)
+@usableFromInline
+func vexpReduced(_ x: Vec8) -> (Vec8, Vec8) {
+    // Round-to-nearest by the 1.5·2^23 trick: adding the magic constant leaves n in the low
+    // mantissa bits, and subtracting it gives n as a float. No float→int conversion (pitfall 5).
+    let magic = Vec8(repeating: 12582912.0)
+    let shifted = magic.addingProduct(x, Vec8(repeating: 1.44269504088896341))
+    let n = shifted - magic
+    // r = x − n·ln2 with ln2 split in a short high part (exact products) and a low correction.
+    var r = x.addingProduct(n, Vec8(repeating: -0.693359375))
+    r = r.addingProduct(n, Vec8(repeating: 2.12194440e-4))
+    // Cephes expf polynomial on [−ln2/2, ln2/2].
+    var p = Vec8(repeating: 1.3981999507e-3).addingProduct(Vec8(repeating: 1.9875691500e-4), r)
+    p = Vec8(repeating: 8.3334519073e-3).addingProduct(p, r)
+    p = Vec8(repeating: 4.1665795894e-2).addingProduct(p, r)
+    p = Vec8(repeating: 1.6666665459e-1).addingProduct(p, r)
+    p = Vec8(repeating: 5.0000001201e-1).addingProduct(p, r)
+    return ((r + 1).addingProduct(p, r * r), shifted)
 }
 
 /// e^x for arguments known to be ≤ 0 (or NaN), e.g. x − max(x) in softmax and logsumexp: the same
@@ -72,17 +79,7 @@ public func vexp(_ x: Vec8) -> Vec8 {
 /// Small positive arguments (a few ulps, from rounding) are fine; large positive ones are not.
 @inlinable @inline(__always)
 public func vexpNonPositive(_ x: Vec8) -> Vec8 {
-    let magic = Vec8(repeating: 12582912.0)
-    let shifted = magic.addingProduct(x, Vec8(repeating: 1.44269504088896341))
-    let n = shifted - magic
-    var r = x.addingProduct(n, Vec8(repeating: -0.693359375))
-    r = r.addingProduct(n, Vec8(repeating: 2.12194440e-4))
-    var p = Vec8(repeating: 1.3981999507e-3).addingProduct(Vec8(repeating: 1.9875691500e-4), r)
-    p = Vec8(repeating: 8.3334519073e-3).addingProduct(p, r)
-    p = Vec8(repeating: 4.1665795894e-2).addingProduct(p, r)
-    p = Vec8(repeating: 1.6666665459e-1).addingProduct(p, r)
-    p = Vec8(repeating: 5.0000001201e-1).addingProduct(p, r)
-    let e = (r + 1).addingProduct(p, r * r)
+    let (e, shifted) = vexpReduced(x)
     let nShifted = unsafeBitCast(shifted, to: SIMD8<UInt32>.self) &<< 23
     let scaled = unsafeBitCast(unsafeBitCast(e, to: SIMD8<UInt32>.self) &+ nShifted, to: Vec8.self)
     return scaled.replacing(with: 0, where: x .< vexpLow)
