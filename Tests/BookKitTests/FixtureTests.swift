@@ -31,6 +31,41 @@ import Testing
         Fixtures.expectGolden(body, "figures.html")
     }
 
+    /// A measurement checked with a wide tolerance: the page shows the recorded output and figure, not this
+    /// run's, so two builds of the site stay byte-identical whatever the run measured.
+    @Test func passingSnippetShowsItsRecordedOutput() throws {
+        let text = """
+        # Measured
+
+        ```swift tolerance=0.5
+        import Kexue
+        let measured = 1.25
+        print("ratio", measured)
+        Figure.bar(title: "T", x: "case", y: "s").series("t", ys: [measured]).show()
+        ```
+
+        ```output
+        ratio 1.0
+        ```
+
+        ```figure Recorded.
+        figure bar
+        title T
+        x case
+        y s
+        series t
+        0.0 1.0
+        ```
+
+        """
+        let (checked, report) = try Fixtures.check("measured", text: text)
+        #expect(report.errors.isEmpty, "\(report.errors.map(\.description).joined(separator: "\n"))")
+        #expect(checked.outcomes[0]?.stdout == "ratio 1.0\n")
+        #expect(checked.outcomes[0]?.figures.first?.contains("0.0 1.0") == true)
+        let body = ChapterPage.chapterBody(checked).0
+        #expect(body.contains("<pre>ratio 1.0\n</pre>") && !body.contains("ratio 1.25"))
+    }
+
     /// Boxes, numbered equations, \eqref links, escaping: the page a reader sees, as a golden file.
     @Test func readingFeaturesRender() throws {
         let (checked, report) = try Fixtures.check("reading")
