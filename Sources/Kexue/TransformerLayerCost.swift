@@ -1,4 +1,4 @@
-/// Closed-form parameter and FLOP counts of one encoder layer, `BertLayer` against `RoFormerV2Layer`, for a
+/// Closed-form parameter and FLOP counts of one encoder layer, a BERT-style `TransformerBlock` against `RoFormerV2Layer`, for a
 /// forward pass over `batch` sequences of `length` tokens (hidden size h, intermediate size i, `heads` heads).
 ///
 /// What is counted (one FLOP per scalar multiply, add, compare or exp):
@@ -22,7 +22,7 @@ public struct TransformerLayerCost: Sendable, Equatable {
     /// `matmulFLOPs + elementwiseFLOPs`.
     public var totalFLOPs: Int { matmulFLOPs + elementwiseFLOPs }
 
-    /// A BERT-style layer (`BertLayer`): biases everywhere, two LayerNorms with gain and bias; RoPE if `rotary`
+    /// A BERT-style layer (a post-norm `TransformerBlock` with biases): biases everywhere, two LayerNorms with gain and bias; RoPE if `rotary`
     /// (RoFormer v1). Parameters `4h² + 4h + 2hi + i + h + 4h`, i.e. `12h² + 13h` for `i = 4h`.
     public static func bert(hiddenSize h: Int, heads: Int, intermediateSize: Int? = nil, rotary: Bool = false,
                             batch: Int = 1, length n: Int = 512) -> TransformerLayerCost {

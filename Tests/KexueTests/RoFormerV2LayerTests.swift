@@ -18,12 +18,12 @@ import Testing
         #expect(layer.parameterCount == TransformerLayerCost.roFormerV2(hiddenSize: 32, heads: 4).parameters)
     }
 
-    @Test func bertLayerCountsBiasesAndNorms() {
+    @Test func bertStyleBlockCountMatchesTheFormula() {
         var rng = SeededRNG(seed: 2)
-        let layer = BertLayer(hiddenSize: 32, heads: 4, rng: &rng)
-        #expect(layer.parameterCount == 12 * 32 * 32 + 13 * 32)
-        #expect(layer.parameterCount == TransformerLayerCost.bert(hiddenSize: 32, heads: 4).parameters)
-        let odd = BertLayer(hiddenSize: 24, heads: 3, intermediateSize: 40, rng: &rng)
+        let block = TransformerBlock(dimension: 32, heads: 4, useRoPE: true, rng: &rng)
+        #expect(block.parameterCount == 12 * 32 * 32 + 13 * 32)
+        #expect(block.parameterCount == TransformerLayerCost.bert(hiddenSize: 32, heads: 4).parameters)
+        let odd = TransformerBlock(dimension: 24, heads: 3, feedForwardSize: 40, rng: &rng)
         #expect(odd.parameterCount == TransformerLayerCost.bert(hiddenSize: 24, heads: 3, intermediateSize: 40).parameters)
     }
 
@@ -35,12 +35,12 @@ import Testing
         for alpha: Float in [1, 0.3] {
             layer.residualScale = alpha
             let out = layer(Variable(x)).value
-            let a = layer.attention(Variable(x)).value
+            let a = layer.block.attention(Variable(x)).value
             let y = Tensor(shape: x.shape, scalars: (0..<10).flatMap { r in
                 literalNorm((0..<16).map { Double(x.scalars[r * 16 + $0]) + Double(alpha) * Double(a.scalars[r * 16 + $0]) })
                     .map(Float.init)
             })
-            let f = layer.feedForward(Variable(y)).value
+            let f = layer.block.feedForward(Variable(y)).value
             var worst = 0.0
             for r in 0..<10 {
                 let z = literalNorm((0..<16).map { Double(y.scalars[r * 16 + $0]) + Double(alpha) * Double(f.scalars[r * 16 + $0]) })
@@ -93,35 +93,40 @@ import Testing
         #expect(v2.totalFLOPs == v2.matmulFLOPs + v2.elementwiseFLOPs)
     }
 
-    @Test func gradientsMatchFiniteDifferences() {
-        var rng = SeededRNG(seed: 8)
-        let v2 = RoFormerV2Layer(hiddenSize: 8, heads: 2, intermediateSize: 12, rng: &rng)
-        v2.residualScale = 0.7
-        let bert = BertLayer(hiddenSize: 8, heads: 2, intermediateSize: 12, rotary: true,
-                             initializer: .normal(mean: 0, std: 0.4), rng: &rng)
-        let x = randomTensor([2, 3, 8], seed: 9)
-        let r1 = checkGradients([x]) { v2($0[0]) }
-        #expect(r1.ok, "RoFormerV2Layer: \(r1.message)")
-        let r2 = checkGradients([x]) { bert($0[0]) }
-        #expect(r2.ok, "BertLayer: \(r2.message)")
-        let attention = MultiHeadAttention(hiddenSize: 8, heads: 2, useBias: true, rotary: true,
-                                           initializer: { _ in .normal(mean: 0, std: 0.5) }, rng: &rng)
-        let r3 = checkGradients([x]) { attention($0[0]) }
-        #expect(r3.ok, "MultiHeadAttention: \(r3.message)")
+    @Test func layerMatricesUseTheLiteralInitializer() {
+        // The layer's LeCun normal and bert4keras's rule give the same draws, for every matrix shape of a layer.
+        for shape in [[32, 32], [32, 128], [128, 32]] {
+            var a = SeededRNG(seed: 12), b = SeededRNG(seed: 12)
+            let lecun = Initializer.lecunNormal.make(shape, rng: &a)
+            let literal = RoFormerV2Layer.initializer(for: shape).make(shape, rng: &b)
+            #expect(maxAbsDifference(lecun, literal) <= 1e-6 * literal.abs().max(), "shape \(shape)")
+        }
+        var rng = SeededRNG(seed: 13)
+        let layer = RoFormerV2Layer(hiddenSize: 32, heads: 2, rng: &rng)
+        var again = SeededRNG(seed: 13)
+        let wq = RoFormerV2Layer.initializer(for: [32, 32]).make([32, 32], rng: &again)
+        #expect(maxAbsDifference(layer.parameters[0].value, wq) < 1e-6)
     }
 
-    @Test func withoutRoPEAttentionIsPermutationEquivariantAndWithItNot() {
-        // Without RoPE, reversing the tokens reverses the outputs; RoPE makes the outputs depend on positions.
-        for rotary in [false, true] {
-            var rng = SeededRNG(seed: 10)
-            let attention = MultiHeadAttention(hiddenSize: 8, heads: 2, useBias: false, rotary: rotary,
-                                               initializer: { _ in .normal(mean: 0, std: 0.5) }, rng: &rng)
-            let x = randomTensor([1, 4, 8], seed: 11)
-            func reverse(_ t: Tensor) -> Tensor {
-                Tensor.concatenate((0..<4).reversed().map { t[0][$0..<($0 + 1)] }, alongAxis: 0).reshaped([1, 4, 8])
-            }
-            let gap = maxAbsDifference(attention(Variable(x)).value, reverse(attention(Variable(reverse(x))).value))
-            #expect(rotary ? gap > 1e-2 : gap < 1e-5, "rotary \(rotary): gap \(gap)")
-        }
+    @Test func gradientsMatchFiniteDifferences() {
+        var rng = SeededRNG(seed: 8)
+        let layer = RoFormerV2Layer(hiddenSize: 8, heads: 2, intermediateSize: 12, rng: &rng)
+        layer.residualScale = 0.7
+        let x = randomTensor([2, 3, 8], seed: 9)
+        let input = checkGradients([x]) { layer($0[0]) }
+        #expect(input.ok, "input: \(input.message)")
+        let parameters = checkParameterGradients(layer.parameters) { layer(Variable(x)) }
+        #expect(parameters.ok, "parameters: \(parameters.message)")
+    }
+
+    @Test func paddedKeysDoNotChangeTheRealTokens() {
+        var rng = SeededRNG(seed: 14)
+        let layer = RoFormerV2Layer(hiddenSize: 8, heads: 2, rng: &rng)
+        let x = randomTensor([1, 5, 8], seed: 15)
+        let padded = Tensor.concatenate([x, randomTensor([1, 2, 8], seed: 16)], alongAxis: 1)
+        let mask = Tensor(shape: [1, 7], scalars: [1, 1, 1, 1, 1, 0, 0])
+        let full = layer(Variable(x)).value
+        let withPadding = layer(Variable(padded), mask: mask).value
+        #expect(maxAbsDifference(full, Tensor(shape: [1, 5, 8], scalars: Array(withPadding.scalars[0..<40]))) < 1e-5)
     }
 }
