@@ -14,6 +14,10 @@ public struct SyntheticSequenceTask: Sendable {
         /// the original. The best evidence is at distance ±`period`; a copy k periods away agrees with
         /// probability only about (1 − noise)^k, so attention stays local at every length.
         case maskedNoisyRepeat(period: Int, noise: Double, maskRate: Double)
+        /// Tokens are i.i.d. uniform; at every position i ≥ `window` the target is the most frequent token among the
+        /// `window` tokens before it (ties go to the smallest id; with two tokens and an odd window there are none).
+        /// A perfect model spreads its attention evenly over a band of `window` keys behind the query.
+        case localMajority(window: Int)
     }
 
     public let kind: Kind
@@ -24,6 +28,7 @@ public struct SyntheticSequenceTask: Sendable {
         require(vocabularySize >= 2, "SyntheticSequenceTask: vocabulary \(vocabularySize) < 2")
         switch kind {
         case let .copyBack(offset): require(offset >= 1, "SyntheticSequenceTask: offset \(offset) < 1")
+        case let .localMajority(window): require(window >= 1, "SyntheticSequenceTask: window \(window) < 1")
         case let .maskedNoisyRepeat(period, noise, maskRate):
             require(period >= 1 && (0...1).contains(noise) && maskRate > 0 && maskRate <= 1,
                     "SyntheticSequenceTask: bad period \(period), noise \(noise) or mask rate \(maskRate)")
@@ -48,6 +53,15 @@ public struct SyntheticSequenceTask: Sendable {
                 let row = (0..<length).map { _ in rng.uniformInt(below: vocabularySize) }
                 tokens += row
                 targets += (0..<length).map { $0 >= offset ? row[$0 - offset] : -1 }
+            case let .localMajority(window):
+                let row = (0..<length).map { _ in rng.uniformInt(below: vocabularySize) }
+                tokens += row
+                for i in 0..<length {
+                    guard i >= window else { targets.append(-1); continue }
+                    var counts = [Int](repeating: 0, count: vocabularySize)
+                    for j in (i - window)..<i { counts[row[j]] += 1 }
+                    targets.append(counts.indices.max { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }!)
+                }
             case let .maskedNoisyRepeat(period, noise, maskRate):
                 var row = [Int](repeating: 0, count: length)
                 for i in 0..<length {

@@ -43,3 +43,21 @@ import Glibc
         #expect(r.correct == 1 && r.scored == 2)
     }
 }
+
+@Suite struct LocalMajorityTaskTests {
+    @Test func targetIsTheMostFrequentTokenOfTheWindowBehind() {
+        let task = SyntheticSequenceTask(kind: .localMajority(window: 5), vocabularySize: 3)
+        var rng = SeededRNG(seed: 4)
+        let b = task.batch(size: 2, length: 30, rng: &rng)
+        for s in 0..<2 {
+            for i in 0..<30 {
+                let t = b.targets[s * 30 + i]
+                guard i >= 5 else { #expect(t == -1); continue }
+                let window = (i - 5..<i).map { b.tokens[s * 30 + $0] }
+                let counts = (0..<3).map { c in window.filter { $0 == c }.count }
+                #expect(counts[t] == counts.max()!)
+                #expect(counts[..<t].allSatisfy { $0 < counts[t] }, "ties go to the smallest id")
+            }
+        }
+    }
+}
