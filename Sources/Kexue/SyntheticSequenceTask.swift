@@ -80,21 +80,22 @@ public struct SyntheticSequenceTask: Sendable {
     /// Mean softmax cross-entropy over the scored positions.
     /// - Parameter logits: `[size, length, vocabularySize]` for `batch`.
     public func loss(logits: Variable, batch: SequenceBatch) -> Variable {
-        let scored = checkedScored(logits, batch)
+        let scored = checkedScored(logits.shape, batch)
         return Loss.softmaxCrossEntropy(logits: logits.reshaped([-1, vocabularySize]).gatherRows(scored),
                                         labels: scored.map { batch.targets[$0] })
     }
 
     /// (correct, scored): how many scored positions have their target as the arg-max of the logits.
     public func correct(logits: Tensor, batch: SequenceBatch) -> (correct: Int, scored: Int) {
-        let scored = checkedScored(Variable(logits), batch)
+        let scored = checkedScored(logits.shape, batch)
         let predictions = logits.reshaped([-1, vocabularySize]).argmaxLastAxis()
         return (scored.filter { predictions[$0] == batch.targets[$0] }.count, scored.count)
     }
 
-    private func checkedScored(_ logits: Variable, _ batch: SequenceBatch) -> [Int] {
-        require(logits.shape == [batch.size, batch.length, vocabularySize],
-                "SyntheticSequenceTask: logits \(logits.shape) must be [\(batch.size), \(batch.length), \(vocabularySize)]")
+    /// The scored positions of `batch`, after checking that logits of `shape` belong to it.
+    private func checkedScored(_ shape: [Int], _ batch: SequenceBatch) -> [Int] {
+        require(shape == [batch.size, batch.length, vocabularySize],
+                "SyntheticSequenceTask: logits \(shape) must be [\(batch.size), \(batch.length), \(vocabularySize)]")
         return batch.scoredPositions
     }
 }
