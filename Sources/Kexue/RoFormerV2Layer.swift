@@ -9,21 +9,22 @@
 ///   layer's matrices is exactly Keras's LeCun normal.
 /// - α (`residualScale`) is 1 for inference; `ResidualWarmup` raises it from 0 during training from scratch.
 ///
-/// The two branches are those of a bias-free `TransformerBlock` with RoPE (the same multi-head attention and FFN
-/// code as the BERT-style block it is compared with); the block's own LayerNorms are never applied and are not
-/// among this layer's parameters. Input and output `[b, n, h]`, with the block's optional `[b, n]` padding mask.
-/// Parameter count `4h² + 2hi`, `12h²` for `i = 4h` (`TransformerLayerCost.roFormerV2`).
+/// The layer is a `TransformerBlock` configured so (`useBias: false`, `norm: .rmsWithoutGain`, `useRoPE: true`): the
+/// same multi-head attention and FFN code as the BERT-style block it is compared with. Input and output `[b, n, h]`,
+/// with the block's optional `[b, n]` padding mask. Parameter count `4h² + 2hi`, `12h²` for `i = 4h`
+/// (`TransformerLayerCost.roFormerV2`).
 public final class RoFormerV2Layer: Layer {
-    /// Supplies the attention and FFN branches (`useBias: false`, `useRoPE: true`).
+    /// The configured block.
     public let block: TransformerBlock
     /// ε of the norm (default 1e-12, the 2022-03 bert4keras value).
     public let epsilon: Float
     /// α, the weight of both residual branches.
-    public var residualScale: Float = 1
-    /// The six weight matrices W_q, W_k, W_v, W_o, W₁, W₂; there is nothing else.
-    public var parameters: [Variable] {
-        [block.query, block.key, block.value, block.output, block.feedForwardIn, block.feedForwardOut].map(\.weight)
+    public var residualScale: Float {
+        get { block.residualScale }
+        set { block.residualScale = newValue }
     }
+    /// The six weight matrices W_q, W_k, W_v, W_o, W₁, W₂; there is nothing else.
+    public var parameters: [Variable] { block.parameters }
 
     /// 1/std of a standard normal truncated at ±2, i.e. `1 / Initializer.truncatedStdCorrection`: multiplying a
     /// ±2-truncated normal's parameter by it makes the *actual* std equal 1/√fan (the LeCun variance).
@@ -52,16 +53,11 @@ public final class RoFormerV2Layer: Layer {
             ?? .lecunNormal
         block = TransformerBlock(dimension: hiddenSize, heads: heads, feedForwardSize: intermediateSize,
                                  normPosition: .post, useRoPE: true, activation: activation, useBias: false,
-                                 initializer: lecun, epsilon: epsilon, rng: &rng, name: name)
+                                 norm: .rmsWithoutGain, initializer: lecun, epsilon: epsilon, rng: &rng, name: name)
         self.epsilon = epsilon
     }
 
-    /// The layer applied to `x` of shape `[b, n, h]`, with an optional `[b, n]` 0/1 key padding mask.
-    public func callAsFunction(_ x: Variable, mask: Tensor? = nil) -> Variable {
-        let y = Variable.rmsNorm(x + branch(block.attention(x, mask: mask)), epsilon: epsilon)
-        return Variable.rmsNorm(y + branch(block.feedForward(y)), epsilon: epsilon)
-    }
-
-    /// α·F(x); at α = 1 (inference) the multiplication is skipped, so it costs nothing.
-    private func branch(_ f: Variable) -> Variable { residualScale == 1 ? f : residualScale * f }
+    /// The layer applied to `x` of shape `[b, n, h]`, with an optional `[b, n]` 0/1 key padding mask:
+    /// `Norm(x + α·Attention(x))`, then `Norm(x + α·FFN(x))`.
+    public func callAsFunction(_ x: Variable, mask: Tensor? = nil) -> Variable { block(x, mask: mask) }
 }

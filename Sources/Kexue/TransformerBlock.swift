@@ -17,6 +17,34 @@ public enum NormPosition: Sendable, Equatable {
     case pre
 }
 
+/// The normalisation around a residual sublayer.
+public enum NormKind: Sendable, Equatable {
+    /// LayerNorm with gain γ and bias β (the original Transformer, BERT).
+    case layerNorm
+    /// `x / √(mean(x²) + ε)` with no parameters: T5's RMS norm without its gain (RoFormerV2).
+    case rmsWithoutGain
+}
+
+/// One sublayer's norm as applied: a `LayerNorm` layer, or the parameter-free RMS normalisation.
+public enum SublayerNorm {
+    case layer(LayerNorm)
+    case rmsWithoutGain(epsilon: Float)
+
+    /// `x` normalised over its last axis.
+    public func callAsFunction(_ x: Variable) -> Variable {
+        switch self {
+        case .layer(let norm): return norm(x)
+        case .rmsWithoutGain(let epsilon): return Variable.rmsNorm(x, epsilon: epsilon)
+        }
+    }
+
+    /// γ and β of a LayerNorm; none for the RMS norm.
+    public var parameters: [Variable] {
+        if case .layer(let norm) = self { return norm.parameters }
+        return []
+    }
+}
+
 /// The nonlinearity of a feed-forward network.
 public enum FeedForwardActivation: Sendable, Equatable {
     /// max(x, 0) (the original Transformer).
@@ -37,7 +65,11 @@ public enum FeedForwardActivation: Sendable, Equatable {
 ///
 /// Parameters, in order: W_q, b_q, W_k, b_k, W_v, b_v, W_o, b_o (each `[d, d]` and `[d]`), the attention norm's γ, β,
 /// W_1 `[d, f]`, b_1 `[f]`, W_2 `[f, d]`, b_2 `[d]`, the FFN norm's γ, β. Count: `4d² + 2df` weights, plus
-/// `4d + f + d` biases and `4d` norm parameters (with f = 4d: ≈ 12d², the post's comparison with two GAUs).
+/// `4d + f + d` biases and `4d` norm parameters (with f = 4d: ≈ 12d², the post's comparison with two GAUs); with
+/// `useBias: false` and `norm: .rmsWithoutGain` (RoFormerV2) the weights alone.
+///
+/// `residualScale` α weights both branches, `Norm(x + α·F(x))` (post) or `x + α·F(Norm(x))` (pre): RoFormerV2's
+/// residual warmup raises it from 0 to 1 (`ResidualWarmup`); at 1 it costs nothing.
 public final class TransformerBlock: Layer {
     /// d, the model width.
     public let dimension: Int
@@ -52,9 +84,13 @@ public final class TransformerBlock: Layer {
     /// The FFN nonlinearity.
     public let activation: FeedForwardActivation
     public let query: Dense, key: Dense, value: Dense, output: Dense
-    public let attentionNorm: LayerNorm
+    /// LayerNorm or the gain-free RMS norm.
+    public let norm: NormKind
+    public let attentionNorm: SublayerNorm
     public let feedForwardIn: Dense, feedForwardOut: Dense
-    public let feedForwardNorm: LayerNorm
+    public let feedForwardNorm: SublayerNorm
+    /// α, the weight of both residual branches (1 unless a residual warmup is running).
+    public var residualScale: Float = 1
 
     public var parameters: [Variable] {
         [query, key, value, output].flatMap(\.parameters) + attentionNorm.parameters
@@ -69,11 +105,12 @@ public final class TransformerBlock: Layer {
     ///   - normPosition: default `.post`.
     ///   - initializer: every weight matrix (default Glorot uniform, Keras's default; BERT uses a truncated normal
     ///     of std 0.02). Biases start at 0, norms at γ = 1, β = 0.
-    ///   - epsilon: of both layer norms (default 1e-12, bert4keras).
+    ///   - norm: `.layerNorm` (default) or `.rmsWithoutGain`.
+    ///   - epsilon: of both norms (default 1e-12, bert4keras).
     ///   - rng: weights are drawn in the order of `parameters`.
     public init(dimension: Int, heads: Int, feedForwardSize: Int? = nil, normPosition: NormPosition = .post,
                 useRoPE: Bool = false, activation: FeedForwardActivation = .relu, useBias: Bool = true,
-                initializer: Initializer = .glorotUniform, epsilon: Float = 1e-12, rng: inout SeededRNG,
+                norm: NormKind = .layerNorm, initializer: Initializer = .glorotUniform, epsilon: Float = 1e-12, rng: inout SeededRNG,
                 name: String = "block") {
         require(dimension > 0 && heads > 0 && dimension % heads == 0,
                 "TransformerBlock: dimension \(dimension) must be a positive multiple of heads \(heads)")
@@ -81,7 +118,11 @@ public final class TransformerBlock: Layer {
                 "TransformerBlock: RoPE needs an even head size, got \(dimension / heads)")
         let f = feedForwardSize ?? 4 * dimension
         self.dimension = dimension; self.heads = heads; self.feedForwardSize = f
-        self.normPosition = normPosition; self.useRoPE = useRoPE; self.activation = activation
+        self.normPosition = normPosition; self.useRoPE = useRoPE; self.activation = activation; self.norm = norm
+        func sublayerNorm(_ n: String) -> SublayerNorm {
+            norm == .layerNorm ? .layer(LayerNorm(dimension: dimension, epsilon: epsilon, name: name + n))
+                : .rmsWithoutGain(epsilon: epsilon)
+        }
         func dense(_ i: Int, _ o: Int, _ n: String) -> Dense {
             Dense(inputSize: i, outputSize: o, useBias: useBias, initializer: initializer, rng: &rng, name: name + n)
         }
@@ -89,10 +130,10 @@ public final class TransformerBlock: Layer {
         key = dense(dimension, dimension, ".key")
         value = dense(dimension, dimension, ".value")
         output = dense(dimension, dimension, ".output")
-        attentionNorm = LayerNorm(dimension: dimension, epsilon: epsilon, name: name + ".attentionNorm")
+        attentionNorm = sublayerNorm(".attentionNorm")
         feedForwardIn = dense(dimension, f, ".ffnIn")
         feedForwardOut = dense(f, dimension, ".ffnOut")
-        feedForwardNorm = LayerNorm(dimension: dimension, epsilon: epsilon, name: name + ".ffnNorm")
+        feedForwardNorm = sublayerNorm(".ffnNorm")
     }
 
     /// The block on `x` `[batch, n, d]` with an optional `[batch, n]` padding mask.
@@ -102,13 +143,16 @@ public final class TransformerBlock: Layer {
         if let mask { AttentionMask.validate(mask, batch: x.shape[0], length: x.shape[1], "TransformerBlock") }
         switch normPosition {
         case .post:
-            let h = attentionNorm(x + attention(x, mask: mask))
-            return feedForwardNorm(h + feedForward(h))
+            let h = attentionNorm(x + scaled(attention(x, mask: mask)))
+            return feedForwardNorm(h + scaled(feedForward(h)))
         case .pre:
-            let h = x + attention(attentionNorm(x), mask: mask)
-            return h + feedForward(feedForwardNorm(h))
+            let h = x + scaled(attention(attentionNorm(x), mask: mask))
+            return h + scaled(feedForward(feedForwardNorm(h)))
         }
     }
+
+    /// α·F; skipped at α = 1, so a block without warmup computes exactly `x + F`.
+    private func scaled(_ branch: Variable) -> Variable { residualScale == 1 ? branch : residualScale * branch }
 
     /// Multi-head softmax self-attention `[b, n, d]` → `[b, n, d]` (the first sublayer's branch, without residual).
     public func attention(_ x: Variable, mask: Tensor? = nil) -> Variable {

@@ -32,8 +32,9 @@ import Glibc
                 }
             }
         }
-        func norm(_ layer: LayerNorm, _ rows: [[Double]]) -> [[Double]] {
-            rows.map { r in
+        func norm(_ sublayer: SublayerNorm, _ rows: [[Double]]) -> [[Double]] {
+            guard case .layer(let layer) = sublayer else { Issue.record("expected a LayerNorm"); return rows }
+            return rows.map { r in
                 let mu = r.reduce(0, +) / Double(r.count)
                 let variance = r.map { ($0 - mu) * ($0 - mu) }.reduce(0, +) / Double(r.count)
                 return r.indices.map {
