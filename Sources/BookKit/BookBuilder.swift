@@ -188,12 +188,12 @@ public struct BookBuilder {
         return (checked, report)
     }
 
-    /// `ok    how-to-read                 12 snippets     4.1 s  3 compiled, 2 run`
+    /// `ok    how-to-read                     12 snippets     4.1 s  3 compiled, 2 run` (slugs padded to 32)
     static func progressLine(_ report: ChapterReport) -> String {
         let status = report.errors.isEmpty ? (report.fixed ? "fixed" : "ok") : "FAIL"
         let pad = { (s: String, n: Int) in s + String(repeating: " ", count: max(1, n - s.count)) }
         let work = report.compiled + report.ran == 0 ? "cached" : "\(report.compiled) compiled, \(report.ran) run"
-        return pad(status, 6) + pad(report.slug, 28) + pad("\(report.snippets) snippets", 13)
+        return pad(status, 6) + pad(report.slug, 32) + pad("\(report.snippets) snippets", 13)
             + String(format: "%6.1f s  ", report.seconds) + work
             + (report.errors.isEmpty ? "" : "  \(report.errors.count) error(s)")
     }
