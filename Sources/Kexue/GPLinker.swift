@@ -64,7 +64,8 @@ public final class GPLinker: Layer {
             }
         }
 
-        static func parameterCount(_ kind: HeadKind, hiddenSize: Int, types: Int, headSize: Int) -> Int {
+        /// The parameter count of one scorer of `kind` with `types` types, biases included.
+        public static func parameterCount(_ kind: HeadKind, hiddenSize: Int, types: Int, headSize: Int) -> Int {
             switch kind {
             case .standard: return GlobalPointer.parameterCount(hiddenSize: hiddenSize, types: types,
                                                                 headSize: headSize)

@@ -229,6 +229,17 @@ public struct SyntheticRelations: Sendable {
         }
     }
 
+    /// The token ids of space-separated words (the inverse of `text`), for building sentences by hand.
+    /// Precondition: every word is in the vocabulary.
+    public func tokens(_ text: String) -> [Int] {
+        let ids = Dictionary(uniqueKeysWithValues: (0..<vocabularySize).map { (word($0), $0) })
+        return text.split(separator: " ").map { w in
+            guard let id = ids[String(w)] else { contractViolation("SyntheticRelations.tokens: unknown word '\(w)'",
+                                                                    file: #fileID, line: #line) }
+            return id
+        }
+    }
+
     /// The words of a sentence, separated by spaces.
     public func text(_ tokens: [Int]) -> String { tokens.map(word).joined(separator: " ") }
 

@@ -101,5 +101,8 @@ import Testing
         #expect(language.word(language.suffixBase) == "Univ" && language.word(language.entityBase) == "Ba")
         let names = Set((language.entityBase..<language.triggerBase).map(language.word))
         #expect(names.count == language.entityWords)
+        // Every word is distinct, so text and tokens are inverses.
+        let all = Array(0..<language.vocabularySize)
+        #expect(language.tokens(language.text(all)) == all)
     }
 }
