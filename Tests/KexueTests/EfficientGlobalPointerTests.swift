@@ -1,0 +1,62 @@
+import Testing
+@testable import Kexue
+
+@Suite struct EfficientGlobalPointerTests {
+    let mask: [[Bool]] = [[true, true, true, true, true], [true, true, true, false, false]]
+
+    @Test(arguments: [(true, true), (true, false), (false, true), (false, false)])
+    func matchesTheFormulaLiterally(rope: Bool, triangle: Bool) {
+        var rng = SeededRNG(seed: 1)
+        let egp = EfficientGlobalPointer(hiddenSize: 7, types: 3, headSize: 4, rope: rope, triangleMask: triangle,
+                                         rng: &rng)
+        egp.projection.bias!.value = randomTensor([8], seed: 2)
+        egp.typeBias.bias!.value = randomTensor([6], seed: 3)
+        let h = randomTensor([2, 5, 7], seed: 4)
+        let scores = egp(Variable(h), mask: mask).value
+        #expect(scores.shape == [2, 3, 5, 5])
+        let r = SpanHeadOracle.maxDifference(scores, SpanHeadOracle.efficientGlobalPointer(egp, h, mask: mask))
+        #expect(r.infMismatch == 0)
+        #expect(r.difference < 1e-5, "max |Δ| \(r.difference)")
+    }
+
+    @Test func oddUnitFollowsTheStartEvenUnitTheEnd() {
+        // Changing the kernel column of unit 1 (odd: type 0's start term) must move type 0's scores by an amount
+        // that depends on the row i only, and leave type 1 alone.
+        var rng = SeededRNG(seed: 5)
+        let egp = EfficientGlobalPointer(hiddenSize: 3, types: 2, headSize: 2, triangleMask: false, rng: &rng)
+        let h = Variable(randomTensor([1, 4, 3], seed: 6))
+        let before = egp(h).value
+        var w = egp.typeBias.weight.value
+        w.withUnsafeMutableBufferPointer { p in for r in 0..<4 { p[r * 4 + 1] += Float(r + 1) } }
+        egp.typeBias.weight.value = w
+        let after = egp(h).value
+        let delta = after - before                                  // [1, 2, 4, 4]
+        for i in 0..<4 {
+            for j in 0..<4 {
+                #expect(abs(delta[at: 0, 0, i, j] - delta[at: 0, 0, i, 0]) < 1e-5)   // depends on the row only
+                #expect(delta[at: 0, 1, i, j] == 0)                                 // type 1 untouched
+            }
+        }
+        #expect(abs(delta[at: 0, 0, 0, 0] - delta[at: 0, 0, 3, 0]) > 1e-3)          // and it does vary with the row
+    }
+
+    @Test func parameterCountMatchesTheReference() {
+        var rng = SeededRNG(seed: 7)
+        let egp = EfficientGlobalPointer(hiddenSize: 10, types: 3, headSize: 4, rng: &rng)
+        #expect(egp.parameterCount == (10 + 1) * 2 * 4 + (2 * 4 + 1) * 2 * 3)
+        #expect(EfficientGlobalPointer.parameterCount(hiddenSize: 10, types: 3, headSize: 4) == egp.parameterCount)
+        // One more type costs 4d + 2 (the post's 4d plus the two biases).
+        #expect(EfficientGlobalPointer.parameterCount(hiddenSize: 768, types: 10, headSize: 64)
+                - EfficientGlobalPointer.parameterCount(hiddenSize: 768, types: 9, headSize: 64) == 4 * 64 + 2)
+    }
+
+    @Test func gradientsOfParametersAndInput() {
+        var rng = SeededRNG(seed: 8)
+        let egp = EfficientGlobalPointer(hiddenSize: 4, types: 2, headSize: 4, rng: &rng)
+        egp.projection.bias!.value = randomTensor([8], seed: 9)
+        egp.typeBias.bias!.value = randomTensor([4], seed: 10)
+        let h = Variable(randomTensor([2, 3, 4], seed: 11), requiresGrad: true)
+        let r = checkParameterGradients(egp.parameters + [h]) { egp(h, mask: [[true, true, true], [true, false, false]]) }
+        #expect(r.ok, "\(r.message)")
+    }
+}
