@@ -34,6 +34,9 @@
 /// - *Fresh data.* `sentence(rng:)` draws a new sentence from any seed: a training stream never repeats and a
 ///   held-out set is a different seed.
 /// - *Deterministic.* Only `SeededRNG` draws; the same seed gives the same sentences on every machine.
+/// - *Standalone*, not built on `SyntheticSpans` (chapter 1): there a trigger word before each mention gives its
+///   entity type, whereas here an entity's role comes from the predicate word *between* subject and object, and the
+///   shared, chained and nested arguments come from the clause structure, which `SyntheticSpans` does not have.
 public struct SyntheticRelations: Sendable {
     /// The clause kinds of the table above.
     public enum ClauseKind: String, CaseIterable, Sendable {
