@@ -12,9 +12,9 @@
 ///   (a span ends at or after its start);
 /// - `head`: one type per predicate, cell (s_h, o_h); `tail`: one type per predicate, cell (s_t, o_t); both with
 ///   **RoPE off and no triangle mask**. No triangle mask because the subject may stand after the object (s_h > o_h
-///   is a legal cell). No RoPE: the reference turns it off (the post does not discuss it); the two arguments of a
-///   relation can be far apart in either order, and a relative-position rotation would only add a bias toward nearby
-///   pairs that the task does not have.
+///   is a legal cell). No RoPE: the reference code turns it off and the post is silent about it. Our reading: a
+///   relative-position rotation is a prior on the distance between the two cells' tokens, apt for a span's start and
+///   end but not for two arguments that may stand anywhere in either order.
 /// - All three share the padding mask (padded rows and columns are −∞).
 /// - The head kind is standard GlobalPointer or Efficient GlobalPointer for all three (the reference imports
 ///   `EfficientGlobalPointer as GlobalPointer` since February 2022).
