@@ -57,12 +57,12 @@ public final class EfficientGlobalPointer: Layer {
                          name: name + ".typeBias")
     }
 
-    /// Span scores.
-    /// - Parameters:
-    ///   - h: `[b, n, D]`.
-    ///   - mask: `[b][n]`, `true` for real tokens; `nil` when there is no padding.
-    /// - Returns: `[b, m, n, n]`; masked cells are −∞.
-    public func callAsFunction(_ h: Variable, mask: [[Bool]]? = nil) -> Variable {
+    /// The three pieces of the unmasked score, s_α(i, j) = shared(i, j) + start_α(i) + end_α(j):
+    /// - `shared`: `[b, n, n]`, (R_i q_i)ᵀ(R_j k_j)/√d, the same for every type ("extraction");
+    /// - `start`: `[b, m, n]`, ½(u_{2α+1}ᵀx_i + c_{2α+1}), the odd units, added along rows;
+    /// - `end`: `[b, m, n]`, ½(u_{2α}ᵀx_j + c_{2α}), the even units, added along columns.
+    /// `callAsFunction` adds them with broadcasting and then the mask.
+    public func components(_ h: Variable) -> (shared: Variable, start: Variable, end: Variable) {
         require(h.rank == 3 && h.shape[2] == projection.inputSize,
                 "EfficientGlobalPointer: input \(h.shape) must be [batch, length, \(projection.inputSize)]")
         let (b, n, m, d) = (h.shape[0], h.shape[1], types, headSize)
@@ -75,12 +75,23 @@ public final class EfficientGlobalPointer: Layer {
             q = q.rope(table: table)
             k = k.rope(table: table)
         }
-        let shared = (Variable.matmul(q, k, transposeB: true) / Float(d).squareRoot()).reshaped([b, 1, n, n])
-        // einsum('bnh->bhn', dense_2(x)) / 2, then units (2α, 2α+1) side by side as [b, m, 2, n].
+        let shared = Variable.matmul(q, k, transposeB: true) / Float(d).squareRoot()
+        // einsum('bnh->bhn', dense_2(x)) / 2 on the un-rotated x, then units (2α, 2α+1) side by side: [b, m, 2, n].
         let units = (typeBias(x).permuted([0, 2, 1]) / 2).reshaped([b, m, 2, n]).split(sizes: [1, 1], alongAxis: 2)
-        let endTerm = units[0]                                          // even units: [b, m, 1, n], along columns j
-        let startTerm = units[1].reshaped([b, m, n, 1])                 // odd units: [b, m, n, 1], along rows i
-        let scores = shared + endTerm + startTerm
+        return (shared, units[1].reshaped([b, m, n]), units[0].reshaped([b, m, n]))
+    }
+
+    /// Span scores.
+    /// - Parameters:
+    ///   - h: `[b, n, D]`.
+    ///   - mask: `[b][n]`, `true` for real tokens; `nil` when there is no padding.
+    /// - Returns: `[b, m, n, n]`; masked cells are −∞.
+    public func callAsFunction(_ h: Variable, mask: [[Bool]]? = nil) -> Variable {
+        let (b, n, m) = (h.shape[0], h.shape[1], types)
+        let parts = components(h)
+        let scores = parts.shared.reshaped([b, 1, n, n])
+            + parts.start.reshaped([b, m, n, 1])                        // odd units: along rows i (start)
+            + parts.end.reshaped([b, m, 1, n])                          // even units: along columns j (end)
         guard let additive = SpanMask.additive(padding: mask, batch: b, length: n, triangle: triangleMask) else {
             return scores
         }

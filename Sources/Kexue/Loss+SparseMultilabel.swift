@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 // MARK: - The sparse multilabel categorical cross-entropy (GPLinker, kexue.fm/archives/8888)
 
 extension Loss {
@@ -16,13 +10,13 @@ extension Loss {
     /// Equal to `multilabelCategoricalCrossEntropy` with the matching dense labels (tested).
     ///
     /// How the negative part is evaluated. The post (and the reference) never builds N: it writes
-    /// log(1 + Σ_N e^s) = a + log(1 − e^{b−a}) with a = log(1 + Σ_{all} e^s), b = log Σ_P e^s, and clips
+    /// log(1 + Σ_N e^{s}) = a + log(1 − e^{b−a}) with a = log(1 + Σ_{all} e^{s}), b = log Σ_P e^{s}, and clips
     /// 1 − e^{b−a} at ε = 1e-7. That identity is exact, but it cancels catastrophically when the positives dominate
     /// the sum (a positive at +1e4 and negatives near 0 give a ≈ b, so the clip returns a + log ε ≈ 1e4 − 16 instead
-    /// of ≈ 0). We hold the whole score row anyway, so we take the other route to the same number: mark the
-    /// positives in a per-row bitmap and sum over the rest, each side shifted by its own max(0, max) like the dense
-    /// kernel. The memory saving the post is after (no `[b, heads, n²]` label tensor) is kept: labels are index
-    /// lists, the bitmap is one row long.
+    /// of ≈ 0). We hold the whole score row anyway, so we take the other route to the same number: one reusable row
+    /// of 0/1 labels is filled from the indices, the dense kernel (`multilabelCrossEntropy`, each side shifted by its
+    /// own max(0, max)) scores that row, and the row is cleared again. The memory saving the post is after (no
+    /// `[b, heads, n²]` label tensor) is kept: labels are index lists plus one row of scratch.
     ///
     /// - Parameters:
     ///   - scores: `[..., C]`, read as `rows = count / C` rows.
@@ -43,76 +37,74 @@ extension Loss {
         require(positives.count == rows,
                 "sparseMultilabelCategoricalCrossEntropy: scores \(scores.shape) have \(rows) rows but positives "
                     + "have \(positives.count)")
-        var total = 0.0
-        // Per row: the two shifts and the two shifted sums, kept for the backward.
-        var sides = [(mNeg: Double, mPos: Double, sNeg: Double, sPos: Double)]()
-        sides.reserveCapacity(rows)
-        var isPositive = [Bool](repeating: false, count: classes)
+        for (r, list) in positives.enumerated() {
+            for c in list {
+                require(c >= 0 && c < classes,
+                        "sparseMultilabelCategoricalCrossEntropy: positive index \(c) out of 0..<\(classes) in row \(r)")
+            }
+        }
+        let mask0 = maskZero && classes > 0
+        let perRow = sparseRowLosses(s, rows: rows, classes: classes, positives: positives, maskZero: mask0)
+        let count = Swift.max(rows, 1)
+        return Variable(Tensor(scalar: Float(perRow / Double(count))), inputs: [scores]) { g in
+            [sparseRowGradients(s, rows: rows, classes: classes, positives: positives, maskZero: mask0,
+                                upstream: g.scalar / Float(count))]
+        }
+    }
+
+    /// Runs `body(row, labels, r)` for every row with the row's positives set to 1 in a reusable label row, and, with
+    /// `maskZero`, the row's class 0 replaced by −∞ in a scratch copy (a negative at −∞ contributes e^{−∞} = 0 to the
+    /// loss and gets gradient 0: exactly "excluded from every sum").
+    private static func forEachLabelledRow(_ s: Tensor, rows: Int, classes: Int, positives: [[Int]], maskZero: Bool,
+                                           _ body: (UnsafePointer<Float>, UnsafePointer<Float>, Int) -> Void) {
+        var labels = [Float](repeating: 0, count: classes)
+        var scratch = [Float](repeating: 0, count: maskZero ? classes : 0)
         s.withUnsafeBufferPointer { p in
             for r in 0..<rows {
                 let row = p.baseAddress! + r &* classes
-                for c in positives[r] {
-                    require(c >= 0 && c < classes,
-                            "sparseMultilabelCategoricalCrossEntropy: positive index \(c) out of 0..<\(classes) "
-                                + "in row \(r)")
-                    isPositive[c] = true
-                }
-                if maskZero && classes > 0 { isPositive[0] = false }
-                let side = sparseRowSums(row, classes: classes, isPositive: isPositive, maskZero: maskZero)
-                sides.append(side)
-                total += side.mNeg + Glibc.log(Glibc.exp(-side.mNeg) + side.sNeg)
-                    + side.mPos + Glibc.log(Glibc.exp(-side.mPos) + side.sPos)
-                for c in positives[r] { isPositive[c] = false }
-            }
-        }
-        return Variable(Tensor(scalar: Float(total / Double(Swift.max(rows, 1)))), inputs: [scores]) { g in
-            let scale = Double(g.scalar) / Double(Swift.max(rows, 1))
-            var flags = [Bool](repeating: false, count: classes)
-            return [s.withUnsafeBufferPointer { p in
-                Tensor.build(s.shape) { out in
-                    for r in 0..<rows {
-                        let o = r &* classes
-                        for c in positives[r] { flags[c] = true }
-                        if maskZero && classes > 0 { flags[0] = false }
-                        let side = sides[r]
-                        let zNeg = Glibc.exp(-side.mNeg) + side.sNeg, zPos = Glibc.exp(-side.mPos) + side.sPos
-                        for c in 0..<classes {
-                            if maskZero && c == 0 { continue }
-                            let x = Double(p[o &+ c])
-                            let v = flags[c]
-                                ? -(termExp(-x, shift: side.mPos)) / zPos
-                                : termExp(x, shift: side.mNeg) / zNeg
-                            out[o &+ c] = Float(v * scale)
+                for c in positives[r] { labels[c] = 1 }
+                if maskZero { labels[0] = 0 }
+                labels.withUnsafeBufferPointer { y in
+                    if maskZero {
+                        scratch.withUnsafeMutableBufferPointer { t in
+                            t.baseAddress!.update(from: row, count: classes)
+                            t[0] = -.infinity
                         }
-                        for c in positives[r] { flags[c] = false }
+                        scratch.withUnsafeBufferPointer { t in body(t.baseAddress!, y.baseAddress!, r) }
+                    } else {
+                        body(row, y.baseAddress!, r)
                     }
                 }
-            }]
+                for c in positives[r] { labels[c] = 0 }
+            }
         }
     }
 
-    /// e^{t − m}, with the limits of `sparseRowSums` for an infinite shift.
-    @inline(__always)
-    static func termExp(_ t: Double, shift m: Double) -> Double {
-        if m == .infinity { return t == .infinity ? 1 : 0 }
-        return Glibc.exp(t - m)
+    /// Σ_r loss_r (in Double) through the dense row kernel.
+    private static func sparseRowLosses(_ s: Tensor, rows: Int, classes: Int, positives: [[Int]],
+                                        maskZero: Bool) -> Double {
+        var total = 0.0
+        var loss: Float = 0
+        forEachLabelledRow(s, rows: rows, classes: classes, positives: positives, maskZero: maskZero) { row, y, _ in
+            multilabelCrossEntropy(scores: row, labels: y, rows: 1, classes: classes, loss: &loss, threads: 1)
+            total += Double(loss)
+        }
+        return total
     }
 
-    /// For one row: shifts mNeg = max(0, max_N s), mPos = max(0, max_P −s) (the appended 0 logit of each side) and
-    /// the shifted sums Σ_N e^{s − mNeg}, Σ_P e^{−s − mPos}, in Double. A side whose max is +∞ gets the limit
-    /// weights (1 per infinite term), so its loss is +∞ and its gradient finite rather than NaN.
-    static func sparseRowSums(_ row: UnsafePointer<Float>, classes: Int, isPositive: [Bool], maskZero: Bool)
-        -> (mNeg: Double, mPos: Double, sNeg: Double, sPos: Double) {
-        var mNeg = 0.0, mPos = 0.0
-        for c in 0..<classes where !(maskZero && c == 0) {
-            let x = Double(row[c])
-            if isPositive[c] { mPos = Swift.max(mPos, -x) } else { mNeg = Swift.max(mNeg, x) }
+    /// `upstream · ∂loss_r/∂scores` for every row, class 0 forced to 0 with `maskZero`.
+    private static func sparseRowGradients(_ s: Tensor, rows: Int, classes: Int, positives: [[Int]], maskZero: Bool,
+                                           upstream: Float) -> Tensor {
+        var grad = Tensor.zeros(s.shape)
+        var dLoss = upstream
+        grad.withUnsafeMutableBufferPointer { out in
+            forEachLabelledRow(s, rows: rows, classes: classes, positives: positives, maskZero: maskZero) { row, y, r in
+                let g = out.baseAddress! + r &* classes
+                multilabelCrossEntropyBackward(scores: row, labels: y, rows: 1, classes: classes, dLoss: &dLoss,
+                                               grad: g, threads: 1)
+                if maskZero { g[0] = 0 }
+            }
         }
-        var sNeg = 0.0, sPos = 0.0
-        for c in 0..<classes where !(maskZero && c == 0) {
-            let x = Double(row[c])
-            if isPositive[c] { sPos += termExp(-x, shift: mPos) } else { sNeg += termExp(x, shift: mNeg) }
-        }
-        return (mNeg, mPos, sNeg, sPos)
+        return grad
     }
 }

@@ -60,3 +60,16 @@ import Testing
         #expect(r.ok, "\(r.message)")
     }
 }
+
+@Suite struct EfficientGlobalPointerComponentTests {
+    @Test func componentsAddUpToTheScores() {
+        var rng = SeededRNG(seed: 12)
+        let egp = EfficientGlobalPointer(hiddenSize: 5, types: 3, headSize: 4, triangleMask: false, rng: &rng)
+        let h = Variable(randomTensor([2, 4, 5], seed: 13))
+        let s = egp(h).value, c = egp.components(h)
+        for b in 0..<2 { for a in 0..<3 { for i in 0..<4 { for j in 0..<4 {
+            let sum = c.shared.value[at: b, i, j] + c.start.value[at: b, a, i] + c.end.value[at: b, a, j]
+            #expect(abs(s[at: b, a, i, j] - sum) < 1e-5)
+        } } } }
+    }
+}
