@@ -140,4 +140,27 @@ import Testing
                                      tail: table(2, labels.tail))
         #expect(GPLinker.decodeBatch(scores, lengths: [n]) == [triples.sorted()])
     }
+
+    /// In a batch, each item is decoded from its own slice with its own length: a gold-looking cell in the padding
+    /// of a shorter item, or on its [SEP], is never read.
+    @Test func batchItemsDecodeWithTheirOwnLengths() {
+        let n = 8
+        let first = [RelationTriple(subject: 1...2, predicate: 1, object: 4...4)]
+        let second = [RelationTriple(subject: 3...3, predicate: 0, object: 1...1)]
+        let ghost = RelationTriple(subject: 2...2, predicate: 0, object: 5...6)   // ends on item 1's [SEP] (5), in padding
+        func table(_ m: Int, _ lists: [[LabeledSpan]]) -> Variable {
+            var t = Tensor.full([2, m, n, n], -3)
+            t.withUnsafeMutableBufferPointer { p in
+                for (b, spans) in lists.enumerated() {
+                    for s in spans { p[((b * m + s.type) * n + s.start) * n + s.end] = 3 }
+                }
+            }
+            return Variable(t)
+        }
+        let l0 = GPLinker.labels(first), l1 = GPLinker.labels(second + [ghost])
+        let scores = GPLinker.Scores(entity: table(2, [l0.entity, l1.entity]), head: table(2, [l0.head, l1.head]),
+                                     tail: table(2, [l0.tail, l1.tail]))
+        #expect(GPLinker.decodeBatch(scores, lengths: [n, 6]) == [first, second])
+        #expect(GPLinker.decode(scores, item: 1, length: n).triples == (second + [ghost]).sorted())
+    }
 }
