@@ -65,19 +65,13 @@ public final class GlobalPointer: Layer {
                 "GlobalPointer: input \(h.shape) must be [batch, length, \(dense.inputSize)]")
         let (b, n, m, d) = (h.shape[0], h.shape[1], types, headSize)
         // [b, n, m·2d] → [b, n, m, 2d]: chunk α is [q | k] of type α (tf.split into `heads` pieces).
-        let qk = dense(h).reshaped([b, n, m, 2 * d]).split(sizes: [d, d], alongAxis: 3)
-        var (q, k) = (qk[0], qk[1])                                     // [b, n, m, d] each
+        var qk = dense(h).reshaped([b, n, m, 2 * d])
         if useRoPE {
-            let table = RoPETable(positions: n, dim: d)
-            q = q.rope(table: table, headsAfterPositions: true)
-            k = k.rope(table: table, headsAfterPositions: true)
+            // q and k of every type rotate alike: view the chunks as 2m groups of width d at each position.
+            qk = qk.reshaped([b, n, 2 * m, d]).rope(table: RoPETable(positions: n, dim: d), headsAfterPositions: true)
+                .reshaped([b, n, m, 2 * d])
         }
-        // einsum('bmhd,bnhd->bhmn'): heads to the front, then one batched q·kᵀ per (b, type).
-        let scores = Variable.matmul(q.permuted([0, 2, 1, 3]), k.permuted([0, 2, 1, 3]), transposeB: true)
-            / Float(d).squareRoot()
-        guard let additive = SpanMask.additive(padding: mask, batch: b, length: n, triangle: triangleMask) else {
-            return scores
-        }
-        return scores + additive
+        // einsum('bmhd,bnhd->bhmn') / √d, then the −∞ mask, in one op that reads the chunks in place.
+        return qk.globalPointerScores(scale: 1 / Float(d).squareRoot(), padding: mask, triangle: triangleMask)
     }
 }
