@@ -4,8 +4,8 @@
 /// The currency of the span heads, their loss and their decoder: `GlobalPointer` and `EfficientGlobalPointer`
 /// score cell `[type, start, end]`, `Loss.globalPointerCrossEntropy` reads gold spans as positive cells, and
 /// `SpanDecoding.decode` returns the cells scoring above the threshold as spans. Ordered by start, then end, then
-/// type, so sorted lists print in reading order (a nested span right after the span that contains it when both
-/// start together, since the shorter one ends first).
+/// type, so sorted lists print in reading order (when a nested span starts with its container, it comes first,
+/// since it ends first).
 public struct LabeledSpan: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The entity type, `0..<types`.
     public var type: Int

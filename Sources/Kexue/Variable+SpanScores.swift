@@ -8,8 +8,8 @@ extension Variable {
     /// with q the first `d` and k the last `d` channels of `self[b, i, α, :]` (GlobalPointer's contiguous chunk
     /// layout after RoPE). Equal to `permute → matmul(q, kᵀ) → · scale → + SpanMask` (tested), but the products read
     /// the chunks in place through the GEMM's leading dimension (no split, no permute) and write the scale and the
-    /// −∞ cells directly, so the `[b, m, n, n]` tensor is touched once forward and once backward: GP's scores are
-    /// the largest tensor of a span model, and this halves the head's cost at our sizes.
+    /// −∞ cells directly, so the `[b, m, n, n]` tensor is written once forward and read once backward: GP's scores
+    /// are the largest tensor of a span model, and the composed version made several passes over it.
     ///
     /// - Parameters:
     ///   - self: `[b, n, m, 2d]`.
