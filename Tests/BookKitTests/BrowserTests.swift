@@ -50,13 +50,11 @@ import Testing
             }
         }
 
-        // The search box finds a word of every chapter (the longest word of its first paragraph of prose).
+        // The search box finds every chapter by the longest word of its title (hits in titles rank first).
         let book = try Load.book(root: Self.root)
         for chapter in book.chapters {
-            let prose = chapter.text.split(separator: "\n").first { line in
-                !line.hasPrefix("#") && !line.hasPrefix("```") && line.count > 40
-            } ?? ""
-            let word = prose.split(whereSeparator: { !$0.isLetter }).map(String.init).max { $0.count < $1.count } ?? chapter.title
+            let word = chapter.title.split(whereSeparator: { !$0.isLetter }).map(String.init)
+                .max { $0.count < $1.count } ?? chapter.title
             let query = """
             (function () {
               var input = document.getElementById("search");

@@ -61,13 +61,16 @@ enum PageTemplate {
       var input = document.getElementById("search"), list = document.getElementById("search-results");
       var index = window.BOOK_SEARCH || [];
       function esc(s) { return s.replace(/[&<>"']/g, function (c) { return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]; }); }
+      // Hits whose section heading names a term come first, then those whose chapter title does; book order otherwise.
+      function rank(text, terms) { text = text.toLowerCase(); return terms.filter(function (t) { return text.indexOf(t) >= 0; }).length; }
       if (input) input.addEventListener("input", function () {
         var terms = input.value.toLowerCase().split(/\s+/).filter(function (t) { return t.length > 0; });
         list.innerHTML = "";
         if (!terms.length) { list.hidden = true; return; }
         var hits = index.filter(function (e) { return terms.every(function (t) { return e.x.indexOf(t) >= 0; }); })
-          .sort(function (a, b) { return terms.filter(function (t) { return b.h.toLowerCase().indexOf(t) >= 0; }).length - terms.filter(function (t) { return a.h.toLowerCase().indexOf(t) >= 0; }).length; })
-          .slice(0, 20);
+          .map(function (e, i) { return {e: e, i: i, s: 2 * rank(e.h, terms) + rank(e.c, terms)}; })
+          .sort(function (a, b) { return b.s - a.s || a.i - b.i; })
+          .slice(0, 20).map(function (r) { return r.e; });
         list.innerHTML = hits.length ? hits.map(function (e) {
           return '<li><a href="' + e.p + (e.a ? "#" + e.a : "") + '">' + esc(e.c) + (e.h ? " › " + esc(e.h) : "") + "</a></li>";
         }).join("") : "<li>No matches</li>";
