@@ -50,7 +50,6 @@ public func vexp(_ x: Vec8) -> Vec8 {
 /// The shared core of `vexp` and `vexpNonPositive`: e^r for x = n·ln2 + r, and `shifted`, whose low
 /// mantissa bits hold n (the caller applies 2^n its own way).
 @inlinable @inline(__always)
-@usableFromInline
 func vexpReduced(_ x: Vec8) -> (Vec8, Vec8) {
     // Round-to-nearest by the 1.5·2^23 trick: adding the magic constant leaves n in the low
     // mantissa bits, and subtracting it gives n as a float. No float→int conversion (pitfall 5).

@@ -131,7 +131,7 @@ import Testing
                                 "the book executable is built with the tests")
         var environment = ProcessInfo.processInfo.environment
         environment["BOOK_TEST_PAUSE_BEFORE_SWAP"] = "30"
-        var process = Subprocess(executable: book.path, arguments: ["build", "--root", scratch.root.path, "--fix"],
+        let process = Subprocess(executable: book.path, arguments: ["build", "--root", scratch.root.path, "--fix"],
                                  environment: environment, timeout: 60)
         // Kill the build as soon as its staging folder holds the new site.
         let staging = scratch.root.path

@@ -31,15 +31,16 @@ import Testing
         Fixtures.expectGolden(body, "figures.html")
     }
 
-    /// A measurement checked with a wide tolerance: the page shows the recorded output and figure, not this
-    /// run's, so two builds of the site stay byte-identical whatever the run measured.
+    /// A measurement (`tolerance=measured`): its numbers are not compared, its text is, and the page shows the
+    /// recorded output and figure, not this run's, so two builds of the site stay byte-identical whatever the run
+    /// measured.
     @Test func passingSnippetShowsItsRecordedOutput() throws {
         let text = """
         # Measured
 
-        ```swift tolerance=0.5
+        ```swift tolerance=measured
         import Kexue
-        let measured = 1.25
+        let measured = 3.75
         print("ratio", measured)
         Figure.bar(title: "T", x: "case", y: "s").series("t", ys: [measured]).show()
         ```
@@ -63,7 +64,10 @@ import Testing
         #expect(checked.outcomes[0]?.stdout == "ratio 1.0\n")
         #expect(checked.outcomes[0]?.figures.first?.contains("0.0 1.0") == true)
         let body = ChapterPage.chapterBody(checked).0
-        #expect(body.contains("<pre>ratio 1.0\n</pre>") && !body.contains("ratio 1.25"))
+        #expect(body.contains("<pre>ratio 1.0\n</pre>") && !body.contains("ratio 3.75"))
+        // The text around the numbers is still checked.
+        let (_, relabelled) = try Fixtures.check("measured", text: text.replacingOccurrences(of: "ratio 1.0", with: "ratios 1.0"))
+        #expect(relabelled.errors.map(\.kind) == [.output])
     }
 
     /// Boxes, numbered equations, \eqref links, escaping: the page a reader sees, as a golden file.

@@ -20,6 +20,7 @@ import Testing
         #expect(info.tolerance == 1e-3)
         #expect(info.timeout == 30)
         #expect(try InfoString.parse("swift   reset", at: here).mode == .normal)
+        #expect(try InfoString.parse("swift tolerance=measured", at: here).tolerance == .infinity)
     }
 
     @Test func recognisesBlocks() {

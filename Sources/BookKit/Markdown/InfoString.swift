@@ -1,8 +1,9 @@
 /// Parses the info string of a fenced block: `swift [reset] [mode] [key=value ...]`.
 ///
 /// Words are separated by spaces. At most one mode word; `reset` may stand beside it. Keys: `id` (letters,
-/// digits, `-`, `_`), `tolerance` (a non-negative number), `timeout` (positive seconds). Anything else is an
-/// error whose column points at the offending word, so that `chapters/x.md:12:10` lands on it.
+/// digits, `-`, `_`), `tolerance` (a non-negative number, or `measured`: numbers not compared), `timeout`
+/// (positive seconds). Anything else is an error whose column points at the offending word, so that
+/// `chapters/x.md:12:10` lands on it.
 enum InfoString {
     /// Whether a fence info string opens a snippet (its first word is `swift`).
     static func isSnippet(_ info: String) -> Bool { firstWord(info) == "swift" }
@@ -34,10 +35,14 @@ enum InfoString {
                     }
                     result.id = value
                     result.idPosition = here
+                case "tolerance" where value == "measured":
+                    // A measurement (a timing): its numbers differ from run to run by nature, so only the text
+                    // around them is checked, and the page shows the recorded run.
+                    result.tolerance = .infinity
                 case "tolerance":
                     guard let number = Double(value), number >= 0, number.isFinite else {
                         throw BookError(.chapterFormat, at: here, "tolerance '\(value)' is not a non-negative number",
-                                        hint: "a relative tolerance, e.g. tolerance=1e-3")
+                                        hint: "a relative tolerance, e.g. tolerance=1e-3, or tolerance=measured for timings")
                     }
                     result.tolerance = number
                 case "timeout":

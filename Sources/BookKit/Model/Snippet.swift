@@ -34,7 +34,8 @@ public struct SnippetInfo: Hashable, Sendable {
     public var id: String?
     /// Where the `id=` word stands, for errors about the id.
     public var idPosition: SourcePosition?
-    /// Relative tolerance for numbers in the output check (`tolerance=1e-3`).
+    /// Relative tolerance for numbers in the output check (`tolerance=1e-3`); infinite for `tolerance=measured`,
+    /// whose numbers are not compared (the text around them is).
     public var tolerance: Double?
     /// Seconds this snippet may run (`timeout=30`).
     public var timeout: Double?

@@ -110,7 +110,7 @@ public enum Build {
 
     private static func executableSize(_ url: URL) -> String {
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? -1
-        return String(size ?? -1)
+        return String(size)
     }
 
     /// Optimised like the library, with debug info so that a trap's backtrace names the chapter line.

@@ -31,12 +31,8 @@ enum ParallelMap {
         if threads == 1 {
             work()
         } else {
-            let group = DispatchGroup()
-            for _ in 0..<threads {
-                group.enter()
-                Thread { work(); group.leave() }.start()
-            }
-            group.wait()
+            // Blocks until every worker is done; its closure need not be @Sendable (the state is under `lock`).
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in work() }
         }
         return results.map { $0! }
     }
