@@ -122,11 +122,8 @@ public struct SyntheticRelations: Sendable {
 
     /// Pads given sentences into a batch.
     public func batch(of sentences: [Sentence]) -> Batch {
-        let n = sentences.map(\.tokens.count).max() ?? 0
-        var tokens = [Int](repeating: Self.pad, count: sentences.count * n)
-        for (b, s) in sentences.enumerated() { for (i, t) in s.tokens.enumerated() { tokens[b * n + i] = t } }
-        return Batch(tokens: tokens, shape: [sentences.count, n],
-                     mask: sentences.map { s in (0..<n).map { $0 < s.tokens.count } },
+        let padded = PaddedTokens(sentences.map(\.tokens), padding: Self.pad)
+        return Batch(tokens: padded.ids, shape: [padded.count, padded.length], mask: padded.mask,
                      lengths: sentences.map(\.tokens.count), triples: sentences.map(\.triples))
     }
 

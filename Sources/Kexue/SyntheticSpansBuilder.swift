@@ -84,15 +84,8 @@ extension SyntheticSpans {
 
     /// Pads `sentences` to `length` (default: the longest of them).
     public static func batch(_ sentences: some Collection<Sentence>, length: Int? = nil) -> Batch {
-        let n = length ?? sentences.map(\.tokens.count).max() ?? 0
-        var ids: [Int] = [], mask: [[Bool]] = [], gold: [[LabeledSpan]] = [], excluded: [Set<Int>] = []
-        for s in sentences {
-            require(s.tokens.count <= n, "SyntheticSpans.batch: a sentence of \(s.tokens.count) tokens exceeds \(n)")
-            ids += s.tokens + Array(repeating: Vocabulary.pad, count: n - s.tokens.count)
-            mask.append((0..<n).map { $0 < s.tokens.count })
-            gold.append(s.spans)
-            excluded.append([0, s.tokens.count - 1])
-        }
-        return Batch(ids: ids, batch: sentences.count, length: n, mask: mask, gold: gold, excluded: excluded)
+        let padded = PaddedTokens(sentences.map(\.tokens), padding: Vocabulary.pad, length: length)
+        return Batch(ids: padded.ids, batch: padded.count, length: padded.length, mask: padded.mask,
+                     gold: sentences.map(\.spans), excluded: sentences.map { [0, $0.tokens.count - 1] })
     }
 }
