@@ -38,7 +38,10 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
-        .target(name: "BookKit", dependencies: ["CCmarkGFM"]),
+        // Linux system calls Swift cannot import (variadic or _GNU_SOURCE-only): renameat2, pipe2, and the
+        // snippet supervisor's prctl/fork/exec.
+        .target(name: "CSystemSupport"),
+        .target(name: "BookKit", dependencies: ["CCmarkGFM", "CSystemSupport"]),
         .executableTarget(
             name: "book",
             dependencies: [
