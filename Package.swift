@@ -59,7 +59,9 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: numericFlags),
         .testTarget(name: "KexueTests", dependencies: ["Kexue"], swiftSettings: numericFlags),
-        .testTarget(name: "BookKitTests", dependencies: ["BookKit"], exclude: ["Fixtures"]),
+        // BookKitTests depends on `book` so that the command-line contract tests (exit codes, kills, signals)
+        // can run the real executable (`Fixtures.bookExecutable`).
+        .testTarget(name: "BookKitTests", dependencies: ["BookKit", "book"], exclude: ["Fixtures"]),
         .testTarget(name: "ChapterTests", dependencies: ["BookKit"]),
     ],
     swiftLanguageModes: [.v5]

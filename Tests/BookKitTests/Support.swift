@@ -48,3 +48,21 @@ enum Fixtures {
         #expect(actual == golden, "differs from golden file \(name) (BOOK_RECORD=1 re-records)", sourceLocation: sourceLocation)
     }
 }
+
+extension Fixtures {
+    /// The `book` executable of this build (BookKitTests depends on it, so SwiftPM builds it first): beside
+    /// the test bundle in the products folder.
+    static var bookExecutable: URL {
+        var folder = Bundle.main.bundleURL
+        while !folder.path.isEmpty, folder.path != "/" {
+            let candidate = folder.appendingPathComponent("book")
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+               FileManager.default.isExecutableFile(atPath: candidate.path) {
+                return candidate
+            }
+            folder.deleteLastPathComponent()
+        }
+        return packageRoot.appendingPathComponent(".build/debug/book")
+    }
+}
