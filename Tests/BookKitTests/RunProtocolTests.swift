@@ -168,13 +168,14 @@ import Testing
         try #require(started, "the snippet started")
         #expect(processes(containing: mark).count >= 1)
         kill(build.processIdentifier, SIGKILL)
-        build.waitUntilExit()
+        // Checked before waiting for the build's exit: the snippet sleeps 60 s, so a survivor is still there.
         var left = processes(containing: mark)
         for _ in 0..<50 where !left.isEmpty {
             Thread.sleep(forTimeInterval: 0.1)
             left = processes(containing: mark)
         }
         #expect(left.isEmpty, "processes outlived the killed build: \(left)")
+        build.waitUntilExit()
     }
 
     /// `book build` ignores SIGINT and SIGTERM itself (it handles them); its programs must not inherit that,
