@@ -13,8 +13,10 @@ import Glibc
 ///     .show()
 /// ```
 ///
-/// What `show()` writes is a plain-text description between two markers on standard output; the book
-/// takes it out of the snippet's text output. Outside the book it prints that text, which reads fine.
+/// Inside the book, `show()` hands the figure's plain-text description (`text`) to `Figure.presenter`, which
+/// the chapter program's runtime sets to send it to the book on a channel of its own, never on standard
+/// output: nothing a snippet prints can make or move a figure. Outside the book it prints that text, which
+/// reads fine.
 public struct Figure: Sendable {
     public enum Kind: String, Sendable {
         case line, scatter, bar, heatmap
@@ -90,11 +92,16 @@ public struct Figure: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Where `show()` sends a figure's text; nil prints it. The book's program runtime sets it before the
+    /// first snippet runs. Set it only from the main thread, before any figure is shown.
+    nonisolated(unsafe) public static var presenter: ((String) -> Void)?
+
     /// Hands the figure to the book (see the type's documentation).
     public func show() {
-        print("\u{1E}book-figure\u{1E}\n" + text + "\u{1E}book-figure-end\u{1E}")
-        #if canImport(Glibc)
-        fflush(stdout)
-        #endif
+        if let presenter = Self.presenter {
+            presenter(text)
+        } else {
+            print(text)
+        }
     }
 }

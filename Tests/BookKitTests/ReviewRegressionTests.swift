@@ -68,9 +68,16 @@ import Testing
         #expect(throws: BookError.self) { try Load.book(root: root) }
     }
 
-    @Test func textBeforeTheFirstMarkerBelongsToTheFirstSnippet() {
-        let (pieces, order) = Run.split(Array("loader says hi\n\u{1E}book-snippet 0\u{1E}\nout\n".utf8))
-        #expect(pieces[0] == "loader says hi\nout\n")
-        #expect(order == [0])
+    @Test func textBeforeTheFirstMarkBelongsToTheFirstSnippet() {
+        let (_, chapter, _) = parse("```swift\nprint(1)\n```\n\n```swift\nprint(2)\n```\n")
+        let plan = Build.plan(chapter)[0]
+        let raw = RunCache.Raw(stdout: Data("loader says hi\nout\ntwo\n".utf8), stderr: Data(), termination: .exited(0),
+                               timedOut: false, capped: false, seconds: 0,
+                               marks: [.init(position: 0, stdout: 15, stderr: 0), .init(position: 1, stdout: 19, stderr: 0),
+                                       .init(position: -1, stdout: 23, stderr: 0)])
+        let run = Run.interpret(raw, plan: plan)
+        #expect(run.outcomes[0]?.stdout == "loader says hi\nout\n")
+        #expect(run.outcomes[1]?.stdout == "two\n")
+        #expect(run.ending == .completed)
     }
 }

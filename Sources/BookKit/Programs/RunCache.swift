@@ -14,6 +14,25 @@ struct RunCache {
         var timedOut: Bool
         var capped: Bool
         var seconds: Double
+        /// Where each snippet began (and the program ended), in stream offsets: the run protocol's record.
+        var marks: [Mark] = []
+        var figures: [FigureMark] = []
+        /// Why the run was stopped for breaking the protocol (never cached).
+        var violation: String?
+    }
+
+    /// A frame of the run protocol: snippet `position` began (or, for -1, the program ended) when stdout
+    /// and stderr held `stdout` and `stderr` bytes.
+    struct Mark: Codable, Equatable, Sendable {
+        var position: Int
+        var stdout: Int
+        var stderr: Int
+    }
+
+    /// A figure shown by the snippet at `position`, as `Figure.text`.
+    struct FigureMark: Codable, Equatable, Sendable {
+        var position: Int
+        var text: String
     }
 
     private struct Entry: Codable {
@@ -43,11 +62,11 @@ struct RunCache {
     }
 
     static func checksum(_ raw: Raw) -> String {
+        // Over the canonical encoding, so that every field (and any field added later) is covered.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
         var hash = SHA256()
-        hash.update(raw.stdout)
-        hash.update("\u{0}")
-        hash.update(raw.stderr)
-        hash.update("\u{0}\(raw.termination)|\(raw.timedOut)|\(raw.capped)|\(raw.seconds)")
+        hash.update((try? encoder.encode(raw)) ?? Data())
         return hash.hexDigest()
     }
 }

@@ -48,10 +48,10 @@ public enum Build {
                                root: URL, useCache: Bool = true) throws(BookError) -> CompiledProgram {
         let runs: Bool
         if case .compileCheck = plan.purpose { runs = false } else { runs = true }
-        let source = plan.mainSource
+        let (source, runtime) = plan.sources
         let flags = compileFlags(runs: runs) + library.compilerArguments
         var hash = SHA256()
-        hash.update([source, ProgramPlan.runtimeSource, flags.joined(separator: " "), library.fingerprint, toolchain.version]
+        hash.update([source, runtime, flags.joined(separator: " "), library.fingerprint, toolchain.version]
             .joined(separator: "\u{0}"))
         let directory = root.appendingPathComponent(".build/book/programs/\(hash.hexDigest().prefix(24))")
         let executable = directory.appendingPathComponent("program")
@@ -77,7 +77,7 @@ public enum Build {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try source.write(to: directory.appendingPathComponent("main.swift"), atomically: true, encoding: .utf8)
-            try ProgramPlan.runtimeSource.write(to: directory.appendingPathComponent("BookRuntime.swift"),
+            try runtime.write(to: directory.appendingPathComponent("BookRuntime.swift"),
                                                atomically: true, encoding: .utf8)
         } catch {
             throw BookError(.environment, at: nil, "cannot write the program of \(plan.path) to \(directory.path): \(error)")

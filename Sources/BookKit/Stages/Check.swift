@@ -72,10 +72,18 @@ public enum Check {
                                                    hint: "fix the code; if the trap is the point, mark the snippet 'traps'"))
                 case (.exited(let k, let status), _):
                     guard subject == nil || k == subject else { break }
+                    let notRun = plan.snippets.filter { $0.index > k && subject == nil }
+                    let names = notRun.map { "\($0.displayName) (line \($0.fence.line))" }.joined(separator: ", ")
                     result.errors.append(BookError(.run, at: chapter.snippets[k].fence,
-                                                   "snippet \(chapter.snippets[k].displayName) ended the program with exit status \(status)",
+                                                   "snippet \(chapter.snippets[k].displayName) ended the program with exit status \(status)"
+                                                       + (notRun.isEmpty ? "" : "; \(notRun.count == 1 ? "this snippet" : "these snippets") did not run: \(names)"),
                                                    detail: tail(run.outcomes[k]?.stderr ?? ""),
                                                    hint: "a snippet must not call exit(); the snippets after it would not run"))
+                case (.protocolViolation(let k, let reason), _):
+                    guard subject == nil || k == subject else { break }
+                    result.errors.append(BookError(.run, at: chapter.snippets[k].fence,
+                                                   "snippet \(chapter.snippets[k].displayName) broke the run protocol and was stopped: \(reason)",
+                                                   hint: "a snippet must not write to descriptors 3 and 4 or call the generated __book_ functions; they belong to the book"))
                 case (.timedOut(let k, let seconds), _):
                     guard subject == nil || k == subject else { break }
                     result.errors.append(BookError(.limit, at: chapter.snippets[k].fence,

@@ -3,16 +3,18 @@ import Foundation
 /// What running one program produced: each snippet's outcome, and how the program ended.
 public struct ProgramRun: Sendable {
     public enum Ending: Sendable, Equatable {
-        /// Reached the end marker and exited 0.
+        /// Sent its end frame and exited 0.
         case completed
         /// Killed by a signal (a Swift trap is SIGILL or SIGTRAP) while `snippet` ran.
         case trapped(snippet: Int, message: String, location: SourcePosition?)
-        /// Exited with a non-zero status (e.g. `exit(3)`) while `snippet` ran.
+        /// Exited (with any status, 0 included) while `snippet` ran: the snippets after it did not run.
         case exited(snippet: Int, status: Int32)
-        /// `snippet` exceeded its time limit; the process group was killed.
+        /// `snippet` exceeded its time limit; the program and everything it started were killed.
         case timedOut(snippet: Int, seconds: Double)
         /// The program printed more than the output cap.
         case flooded(snippet: Int)
+        /// Something wrote to the run's control channel what the book's runtime would never write.
+        case protocolViolation(snippet: Int, reason: String)
     }
 
     public var plan: ProgramPlan
@@ -23,21 +25,34 @@ public struct ProgramRun: Sendable {
     public var cached = false
 }
 
-/// Stage 5: runs compiled programs with per-snippet time limits and an output cap, and splits their
-/// output at the snippet markers.
+/// Stage 5: runs compiled programs under a supervisor with per-snippet time limits and an output cap, and
+/// attributes their output to snippets by the out-of-band run protocol (`ProgramPlan.runtimeSource`).
 ///
 /// Results are cached beside the program (`RunCache`): a program is a pure function of its source, the
-/// library and the toolchain (the book's code is deterministic by rule), so the same program with the
-/// same limits need not run twice. Runs that hit a limit are not cached.
+/// library, the toolchain and its environment (the book's code is deterministic by rule), so the same
+/// program with the same limits need not run twice. Runs that hit a limit are not cached.
 public enum Run {
     /// Seconds a snippet may run when it has no `timeout=` key.
     public static let defaultSnippetTimeout = 120.0
     /// Bytes a program may print (stdout and stderr together) before it is killed.
     public static let outputCap = 1 << 20
+    /// Seconds a program may take after its last snippet (exit handlers, the end frame).
+    static let exitAllowance = 10.0
 
     /// The Swift runtime's crash reporter, set to print just the crashing thread's frames without colour, so
     /// that a trap's chapter line can be read from it.
     static let backtraceSettings = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=yes,limit=16,top=4"
+
+    /// The whole environment of a chapter program: nothing of the author's environment reaches it, so a run
+    /// depends on the chapter, not on who builds it. Hashing is deterministic (Set and Dictionary orders are
+    /// the same on every run and machine).
+    public static let environment: [String: String] = [
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "TMPDIR": "/tmp",
+        "SWIFT_BACKTRACE": backtraceSettings,
+        "SWIFT_DETERMINISTIC_HASHING": "1",
+    ]
 
     /// - Parameter useCache: read earlier results (they are written either way).
     public static func program(_ compiled: CompiledProgram, useCache: Bool = true) throws(BookError) -> ProgramRun {
@@ -47,67 +62,83 @@ public enum Run {
         }
         let budgets = plan.snippets.map { $0.info.timeout ?? defaultSnippetTimeout }
         let cache = RunCache(directory: executable.deletingLastPathComponent(),
-                             key: budgets.map { "\($0)" }.joined(separator: ",") + ";cap=\(outputCap)")
+                             key: budgets.map { "\($0)" }.joined(separator: ",") + ";cap=\(outputCap);"
+                                + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{0}"))
         if useCache, let raw = cache.load() {
             var run = interpret(raw, plan: plan)
             run.cached = true
             return run
         }
-        var environment = ProcessInfo.processInfo.environment
-        environment["SWIFT_BACKTRACE"] = backtraceSettings
+        let protocolState = RunProtocol(budgets: budgets)
         var process = Subprocess(executable: executable.path, arguments: [], environment: environment,
                                  timeout: budgets.first ?? defaultSnippetTimeout, outputCap: outputCap)
-        var scanned = 0
-        process.extendDeadline = { stdout in
-            // Restart the clock whenever a new snippet's marker appears. Only the new bytes are scanned (with
-            // an overlap for a marker split across reads), so a flood costs linear time.
-            let start = max(0, scanned - 32)
-            scanned = stdout.count
-            let markers = Self.split(Array(stdout[start...])).order.filter { $0 >= 0 }
-            guard let position = markers.last, position < budgets.count else { return nil }
-            return budgets[position]
-        }
+        process.directory = executable.deletingLastPathComponent().path
+        // The clock moves only on the runtime's frames, and never past the sum of the snippets' limits.
+        process.totalTimeout = budgets.reduce(0, +) + exitAllowance
+        process.control = Subprocess.Control(greeting: Array((protocolState.nonce + "\n").utf8),
+                                             receive: protocolState.receive)
         let result = try process.run()
         let raw = RunCache.Raw(stdout: Data(result.stdout), stderr: Data(result.stderr), termination: result.termination,
-                               timedOut: result.timedOut, capped: result.capped, seconds: result.seconds)
+                               timedOut: result.timedOut, capped: result.capped, seconds: result.seconds,
+                               marks: protocolState.marks, figures: protocolState.figures, violation: result.violation)
         // Only endings the program's code decides are cached: a clean exit or a Swift trap, not a kill from
-        // outside (out of memory, Ctrl-C) or a limit.
+        // outside (out of memory, Ctrl-C), a limit or a protocol violation.
         let deterministic: Bool
         switch raw.termination {
         case .exited: deterministic = true
         case .signaled(let signal): deterministic = [SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGSEGV, SIGBUS].contains(signal)
         }
-        if deterministic, !raw.timedOut, !raw.capped { cache.store(raw) }
+        if deterministic, !raw.timedOut, !raw.capped, raw.violation == nil { cache.store(raw) }
         return interpret(raw, plan: plan)
     }
 
     /// Turns a raw run into per-snippet outcomes and an ending, in chapter terms.
+    ///
+    /// Snippet `p`'s output is the bytes between its begin mark and the next mark; output before the first
+    /// mark (a loader message) belongs to the first snippet, output after the end mark (exit handlers) to the
+    /// last.
     static func interpret(_ raw: RunCache.Raw, plan: ProgramPlan) -> ProgramRun {
-        let stdout = split(Array(raw.stdout)), stderr = split(Array(raw.stderr))
-        func index(_ position: Int) -> Int { plan.snippets[min(max(position, 0), plan.snippets.count - 1)].index }
+        let stdout = [UInt8](raw.stdout), stderr = [UInt8](raw.stderr)
+        let begins = raw.marks.filter { $0.position >= 0 }
+        let reachedEnd = raw.marks.contains { $0.position < 0 }
+        /// Byte ranges per begun snippet: from its mark to the next begin (or to the end of the stream).
+        func pieces(_ bytes: [UInt8], _ offset: (RunCache.Mark) -> Int) -> [String] {
+            begins.indices.map { i in
+                let lower = i == 0 ? 0 : min(offset(begins[i]), bytes.count)
+                let upper = i + 1 < begins.count ? min(offset(begins[i + 1]), bytes.count) : bytes.count
+                return String(decoding: bytes[lower..<max(lower, upper)], as: UTF8.self)
+            }
+        }
+        let stdoutPieces = pieces(stdout, \.stdout), stderrPieces = pieces(stderr, \.stderr)
         var outcomes: [Int: SnippetOutcome] = [:]
+        let currentPosition = min(max(0, begins.count - 1), plan.snippets.count - 1)
         for (position, snippet) in plan.snippets.enumerated() {
             var outcome = SnippetOutcome()
-            (outcome.stdout, outcome.figures) = takeFigures(from: stdout.pieces[position] ?? "")
-            outcome.stderr = plan.chapterLocations(in: stderr.pieces[position] ?? "")
+            if position < begins.count {
+                outcome.stdout = stdoutPieces[position]
+                outcome.stderr = plan.chapterLocations(in: stderrPieces[position])
+            }
+            outcome.figures = raw.figures.filter { $0.position == position }.map(\.text)
+            outcome.ran = reachedEnd || position < currentPosition
             outcomes[snippet.index] = outcome
         }
-        // The snippet that was running when the program stopped: the last marker written.
-        let currentPosition = stdout.order.last(where: { $0 != ProgramPlan.endMarker }) ?? 0
-        let current = index(currentPosition)
-        let reachedEnd = stdout.order.last == ProgramPlan.endMarker
-        for (position, snippet) in plan.snippets.enumerated() {
-            outcomes[snippet.index]?.ran = reachedEnd || position < currentPosition
+        // Nothing reached the protocol (the loader failed): everything belongs to the first snippet.
+        if begins.isEmpty, let first = plan.snippets.first {
+            outcomes[first.index]?.stdout = String(decoding: stdout, as: UTF8.self)
+            outcomes[first.index]?.stderr = plan.chapterLocations(in: String(decoding: stderr, as: UTF8.self))
         }
-        let budget = plan.snippets[min(currentPosition, plan.snippets.count - 1)].info.timeout ?? defaultSnippetTimeout
+        let current = plan.snippets[currentPosition].index
+        let budget = plan.snippets[currentPosition].info.timeout ?? defaultSnippetTimeout
 
         let ending: ProgramRun.Ending
-        if raw.timedOut {
+        if let violation = raw.violation {
+            ending = .protocolViolation(snippet: current, reason: violation)
+        } else if raw.timedOut {
             ending = .timedOut(snippet: current, seconds: budget)
         } else if raw.capped {
             ending = .flooded(snippet: current)
         } else if case .signaled(let signal) = raw.termination {
-            let report = plan.chapterLocations(in: stderr.pieces[currentPosition] ?? "")
+            let report = outcomes[current]?.stderr ?? ""
             let (userStderr, message, location) = trapReport(report, signal: signal, path: plan.path)
             outcomes[current]?.stderr = userStderr
             outcomes[current]?.trap = location.map { "\(message) at \($0)" } ?? message
@@ -118,44 +149,6 @@ public enum Run {
             ending = .completed
         }
         return ProgramRun(plan: plan, outcomes: outcomes, ending: ending, seconds: raw.seconds)
-    }
-
-    /// Separates the figures a snippet showed from its text output.
-    static func takeFigures(from text: String) -> (String, [String]) {
-        let open = "\u{1E}book-figure\u{1E}\n", close = "\u{1E}book-figure-end\u{1E}\n"
-        guard text.contains(open) else { return (text, []) }
-        var rest = Substring(text), output = "", figures: [String] = []
-        while let start = rest.range(of: open) {
-            output += rest[..<start.lowerBound]
-            guard let end = rest[start.upperBound...].range(of: close) else {
-                // Cut off (a trap inside show()): keep what came as text.
-                output += rest[start.lowerBound...]
-                rest = ""
-                break
-            }
-            figures.append(String(rest[start.upperBound..<end.lowerBound]))
-            rest = rest[end.upperBound...]
-        }
-        return (output + rest, figures)
-    }
-
-    /// Splits a stream at the markers: the text after each marker, keyed by the snippet's position in the
-    /// program, and the markers in the order they appeared.
-    static func split(_ bytes: [UInt8]) -> (pieces: [Int: String], order: [Int]) {
-        let text = String(decoding: bytes, as: UTF8.self)
-        var pieces: [Int: String] = [:]
-        var order: [Int] = []
-        let parts = text.components(separatedBy: "\u{1E}book-snippet ")
-        // Anything before the first marker (a loader error before main runs) belongs to the first snippet.
-        if let early = parts.first, !early.isEmpty { pieces[0] = early }
-        for part in parts.dropFirst() {
-            guard let close = part.firstIndex(of: "\u{1E}"), let index = Int(part[..<close]) else { continue }
-            var body = part[part.index(after: close)...]
-            if body.first == "\n" { body = body.dropFirst() }
-            order.append(index)
-            pieces[index, default: ""] += body
-        }
-        return (pieces, order)
     }
 
     /// Separates what the snippet wrote to stderr from the runtime's trap report, and reads the trap's
@@ -192,5 +185,52 @@ public enum Run {
                                       8: "Floating-point exception (SIGFPE)", 11: "Segmentation fault (SIGSEGV)", 7: "Bus error (SIGBUS)"]
         let trap = message ?? "Trap: \(names[signal] ?? "signal \(signal)")"
         return (user, trap, location)
+    }
+}
+
+/// The harness's side of one run's protocol: checks each frame the runtime sends and records where each
+/// snippet's output starts. A class because `Subprocess` calls it from its read loop (one thread).
+final class RunProtocol: @unchecked Sendable {
+    /// Unguessable per run: 128 random bits.
+    let nonce: String
+    private let budgets: [Double]
+    private(set) var marks: [RunCache.Mark] = []
+    private(set) var figures: [RunCache.FigureMark] = []
+
+    init(budgets: [Double]) {
+        var generator = SystemRandomNumberGenerator()
+        nonce = (0..<2).map { _ in String(generator.next() as UInt64, radix: 16) }.joined(separator: "-")
+        self.budgets = budgets
+    }
+
+    func receive(_ payload: [UInt8], stdoutCount: Int, stderrCount: Int) -> Subprocess.ControlDecision {
+        let newline = payload.firstIndex(of: 10) ?? payload.count
+        let words = String(decoding: payload[..<newline], as: UTF8.self).split(separator: " ", omittingEmptySubsequences: false)
+        guard let last = words.last, last == nonce else {
+            return .violation("a frame without the run's nonce reached the control channel (descriptor 3)")
+        }
+        let begun = marks.filter { $0.position >= 0 }.count
+        let ended = marks.contains { $0.position < 0 }
+        switch (words.first, words.count) {
+        case ("begin", 3):
+            guard let position = Int(words[1]), position == begun, position < budgets.count, !ended else {
+                return .violation("snippet \(words[1]) began out of order (expected \(begun))")
+            }
+            marks.append(RunCache.Mark(position: position, stdout: stdoutCount, stderr: stderrCount))
+            return .proceed(deadline: budgets[position])
+        case ("end", 2):
+            guard begun == budgets.count, !ended else {
+                return .violation("the program ended after \(begun) of \(budgets.count) snippets began")
+            }
+            marks.append(RunCache.Mark(position: -1, stdout: stdoutCount, stderr: stderrCount))
+            return .proceed(deadline: Run.exitAllowance)
+        case ("figure", 2):
+            guard begun > 0, !ended else { return .violation("a figure outside any snippet") }
+            let text = newline < payload.count ? String(decoding: payload[(newline + 1)...], as: UTF8.self) : ""
+            figures.append(RunCache.FigureMark(position: begun - 1, text: text))
+            return .proceed(deadline: nil)
+        default:
+            return .violation("an unknown frame on the control channel")
+        }
     }
 }

@@ -1,16 +1,25 @@
+import CSystemSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Runs a program in its own process group with captured output, a time limit and an output cap.
+/// Runs a program under a supervisor process, with captured output, a time limit, an output cap and,
+/// for chapter programs, an out-of-band control channel.
 ///
-/// Foundation's `Process` cannot put the child in a new process group, and a snippet program that forks or
-/// spawns must be killed whole at its timeout; so this spawns with `posix_spawn` and `POSIX_SPAWN_SETPGROUP`
-/// and kills `-pgid`. Standard input is `/dev/null`; the working directory is the caller's (glibc's
-/// `posix_spawn_file_actions_addchdir_np` is not visible from Swift here), so callers pass absolute paths.
+/// Containment (see `csys_spawn_supervised`): the program and everything it starts, including processes
+/// that leave its process group with `setsid`, are killed when the program's main process ends, when a
+/// limit is hit, and when the caller dies (even by SIGKILL). The program starts with default signal
+/// actions and an empty signal mask, standard input from `/dev/null` unless `input` is given, and exactly
+/// `environment`.
+///
+/// The control channel: the program writes length-prefixed frames (`COUNT\n` then COUNT bytes) to
+/// descriptor 3 and reads one acknowledgement byte from descriptor 4 after each. Before handing a frame to
+/// `control`, this reads everything the program had written to stdout and stderr; since the program waits
+/// for the acknowledgement, the byte counts passed along are exactly where its output stood when it sent
+/// the frame. Nothing the program prints can make a frame.
 struct Subprocess {
-    enum Termination: Equatable, Codable {
+    enum Termination: Equatable, Codable, Sendable {
         case exited(Int32)
         case signaled(Int32)
     }
@@ -19,146 +28,357 @@ struct Subprocess {
         var stdout: [UInt8] = []
         var stderr: [UInt8] = []
         var termination: Termination = .exited(0)
-        /// The time limit ran out and the process group was killed.
+        /// A time limit ran out and the program was killed.
         var timedOut = false
-        /// The output cap was reached and the process group was killed.
+        /// The output cap was reached and the program was killed.
         var capped = false
+        /// `control` refused a frame (the reason) and the program was killed.
+        var violation: String?
         var seconds: Double = 0
+    }
+
+    /// What `control` says about a frame.
+    enum ControlDecision {
+        /// Acknowledge the frame; a new time limit in seconds from now, if given.
+        case proceed(deadline: Double?)
+        /// Kill the program: the frame breaks the protocol.
+        case violation(String)
+    }
+
+    /// The harness side of the control channel.
+    struct Control {
+        /// Written to descriptor 4 before the program starts (the program reads it first).
+        var greeting: [UInt8]
+        /// One frame's payload, with the stdout and stderr byte counts at the moment it was sent.
+        var receive: (_ payload: [UInt8], _ stdoutCount: Int, _ stderrCount: Int) -> ControlDecision
     }
 
     var executable: String
     var arguments: [String]
     var environment: [String: String] = ProcessInfo.processInfo.environment
-    /// Seconds from start until the process group is killed, unless `extendDeadline` moves it.
+    /// The working directory; nil keeps the caller's.
+    var directory: String?
+    /// Seconds until the program is killed, unless `control` sets a new limit.
     var timeout: Double = 600
-    /// Bytes of stdout plus stderr after which the process group is killed.
+    /// Seconds from start after which the program is killed whatever `control` says.
+    var totalTimeout: Double = .infinity
+    /// Bytes of stdout plus stderr after which the program is killed.
     var outputCap = Int.max
+    /// Standard input; nil is `/dev/null`.
+    var input: [UInt8]?
+    var control: Control?
 
-    /// Called with the whole stdout so far after each read; may return a new limit in seconds from now
-    /// (the run stage restarts a snippet's clock when the snippet's marker appears).
-    var extendDeadline: (([UInt8]) -> Double?)?
-
-    /// Held from creating the pipes until the parent closed the child's ends: `pipe` and `FD_CLOEXEC` are two
-    /// calls (glibc's `pipe2` is not visible from Swift here), and a spawn on another thread in between would
-    /// inherit this child's write ends and keep its pipes open long after it exits.
-    private static let spawnLock = NSLock()
+    /// `executable` as an absolute path: searched on the caller's PATH when it has no `/`.
+    static func resolve(_ executable: String) -> String? {
+        if executable.contains("/") { return FileManager.default.isExecutableFile(atPath: executable) ? executable : nil }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":") where !directory.isEmpty {
+            let candidate = "\(directory)/\(executable)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
 
     func run() throws(BookError) -> Result {
-        Self.spawnLock.lock()
-        var locked = true
-        defer { if locked { Self.spawnLock.unlock() } }
-        var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
-        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
+        guard let path = Self.resolve(executable) else {
+            throw BookError(.environment, at: nil, "cannot start \(executable): not found or not executable",
+                            hint: "is it installed and on PATH?")
+        }
+        // Every descriptor is close-on-exec from birth, so no other spawn can inherit one; the supervisor
+        // closes the ones that are not its own.
+        let pipes = Pipes()
+        defer { pipes.closeAll() }
+        guard pipes.make() else {
             throw BookError(.environment, at: nil, "cannot create pipes: \(String(cString: strerror(errno)))")
         }
-        // The parent's ends must not leak into other children (the child's copies are dup2'ed to 1 and 2,
-        // which clears the flag).
-        for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-        posix_spawnattr_setpgroup(&attributes, 0)
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let directoryC = directory.map { strdup($0) } ?? nil
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
+            free(directoryC)
         }
-        var pid: pid_t = 0
+        var fds = csys_supervised_fds(stdin_fd: pipes.input[0], stdout_fd: pipes.output[1], stderr_fd: pipes.error[1],
+                                      control_fd: control == nil ? -1 : pipes.control[1],
+                                      acknowledge_fd: control == nil ? -1 : pipes.acknowledge[0],
+                                      lifeline_fd: pipes.lifeline[0], status_fd: pipes.status[1])
         let start = Date()
-        let status = posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
-        close(outPipe[1]); close(errPipe[1])
-        Self.spawnLock.unlock()
-        locked = false
-        guard status == 0 else {
-            close(outPipe[0]); close(errPipe[0])
-            throw BookError(.environment, at: nil, "cannot start \(executable): \(String(cString: strerror(status)))",
-                            hint: "is it installed and on PATH?")
+        let supervisor = csys_spawn_supervised(path, argv, envp, directoryC, &fds)
+        guard supervisor > 0 else {
+            throw BookError(.environment, at: nil, "cannot start \(executable): \(String(cString: strerror(errno)))")
         }
+        // The program's ends belong to the supervisor now.
+        pipes.closeProgramEnds()
+        let registration = ActiveProcessGroups.shared.insert(lifeline: pipes.lifeline[1])
+        defer { ActiveProcessGroups.shared.remove(registration) }
 
-        ActiveProcessGroups.shared.insert(pid)
-        defer { ActiveProcessGroups.shared.remove(pid) }
         var result = Result()
-        var deadline = start.addingTimeInterval(timeout)
-        var open = [outPipe[0], errPipe[0]]
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        var killed = false
-        func killGroup() {
-            if !killed { kill(-pid, SIGKILL); killed = true }
-        }
-        while !open.isEmpty {
-            let remaining = deadline.timeIntervalSinceNow
-            if remaining <= 0, !killed {
-                result.timedOut = true
-                killGroup()
-            }
-            var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            let wait = killed ? 1000 : Int32(min(max(remaining, 0) * 1000 + 1, 1000))
-            let ready = poll(&fds, nfds_t(fds.count), wait)
-            if ready < 0, errno == EINTR { continue }
-            for entry in fds where entry.revents != 0 {
-                let count = read(entry.fd, &buffer, buffer.count)
-                if count <= 0 {
-                    close(entry.fd)
-                    open.removeAll { $0 == entry.fd }
-                    continue
-                }
-                if entry.fd == outPipe[0] {
-                    result.stdout.append(contentsOf: buffer[0..<count])
-                    if let extended = extendDeadline?(result.stdout) { deadline = Date().addingTimeInterval(extended) }
-                } else {
-                    result.stderr.append(contentsOf: buffer[0..<count])
-                }
-                if result.stdout.count + result.stderr.count > outputCap, !killed {
-                    result.capped = true
-                    killGroup()
-                }
-            }
-            if killed, ready == 0 { break }  // the group is dead but something keeps a pipe open
-        }
-        open.forEach { close($0) }
-        // A child that closed its output and kept running is still held to the deadline.
-        var waitStatus: Int32 = 0
+        var session = Session(pipes: pipes, control: control, outputCap: outputCap)
+        session.deadline = start.addingTimeInterval(timeout)
+        let hardDeadline = start.addingTimeInterval(totalTimeout)
+        if let control { session.writeAcknowledge(control.greeting) }
+        if let input { session.writeInput(input) } else { session.closeInput() }
+
+        var execFailure: Int32?
+        var ending: Int32?
+        var killedAt: Date?
         while true {
-            let waited = waitpid(pid, &waitStatus, WNOHANG)
-            if waited == pid || (waited < 0 && errno != EINTR) { break }
-            if deadline.timeIntervalSinceNow <= 0, !killed {
-                result.timedOut = true
-                killGroup()
+            if !session.killed {
+                let now = Date()
+                if now >= session.deadline || now >= hardDeadline {
+                    result.timedOut = true
+                    session.kill()
+                }
             }
-            usleep(2_000)
+            if session.killed, killedAt == nil { killedAt = Date() }
+            if ending != nil, session.streamsClosed { break }
+            // A supervisor that does not answer within 10 s of a kill is itself killed (it cannot hang the build).
+            if let killedAt, Date().timeIntervalSince(killedAt) > 10 {
+                Glibc.kill(supervisor, SIGKILL)
+                break
+            }
+            let wait = session.killed ? 200 : Int32(max(0, min(session.deadline, hardDeadline).timeIntervalSinceNow) * 1000 + 1)
+            session.poll(milliseconds: min(wait, 1000))
+            for record in session.takeStatusRecords() {
+                switch record.kind {
+                case Int32(CSYS_STATUS_EXEC_FAILED): execFailure = record.value
+                case Int32(CSYS_STATUS_ENDED): ending = record.value
+                default: break
+                }
+            }
+            if session.statusClosed, ending == nil { break }  // the supervisor died: treat as killed
+        }
+        result.stdout = session.stdout
+        result.stderr = session.stderr
+        result.capped = session.capped
+        result.violation = session.violation
+        var supervisorStatus: Int32 = 0
+        while waitpid(supervisor, &supervisorStatus, 0) < 0, errno == EINTR {}
+        if let execFailure {
+            throw BookError(.environment, at: nil, "cannot start \(executable): \(String(cString: strerror(execFailure)))",
+                            hint: "is it installed and executable?")
         }
         // WIFEXITED / WTERMSIG are macros; decode the status word by hand.
-        let signal = waitStatus & 0x7f
-        result.termination = signal == 0 ? .exited((waitStatus >> 8) & 0xff) : .signaled(signal)
+        let status = ending ?? SIGKILL
+        let signal = status & 0x7f
+        result.termination = signal == 0 ? .exited((status >> 8) & 0xff) : .signaled(signal)
         result.seconds = Date().timeIntervalSince(start)
         return result
     }
 }
 
-/// The process groups of the programs running now, so that an interrupted build (Ctrl-C) can stop them too:
-/// they run in groups of their own, which the terminal's interrupt does not reach.
+/// The pipes between the caller and one supervised program. `[0]` is the read end, `[1]` the write end.
+/// A class, so that the session and the cleanup share one record of what is still open (a descriptor closed
+/// twice could be another thread's new one).
+private final class Pipes {
+    var input: [Int32] = [-1, -1]
+    var output: [Int32] = [-1, -1]
+    var error: [Int32] = [-1, -1]
+    var control: [Int32] = [-1, -1]
+    var acknowledge: [Int32] = [-1, -1]
+    var lifeline: [Int32] = [-1, -1]
+    var status: [Int32] = [-1, -1]
+
+    private static let all: [ReferenceWritableKeyPath<Pipes, [Int32]>] =
+        [\.input, \.output, \.error, \.control, \.acknowledge, \.lifeline, \.status]
+
+    func make() -> Bool {
+        for keyPath in Self.all {
+            var fds: [Int32] = [-1, -1]
+            guard csys_pipe_cloexec(&fds) == 0 else { return false }
+            self[keyPath: keyPath] = fds
+        }
+        return true
+    }
+
+    /// Closes `fd` if it is one of these pipes' open ends.
+    func close(_ fd: Int32) {
+        guard fd >= 0 else { return }
+        for keyPath in Self.all {
+            for i in 0..<2 where self[keyPath: keyPath][i] == fd {
+                Glibc.close(fd)
+                self[keyPath: keyPath][i] = -1
+                return
+            }
+        }
+    }
+
+    func closeProgramEnds() {
+        for fd in [input[0], output[1], error[1], control[1], acknowledge[0], lifeline[0], status[1]] { close(fd) }
+    }
+
+    func closeAll() {
+        for keyPath in Self.all { for fd in self[keyPath: keyPath] { close(fd) } }
+    }
+}
+
+/// The caller's side of one run: reads the streams, frames the control channel, enforces the cap.
+private struct Session {
+    let pipes: Pipes
+    var control: Subprocess.Control?
+    var outputCap: Int
+    var stdout: [UInt8] = []
+    var stderr: [UInt8] = []
+    var deadline = Date.distantFuture
+    var killed = false
+    var capped = false
+    var violation: String?
+    private var controlBuffer: [UInt8] = []
+    private var statusBuffer: [UInt8] = []
+    private var open: Set<Int32>
+    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
+
+    init(pipes: Pipes, control: Subprocess.Control?, outputCap: Int) {
+        self.pipes = pipes
+        self.control = control
+        self.outputCap = outputCap
+        open = [pipes.output[0], pipes.error[0], pipes.status[0]]
+        if control != nil { open.insert(pipes.control[0]) }
+        for fd in open { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+    }
+
+    var streamsClosed: Bool { !open.contains(pipes.output[0]) && !open.contains(pipes.error[0]) }
+    var statusClosed: Bool { !open.contains(pipes.status[0]) }
+
+    /// Asks the supervisor to kill the program's whole tree (a byte on the lifeline).
+    mutating func kill() {
+        guard !killed else { return }
+        killed = true
+        var byte: UInt8 = 1
+        _ = write(pipes.lifeline[1], &byte, 1)
+    }
+
+    mutating func writeAcknowledge(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        _ = bytes.withUnsafeBytes { write(pipes.acknowledge[1], $0.baseAddress, $0.count) }
+    }
+
+    /// Standard input is written whole before the program runs; it is at most a pipe buffer (64 KiB) so this
+    /// cannot block. Longer input would need a writer thread; chapters do not need it.
+    mutating func writeInput(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(pipes.input[1], $0.baseAddress, min($0.count, 1 << 16)) }
+            if written <= 0 { break }
+            offset += written
+        }
+        closeInput()
+    }
+
+    mutating func closeInput() {
+        pipes.close(pipes.input[1])
+    }
+
+    mutating func poll(milliseconds: Int32) {
+        let watched = Array(open)
+        var fds = watched.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        let ready = Glibc.poll(&fds, nfds_t(fds.count), milliseconds)
+        guard ready > 0 else { return }
+        // Output first: a control frame is judged against everything printed before it.
+        drain(pipes.output[0])
+        drain(pipes.error[0])
+        if control != nil, fds.contains(where: { $0.fd == pipes.control[0] && $0.revents != 0 }) {
+            readControl()
+        }
+        if fds.contains(where: { $0.fd == pipes.status[0] && $0.revents != 0 }) {
+            statusBuffer += readAvailable(pipes.status[0])
+        }
+    }
+
+    private mutating func drain(_ fd: Int32) {
+        guard open.contains(fd) else { return }
+        let bytes = readAvailable(fd)
+        if fd == pipes.output[0] { stdout += bytes } else { stderr += bytes }
+        if stdout.count + stderr.count > outputCap, !capped, !killed {
+            capped = true
+            kill()
+        }
+    }
+
+    /// Reads until the pipe is empty (or closed: then it leaves `open`).
+    private mutating func readAvailable(_ fd: Int32) -> [UInt8] {
+        var bytes: [UInt8] = []
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count > 0 {
+                bytes += buffer[0..<count]
+                continue
+            }
+            if count < 0, errno == EINTR { continue }
+            if count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK) {
+                pipes.close(fd)
+                open.remove(fd)
+            }
+            return bytes
+        }
+    }
+
+    private mutating func readControl() {
+        controlBuffer += readAvailable(pipes.control[0])
+        guard let control else { return }
+        // Frames: decimal byte count, newline, payload.
+        while !killed, let newline = controlBuffer.firstIndex(of: 10) {
+            guard newline <= 10, let count = Int(String(decoding: controlBuffer[..<newline], as: UTF8.self)), count >= 0,
+                  count <= 16 << 20 else {
+                violation = "a malformed frame on the control channel"
+                kill()
+                return
+            }
+            guard controlBuffer.count >= newline + 1 + count else { return }
+            let payload = Array(controlBuffer[(newline + 1)..<(newline + 1 + count)])
+            controlBuffer.removeFirst(newline + 1 + count)
+            switch control.receive(payload, stdout.count, stderr.count) {
+            case .proceed(let seconds):
+                if let seconds { deadline = Date().addingTimeInterval(seconds) }
+                writeAcknowledge([0x06])
+            case .violation(let reason):
+                violation = reason
+                kill()
+            }
+        }
+        if controlBuffer.count > 32, controlBuffer.prefix(11).firstIndex(of: 10) == nil {
+            violation = "a malformed frame on the control channel"
+            kill()
+        }
+    }
+
+    mutating func takeStatusRecords() -> [(kind: Int32, value: Int32)] {
+        var records: [(kind: Int32, value: Int32)] = []
+        while statusBuffer.count >= 8 {
+            let words = statusBuffer.prefix(8).withUnsafeBytes { ($0.load(as: Int32.self), $0.load(fromByteOffset: 4, as: Int32.self)) }
+            records.append((words.0, words.1))
+            statusBuffer.removeFirst(8)
+        }
+        return records
+    }
+}
+
+/// The lifelines of the programs running now. The kernel closes them if the build dies, which stops every
+/// program; `killAll` stops them on purpose (Ctrl-C).
 public final class ActiveProcessGroups: @unchecked Sendable {
     public static let shared = ActiveProcessGroups()
     private let lock = NSLock()
-    private var groups = Set<pid_t>()
+    private var lifelines: [Int: Int32] = [:]
+    private var next = 0
 
-    func insert(_ pid: pid_t) { lock.lock(); groups.insert(pid); lock.unlock() }
-    func remove(_ pid: pid_t) { lock.lock(); groups.remove(pid); lock.unlock() }
+    func insert(lifeline: Int32) -> Int {
+        lock.lock(); defer { lock.unlock() }
+        next += 1
+        lifelines[next] = lifeline
+        return next
+    }
 
-    /// Kills every running group (SIGKILL).
+    func remove(_ registration: Int) {
+        lock.lock(); lifelines[registration] = nil; lock.unlock()
+    }
+
+    /// Asks every running program's supervisor to kill its program's tree.
     public func killAll() {
         lock.lock()
-        let current = groups
+        let current = Array(lifelines.values)
         lock.unlock()
-        for pid in current { kill(-pid, SIGKILL) }
+        var byte: UInt8 = 1
+        for fd in current { _ = write(fd, &byte, 1) }
     }
 }
