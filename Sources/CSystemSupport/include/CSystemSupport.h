@@ -15,4 +15,7 @@ int csys_rename_noreplace(const char *from, const char *to);
 /// `pipe2(fds, O_CLOEXEC)`: both ends close-on-exec from birth, so no concurrent spawn can inherit them.
 int csys_pipe_cloexec(int fds[2]);
 
+/// The SHA-256 of the whole file at `path` into `digest` (FIPS 180-4). Returns 0, or -1 with `errno` set.
+int csys_sha256_file(const char *path, unsigned char digest[32]);
+
 #endif
