@@ -56,6 +56,9 @@ enum CompileFailure: Equatable {
         let libraryPaths = Set([libraryDirectory.path, libraryDirectory.standardizedFileURL.path])
         let libraryModules = LibraryBuild.modules.map { "no such module '\($0)'" }
         var locatedErrors = 0
+        // The first line that names a machine failure is the clearest reason; else the first stray error.
+        var machineFailure: String?
+        var strayError: String?
         for rawLine in output.split(separator: "\n") {
             // Only diagnostic lines count: the source excerpts under them are the chapter's own text.
             let line = String(rawLine)
@@ -64,16 +67,19 @@ enum CompileFailure: Equatable {
             else { continue }
             let message = line[marker.upperBound...]
             if libraryPaths.contains(where: { message.contains($0) }) || (environmentalPhrases + libraryModules).contains(where: { message.contains($0) }) {
-                return .environment(reason: line.trimmingCharacters(in: .whitespaces))
+                machineFailure = machineFailure ?? line.trimmingCharacters(in: .whitespaces)
+                continue
             }
             let location = String(line[..<marker.lowerBound])
             let inChapter = location.hasPrefix(chapterPath + ":") && Self.hasLineNumber(location.dropFirst(chapterPath.count + 1))
             let inGenerated = generatedPrefixes.contains(where: { location.hasPrefix($0) }) && location.contains(".swift:")
-            guard inChapter || inGenerated else {
-                return .environment(reason: line.trimmingCharacters(in: .whitespaces))
+            if inChapter || inGenerated {
+                locatedErrors += 1
+            } else {
+                strayError = strayError ?? line.trimmingCharacters(in: .whitespaces)
             }
-            locatedErrors += 1
         }
+        if let reason = machineFailure ?? strayError { return .environment(reason: reason) }
         if locatedErrors == 0 {
             return .environment(reason: "the compiler failed without an error located in the chapter")
         }
