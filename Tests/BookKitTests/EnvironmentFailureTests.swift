@@ -86,9 +86,13 @@ import Testing
         defer { scratch.remove() }
         let empty = scratch.root.appendingPathComponent("empty-bin")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-        let result = try scratch.cli(["--fix"], environment: ["PATH": empty.path, "SWIFTC": empty.appendingPathComponent("swiftc").path])
-        #expect(result.status == 2)
-        #expect(result.stderr.contains("swiftc not found"))
+        let onPath = try scratch.cli(["--fix"], environment: ["PATH": empty.path, "SWIFTC": ""])
+        #expect(onPath.status == 2)
+        #expect(onPath.stderr.contains("swiftc not found on PATH"))
+        // An explicit SWIFTC that does not exist is not replaced by the swiftc on PATH.
+        let explicit = try scratch.cli(["--fix"], environment: ["SWIFTC": empty.appendingPathComponent("swiftc").path])
+        #expect(explicit.status == 2)
+        #expect(explicit.stderr.contains("which is not an executable"))
     }
 
     /// Node missing from PATH while a formula needs rendering.

@@ -93,6 +93,20 @@ import Testing
         #expect(wrong.stderr.contains("the core library (Kernels) does not compile") && wrong.stderr.contains("undefinedName"))
     }
 
+    /// The C file digest agrees with the Swift SHA-256 at every padding boundary and across read buffers.
+    @Test func fileDigestMatchesSHA256() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("book-digest-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: file) }
+        for length in [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, (1 << 16) - 1, 1 << 16, (1 << 16) + 57, 200_003] {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
+            try Data(bytes).write(to: file)
+            var hash = SHA256()
+            hash.update(bytes)
+            #expect(FileDigest.sha256(file) == hash.hexDigest(), "length \(length)")
+        }
+        #expect(FileDigest.sha256(URL(fileURLWithPath: "/nonexistent/file")) == nil)
+    }
+
     @Test func sha256KnownAnswers() {
         #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
