@@ -13,10 +13,9 @@ import Glibc
 ///     .show()
 /// ```
 ///
-/// Inside the book, `show()` hands the figure's plain-text description (`text`) to `Figure.presenter`, which
-/// the chapter program's runtime sets to send it to the book on a channel of its own, never on standard
-/// output: nothing a snippet prints can make or move a figure. Outside the book it prints that text, which
-/// reads fine.
+/// Inside the book, `show()` sends the figure's plain-text description (`text`) on a channel of its own,
+/// never on standard output: nothing a snippet prints can make or move a figure. Outside the book it prints
+/// that text, which reads fine.
 public struct Figure: Sendable {
     public enum Kind: String, Sendable {
         case line, scatter, bar, heatmap
@@ -92,16 +91,43 @@ public struct Figure: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Where `show()` sends a figure's text; nil prints it. The book's program runtime sets it before the
-    /// first snippet runs. Set it only from the main thread, before any figure is shown.
-    nonisolated(unsafe) public static var presenter: ((String) -> Void)?
-
     /// Hands the figure to the book (see the type's documentation).
+    ///
+    /// Inside a chapter program the book sets `BOOK_FIGURE_CHANNEL=W,R` (two descriptors): the figure goes as
+    /// one frame (`COUNT\n` then `figure\n` and the text) on W, and `show()` waits for the book's one-byte
+    /// acknowledgement on R, so the book has read the snippet's output up to this point. Anywhere else, or
+    /// if the channel fails, it prints the text.
     public func show() {
-        if let presenter = Self.presenter {
-            presenter(text)
-        } else {
-            print(text)
+        #if canImport(Glibc)
+        if let value = getenv("BOOK_FIGURE_CHANNEL") {
+            let descriptors = String(cString: value).split(separator: ",").compactMap { Int32($0) }
+            if descriptors.count == 2, Self.send(Array("figure\n".utf8) + Array(text.utf8), to: descriptors[0],
+                                                 acknowledgedOn: descriptors[1]) {
+                return
+            }
+        }
+        #endif
+        print(text)
+    }
+
+    #if canImport(Glibc)
+    private static func send(_ payload: [UInt8], to output: Int32, acknowledgedOn input: Int32) -> Bool {
+        fflush(stdout)
+        let frame = Array("\(payload.count)\n".utf8) + payload
+        var offset = 0
+        while offset < frame.count {
+            let written = frame[offset...].withUnsafeBytes { write(output, $0.baseAddress, $0.count) }
+            if written < 0, errno == EINTR { continue }
+            if written <= 0 { return false }
+            offset += written
+        }
+        var acknowledgement: UInt8 = 0
+        while true {
+            let count = read(input, &acknowledgement, 1)
+            if count == 1 { return true }
+            if count < 0, errno == EINTR { continue }
+            return false
         }
     }
+    #endif
 }

@@ -19,6 +19,94 @@ import Testing
         #expect(build.sources().allSatisfy { !$0.files.isEmpty })
     }
 
+    /// Each damage to a cached library build is caught by its manifest and the library is rebuilt, so the
+    /// chapters link a good one. Before, a truncated `libKernels.a` was linked ("does not compile", exit 1,
+    /// cached until `--no-cache`) and a garbled `Kexue.swiftmodule` gave "malformed compiled module" at the
+    /// chapter's `import` line, cached the same way.
+    @Test func damagedLibraryBuildIsRebuilt() throws {
+        let damages: [(String, (URL) throws -> Void)] = [
+            ("truncated libKernels.a", { folder in
+                let archive = folder.appendingPathComponent("libKernels.a")
+                try Data(contentsOf: archive).prefix(1000).write(to: archive)
+            }),
+            ("garbled Kexue.swiftmodule, same size", { folder in
+                let module = folder.appendingPathComponent("Kexue.swiftmodule")
+                var bytes = try Data(contentsOf: module)
+                for index in stride(from: 100, to: bytes.count, by: 97) { bytes[index] ^= 0x5A }
+                try bytes.write(to: module)
+            }),
+            ("missing Kernels.swiftmodule", { folder in
+                try FileManager.default.removeItem(at: folder.appendingPathComponent("Kernels.swiftmodule"))
+            }),
+            ("planted extra module", { folder in
+                try Data("x".utf8).write(to: folder.appendingPathComponent("Foundation.swiftmodule"))
+            }),
+            ("edited manifest", { folder in
+                let manifest = folder.appendingPathComponent("complete")
+                let text = try String(contentsOf: manifest, encoding: .utf8)
+                try text.replacingOccurrences(of: "\"libKexue.a\" : \"", with: "\"libKexue.a\" : \"0").write(to: manifest, atomically: true, encoding: .utf8)
+            }),
+        ]
+        for (damage, apply) in damages {
+            let scratch = try CacheTests.Scratch("lib-\(damage.prefix(8).filter(\.isLetter))")
+            defer { scratch.remove() }
+            _ = try scratch.build()
+            let folder = try scratch.libraryFolder()
+            let library = LibraryBuild(root: scratch.root, toolchain: scratch.toolchain)
+            #expect(LibraryManifest.verified(in: folder, fingerprint: library.fingerprint()))
+            try apply(folder)
+            #expect(!LibraryManifest.verified(in: folder, fingerprint: library.fingerprint()), "\(damage) is detected")
+            // A new program, so that it compiles and links against the library.
+            try scratch.write("one", prose: "First.", code: "import Kexue\nprint(\"scale\", kernelScale() * 1)")
+            let report = try scratch.build()
+            #expect(report.errors.isEmpty, "\(damage): \(report.errors)")
+            #expect(scratch.work(report) == ["one compiled 1 ran 1", "two compiled 0 ran 0"], "\(damage)")
+            #expect(LibraryManifest.verified(in: try scratch.libraryFolder(), fingerprint: library.fingerprint()), "\(damage): rebuilt")
+        }
+    }
+
+    /// A library that does not build is an environment error (exit 2), whether its code is wrong or the
+    /// toolchain failed, and each says which; nothing is cached.
+    @Test func libraryThatFailsToBuildIsAnEnvironmentError() throws {
+        let scratch = try CacheTests.Scratch("lib-fails")
+        defer { scratch.remove() }
+        // Stands for a machine without `ar` (what swiftc prints with an empty PATH); only for library builds.
+        let noAr = scratch.root.appendingPathComponent("fake-noar-lib").path
+        try """
+            #!/bin/sh
+            case " $* " in *" --version "*) exec '\(scratch.toolchain.swiftc)' "$@";; esac
+            echo 'error: unableToFind(tool: "ar")'
+            exit 1
+
+            """.write(toFile: noAr, atomically: true, encoding: .utf8)
+        chmod(noAr, 0o755)
+        let broken = try scratch.cli(["--fix"], environment: ["SWIFTC": noAr])
+        #expect(broken.status == 2)
+        #expect(broken.stderr.contains("toolchain failed to build the core library") && broken.stderr.contains("unableToFind"),
+                "\(broken.stderr)")
+        #expect(((try? scratch.libraryFolderNames()) ?? []).isEmpty, "nothing cached")
+
+        try "public func kernelScale() -> Double { undefinedName }\n"
+            .write(to: scratch.root.appendingPathComponent("Sources/Kernels/Scale.swift"), atomically: true, encoding: .utf8)
+        let wrong = try scratch.cli(["--fix"])
+        #expect(wrong.status == 2)
+        #expect(wrong.stderr.contains("the core library (Kernels) does not compile") && wrong.stderr.contains("undefinedName"))
+    }
+
+    /// The C file digest agrees with the Swift SHA-256 at every padding boundary and across read buffers.
+    @Test func fileDigestMatchesSHA256() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("book-digest-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: file) }
+        for length in [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, (1 << 16) - 1, 1 << 16, (1 << 16) + 57, 200_003] {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
+            try Data(bytes).write(to: file)
+            var hash = SHA256()
+            hash.update(bytes)
+            #expect(FileDigest.sha256(file) == hash.hexDigest(), "length \(length)")
+        }
+        #expect(FileDigest.sha256(URL(fileURLWithPath: "/nonexistent/file")) == nil)
+    }
+
     @Test func sha256KnownAnswers() {
         #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")

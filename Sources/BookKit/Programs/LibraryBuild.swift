@@ -60,24 +60,30 @@ public struct LibraryBuild: Sendable {
         return hash.hexDigest()
     }
 
-    /// Builds the library unless a build with the same fingerprint exists.
+    /// Builds the library unless a verified build with the same fingerprint exists.
+    ///
+    /// A build is reused only if its manifest (`complete`, see `LibraryManifest`) decodes, passes its
+    /// checksum, names this fingerprint, and every artefact it lists (static libraries, modules) still
+    /// hashes to the SHA-256 recorded at build time, with no artefact missing; otherwise the folder is
+    /// deleted and the library built again. A library that fails to build is an `.environment` error
+    /// (exit 2), never cached.
     public func build() throws(BookError) -> Product {
         let fingerprint = fingerprint()
         let base = root.appendingPathComponent(".build/book/lib")
         let directory = base.appendingPathComponent(String(fingerprint.prefix(20)))
         let product = Product(directory: directory, fingerprint: fingerprint)
-        let complete = directory.appendingPathComponent("complete")
-        if FileManager.default.fileExists(atPath: complete.path) { return product }
+        if LibraryManifest.verified(in: directory, fingerprint: fingerprint) { return product }
 
         try? FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         let lock = try FileLock(base.appendingPathComponent("lock").path)
         defer { lock.unlock() }
-        if FileManager.default.fileExists(atPath: complete.path) { return product }
+        if LibraryManifest.verified(in: directory, fingerprint: fingerprint) { return product }
 
         // Build into a scratch folder and rename: an interrupted build never looks complete.
         let scratch = base.appendingPathComponent("tmp-\(getpid())")
         try? FileManager.default.removeItem(at: scratch)
         try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
         for (module, files) in sources() {
             guard !files.isEmpty else {
                 throw BookError(.environment, at: nil, "the library module \(module) has no sources under Sources/\(module)")
@@ -90,20 +96,54 @@ public struct LibraryBuild: Sendable {
                 + LibraryBuild.codegenFlags + files.map { root.appendingPathComponent($0).path }
             let result = try Subprocess(executable: toolchain.swiftc, arguments: arguments,
                                         timeout: 1200).run()
-            guard result.termination == .exited(0) else {
-                throw BookError(.environment, at: nil, "the core library (\(module)) does not compile",
-                                detail: String(decoding: result.stderr.suffix(4000), as: UTF8.self),
-                                hint: "fix Sources/\(module) (swift build shows the same errors)")
+            guard result.termination == .exited(0), !result.timedOut else {
+                throw failure(module: module, result: result)
             }
+        }
+        let manifest: LibraryManifest
+        do {
+            manifest = try LibraryManifest.record(scratch, fingerprint: fingerprint)
+        } catch {
+            throw BookError(.environment, at: nil, "cannot record the library build in \(scratch.path): \(error)",
+                            hint: "check free disk space (df) and that .build/book/ is writable")
         }
         try? FileManager.default.removeItem(at: directory)
         do {
             try FileManager.default.moveItem(at: scratch, to: directory)
-            try Data(fingerprint.utf8).write(to: complete)
+            try manifest.write(in: directory)
         } catch {
-            throw BookError(.environment, at: nil, "cannot store the library build in \(directory.path): \(error)")
+            try? FileManager.default.removeItem(at: directory)
+            throw BookError(.environment, at: nil, "cannot store the library build in \(directory.path): \(error)",
+                            hint: "check free disk space (df) and that .build/book/ is writable")
+        }
+        // Verified once more as it will be read: a disk that lies about writes is caught now, not later.
+        guard LibraryManifest.verified(in: directory, fingerprint: fingerprint) else {
+            throw BookError(.environment, at: nil, "the library build in \(directory.path) does not read back as written",
+                            hint: "check the disk (dmesg) and free space (df); delete .build/book/ and build again")
         }
         return product
+    }
+
+    /// A failed library build, told apart: errors located in the module's sources are the library's code
+    /// (fix it); anything else (a missing tool, a full disk, a crashed compiler) is the machine.
+    private func failure(module: String, result: Subprocess.Result) -> BookError {
+        let output = String(decoding: result.stderr + result.stdout, as: UTF8.self)
+        let detail = String(output.suffix(4000)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let sources = root.appendingPathComponent("Sources/\(module)").path
+        let codeErrors = output.split(separator: "\n").filter { $0.contains(": error: ") }
+        if result.termination == .exited(1), !result.timedOut, !codeErrors.isEmpty,
+           codeErrors.allSatisfy({ $0.hasPrefix(sources + "/") }),
+           !codeErrors.contains(where: { line in CompileFailure.environmentalPhrases.contains { line.contains($0) } }) {
+            return BookError(.environment, at: nil, "the core library (\(module)) does not compile", detail: detail,
+                             hint: "fix Sources/\(module) (swift build shows the same errors)")
+        }
+        let how = result.timedOut ? "did not finish within 1200 s"
+            : { if case .signaled(let signal) = result.termination { return "was killed by signal \(signal)" }
+                if case .exited(let status) = result.termination { return "exited with status \(status)" }
+                return "failed" }()
+        return BookError(.environment, at: nil, "the toolchain failed to build the core library (\(module)): swiftc \(how)",
+                         detail: detail,
+                         hint: "check free disk space (df) and the toolchain (swiftc --version); nothing was cached, the next build tries again")
     }
 }
 

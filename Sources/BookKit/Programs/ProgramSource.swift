@@ -30,7 +30,9 @@ public struct ProgramPlan: Sendable, Hashable {
     /// It reads the run's nonce from descriptor 4 before the first snippet; at each snippet's start and at
     /// the end it flushes stdout, sends a frame (`begin N NONCE`, `end NONCE`) on descriptor 3 and waits for
     /// the book's acknowledgement on descriptor 4, so the book knows to the byte which output came before the
-    /// boundary (`Subprocess` documents the framing). Figures go the same way (`figure NONCE` and the text).
+    /// boundary (`Subprocess` documents the framing). Kexue's `Figure.show()` sends figures the same way
+    /// (`figure` and the text, found through `BOOK_FIGURE_CHANNEL`); they need no nonce, since a figure frame
+    /// can only add a figure to the snippet that is running, which `show()` can do anyway.
     ///
     /// Why a snippet cannot forge a boundary: its output never reaches the control channel; the nonce lives
     /// in a `private` variable of this file, which `main.swift` cannot name; and the runtime's functions are
@@ -106,17 +108,14 @@ public struct ProgramPlan: Sendable, Hashable {
     #if canImport(Glibc)
     import Glibc
     #endif
-    import Kexue
 
     private var nonce: [UInt8] = []
 
-    /// Line-buffers stdout (output printed before a trap then survives the crash), reads the run's nonce and
-    /// routes figures to the book.
+    /// Line-buffers stdout (output printed before a trap then survives the crash) and reads the run's nonce.
     func __BOOK_RUNTIME___start() {
         setvbuf(stdout, nil, _IOLBF, 0)
         var byte: UInt8 = 0
         while read(4, &byte, 1) == 1, byte != 10 { nonce.append(byte) }
-        Figure.presenter = { text in send(Array("figure ".utf8) + nonce + [10] + Array(text.utf8)) }
     }
 
     func __BOOK_RUNTIME___begin(_ position: Int) { send(Array("begin \\(position) ".utf8) + nonce) }

@@ -6,6 +6,8 @@ import Foundation
 ///
 /// One Node process renders all formulas that are not in the cache (`.build/book/katex/`, one small file
 /// per formula, keyed by the formula, the mode and KaTeX's version), so a warm build starts no Node at all.
+/// Cache entries are checked before use (`KaTeXCacheEntry`): one that was edited, truncated or written for
+/// another formula is rendered again, never published.
 struct KaTeX {
     /// Where Debian puts Node modules and KaTeX's browser files.
     static let nodeModules = "/usr/share/nodejs"
@@ -17,13 +19,17 @@ struct KaTeX {
     }
 
     var cacheDirectory: URL
+    /// The Node executable (looked up on `PATH`) and the folder holding the `katex` module; tests point
+    /// them elsewhere to stand for a machine without them.
+    var node = "node"
+    var nodeModules = KaTeX.nodeModules
 
     /// Renders each formula: its HTML, or KaTeX's error message.
     func render(_ formulas: [Formula]) throws(BookError) -> [Result<String, KaTeXError>] {
         var results = [Result<String, KaTeXError>?](repeating: nil, count: formulas.count)
         var misses: [Int] = []
         for (index, formula) in formulas.enumerated() {
-            if let html = try? String(contentsOf: cacheFile(formula), encoding: .utf8) {
+            if let html = KaTeXCacheEntry.load(from: cacheFile(formula), formula: formula, version: Self.version) {
                 results[index] = .success(html)
             } else {
                 misses.append(index)
@@ -35,7 +41,7 @@ struct KaTeX {
             for (index, result) in zip(misses, rendered) {
                 results[index] = result
                 if case .success(let html) = result {
-                    try? html.write(to: cacheFile(formulas[index]), atomically: true, encoding: .utf8)
+                    KaTeXCacheEntry.store(html, formula: formulas[index], version: Self.version, to: cacheFile(formulas[index]))
                 }
             }
         }
@@ -55,7 +61,8 @@ struct KaTeX {
     }()
 
     private func cacheFile(_ formula: Formula) -> URL {
-        cacheDirectory.appendingPathComponent(SHA256.hex("katex-\(Self.version)\u{0}\(formula.display)\u{0}\(formula.tex)").prefix(24) + ".html")
+        // `.json`, not the `.html` of unchecked entries from earlier versions, which are never read.
+        cacheDirectory.appendingPathComponent(SHA256.hex("katex-\(Self.version)\u{0}\(formula.display)\u{0}\(formula.tex)").prefix(24) + ".json")
     }
 
     /// The script Node runs: reads a JSON array of formulas from the file named by its argument, writes a
@@ -78,8 +85,8 @@ struct KaTeX {
     private struct Answer: Decodable { var html: String?; var error: String? }
 
     private func runNode(_ formulas: [Formula]) throws(BookError) -> [Result<String, KaTeXError>] {
-        guard FileManager.default.fileExists(atPath: "\(Self.nodeModules)/katex/package.json") else {
-            throw BookError(.environment, at: nil, "KaTeX is not installed (no \(Self.nodeModules)/katex)",
+        guard FileManager.default.fileExists(atPath: "\(nodeModules)/katex/package.json") else {
+            throw BookError(.environment, at: nil, "KaTeX is not installed (no \(nodeModules)/katex)",
                             hint: "install the Debian packages katex and libjs-katex (.ci/deps does)")
         }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("book-katex-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
@@ -94,8 +101,8 @@ struct KaTeX {
             throw BookError(.environment, at: nil, "cannot write KaTeX's input to \(scratch.path): \(error)")
         }
         var environment = ProcessInfo.processInfo.environment
-        environment["NODE_PATH"] = Self.nodeModules
-        let result = try Subprocess(executable: "node", arguments: [script.path, input.path], environment: environment,
+        environment["NODE_PATH"] = nodeModules
+        let result = try Subprocess(executable: node, arguments: [script.path, input.path], environment: environment,
                                     timeout: 300).run()
         guard result.termination == .exited(0),
               let answers = try? JSONDecoder().decode([Answer].self, from: Data(result.stdout)),

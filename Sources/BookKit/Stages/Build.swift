@@ -9,6 +9,8 @@ public struct CompiledProgram: Sendable {
     public var diagnostics: String?
     /// Whether an earlier build was reused (no compiler ran).
     public var cached = false
+    /// For an executable: what it is (its SHA-256, library, compiler, flags), for the run cache's key.
+    public var identity: ProgramIdentity?
     public var succeeded: Bool { diagnostics == nil }
 }
 
@@ -40,9 +42,13 @@ public enum Build {
     }
 
     /// Compiles one program in `.build/book/programs/<hash>/`, reusing an earlier build of the same source
-    /// with the same library and flags.
+    /// with the same library, compiler and flags.
     ///
-    /// A reused executable must have the size recorded when it was built (a truncated file is rebuilt).
+    /// Reuse is verified (`ProgramCache`): a reused executable must hash to the SHA-256 recorded when it
+    /// was linked, and a reused record must pass its checksum; otherwise the program is compiled again.
+    /// A failed compile is remembered only when `CompileFailure` judges it the chapter's; an environmental
+    /// failure (full disk, a broken library artefact, a missing tool, a crashed compiler) throws an
+    /// `.environment` error and leaves nothing behind, so the next build tries again.
     /// - Parameter useCache: reuse earlier builds (a new build is stored either way).
     public static func compile(_ plan: ProgramPlan, library: LibraryBuild.Product, toolchain: Toolchain,
                                root: URL, useCache: Bool = true) throws(BookError) -> CompiledProgram {
@@ -53,19 +59,26 @@ public enum Build {
         var hash = SHA256()
         hash.update([source, runtime, flags.joined(separator: " "), library.fingerprint, toolchain.version]
             .joined(separator: "\u{0}"))
-        let directory = root.appendingPathComponent(".build/book/programs/\(hash.hexDigest().prefix(24))")
-        let executable = directory.appendingPathComponent("program")
-        let stamp = directory.appendingPathComponent(runs ? "compiled" : "checked")
-        let failure = directory.appendingPathComponent("diagnostics.txt")
+        let key = hash.hexDigest()
+        let directory = root.appendingPathComponent(".build/book/programs/\(key.prefix(24))")
+        let cache = ProgramCache(directory: directory, key: key)
+        let executable = cache.executable
+        func identity(_ digest: String) -> ProgramIdentity {
+            ProgramIdentity(executableSHA256: digest, libraryFingerprint: library.fingerprint,
+                            toolchainVersion: toolchain.version, compileFlags: flags)
+        }
         func reuse() -> CompiledProgram? {
-            guard useCache else { return nil }
-            if let recorded = try? String(contentsOf: stamp, encoding: .utf8), !runs || recorded == executableSize(executable) {
-                return CompiledProgram(plan: plan, executable: runs ? executable : nil, diagnostics: nil, cached: true)
+            guard useCache, let outcome = cache.load() else { return nil }
+            switch outcome {
+            case .built(let digest) where runs:
+                return CompiledProgram(plan: plan, executable: executable, diagnostics: nil, cached: true, identity: identity(digest))
+            case .checked where !runs:
+                return CompiledProgram(plan: plan, executable: nil, diagnostics: nil, cached: true)
+            case .rejected(let diagnostics):
+                return CompiledProgram(plan: plan, executable: nil, diagnostics: located(diagnostics, plan: plan), cached: true)
+            default:
+                return nil
             }
-            if let cached = try? String(contentsOf: failure, encoding: .utf8) {
-                return CompiledProgram(plan: plan, executable: nil, diagnostics: located(cached, plan: plan), cached: true)
-            }
-            return nil
         }
         if let program = reuse() { return program }
         // Two builds (parallel tests, two terminals) may want the same program: one compiles, the other
@@ -74,13 +87,15 @@ public enum Build {
         let lock = try FileLock(directory.path + ".lock")
         defer { lock.unlock() }
         if let program = reuse() { return program }
+        cache.invalidate()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try source.write(to: directory.appendingPathComponent("main.swift"), atomically: true, encoding: .utf8)
             try runtime.write(to: directory.appendingPathComponent("BookRuntime.swift"),
                                                atomically: true, encoding: .utf8)
         } catch {
-            throw BookError(.environment, at: nil, "cannot write the program of \(plan.path) to \(directory.path): \(error)")
+            throw BookError(.environment, at: nil, "cannot write the program of \(plan.path) to \(directory.path): \(error)",
+                            hint: "check free disk space (df) and that .build/book/ is writable")
         }
         var arguments = flags + ["-module-name", "Chapter", directory.appendingPathComponent("main.swift").path,
                                  directory.appendingPathComponent("BookRuntime.swift").path]
@@ -92,25 +107,43 @@ public enum Build {
             throw BookError(.environment, at: plan.snippets.first?.fence, "the compiler did not finish within 900 s")
         }
         if result.termination != .exited(0) {
-            // Stored as the compiler wrote it: the chapter lines are applied on every use, since prose edits
-            // move the snippets without changing the program. A compiler that was killed (out of memory,
-            // Ctrl-C) says nothing about the code, so that is not stored.
-            let killed = result.termination != .exited(1) || output.contains("due to signal")
-            if !killed { try? output.write(to: failure, atomically: true, encoding: .utf8) }
-            return CompiledProgram(plan: plan, executable: nil, diagnostics: located(output, plan: plan))
+            try? FileManager.default.removeItem(atPath: executable.path + ".tmp")
+            switch CompileFailure.judge(termination: result.termination, output: plan.chapterLocations(in: output),
+                                        chapterPath: plan.path, programDirectory: directory,
+                                        libraryDirectory: library.directory) {
+            case .chapter:
+                cache.store(.rejected(diagnostics: output))
+                return CompiledProgram(plan: plan, executable: nil, diagnostics: located(output, plan: plan))
+            case .environment(let reason):
+                throw environmentFailure(reason, output: output, plan: plan)
+            }
         }
-        if runs {
-            try? FileManager.default.removeItem(at: executable)
-            try? FileManager.default.moveItem(at: directory.appendingPathComponent("program.tmp"), to: executable)
+        guard runs else {
+            cache.store(.checked)
+            return CompiledProgram(plan: plan, executable: nil, diagnostics: nil)
         }
-        try? FileManager.default.removeItem(at: failure)
-        try? (runs ? executableSize(executable) : "").write(to: stamp, atomically: true, encoding: .utf8)
-        return CompiledProgram(plan: plan, executable: runs ? executable : nil, diagnostics: nil)
+        try? FileManager.default.removeItem(at: executable)
+        do {
+            try FileManager.default.moveItem(at: directory.appendingPathComponent("program.tmp"), to: executable)
+        } catch {
+            throw BookError(.environment, at: plan.snippets.first?.fence,
+                            "the compiler reported success but left no program at \(executable.path): \(error)")
+        }
+        guard let digest = FileDigest.sha256(executable) else {
+            throw BookError(.environment, at: plan.snippets.first?.fence, "cannot read the program just built at \(executable.path)")
+        }
+        cache.store(.built(executableSHA256: digest))
+        return CompiledProgram(plan: plan, executable: executable, diagnostics: nil, identity: identity(digest))
     }
 
-    private static func executableSize(_ url: URL) -> String {
-        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? -1
-        return String(size)
+    /// The error for a compile that failed for reasons outside the chapter: located at the program's first
+    /// snippet (so the author knows which build it was), with the compiler's last lines as detail.
+    static func environmentFailure(_ reason: String, output: String, plan: ProgramPlan) -> BookError {
+        let lines = plan.chapterLocations(in: output).split(separator: "\n", omittingEmptySubsequences: false)
+        return BookError(.environment, at: plan.snippets.first?.fence,
+                         "the toolchain failed to build this chapter program, not because of its code: \(reason)",
+                         detail: lines.suffix(30).joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines),
+                         hint: "check free disk space (df), the toolchain (swiftc --version) and .build/book/ (safe to delete); nothing was cached, the next build compiles again")
     }
 
     /// Optimised like the library, with debug info so that a trap's backtrace names the chapter line.

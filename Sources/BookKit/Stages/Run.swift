@@ -52,6 +52,7 @@ public enum Run {
         "TMPDIR": "/tmp",
         "SWIFT_BACKTRACE": backtraceSettings,
         "SWIFT_DETERMINISTIC_HASHING": "1",
+        "BOOK_FIGURE_CHANNEL": "3,4",
     ]
 
     /// - Parameter useCache: read earlier results (they are written either way).
@@ -61,10 +62,8 @@ public enum Run {
             return ProgramRun(plan: plan, outcomes: [:], ending: .completed, seconds: 0)
         }
         let budgets = plan.snippets.map { $0.info.timeout ?? defaultSnippetTimeout }
-        let cache = RunCache(directory: executable.deletingLastPathComponent(),
-                             key: budgets.map { "\($0)" }.joined(separator: ",") + ";cap=\(outputCap);"
-                                + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{0}"))
-        if useCache, let raw = cache.load() {
+        let cache = RunCache(program: compiled, environment: environment, timeLimits: budgets, outputCap: outputCap)
+        if useCache, let raw = cache?.load() {
             var run = interpret(raw, plan: plan)
             run.cached = true
             return run
@@ -88,7 +87,7 @@ public enum Run {
         case .exited: deterministic = true
         case .signaled(let signal): deterministic = [SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGSEGV, SIGBUS].contains(signal)
         }
-        if deterministic, !raw.timedOut, !raw.capped, raw.violation == nil { cache.store(raw) }
+        if deterministic, !raw.timedOut, !raw.capped, raw.violation == nil { cache?.store(raw) }
         return interpret(raw, plan: plan)
     }
 
@@ -206,6 +205,12 @@ final class RunProtocol: @unchecked Sendable {
     func receive(_ payload: [UInt8], stdoutCount: Int, stderrCount: Int) -> Subprocess.ControlDecision {
         let newline = payload.firstIndex(of: 10) ?? payload.count
         let words = String(decoding: payload[..<newline], as: UTF8.self).split(separator: " ", omittingEmptySubsequences: false)
+        if words == ["figure"] {
+            // No nonce: a figure frame can only add a figure to the running snippet, as `Figure.show()` does.
+            guard let position = marks.last?.position, position >= 0 else { return .violation("a figure outside any snippet") }
+            figures.append(RunCache.FigureMark(position: position, text: String(decoding: payload[min(newline + 1, payload.count)...], as: UTF8.self)))
+            return .proceed(deadline: nil)
+        }
         guard let last = words.last, last == nonce else {
             return .violation("a frame without the run's nonce reached the control channel (descriptor 3)")
         }
@@ -224,11 +229,6 @@ final class RunProtocol: @unchecked Sendable {
             }
             marks.append(RunCache.Mark(position: -1, stdout: stdoutCount, stderr: stderrCount))
             return .proceed(deadline: Run.exitAllowance)
-        case ("figure", 2):
-            guard begun > 0, !ended else { return .violation("a figure outside any snippet") }
-            let text = newline < payload.count ? String(decoding: payload[(newline + 1)...], as: UTF8.self) : ""
-            figures.append(RunCache.FigureMark(position: begun - 1, text: text))
-            return .proceed(deadline: nil)
         default:
             return .violation("an unknown frame on the control channel")
         }

@@ -60,4 +60,7 @@ enum {
 int csys_spawn_supervised(const char *path, char *const argv[], char *const envp[], const char *directory,
                           const csys_supervised_fds *fds);
 
+/// The SHA-256 of the whole file at `path` into `digest` (FIPS 180-4). Returns 0, or -1 with `errno` set.
+int csys_sha256_file(const char *path, unsigned char digest[32]);
+
 #endif
