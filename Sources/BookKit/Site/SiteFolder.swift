@@ -91,10 +91,10 @@ public enum SiteFolder {
                 }
                 return result
             }
-            let url = URL(fileURLWithPath: head)
+            // NSString, not URL: URL's deletingLastPathComponent appends "/.." to a path ending in "..".
             guard head != "/", !head.isEmpty else { return path }
-            tail.append(url.lastPathComponent)
-            head = url.deletingLastPathComponent().path
+            tail.append((head as NSString).lastPathComponent)
+            head = (head as NSString).deletingLastPathComponent
         }
     }
 
