@@ -51,6 +51,9 @@ public struct BookBuilder {
         public var snippets: Int { chapters.reduce(0) { $0 + $1.snippets } }
         public var checked: Int { chapters.reduce(0) { $0 + $1.checked } }
         public var passed: Int { chapters.reduce(0) { $0 + $1.passed } }
+        /// Chapters whose page a `--chapter` build published as a "not built yet" placeholder, because the
+        /// previous site had no page for them.
+        public var placeholders: [String] = []
     }
 
     public var options: Options
@@ -61,12 +64,16 @@ public struct BookBuilder {
     public func build() throws(BookError) -> Report {
         let started = Date()
         let book = try Load.book(root: options.root)
+        TestHook.pause(at: "load")
         let unknown = options.chapters.filter { slug in !book.chapters.contains { $0.slug == slug } }
         guard unknown.isEmpty else {
             throw BookError(.usage, at: nil, "no chapter with slug \(unknown.map { "'\($0)'" }.joined(separator: ", "))",
                             hint: "slugs: \(book.chapters.map(\.slug).joined(separator: ", "))")
         }
         let selected = book.chapters.filter { options.chapters.isEmpty || options.chapters.contains($0.slug) }
+        if let output = options.output {
+            try SiteFolder.check(output, root: options.root, packageRoot: options.packageRoot, slugs: book.chapters.map(\.slug))
+        }
         // Two builds writing one site (and fixing the same chapters) take turns.
         var siteLock: FileLock?
         if let output = options.output {
@@ -78,8 +85,14 @@ public struct BookBuilder {
             }
         }
         defer { siteLock?.unlock() }
+        var previousSite = Set<String>()
+        if let output = options.output {
+            for note in try SiteWriter.recover(output) { options.progress(note) }
+            previousSite = SiteWriter.existingFiles(output)
+        }
         let toolchain = try Toolchain.locate()
         let library = try LibraryBuild(root: options.packageRoot, toolchain: toolchain).build()
+        TestHook.pause(at: "library")
 
         var report = Report()
         var checkedChapters: [CheckedChapter] = []
@@ -94,6 +107,7 @@ public struct BookBuilder {
             checkedChapters.append(checked)
             report.chapters.append(chapterReport)
         }
+        TestHook.pause(at: "chapters")
         if let output = options.output {
             let stamp = Render.Stamp(commit: commit(), swiftVersion: toolchain.version)
             var book = book
@@ -106,7 +120,16 @@ public struct BookBuilder {
             let all = book.chapters.map { source in
                 checkedChapters.first { $0.chapter.source.slug == source.slug }?.chapter ?? Extract.chapter(Parse.chapter(source)).0
             }
-            let site = Render.site(book: book, chapters: checkedChapters, all: all, stamp: stamp)
+            var site = Render.site(book: book, chapters: checkedChapters, all: all, stamp: stamp)
+            // A build of some chapters keeps the other pages of the previous site; a chapter without one
+            // gets a placeholder page, so that no link of the published site dangles.
+            if !options.chapters.isEmpty {
+                for source in book.chapters where site.files["\(source.slug).html"] == nil && !previousSite.contains("\(source.slug).html") {
+                    site.files["\(source.slug).html"] = StubPage.html(source, book: book, stamp: stamp)
+                    report.placeholders.append(source.slug)
+                    options.progress("stub  " + source.slug + ": not built yet, its page is a placeholder (a full build builds it)")
+                }
+            }
             let linkErrors = LinkCheck.errors(in: site, book: book)
             for (i, chapter) in report.chapters.enumerated() {
                 report.chapters[i].errors += linkErrors[chapter.slug] ?? []
@@ -114,6 +137,7 @@ public struct BookBuilder {
             if let other = linkErrors[""], !other.isEmpty, !report.chapters.isEmpty {
                 report.chapters[0].errors += other
             }
+            TestHook.pause(at: "render")
             try SiteWriter.write(site, to: output, keepOthers: !options.chapters.isEmpty)
         }
         report.seconds = Date().timeIntervalSince(started)
@@ -124,6 +148,13 @@ public struct BookBuilder {
     public func chapter(_ source: ChapterSource, library: LibraryBuild.Product,
                         toolchain: Toolchain) throws(BookError) -> (CheckedChapter, ChapterReport) {
         let started = Date()
+        if let loadError = source.loadError {
+            // Not UTF-8 or CRLF: nothing to parse; the chapter fails alone, with its page showing the error.
+            let parsed = Parse.chapter(source)
+            let checked = CheckedChapter(parsed: parsed, chapter: Extract.chapter(parsed).0, outcomes: [:], errors: [loadError])
+            return (checked, ChapterReport(slug: source.slug, path: source.path, errors: [loadError], snippets: 0, checked: 0, passed: 0,
+                                           seconds: Date().timeIntervalSince(started), fixed: false))
+        }
         var parsed = Parse.chapter(source)
         var (chapter, formatErrors) = Extract.chapter(parsed)
         var result = Check.Result()
@@ -150,14 +181,15 @@ public struct BookBuilder {
                                      comparable: { compared.contains($0.index) })
                 if text != source.text {
                     // The author may have saved the chapter while it compiled: never overwrite that.
-                    let url = options.root.appendingPathComponent(source.path)
+                    // The file Load resolved inside chapters/ (a symbolic link is written through, never replaced).
+                    let url = source.file ?? options.root.appendingPathComponent(source.path)
                     guard (try? String(contentsOf: url, encoding: .utf8)) == source.text else {
                         throw BookError(.environment, at: SourcePosition(file: source.path, line: 1),
                                         "the chapter changed during the build; --fix did not write it",
                                         hint: "run `swift run book build --fix` again")
                     }
                     do {
-                        try text.write(to: options.root.appendingPathComponent(source.path), atomically: true, encoding: .utf8)
+                        try text.write(to: url, atomically: true, encoding: .utf8)
                     } catch {
                         throw BookError(.environment, at: nil, "cannot write \(source.path): \(error.localizedDescription)")
                     }

@@ -18,9 +18,11 @@ enum BookExit {
     static let success: Int32 = 0
     /// At least one chapter failed a check (format, compile, run, limit or output).
     static let checksFailed: Int32 = 1
-    /// The environment or the manifest is unusable (no compiler, unreadable manifest, library does not build).
+    /// The environment or the manifest is unusable (no compiler, unreadable manifest, a manifest `file` outside
+    /// `chapters/`, library does not build, the site folder or its parent not writable).
     static let environment: Int32 = 2
-    /// A usage error (ArgumentParser's own exit status for those, EX_USAGE).
+    /// A usage error (ArgumentParser's own exit status for those, EX_USAGE): an unknown option or slug, or an
+    /// `--output` the build may not replace (a book or source folder, home, or a folder it did not write).
     static let usage: Int32 = 64
 }
 

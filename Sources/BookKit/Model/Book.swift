@@ -1,3 +1,5 @@
+import Foundation
+
 /// The book as the stages see it: the manifest's order and titles, and each chapter's source.
 public struct Book: Sendable {
     public var title: String
@@ -16,14 +18,23 @@ public struct ChapterSource: Sendable, Hashable {
     public var text: String
     /// The post the chapter follows, if any.
     public var original: OriginalPost?
+    /// The file on disk, symbolic links resolved; `Load` guarantees it lies inside `chapters/`. `--fix`
+    /// writes here and nowhere else (nil for chapters made in memory, which `--fix` does not write).
+    public var file: URL?
+    /// Why the file could not be taken as a chapter (not UTF-8, CRLF line endings), located at the first bad
+    /// byte; `text` is then empty and the chapter fails with this error alone, the others still build.
+    public var loadError: BookError?
 
-    public init(slug: String, path: String, title: String, summary: String, text: String, original: OriginalPost? = nil) {
+    public init(slug: String, path: String, title: String, summary: String, text: String, original: OriginalPost? = nil,
+                file: URL? = nil, loadError: BookError? = nil) {
         self.slug = slug
         self.path = path
         self.title = title
         self.summary = summary
         self.text = text
         self.original = original
+        self.file = file
+        self.loadError = loadError
     }
 }
 

@@ -14,10 +14,11 @@ public enum Fix {
         for snippet in chapter.snippets.reversed() where snippet.info.mode.isChecked && comparable(snippet) {
             let outcome = outcomes[snippet.index] ?? SnippetOutcome()
             guard !Check.outputErrors(snippet, outcome).isEmpty else { continue }
-            // The fence line's own prefix ("    " in a list item, "> " in a block quote) starts every new line;
-            // blank lines keep it without trailing spaces.
+            // New lines continue the fence's containers: its line's prefix with list markers turned into
+            // spaces ("- " → "  ", "1. " → "   ", "> - " → ">   "), so that they stay in the same list item
+            // or quote and never open a new item; blank lines keep it without trailing spaces.
             let fenceLine = snippet.fence.line - 1 < lines.count ? lines[snippet.fence.line - 1] : ""
-            let prefix = String(fenceLine.prefix(max(0, snippet.fence.column - 1)))
+            let prefix = continuation(of: String(decoding: fenceLine.utf8.prefix(max(0, snippet.fence.column - 1)), as: UTF8.self))
             let blank = String(prefix.reversed().drop(while: { $0 == " " }).reversed())
             var trailer: [String] = []
             if !outcome.stdout.isEmpty { trailer += [blank] + block(outcome.stdout, info: "output", prefix: prefix) }
@@ -32,6 +33,13 @@ public enum Fix {
             lines.replaceSubrange(start..<end, with: trailer)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The prefix that continues the containers a line opens: everything before a block's first column is
+    /// container markup (block-quote `>`, list markers `-`, `+`, `*`, `1.`, `1)`, and spaces or tabs), and a
+    /// continuation line keeps the `>` and the whitespace and puts a space for every other byte.
+    static func continuation(of prefix: String) -> String {
+        String(prefix.map { $0 == ">" || $0 == "\t" ? $0 : " " })
     }
 
     /// A fenced block holding `text`, with a fence longer than any backtick run at a line start.

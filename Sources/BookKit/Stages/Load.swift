@@ -30,6 +30,11 @@ public enum Load {
     }
 
     /// - Parameter root: the book root (the folder holding `chapters/`).
+    ///
+    /// Guarantees: every chapter's file resolves (symbolic links and `..` included) to a regular file inside
+    /// `chapters/`, or the manifest is rejected with an error at the line and column of that `"file"` value
+    /// (exit 2), so nothing outside the book is read, published, or written by `--fix`. A chapter that is not
+    /// UTF-8 or has carriage returns is loaded with a `loadError` at its first bad byte and fails alone.
     public static func book(root: URL) throws(BookError) -> Book {
         let manifestURL = root.appendingPathComponent(manifestPath)
         let location = SourcePosition(file: manifestPath, line: 1)
@@ -44,32 +49,111 @@ public enum Load {
             throw BookError(.chapterFormat, at: location, "the manifest is not valid: \(describe(error))",
                             hint: "expected {\"title\": ..., \"chapters\": [{\"slug\", \"file\", \"title\", \"summary\"}]}")
         }
+        let positions = JSONPositions(Array(data))
         var seen = Set<String>()
         var chapters: [ChapterSource] = []
-        for entry in manifest.chapters {
+        for (index, entry) in manifest.chapters.enumerated() {
+            let slugLocation = positions.position(of: "chapters.\(index).slug", file: manifestPath) ?? location
             guard !entry.slug.isEmpty,
                   entry.slug.allSatisfy({ ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "-" }) else {
-                throw BookError(.chapterFormat, at: location, "chapter slug '\(entry.slug)' is not a slug",
+                throw BookError(.chapterFormat, at: slugLocation, "chapter slug '\(entry.slug)' is not a slug",
                                 hint: "use lowercase letters, digits and '-'")
             }
             guard seen.insert(entry.slug).inserted else {
-                throw BookError(.chapterFormat, at: location, "chapter slug '\(entry.slug)' appears twice",
+                throw BookError(.chapterFormat, at: slugLocation, "chapter slug '\(entry.slug)' appears twice",
                                 hint: "slugs name pages and must be unique")
             }
+            let fileLocation = positions.position(of: "chapters.\(index).file", file: manifestPath) ?? location
+            let file = try chapterFile(entry, root: root, at: fileLocation)
             let path = "chapters/" + entry.file
-            guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(path).path),
-                  let text = String(data: data, encoding: .utf8) else {
-                throw BookError(.chapterFormat, at: location, "chapter '\(entry.slug)' names \(path), which cannot be read as UTF-8",
-                                hint: "check the file name in \(manifestPath)")
+            guard let data = FileManager.default.contents(atPath: file.path) else {
+                throw BookError(.environment, at: fileLocation, "chapter '\(entry.slug)' names \(path), which cannot be read",
+                                hint: "check the file's permissions")
             }
-            if text.contains("\r\n") {
-                throw BookError(.chapterFormat, at: SourcePosition(file: path, line: 1), "the chapter has Windows (CRLF) line endings",
-                                hint: "convert it to LF line endings (for example `sed -i 's/\\r$//' \(path)`)")
+            var source = ChapterSource(slug: entry.slug, path: path, title: entry.title, summary: entry.summary,
+                                       text: "", original: entry.original, file: file)
+            if let error = encodingError(Array(data), path: path) {
+                source.loadError = error
+            } else {
+                source.text = String(decoding: data, as: UTF8.self)
             }
-            chapters.append(ChapterSource(slug: entry.slug, path: path, title: entry.title,
-                                          summary: entry.summary, text: text, original: entry.original))
+            chapters.append(source)
         }
         return Book(title: manifest.title, subtitle: manifest.subtitle ?? "", chapters: chapters)
+    }
+
+    /// The entry's file, resolved: a regular file inside `chapters/` (itself resolved), or a located error.
+    static func chapterFile(_ entry: Manifest.Entry, root: URL, at location: SourcePosition) throws(BookError) -> URL {
+        let hint = "name a file inside chapters/, relative to it (for example \"01-intro.md\"), with no link leading out"
+        guard !entry.file.isEmpty, !entry.file.hasPrefix("/"), !entry.file.hasPrefix("~") else {
+            throw BookError(.chapterFormat, at: location,
+                            "chapter '\(entry.slug)' names '\(entry.file)', which is not a path relative to chapters/", hint: hint)
+        }
+        let folder = SiteFolder.resolved(root.appendingPathComponent("chapters").path)
+        let candidate = root.appendingPathComponent("chapters").appendingPathComponent(entry.file).path
+        guard let real = realpath(candidate, nil) else {
+            throw BookError(.chapterFormat, at: location, "chapter '\(entry.slug)' names chapters/\(entry.file), which does not exist",
+                            hint: "check the file name in \(manifestPath)")
+        }
+        let resolved = String(cString: real)
+        free(real)
+        guard SiteFolder.isInside(resolved, folder) else {
+            throw BookError(.chapterFormat, at: location,
+                            "chapter '\(entry.slug)' names chapters/\(entry.file), which resolves to \(resolved), outside \(folder)",
+                            hint: hint)
+        }
+        var status = stat()
+        guard stat(resolved, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+            throw BookError(.chapterFormat, at: location, "chapter '\(entry.slug)' names chapters/\(entry.file), which is not a regular file",
+                            hint: hint)
+        }
+        return URL(fileURLWithPath: resolved)
+    }
+
+    /// The chapter-level error for text that is not UTF-8 with LF line endings, at its first bad byte.
+    static func encodingError(_ bytes: [UInt8], path: String) -> BookError? {
+        let invalid = firstInvalidUTF8(bytes)
+        let carriageReturn = bytes.firstIndex(of: UInt8(ascii: "\r"))
+        guard let offset = [invalid, carriageReturn].compactMap({ $0 }).min() else { return nil }
+        let lineStart = bytes[..<offset].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+        let line = bytes[..<offset].reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        let position = SourcePosition(file: path, line: line, column: offset - lineStart + 1)
+        if offset == invalid {
+            return BookError(.chapterFormat, at: position,
+                             "the chapter is not UTF-8: byte 0x\(String(bytes[offset], radix: 16, uppercase: true)) cannot start or continue a character here",
+                             hint: "save the chapter as UTF-8 (for example `iconv -f LATIN1 -t UTF-8`)")
+        }
+        let crlf = offset + 1 < bytes.count && bytes[offset + 1] == UInt8(ascii: "\n")
+        return BookError(.chapterFormat, at: position,
+                         crlf ? "the chapter has Windows (CRLF) line endings" : "the chapter has a carriage return (CR) character",
+                         hint: "convert it to LF line endings (for example `sed -i 's/\\r$//' \(path)`)")
+    }
+
+    /// The offset of the first byte that is not part of a well-formed UTF-8 sequence (no overlongs, no
+    /// surrogates, nothing above U+10FFFF), or nil.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        var i = 0
+        while i < bytes.count {
+            let lead = bytes[i]
+            if lead < 0x80 { i += 1; continue }
+            let length: Int
+            switch lead {
+            case 0xC2...0xDF: length = 2
+            case 0xE0...0xEF: length = 3
+            case 0xF0...0xF4: length = 4
+            default: return i
+            }
+            guard i + length <= bytes.count else { return i }
+            var scalar = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+            for k in 1..<length {
+                guard bytes[i + k] & 0xC0 == 0x80 else { return i }
+                scalar = scalar << 6 | UInt32(bytes[i + k] & 0x3F)
+            }
+            if (length == 3 && scalar < 0x800) || (length == 4 && (scalar < 0x10000 || scalar > 0x10FFFF))
+                || (0xD800...0xDFFF).contains(scalar) { return i }
+            i += length
+        }
+        return nil
     }
 
     private static func describe(_ error: Error) -> String {

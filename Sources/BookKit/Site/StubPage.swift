@@ -1,0 +1,16 @@
+/// The page of a chapter that has never been built into this site: what a `--chapter` build publishes
+/// for the other chapters when the previous site lacks their pages, so that no link of the site dangles.
+///
+/// It says plainly that the chapter was not built and how to build it, and carries the same error banner
+/// style as a failed chapter so that it cannot be mistaken for content.
+enum StubPage {
+    static func html(_ source: ChapterSource, book: Book, stamp: Render.Stamp) -> String {
+        var body = "<section class=\"build-errors\" role=\"alert\"><h2>Not built yet</h2>"
+        body += "<p>This chapter's page has not been built: the last build was of other chapters only "
+        body += "(<code>--chapter</code>). Run a full build, <code>swift run book build</code>, to build it.</p></section>\n"
+        body += "<article class=\"chapter\">\n<h1>\(HTML.escape(source.title))</h1>\n"
+        body += "<p class=\"summary\">\(HTML.escape(source.summary))</p>\n</article>\n"
+        return PageTemplate.html(title: source.title + " · " + book.title, book: book, current: source.slug,
+                                 sections: [], body: body, stamp: stamp)
+    }
+}

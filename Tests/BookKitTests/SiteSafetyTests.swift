@@ -1,0 +1,315 @@
+import Foundation
+import Testing
+@testable import BookKit
+
+/// A scratch book (a tiny library of its own and two chapters whose outputs are recorded) driven through
+/// the `book` executable, as a user would: for the command-line contract and fault injection.
+struct ScratchBook {
+    let root: URL
+
+    init(_ name: String) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("book-safety-\(name)-\(getpid())")
+        try? FileManager.default.removeItem(at: root)
+        let fm = FileManager.default
+        for folder in ["Sources/Kernels", "Sources/Kexue", "chapters"] {
+            try fm.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        try write("Sources/Kernels/Scale.swift", "public func kernelScale() -> Double { 2 }\n")
+        try write("Sources/Kexue/Kexue.swift", "@_exported import Kernels\n")
+        try write("chapters/book.json", """
+            { "title": "Safety", "chapters": [
+              { "slug": "one", "file": "one.md", "title": "One", "summary": "s" },
+              { "slug": "two", "file": "two.md", "title": "Two", "summary": "s" } ] }
+            """)
+        try chapter("one", prose: "First.")
+        try chapter("two", prose: "Second.")
+    }
+
+    func write(_ path: String, _ text: String) throws {
+        try text.write(to: root.appendingPathComponent(path), atomically: true, encoding: .utf8)
+    }
+
+    /// A chapter whose snippet prints its name, with that output recorded: it passes without `--fix`.
+    func chapter(_ name: String, prose: String) throws {
+        try write("chapters/\(name).md", "# \(name)\n\n\(prose) See [the other](\(name == "one" ? "two" : "one").html).\n\n```swift\nprint(\"\(name)\")\n```\n\n```output\n\(name)\n```\n")
+    }
+
+    struct Run {
+        var status: Int32
+        var signaled: Bool
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs `book ARGUMENTS --root ROOT`. With `killAt`, sets `BOOK_TEST_PAUSE_AT` and sends SIGKILL as
+    /// soon as the build announces the pause.
+    @discardableResult
+    func book(_ arguments: [String], killAt stage: String? = nil, asUser user: UInt32? = nil) throws -> Run {
+        let process = Process()
+        var environment = ProcessInfo.processInfo.environment
+        environment["BOOK_TEST_PAUSE_AT"] = stage
+        if let user {
+            // Drop to an unprivileged user, so that permissions apply (the tests may run as root).
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", Fixtures.bookExecutable.path]
+                + arguments + ["--root", root.path]
+            environment["HOME"] = root.path
+        } else {
+            process.executableURL = Fixtures.bookExecutable
+            process.arguments = arguments + ["--root", root.path]
+        }
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = Locked(Data()), errData = Locked(Data())
+        let readers = [(out, outData), (err, errData)].map { pipe, sink in
+            Thread {
+                while true {
+                    let chunk = pipe.fileHandleForReading.availableData
+                    if chunk.isEmpty { return }
+                    let text = sink.update { $0.append(chunk); return String(decoding: $0, as: UTF8.self) }
+                    if let stage, text.contains("book: paused at \(stage) ") { kill(process.processIdentifier, SIGKILL) }
+                }
+            }
+        }
+        readers.forEach { $0.start() }
+        process.waitUntilExit()
+        // Let the readers drain what is left in the pipes.
+        for _ in 0..<100 where readers.contains(where: { !$0.isFinished }) { Thread.sleep(forTimeInterval: 0.05) }
+        return Run(status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
+                   stdout: String(decoding: outData.value, as: UTF8.self), stderr: String(decoding: errData.value, as: UTF8.self))
+    }
+
+    /// Every file under `folder` (relative path → bytes; a link as its target), skipping the caches.
+    func snapshot(_ folder: String = "") -> [String: Data] {
+        let base = folder.isEmpty ? root : root.appendingPathComponent(folder)
+        var files: [String: Data] = [:]
+        guard let enumerator = FileManager.default.enumerator(atPath: base.path) else { return files }
+        for case let path as String in enumerator {
+            if path.hasPrefix(".build") || path.hasPrefix(".cache") || path == ".site.lock" { continue }
+            let url = base.appendingPathComponent(path)
+            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: url.path) {
+                files[path] = Data("-> \(target)".utf8)
+            } else if let data = FileManager.default.contents(atPath: url.path) {
+                files[path] = data
+            } else {
+                files[path] = Data()
+            }
+        }
+        return files
+    }
+
+    /// Broken internal links of the site on disk, checked against the files that are there (not the manifest).
+    func danglingLinks(_ folder: String = "site") throws -> [String] {
+        var site = Site()
+        let base = root.appendingPathComponent(folder)
+        for case let name as String in FileManager.default.enumerator(atPath: base.path)! {
+            let url = base.appendingPathComponent(name)
+            if name.hasSuffix(".html") {
+                site.files[name] = try String(contentsOf: url, encoding: .utf8)
+            } else {
+                site.copies[name] = url
+            }
+        }
+        return LinkCheck.errors(in: site, book: Book(title: "", subtitle: "", chapters: [])).values.flatMap { $0 }.map(\.message)
+    }
+
+    /// Leftovers of the site writer beside the site.
+    func leftovers() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter { $0.contains(".site.staging-") || $0.contains(".site.old-") }
+    }
+
+    func remove() {
+        _ = try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path)
+        try? FileManager.default.removeItem(at: root)
+    }
+}
+
+/// A value shared between threads.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    var value: Value { lock.lock(); defer { lock.unlock() }; return stored }
+    func update<T>(_ body: (inout Value) -> T) -> T { lock.lock(); defer { lock.unlock() }; return body(&stored) }
+}
+
+/// `book build --output`: never deletes what it did not write.
+@Suite struct OutputFolderTests {
+    /// Each of these deleted its target with exit 0 before the site writer checked its output.
+    @Test(arguments: [".", "chapters", "Sources", "precious", "..", "chapters/site", "linked"])
+    func refusesFoldersItDidNotWrite(output: String) throws {
+        let book = try ScratchBook("refuse-\(output.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: ".", with: "dot"))")
+        defer { book.remove() }
+        try FileManager.default.createDirectory(at: book.root.appendingPathComponent("precious"), withIntermediateDirectories: true)
+        try book.write("precious/file.txt", "keep me\n")
+        try FileManager.default.createSymbolicLink(atPath: book.root.appendingPathComponent("linked").path, withDestinationPath: ".")
+        // A marker planted in the protected folders changes nothing.
+        for folder in ["", "chapters", "Sources"] {
+            try book.write(folder.isEmpty ? SiteFolder.markerName : "\(folder)/\(SiteFolder.markerName)", SiteFolder.markerContents)
+        }
+        // Other tests use the same temporary folder: look only at what this book's build could have made there.
+        let parentEntries = {
+            try FileManager.default.contentsOfDirectory(atPath: book.root.deletingLastPathComponent().path)
+                .filter { $0.contains(book.root.lastPathComponent) || $0.hasPrefix(".tmp.") || $0.hasSuffix(".lock") }.sorted()
+        }
+        let parentBefore = try parentEntries()
+        let before = book.snapshot()
+        let run = try book.book(["build", "--output", output])
+        #expect(run.status == 64, "\(run.stderr)")
+        #expect(run.stderr.hasPrefix("error: refusing to write the site to "), "\(run.stderr)")
+        #expect(run.stderr.contains("\nhint: "))
+        #expect(book.snapshot() == before, "nothing of the book changed")
+        #expect(try parentEntries() == parentBefore)
+    }
+
+    @Test func neverReplacesHome() throws {
+        let book = try ScratchBook("home")
+        defer { book.remove() }
+        let home = book.root.appendingPathComponent("home")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        #expect(throws: BookError.self) {
+            try SiteFolder.check(home, root: book.root.appendingPathComponent("elsewhere"), packageRoot: book.root.appendingPathComponent("elsewhere"),
+                                 slugs: [], home: home.path)
+        }
+        // Through a symbolic link and `..` too.
+        try FileManager.default.createSymbolicLink(atPath: book.root.appendingPathComponent("h").path, withDestinationPath: home.path)
+        #expect(throws: BookError.self) {
+            try SiteFolder.check(URL(fileURLWithPath: book.root.path + "/h/x/.."), root: book.root.appendingPathComponent("elsewhere"),
+                                 packageRoot: book.root.appendingPathComponent("elsewhere"), slugs: [], home: home.path)
+        }
+    }
+
+    /// A fresh clone has no site/; an empty folder, a marked site, and an unmarked site of an earlier
+    /// version (adopted: the build writes the marker) are replaced; an unmarked site with a file a build
+    /// does not write is refused.
+    @Test func replacesOnlyItsOwnSites() throws {
+        let book = try ScratchBook("own")
+        defer { book.remove() }
+        var run = try book.book(["build"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let marker = book.root.appendingPathComponent("site/\(SiteFolder.markerName)")
+        #expect(try String(contentsOf: marker, encoding: .utf8) == SiteFolder.markerContents)
+        #expect(try book.book(["build"]).status == 0)
+
+        try FileManager.default.removeItem(at: marker)
+        run = try book.book(["build"])
+        #expect(run.status == 0, "an unmarked site of an earlier version is adopted: \(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: marker.path))
+
+        try FileManager.default.removeItem(at: marker)
+        try book.write("site/notes.txt", "mine\n")
+        run = try book.book(["build"])
+        #expect(run.status == 64)
+        #expect(try String(contentsOf: book.root.appendingPathComponent("site/notes.txt"), encoding: .utf8) == "mine\n")
+
+        try FileManager.default.createDirectory(at: book.root.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        #expect(try book.book(["build", "--output", "empty"]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: book.root.appendingPathComponent("empty/index.html").path))
+    }
+}
+
+/// The swap: atomic, recovered after a kill, never publishing dangling links, and clean on permission errors.
+@Suite struct SiteSwapTests {
+    /// `kill -9` at each stage boundary: the previous site stays whole (or, after the exchange, the new one
+    /// is whole), the chapters are untouched, and the next build exits 0 and leaves no leftovers.
+    @Test(arguments: ["load", "library", "chapters", "render", "write", "swap", "retire"])
+    func killedAtEachStage(stage: String) throws {
+        let book = try ScratchBook("kill-\(stage)")
+        defer { book.remove() }
+        #expect(try book.book(["build"]).status == 0)
+        let oldSite = book.snapshot("site")
+        try book.chapter("one", prose: "Changed prose.")
+        let chapters = book.snapshot("chapters")
+
+        let killed = try book.book(["build", "--fix"], killAt: stage)
+        #expect(killed.signaled && killed.status == SIGKILL, "killed at \(stage): \(killed.stderr)")
+        #expect(book.snapshot("chapters") == chapters, "chapter files are byte-identical")
+        let site = book.snapshot("site")
+        if stage == "retire" {
+            #expect(String(decoding: site["one.html"] ?? Data(), as: UTF8.self).contains("Changed prose."), "the new site is in place")
+            #expect(Set(site.keys) == Set(oldSite.keys), "and whole")
+        } else {
+            #expect(site == oldSite, "the previous site is intact")
+        }
+        #expect(try book.danglingLinks() == [])
+
+        let next = try book.book(["build"])
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(book.leftovers().isEmpty, "\(book.leftovers())")
+        #expect(String(decoding: book.snapshot("site")["one.html"] ?? Data(), as: UTF8.self).contains("Changed prose."))
+    }
+
+    /// An older version killed between its two renames left no site/ and a `.site.old-PID`; the next
+    /// build (even of one chapter) puts it back instead of publishing a site without the other pages.
+    @Test func restoresARetiredSite() throws {
+        let book = try ScratchBook("restore")
+        defer { book.remove() }
+        #expect(try book.book(["build"]).status == 0)
+        let two = book.snapshot("site")["two.html"]
+        try FileManager.default.moveItem(at: book.root.appendingPathComponent("site"), to: book.root.appendingPathComponent(".site.old-99999"))
+        try book.write(".site.staging-99998", "a half-written staging folder")
+        let run = try book.book(["build", "--chapter", "one"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("restored "))
+        #expect(book.snapshot("site")["two.html"] == two)
+        #expect(book.leftovers().isEmpty)
+        #expect(try book.danglingLinks() == [])
+    }
+
+    /// A `--chapter` build with no previous site publishes the other chapters as marked placeholders:
+    /// exit 0 (the chapter built is fine), the progress says so, and no link dangles.
+    @Test func chapterBuildWithoutASiteHasNoDanglingLinks() throws {
+        let book = try ScratchBook("subset")
+        defer { book.remove() }
+        let run = try book.book(["build", "--chapter", "one"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("stub  two: not built yet"))
+        let page = String(decoding: book.snapshot("site")["two.html"] ?? Data(), as: UTF8.self)
+        #expect(page.contains("Not built yet"))
+        #expect(try book.danglingLinks() == [])
+        // A full build replaces the placeholder.
+        #expect(try book.book(["build"]).status == 0)
+        #expect(!String(decoding: book.snapshot("site")["two.html"] ?? Data(), as: UTF8.self).contains("Not built yet"))
+    }
+
+    /// A read-only or foreign-owned site (or a read-only folder above it) is an environment error (exit 2)
+    /// before anything is staged: no `.site.old-*` or staging folder is left, the site is unchanged.
+    @Test(arguments: ["read-only site", "read-only subfolder", "foreign-owned site", "read-only parent"])
+    func unwritableSiteLeavesNothingBehind(setup: String) throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { return }
+        let book = try ScratchBook("perm-\(setup.replacingOccurrences(of: " ", with: "-"))")
+        defer { book.remove() }
+        let nobody: UInt32 = 65534
+        _ = Process.launchedProcessAndWait("/bin/chown", ["-R", "\(nobody)", book.root.path])
+        #expect(try book.book(["build"], asUser: nobody).status == 0)
+        try book.chapter("one", prose: "Changed prose.")
+        _ = Process.launchedProcessAndWait("/bin/chown", ["\(nobody)", book.root.appendingPathComponent("chapters/one.md").path])
+        let site = book.root.appendingPathComponent("site")
+        switch setup {
+        case "read-only site": try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: site.path)
+        case "read-only subfolder": try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: site.appendingPathComponent("katex").path)
+        case "foreign-owned site": _ = Process.launchedProcessAndWait("/bin/chown", ["0", site.path])
+        default: try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: book.root.path)
+        }
+        let before = book.snapshot("site")
+        let run = try book.book(["build"], asUser: nobody)
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.hasPrefix("error: cannot write the site to \(site.path): "), "\(run.stderr)")
+        #expect(book.leftovers().isEmpty)
+        #expect(book.snapshot("site") == before)
+    }
+}
+
+extension Process {
+    static func launchedProcessAndWait(_ path: String, _ arguments: [String]) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        guard (try? process.run()) != nil else { return -1 }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
