@@ -143,7 +143,7 @@ import Testing
     /// The whole `book build` killed with SIGKILL while a snippet runs: the snippet and its children die too.
     @Test func killingTheBuildKillsTheSnippets() throws {
         let mark = token()
-        let root = try ScratchBook.make("protocol-kill", chapters: ["spin": chapter([("id=spin timeout=100", """
+        let root = try ScratchChapters.make("protocol-kill", chapters: ["spin": chapter([("id=spin timeout=100", """
             import Foundation
             let child = Process()
             child.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
@@ -181,7 +181,7 @@ import Testing
     /// `book build` ignores SIGINT and SIGTERM itself (it handles them); its programs must not inherit that,
     /// nor a blocked mask, nor the author's environment.
     @Test func programsStartWithDefaultSignalsAndTheDocumentedEnvironment() throws {
-        let root = try ScratchBook.make("protocol-signals", chapters: ["env": chapter([("id=state", """
+        let root = try ScratchChapters.make("protocol-signals", chapters: ["env": chapter([("id=state", """
             import Foundation
             var old = sigaction()
             sigaction(SIGINT, nil, &old)
@@ -208,7 +208,7 @@ import Testing
 
 /// A throw-away book root under the temporary folder: `chapters/` with a manifest listing `chapters` (slug →
 /// text) in the given order.
-enum ScratchBook {
+enum ScratchChapters {
     static func make(_ name: String, chapters: KeyValuePairs<String, String>) throws -> URL {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("book-\(name)-\(getpid())")
         try? FileManager.default.removeItem(at: root)
