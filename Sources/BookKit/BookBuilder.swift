@@ -83,19 +83,31 @@ public struct BookBuilder {
 
         var report = Report()
         var checkedChapters: [CheckedChapter] = []
+        // With a site to write, each page is rendered and its links checked before its chapter's line.
+        let stamp = options.output.map { _ in Render.Stamp(commit: commit(), swiftVersion: toolchain.version) }
+        let gate = stamp.map { PageLinkGate(book: book, building: selected.map(\.slug), stamp: $0) }
+        let progress = options.progress
         // Chapters compile and run in parallel; progress lines and results keep book order.
         let results = ParallelMap.run(selected, jobs: options.jobs) { source in
             Result { () throws(BookError) in try chapter(source, library: library, toolchain: toolchain) }
         } completed: { result in
-            if case .success(let (_, chapterReport)) = result { options.progress(Self.progressLine(chapterReport)) }
+            switch (result, gate) {
+            case (.success(let (_, chapterReport)), nil): progress(Self.progressLine(chapterReport))
+            case (.success(let (checked, chapterReport)), let gate?):
+                for (_, ready) in gate.add(checked, chapterReport) { progress(Self.progressLine(ready)) }
+            case (.failure, let gate?):
+                for (_, ready) in gate.addFailure() { progress(Self.progressLine(ready)) }
+            case (.failure, nil): break
+            }
         }
+        for (_, ready) in gate?.finish() ?? [] { progress(Self.progressLine(ready)) }
         for result in results {
-            let (checked, chapterReport) = try result.get()
+            var (checked, chapterReport) = try result.get()
+            if let released = gate?.released[checked.chapter.source.slug] { (checked, chapterReport) = released }
             checkedChapters.append(checked)
             report.chapters.append(chapterReport)
         }
-        if let output = options.output {
-            let stamp = Render.Stamp(commit: commit(), swiftVersion: toolchain.version)
+        if let output = options.output, let stamp, let gate {
             var book = book
             // Chapters fixed by --fix were re-read; the manifest order stays.
             for checked in checkedChapters {
@@ -106,10 +118,12 @@ public struct BookBuilder {
             let all = book.chapters.map { source in
                 checkedChapters.first { $0.chapter.source.slug == source.slug }?.chapter ?? Extract.chapter(Parse.chapter(source)).0
             }
-            let site = Render.site(book: book, chapters: checkedChapters, all: all, stamp: stamp)
+            let site = Render.site(book: book, chapters: checkedChapters, all: all, stamp: stamp, pages: gate.pages)
+            // The whole site once more: links of the index and claims pages, and into their anchors.
             let linkErrors = LinkCheck.errors(in: site, book: book)
             for (i, chapter) in report.chapters.enumerated() {
-                report.chapters[i].errors += linkErrors[chapter.slug] ?? []
+                let known = Set(report.chapters[i].errors)
+                report.chapters[i].errors += (linkErrors[chapter.slug] ?? []).filter { !known.contains($0) }
             }
             if let other = linkErrors[""], !other.isEmpty, !report.chapters.isEmpty {
                 report.chapters[0].errors += other
@@ -176,7 +190,7 @@ public struct BookBuilder {
                 }
             }
         }
-        let errors = formatErrors + result.errors
+        let errors = parsed.errors + formatErrors + result.errors
         let freshCompiles = compiledCount, freshRuns = ranCount
         // Math is checked like code: a formula KaTeX rejects or an unknown \eqref fails the chapter.
         let checked = try Typeset.chapters([CheckedChapter(parsed: parsed, chapter: chapter, outcomes: result.outcomes,

@@ -13,27 +13,61 @@ enum LinkCheck {
         var result: [String: [BookError]] = [:]
         for (path, html) in site.files.sorted(by: { $0.key < $1.key }) where path.hasSuffix(".html") {
             let chapter = book.chapters.first { "\($0.slug).html" == path }
-            for target in attributeValues("href", in: html).union(attributeValues("src", in: html)).sorted() {
-                if target.hasPrefix("http:") || target.hasPrefix("https:") || target.hasPrefix("mailto:") || target.isEmpty { continue }
-                let parts = target.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
-                let page = parts[0].isEmpty ? path : String(parts[0])
-                // cmark percent-encodes non-ASCII characters in link destinations; ids are raw text.
-                let anchor = parts.count > 1 ? (String(parts[1]).removingPercentEncoding ?? String(parts[1])) : nil
-                var problem: String?
-                if !knownPages.contains(page) {
-                    problem = "no page \(page) in the site"
-                } else if let anchor, !anchor.isEmpty, let pageIDs = ids[page], !pageIDs.contains(anchor) {
-                    problem = "no anchor '#\(anchor)' in \(page)"
-                }
-                guard let problem else { continue }
-                let file = chapter?.path ?? Load.manifestPath
-                let line = chapter.map { firstLine(mentioning: anchor ?? page, in: $0.text) } ?? 1
-                result[chapter?.slug ?? "", default: []].append(BookError(
-                    .chapterFormat, at: SourcePosition(file: file, line: line), "broken link '\(target)': \(problem)",
-                    hint: "link to a page of the book (SLUG.html), a heading's anchor, or a snippet's #snippet-ID"))
-            }
+            let errors = errors(inPage: path, html: html, chapter: chapter, knownPages: knownPages, ids: { ids[$0] })
+            if !errors.isEmpty { result[chapter?.slug ?? "", default: []] += errors }
         }
         return result
+    }
+
+    /// The broken links of one page.
+    ///
+    /// - Parameters:
+    ///   - chapter: the chapter whose page it is (errors are located in its source), or nil.
+    ///   - knownPages: every page and file the site has.
+    ///   - ids: the ids of a page, or nil when it cannot be checked (its anchors are trusted).
+    static func errors(inPage path: String, html: String, chapter: ChapterSource?, knownPages: Set<String>,
+                       ids: (String) -> Set<String>?) -> [BookError] {
+        var errors: [BookError] = []
+        for target in linkTargets(in: html) {
+            let (page, anchor) = split(target, on: path)
+            var problem: String?
+            if !knownPages.contains(page) {
+                problem = "no page \(page) in the site"
+            } else if let anchor, !anchor.isEmpty, let pageIDs = ids(page), !pageIDs.contains(anchor) {
+                problem = "no anchor '#\(anchor)' in \(page)"
+            }
+            guard let problem else { continue }
+            let file = chapter?.path ?? Load.manifestPath
+            let line = chapter.map { firstLine(mentioning: anchor ?? page, in: $0.text) } ?? 1
+            errors.append(BookError(
+                .chapterFormat, at: SourcePosition(file: file, line: line), "broken link '\(target)': \(problem)",
+                hint: "link to a page of the book (SLUG.html), a heading's anchor, or a snippet's #snippet-ID"))
+        }
+        return errors
+    }
+
+    /// The other pages whose anchors the page at `path` links to.
+    static func pagesWithLinkedAnchors(in html: String, path: String) -> Set<String> {
+        Set(linkTargets(in: html).compactMap { target in
+            let (page, anchor) = split(target, on: path)
+            return page != path && !(anchor ?? "").isEmpty ? page : nil
+        })
+    }
+
+    /// The internal link targets of a page (`href` and `src`), sorted; external schemes left out.
+    private static func linkTargets(in html: String) -> [String] {
+        attributeValues("href", in: html).union(attributeValues("src", in: html)).sorted().filter { target in
+            !(target.hasPrefix("http:") || target.hasPrefix("https:") || target.hasPrefix("mailto:") || target.isEmpty)
+        }
+    }
+
+    /// The page a target names (the current one for `#anchor`) and its anchor, percent-decoded.
+    private static func split(_ target: String, on path: String) -> (page: String, anchor: String?) {
+        let parts = target.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+        let page = parts[0].isEmpty ? path : String(parts[0])
+        // cmark percent-encodes non-ASCII characters in link destinations; ids are raw text.
+        let anchor = parts.count > 1 ? (String(parts[1]).removingPercentEncoding ?? String(parts[1])) : nil
+        return (page, anchor)
     }
 
     /// The values of an attribute in the page's markup (`id="x"` → x), outside `<script>` elements.
