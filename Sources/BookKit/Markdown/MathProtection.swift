@@ -121,6 +121,8 @@ struct MathProtection {
                     opener: String(decoding: bytes[i..<(i + openerLength)], as: UTF8.self), closer: closer,
                     line: line, column: i - lineStart + 1, stoppedAtBlankLine: blank))
                 out.append(contentsOf: bytes[i..<(i + openerLength)]); i += openerLength
+            case .text(let length):
+                out.append(contentsOf: bytes[i..<(i + length)]); i += length
             case .none:
                 out.append(byte); i += 1
             }
@@ -255,6 +257,8 @@ private final class Scanner {
     enum Found {
         case span(end: Int, display: Bool)
         case unterminated(openerLength: Int, closer: String, blankLine: Bool)
+        /// Bytes that are text whatever follows (`$$$$`).
+        case text(length: Int)
     }
 
     /// How a walk ended: at a closer (its position), at a blank line or backtick, or at the end.
@@ -297,6 +301,13 @@ private final class Scanner {
         return k >= bytes.count || bytes[k] == 10
     }
 
+    /// Whether only spaces and newlines follow the newline at `k` (the "blank line" is the end of the text).
+    func endsText(after k: Int) -> Bool {
+        var j = k + 1
+        while j < bytes.count, Self.isSpace(bytes[j]) { j += 1 }
+        return j >= bytes.count
+    }
+
     /// The `}` closing `\eqref{` on the same line.
     func referenceEnd(from j: Int) -> Int? {
         var k = j
@@ -313,8 +324,8 @@ private final class Scanner {
         if has(Self.dollarPair, at: i) {
             switch walk(Self.dollarPair, skipsEscapes: true, from: i + 2) {
             case .closer(let close) where close > i + 2: return .span(end: close + 2, display: true)
-            // `$$$$` is no span (and no error): the old rule, kept.
-            case .closer: return nil
+            // `$$$$` is no span (and no error): four dollars of text.
+            case .closer: return .text(length: 4)
             case .blankLine: return .unterminated(openerLength: 2, closer: "$$", blankLine: true)
             case .end: return .unterminated(openerLength: 2, closer: "$$", blankLine: false)
             }
@@ -360,7 +371,7 @@ private final class Scanner {
         walks[closer] = nil  // keeps the memo uniquely referenced while it is written
         if state.memo.isEmpty { state.memo = [Int32](repeating: Self.unknown, count: bytes.count + 1) }
         let outcome = memoised(&state.memo, from: start) { k in
-            if bytes[k] == 10, blankLineAhead(k + 1) { return (.blankLine, 1) }
+            if bytes[k] == 10, blankLineAhead(k + 1) { return (endsText(after: k) ? .end : .blankLine, 1) }
             if skipsEscapes, bytes[k] == Self.backslash, k + 1 < bytes.count { return (nil, 2) }
             if has(closer, at: k) { return (.closer(k), 1) }
             return (nil, 1)

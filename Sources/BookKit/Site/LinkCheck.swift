@@ -56,7 +56,8 @@ enum LinkCheck {
 
     /// The internal link targets of a page (`href` and `src`), sorted; external schemes left out.
     private static func linkTargets(in html: String) -> [String] {
-        attributeValues("href", in: html).union(attributeValues("src", in: html)).sorted().filter { target in
+        let values = attributeValues(["href", "src"], in: html)
+        return values["href"]!.union(values["src"]!).sorted().filter { target in
             !(target.hasPrefix("http:") || target.hasPrefix("https:") || target.hasPrefix("mailto:") || target.isEmpty)
         }
     }
@@ -74,28 +75,43 @@ enum LinkCheck {
     ///
     /// Scans UTF-8 bytes: pages full of KaTeX markup are large, and `String` searching is several times slower.
     static func attributeValues(_ name: String, in html: String) -> Set<String> {
-        let bytes = Array(html.utf8)
-        let marker = Array(" \(name)=\"".utf8), scriptOpen = Array("<script".utf8), scriptClose = Array("</script>".utf8)
-        func matches(_ pattern: [UInt8], at i: Int) -> Bool {
-            i + pattern.count <= bytes.count && bytes[i] == pattern[0] && Array(bytes[i..<(i + pattern.count)]) == pattern
-        }
-        var values = Set<String>()
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "<"), matches(scriptOpen, at: i) {
-                i += scriptOpen.count
-                while i < bytes.count, !(bytes[i] == UInt8(ascii: "<") && matches(scriptClose, at: i)) { i += 1 }
-                continue
+        attributeValues([name], in: html)[name] ?? []
+    }
+
+    /// The values of several attributes, in one pass over the page.
+    static func attributeValues(_ names: [String], in html: String) -> [String: Set<String>] {
+        let markers = names.map { Array(" \($0)=\"".utf8) }
+        let scriptOpen = Array("<script".utf8), scriptClose = Array("</script>".utf8)
+        var values = [String: Set<String>](uniqueKeysWithValues: names.map { ($0, Set<String>()) })
+        var html = html
+        html.makeContiguousUTF8()
+        _ = html.utf8.withContiguousStorageIfAvailable { bytes in
+            func matches(_ pattern: [UInt8], at i: Int) -> Bool {
+                guard i + pattern.count <= bytes.count else { return false }
+                for k in 0..<pattern.count where bytes[i + k] != pattern[k] { return false }
+                return true
             }
-            if bytes[i] == UInt8(ascii: " "), matches(marker, at: i) {
-                let start = i + marker.count
-                var end = start
-                while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += 1 }
-                values.insert(String(decoding: bytes[start..<end], as: UTF8.self).replacingOccurrences(of: "&amp;", with: "&"))
-                i = end
-                continue
+            var i = 0
+            scan: while i < bytes.count {
+                let byte = bytes[i]
+                if byte == UInt8(ascii: "<"), matches(scriptOpen, at: i) {
+                    i += scriptOpen.count
+                    while i < bytes.count, !(bytes[i] == UInt8(ascii: "<") && matches(scriptClose, at: i)) { i += 1 }
+                    continue
+                }
+                if byte == UInt8(ascii: " ") {
+                    for (n, marker) in markers.enumerated() where matches(marker, at: i) {
+                        let start = i + marker.count
+                        var end = start
+                        while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += 1 }
+                        values[names[n]]!.insert(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                            .replacingOccurrences(of: "&amp;", with: "&"))
+                        i = end
+                        continue scan
+                    }
+                }
+                i += 1
             }
-            i += 1
         }
         return values
     }
