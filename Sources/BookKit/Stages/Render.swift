@@ -60,6 +60,14 @@ public enum Render {
         return site
     }
 
+    /// One chapter's page alone, as a book of that one chapter would show it before anything ran (no
+    /// outputs, math as LaTeX): what `bench build --large` times for parse + protect + restore + render.
+    public static func previewPage(_ parsed: ParsedChapter, chapter: Chapter, stamp: Stamp) -> String {
+        let book = Book(title: parsed.source.title, subtitle: "", chapters: [parsed.source])
+        let checked = CheckedChapter(parsed: parsed, chapter: chapter, outcomes: [:], errors: parsed.errors)
+        return ChapterPage.html(checked, book: book, position: 0, stamp: stamp)
+    }
+
     // MARK: Pages
 
     static func index(book: Book, stamp: Stamp) -> String {
