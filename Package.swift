@@ -52,7 +52,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "bench",
-            dependencies: ["Kernels", "Kexue", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            // BookKit: `bench build --large` times its stages in process.
+            dependencies: ["Kernels", "Kexue", "BookKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: numericFlags
         ),
 

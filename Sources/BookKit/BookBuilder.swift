@@ -96,20 +96,32 @@ public struct BookBuilder {
 
         var report = Report()
         var checkedChapters: [CheckedChapter] = []
+        // With a site to write, each page is rendered and its links checked before its chapter's line.
+        let stamp = options.output.map { _ in Render.Stamp(commit: commit(), swiftVersion: toolchain.version) }
+        let gate = stamp.map { PageLinkGate(book: book, building: selected.map(\.slug), stamp: $0) }
+        let progress = options.progress
         // Chapters compile and run in parallel; progress lines and results keep book order.
         let results = ParallelMap.run(selected, jobs: options.jobs) { source in
             Result { () throws(BookError) in try chapter(source, library: library, toolchain: toolchain) }
         } completed: { result in
-            if case .success(let (_, chapterReport)) = result { options.progress(Self.progressLine(chapterReport)) }
+            switch (result, gate) {
+            case (.success(let (_, chapterReport)), nil): progress(Self.progressLine(chapterReport))
+            case (.success(let (checked, chapterReport)), let gate?):
+                for (_, ready) in gate.add(checked, chapterReport) { progress(Self.progressLine(ready)) }
+            case (.failure, let gate?):
+                for (_, ready) in gate.addFailure() { progress(Self.progressLine(ready)) }
+            case (.failure, nil): break
+            }
         }
+        for (_, ready) in gate?.finish() ?? [] { progress(Self.progressLine(ready)) }
         for result in results {
-            let (checked, chapterReport) = try result.get()
+            var (checked, chapterReport) = try result.get()
+            if let released = gate?.released[checked.chapter.source.slug] { (checked, chapterReport) = released }
             checkedChapters.append(checked)
             report.chapters.append(chapterReport)
         }
         TestHook.pause(at: "chapters")
-        if let output = options.output {
-            let stamp = Render.Stamp(commit: commit(), swiftVersion: toolchain.version)
+        if let output = options.output, let stamp, let gate {
             var book = book
             // Chapters fixed by --fix were re-read; the manifest order stays.
             for checked in checkedChapters {
@@ -120,7 +132,7 @@ public struct BookBuilder {
             let all = book.chapters.map { source in
                 checkedChapters.first { $0.chapter.source.slug == source.slug }?.chapter ?? Extract.chapter(Parse.chapter(source)).0
             }
-            var site = Render.site(book: book, chapters: checkedChapters, all: all, stamp: stamp)
+            var site = Render.site(book: book, chapters: checkedChapters, all: all, stamp: stamp, pages: gate.pages)
             // A build of some chapters keeps the other pages of the previous site; a chapter without one
             // gets a placeholder page, so that no link of the published site dangles.
             if !options.chapters.isEmpty {
@@ -130,9 +142,11 @@ public struct BookBuilder {
                     options.progress("stub  " + source.slug + ": not built yet, its page is a placeholder (a full build builds it)")
                 }
             }
+            // The whole site once more: links of the index and claims pages, and into their anchors.
             let linkErrors = LinkCheck.errors(in: site, book: book)
             for (i, chapter) in report.chapters.enumerated() {
-                report.chapters[i].errors += linkErrors[chapter.slug] ?? []
+                let known = Set(report.chapters[i].errors)
+                report.chapters[i].errors += (linkErrors[chapter.slug] ?? []).filter { !known.contains($0) }
             }
             if let other = linkErrors[""], !other.isEmpty, !report.chapters.isEmpty {
                 report.chapters[0].errors += other
@@ -208,7 +222,7 @@ public struct BookBuilder {
                 }
             }
         }
-        let errors = formatErrors + result.errors
+        let errors = parsed.errors + formatErrors + result.errors
         let freshCompiles = compiledCount, freshRuns = ranCount
         // Math is checked like code: a formula KaTeX rejects or an unknown \eqref fails the chapter.
         let checked = try Typeset.chapters([CheckedChapter(parsed: parsed, chapter: chapter, outcomes: result.outcomes,

@@ -1,6 +1,7 @@
 // `swift run -c release bench`: our kernels against numpy (OpenBLAS) on this machine, interleaved
 // rounds, medians, ratios; plus the measured fp32 peak and memory bandwidth.
-// `swift run -c release bench build`: the book build's timings (BuildSuite.swift).
+// `swift run -c release bench build`: the book build's timings (BuildSuite.swift); `--large`: the chapter
+// stages on generated chapters of 256 KB to 4 MB (LargeChapterSuite.swift).
 
 import ArgumentParser
 import Foundation
@@ -16,6 +17,9 @@ struct Bench: ParsableCommand {
 
     @Option(help: "For the build suite: the package root (holds chapters/ and Sources/).")
     var root = "."
+
+    @Flag(help: "For the build suite: time parse, extract and render on generated chapters of 256 KB to 4 MB instead (no compiler, no KaTeX).")
+    var large = false
 
     @Flag(help: "Print one JSON object per line instead of the table.")
     var json = false
@@ -43,6 +47,10 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        if suite == "build", large {
+            LargeChapterSuite().run(json: json)
+            return
+        }
         if suite == "build" {
             try BuildSuite(root: URL(fileURLWithPath: root).standardizedFileURL).run(json: json)
             return

@@ -83,6 +83,13 @@ struct MarkdownNode {
         return cmark_node_get_fenced(pointer, &length, &offset, &character) != 0
     }
     var isHeading: Bool { cmark_node_get_type(pointer) == CMARK_NODE_HEADING }
+    /// A raw HTML block or inline HTML: author markup that reaches the page as written.
+    var isRawHTML: Bool { [CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE].contains(cmark_node_get_type(pointer)) }
+    var isInline: Bool { cmark_node_get_type(pointer) == CMARK_NODE_HTML_INLINE }
+    var isLinkOrImage: Bool { [CMARK_NODE_LINK, CMARK_NODE_IMAGE].contains(cmark_node_get_type(pointer)) }
+    /// A link's or image's destination.
+    var url: String { cmark_node_get_url(pointer).map { String(cString: $0) } ?? "" }
+    func setURL(_ url: String) { cmark_node_set_url(pointer, url) }
     var headingLevel: Int { Int(cmark_node_get_heading_level(pointer)) }
 
     /// The whole info string of a fenced code block (`swift setup id=x`), or "".
@@ -118,6 +125,22 @@ struct MarkdownNode {
     /// Replaces this node by a raw HTML block (the node is freed; do not use it afterwards).
     func replace(withHTMLBlock html: String) {
         cmark_node_insert_before(pointer, Self.raw(CMARK_NODE_HTML_BLOCK, html))
+        cmark_node_unlink(pointer)
+        cmark_node_free(pointer)
+    }
+
+    /// Replaces this node by text that cmark escapes (a raw HTML block becomes a paragraph of its source;
+    /// inline HTML becomes text). The node is freed; do not use it afterwards.
+    func replace(withText text: String) {
+        let textNode = cmark_node_new(CMARK_NODE_TEXT)!
+        cmark_node_set_literal(textNode, text)
+        if isInline {
+            cmark_node_insert_before(pointer, textNode)
+        } else {
+            let paragraph = cmark_node_new(CMARK_NODE_PARAGRAPH)!
+            cmark_node_append_child(paragraph, textNode)
+            cmark_node_insert_before(pointer, paragraph)
+        }
         cmark_node_unlink(pointer)
         cmark_node_free(pointer)
     }

@@ -61,6 +61,32 @@ public struct BookError: Error, Hashable, Sendable, CustomStringConvertible {
             }
         }
         if let hint { text += "\nhint: " + hint }
-        return text
+        return Self.escapingControls(text)
+    }
+
+    /// `text` safe to print to a terminal: every control character except newline and tab, and the
+    /// bidirectional overrides, become `\u{1B}`-style text. An error quotes program output and chapter
+    /// text; neither may clear the screen, retitle the window (`ESC ] 0 ; title BEL`) or reorder a line.
+    public static func escapingControls(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isEscaped) else { return text }
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isEscaped(scalar) {
+                result.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+            } else {
+                result.append(scalar)
+            }
+        }
+        return String(result)
+    }
+
+    private static func isEscaped(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0A, 0x09: false
+        case 0x00...0x1F, 0x7F...0x9F: true
+        // Bidirectional embeddings, overrides and isolates.
+        case 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
     }
 }

@@ -50,7 +50,9 @@ enum ChapterPage {
     /// - Parameter math: the box's formulas typeset, in order (nil: show the LaTeX).
     static func differencesBox(_ markdown: String, math: [String]?) -> String {
         let protection = MathProtection(markdown, codeLines: [])
-        let html = MarkdownDocument(protection.protected).renderHTML()
+        let document = MarkdownDocument(protection.protected)
+        AuthorHTML.neutralise(document)
+        let html = document.renderHTML()
         let restored = math.map { typeset in protection.restore(html, html: true) { index, _ in index < typeset.count ? typeset[index] : "" } }
             ?? protection.restore(inHTML: html)
         return "<aside class=\"box differences-box\" aria-label=\"Differences from the original\"><h2 class=\"box-title\">Differences from the original</h2>"
@@ -59,9 +61,16 @@ enum ChapterPage {
 
     /// The chapter's Markdown as HTML, with each snippet and its actual output in place of the fenced
     /// blocks, heading anchors, and the math put back verbatim.
+    ///
+    /// Order matters: the Markdown is rendered with markers where snippets, boxes and the header go, the
+    /// math is restored in the prose, and only then are those pieces spliced in (`HTMLSplice`), so no
+    /// program output, figure, claim or manifest text passes through cmark or math restoration.
     static func chapterBody(_ checked: CheckedChapter) -> (String, [PageTemplate.Section]) {
         let parsed = checked.parsed
         let document = MarkdownDocument(parsed.math.protected)
+        // Rejected author HTML is an error of the chapter (Parse); on the page it is shown as text.
+        AuthorHTML.neutralise(document)
+        var splice = HTMLSplice(avoiding: parsed.math.protected)
         let snippetsByLine = Dictionary(uniqueKeysWithValues: checked.chapter.snippets.map { ($0.fence.line, $0) })
         let outputLines = Set(checked.chapter.snippets.compactMap { $0.expected?.fence.line })
         var codeBlockIndex = 0
@@ -81,7 +90,7 @@ enum ChapterPage {
                 if node.headingLevel == 1, !sawTitle {
                     // The chapter's title: the summary and the original post go right under it.
                     sawTitle = true
-                    node.insertAfter(htmlBlock: header(checked.chapter.source))
+                    node.insertAfter(htmlBlock: splice.marker(for: header(checked.chapter.source)))
                 } else if node.headingLevel <= 3 {
                     sections.append(PageTemplate.Section(level: node.headingLevel, title: text, anchor: anchor))
                 }
@@ -92,29 +101,32 @@ enum ChapterPage {
             guard codeBlockIndex < parsed.codeBlocks.count else { continue }
             let line = parsed.codeBlocks[codeBlockIndex].start.line
             if line == boxes.claimsLine {
-                node.replace(withHTMLBlock: claimsBox(boxes.claims))
+                node.replace(withHTMLBlock: splice.marker(for: claimsBox(boxes.claims)))
             } else if line == boxes.differencesLine, let differences = boxes.differences {
-                node.replace(withHTMLBlock: differencesBox(differences, math: checked.math?.differences))
+                node.replace(withHTMLBlock: splice.marker(for: differencesBox(differences, math: checked.math?.differences)))
             } else if let snippet = snippetsByLine[line] {
                 let figures = figureHTML(snippet, outcome: checked.outcomes[snippet.index], firstNumber: figureNumber + 1)
                 figureNumber += figures.count
-                node.replace(withHTMLBlock: snippetHTML(snippet, outcome: checked.outcomes[snippet.index], figures: figures))
+                node.replace(withHTMLBlock: splice.marker(for: snippetHTML(snippet, outcome: checked.outcomes[snippet.index], figures: figures)))
             } else if outputLines.contains(line) || figureLines.contains(line) {
                 // The expected block: the page shows the actual output under the snippet instead.
                 node.replace(withHTMLBlock: "")
             }
         }
-        var html = document.renderHTML()
+        let html = document.renderHTML()
+        let restored: String
         if let math = checked.math {
             // \eqref in prose (tokens; code and output never contain them).
-            html = parsed.math.restoreReferences(html, link: { name in
+            let references = MathProtection.References(link: { name in
                 guard let target = math.labels[name] else { return "(??)" }
                 return "<a class=\"eqref\" href=\"#\(target.anchor)\">(\(target.number))</a>"
             }, plain: { name in math.labels[name].map { "(\($0.number))" } ?? "(??)" })
-            return (parsed.math.restore(html, html: true) { index, _ in math.html[index] }, sections)
+            restored = parsed.math.restore(html, html: true, references: references) { index, _ in math.html[index] }
+        } else {
+            let references = MathProtection.References(link: { "\\eqref{\(HTML.escape($0))}" }, plain: { "\\eqref{\($0)}" })
+            restored = parsed.math.restore(inHTML: html, references: references)
         }
-        html = parsed.math.restoreReferences(html, link: { "\\eqref{\(HTML.escape($0))}" }, plain: { "\\eqref{\($0)}" })
-        return (parsed.math.restore(inHTML: html), sections)
+        return (splice.apply(to: restored), sections)
     }
 
     /// The figures a snippet showed, as numbered `<figure>` elements with the chapter's captions.

@@ -2,6 +2,11 @@
 /// reaches a page, except Markdown prose, which cmark-gfm escapes itself.
 enum HTML {
     /// Escapes `&`, `<`, `>`, `"` and `'`: safe in text and in double- or single-quoted attributes.
+    ///
+    /// Control characters are shown, not passed on: C0 controls other than tab and newline, and DEL, become
+    /// their Unicode control pictures (NUL is `␀`, ESC is `␛`, CR is `␍`); C1 controls become `\u{9B}`
+    /// text. Program output is data: a NUL or an escape sequence shows as what it is, and everything
+    /// after it is kept.
     static func escape(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
@@ -12,6 +17,10 @@ enum HTML {
             case ">": result += "&gt;"
             case "\"": result += "&quot;"
             case "'": result += "&#39;"
+            case "\t", "\n": result.unicodeScalars.append(scalar)
+            case "\u{0}"..."\u{1F}": result.unicodeScalars.append(Unicode.Scalar(0x2400 + scalar.value)!)
+            case "\u{7F}": result += "\u{2421}"
+            case "\u{80}"..."\u{9F}": result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
             default: result.unicodeScalars.append(scalar)
             }
         }

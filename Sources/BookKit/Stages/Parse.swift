@@ -21,6 +21,9 @@ public struct ParsedChapter: Sendable {
     public var codeBlocks: [CodeBlock]
     /// The source with math swapped for tokens; what the renderer parses.
     var math: MathProtection
+    /// What parsing found wrong, located: display math never closed, author HTML that could run or
+    /// redirect (`AuthorHTML`). The chapter fails with these; its page still renders, made safe.
+    public var errors: [BookError] = []
 }
 
 /// Stage 2: parses a chapter with cmark-gfm.
@@ -59,6 +62,35 @@ public enum Parse {
             codeLines.formUnion(node.startLine...max(node.startLine, node.endLine))
             previousPointer = node.pointer
         }
-        return ParsedChapter(source: source, codeBlocks: blocks, math: MathProtection(source.text, codeLines: codeLines))
+        let math = MathProtection(source.text, codeLines: codeLines)
+        var parsed = ParsedChapter(source: source, codeBlocks: blocks, math: math)
+        parsed.errors = unterminatedMath(math, path: source.path)
+            + authorHTMLErrors(in: math.protected, path: source.path, firstLine: 1)
+        for block in blocks where block.isFenced && block.info.split(separator: " ").first == "differences" {
+            // The box's Markdown is rendered on its own; its lines start after the fence.
+            let boxMath = MathProtection(block.literal, codeLines: [])
+            parsed.errors += unterminatedMath(boxMath, path: source.path, firstLine: block.start.line + 1)
+                + authorHTMLErrors(in: boxMath.protected, path: source.path, firstLine: block.start.line + 1)
+        }
+        return parsed
+    }
+
+    static func unterminatedMath(_ math: MathProtection, path: String, firstLine: Int = 1) -> [BookError] {
+        math.unterminated.map { opener in
+            let why = opener.stoppedAtBlankLine ? "a blank line comes before any \(opener.closer)" : "no \(opener.closer) follows it"
+            return BookError(.chapterFormat, at: SourcePosition(file: path, line: firstLine - 1 + opener.line, column: opener.column),
+                             "display math opened with \(opener.opener) is not closed: \(why)",
+                             hint: "close it with \(opener.closer) before the next blank line (display math cannot contain one)"
+                                + (opener.opener == "\\[" ? "; for a literal bracket write [ or &#91;" : "")
+                                + (opener.opener == "$$" ? "; for literal dollar signs write \\$\\$" : ""))
+        }
+    }
+
+    static func authorHTMLErrors(in protected: String, path: String, firstLine: Int) -> [BookError] {
+        guard protected.utf8.contains(UInt8(ascii: "<")) || protected.utf8.contains(UInt8(ascii: ":")) else { return [] }
+        return AuthorHTML.problems(in: MarkdownDocument(protected), text: protected).map { problem in
+            BookError(.chapterFormat, at: SourcePosition(file: path, line: firstLine - 1 + problem.line, column: problem.column),
+                      problem.message, hint: AuthorHTML.hint)
+        }
     }
 }

@@ -43,7 +43,9 @@ public enum Render {
     ///   - chapters: the chapters built now, with their outcomes.
     ///   - all: every chapter of the book, extracted but not run: the claims page and the search index
     ///     cover the whole book even when only some chapters are built.
-    public static func site(book: Book, chapters: [CheckedChapter], all: [Chapter], stamp: Stamp) -> Site {
+    ///   - pages: chapter pages already rendered (by `PageLinkGate`), by site path; the others are rendered here.
+    public static func site(book: Book, chapters: [CheckedChapter], all: [Chapter], stamp: Stamp,
+                            pages: [String: String] = [:]) -> Site {
         var site = Site()
         site.files["style.css"] = Stylesheet.css
         site.copies = Typeset.assetCopies()
@@ -52,9 +54,18 @@ public enum Render {
         site.files["search-index.js"] = SearchIndex.script(for: all)
         for checked in chapters {
             let position = book.chapters.firstIndex { $0.slug == checked.chapter.source.slug } ?? 0
-            site.files["\(checked.chapter.source.slug).html"] = ChapterPage.html(checked, book: book, position: position, stamp: stamp)
+            let path = "\(checked.chapter.source.slug).html"
+            site.files[path] = pages[path] ?? ChapterPage.html(checked, book: book, position: position, stamp: stamp)
         }
         return site
+    }
+
+    /// One chapter's page alone, as a book of that one chapter would show it before anything ran (no
+    /// outputs, math as LaTeX): what `bench build --large` times for parse + protect + restore + render.
+    public static func previewPage(_ parsed: ParsedChapter, chapter: Chapter, stamp: Stamp) -> String {
+        let book = Book(title: parsed.source.title, subtitle: "", chapters: [parsed.source])
+        let checked = CheckedChapter(parsed: parsed, chapter: chapter, outcomes: [:], errors: parsed.errors)
+        return ChapterPage.html(checked, book: book, position: 0, stamp: stamp)
     }
 
     // MARK: Pages

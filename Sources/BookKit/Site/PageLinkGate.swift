@@ -1,0 +1,82 @@
+/// Renders each chapter's page as soon as the chapter is checked, and checks the page's links before the
+/// chapter's progress line is printed: a broken link fails its chapter like any other error (the line says
+/// FAIL, the page carries the banner, the report counts it).
+///
+/// A link to an anchor of another chapter built now can be checked only once that page is rendered, so a
+/// chapter that links into a later one waits (and the lines after it, which keep book order) until that
+/// page exists; `finish` releases the rest. Anchors of pages not built now, and of the index and claims
+/// pages (rendered at the end), are trusted here; `BookBuilder` checks the whole site once more.
+final class PageLinkGate {
+    struct Entry {
+        var checked: CheckedChapter
+        var report: BookBuilder.ChapterReport
+        var page: String
+        var needs: Set<String>
+    }
+
+    private let book: Book
+    private let stamp: Render.Stamp
+    private let knownPages: Set<String>
+    /// Pages of the chapters built now, by site path (`slug.html`).
+    private let building: Set<String>
+    private var queue: [Entry?] = []
+    private var ids: [String: Set<String>] = [:]
+    /// Rendered chapter pages (with their banners), by site path.
+    private(set) var pages: [String: String] = [:]
+    /// The chapters released, with link errors added, by slug.
+    private(set) var released: [String: (CheckedChapter, BookBuilder.ChapterReport)] = [:]
+
+    init(book: Book, building slugs: [String], stamp: Render.Stamp) {
+        self.book = book
+        self.stamp = stamp
+        building = Set(slugs.map { "\($0).html" })
+        knownPages = Set(book.chapters.map { "\($0.slug).html" })
+            .union(["index.html", "claims.html", "style.css", "search-index.js"]).union(Typeset.assetCopies().keys)
+    }
+
+    /// The next chapter in book order; returns the chapters whose lines may be printed now, in order.
+    func add(_ checked: CheckedChapter, _ report: BookBuilder.ChapterReport) -> [(CheckedChapter, BookBuilder.ChapterReport)] {
+        let path = "\(checked.chapter.source.slug).html"
+        let page = render(checked)
+        pages[path] = page
+        ids[path] = LinkCheck.attributeValues("id", in: page)
+        queue.append(Entry(checked: checked, report: report, page: page,
+                           needs: LinkCheck.pagesWithLinkedAnchors(in: page, path: path).intersection(building)))
+        return release(all: false)
+    }
+
+    /// A chapter that failed to build (an environment error): nothing to render; later chapters go on.
+    func addFailure() -> [(CheckedChapter, BookBuilder.ChapterReport)] {
+        queue.append(nil)
+        return release(all: false)
+    }
+
+    /// Every chapter still waiting (all pages that can exist now do).
+    func finish() -> [(CheckedChapter, BookBuilder.ChapterReport)] { release(all: true) }
+
+    private func release(all: Bool) -> [(CheckedChapter, BookBuilder.ChapterReport)] {
+        var ready: [(CheckedChapter, BookBuilder.ChapterReport)] = []
+        while let first = queue.first {
+            guard var entry = first else { queue.removeFirst(); continue }
+            guard all || entry.needs.allSatisfy({ pages[$0] != nil }) else { break }
+            queue.removeFirst()
+            let path = "\(entry.checked.chapter.source.slug).html"
+            let errors = LinkCheck.errors(inPage: path, html: entry.page, chapter: entry.checked.chapter.source,
+                                          knownPages: knownPages, ids: { self.ids[$0] })
+            if !errors.isEmpty {
+                entry.checked.errors += errors
+                entry.report.errors += errors
+                // The banner lists the link errors too; the page's ids do not change.
+                pages[path] = render(entry.checked)
+            }
+            released[entry.checked.chapter.source.slug] = (entry.checked, entry.report)
+            ready.append((entry.checked, entry.report))
+        }
+        return ready
+    }
+
+    private func render(_ checked: CheckedChapter) -> String {
+        let position = book.chapters.firstIndex { $0.slug == checked.chapter.source.slug } ?? 0
+        return ChapterPage.html(checked, book: book, position: position, stamp: stamp)
+    }
+}
