@@ -68,6 +68,16 @@ public enum Run {
             run.cached = true
             return run
         }
+        // Two builds that want the same run (the chapter tests beside the browser test, two terminals) take
+        // turns: the second finds the first's result in the cache instead of running the program beside it,
+        // which would halve the CPU each has and could push a long snippet past its time limit.
+        let lock = try FileLock(executable.deletingLastPathComponent().path + "/run.lock")
+        defer { lock.unlock() }
+        if useCache, let raw = cache?.load() {
+            var run = interpret(raw, plan: plan)
+            run.cached = true
+            return run
+        }
         let protocolState = RunProtocol(budgets: budgets)
         var process = Subprocess(executable: executable.path, arguments: [], environment: environment,
                                  timeout: budgets.first ?? defaultSnippetTimeout, outputCap: outputCap)
