@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/prctl.h>
 #include <sched.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -218,6 +219,11 @@ static void run_namespace_init(const char *path, char *const argv[], char *const
     // The supervisor is outside the namespace, so `getppid()` is 0 here and cannot tell whether it is
     // still alive; the death signal covers its death from now on.
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    // A /proc of this namespace, in a mount namespace of its own, so that process ids read or passed around
+    // inside (the Swift runtime hands its pid to its crash reporter, which reads /proc/PID) mean the same
+    // process. Without it the program still runs; only crash backtraces would be lost.
+    mount(0, "/", 0, MS_REC | MS_PRIVATE, 0);
+    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0);
     pid_t self = getpid();
     pid_t program = fork();
     if (program < 0) {
@@ -260,7 +266,7 @@ static void supervise(const char *path, char *const argv[], char *const envp[], 
     // Where permitted (CAP_SYS_ADMIN: root, as in CI), the program runs in a PID namespace of its own under
     // `run_namespace_init`: then it cannot reach the supervisor, and nothing it starts outlives the
     // namespace. Elsewhere the subreaper alone contains it (see the header for what that leaves open).
-    int in_namespace = unshare(CLONE_NEWPID) == 0;
+    int in_namespace = fds->new_pid_namespace && unshare(CLONE_NEWPID | CLONE_NEWNS) == 0;
     pid_t program = fork();
     if (program < 0) {
         write_record(fds->status_fd, CSYS_STATUS_EXEC_FAILED, errno);

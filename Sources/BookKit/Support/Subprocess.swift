@@ -67,6 +67,9 @@ struct Subprocess {
     /// Standard input; nil is `/dev/null`.
     var input: [UInt8]?
     var control: Control?
+    /// Run the program in PID and mount namespaces of its own where permitted (chapter programs: then it can
+    /// neither see nor signal its supervisor). Tools run without, so their process ids mean what they say.
+    var isolateProcessIDs = false
 
     /// `executable` as an absolute path: searched on the caller's PATH when it has no `/`.
     static func resolve(_ executable: String) -> String? {
@@ -102,7 +105,8 @@ struct Subprocess {
         var fds = csys_supervised_fds(stdin_fd: pipes.input[0], stdout_fd: pipes.output[1], stderr_fd: pipes.error[1],
                                       control_fd: control == nil ? -1 : pipes.control[1],
                                       acknowledge_fd: control == nil ? -1 : pipes.acknowledge[0],
-                                      lifeline_fd: pipes.lifeline[0], status_fd: pipes.status[1])
+                                      lifeline_fd: pipes.lifeline[0], status_fd: pipes.status[1],
+                                      new_pid_namespace: isolateProcessIDs ? 1 : 0)
         let start = Date()
         let supervisor = csys_spawn_supervised(path, argv, envp, directoryC, &fds)
         guard supervisor > 0 else {
