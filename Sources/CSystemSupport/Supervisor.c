@@ -11,6 +11,8 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/prctl.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -208,6 +210,44 @@ static void run_program(const char *path, char *const argv[], char *const envp[]
     _exit(127);
 }
 
+/// PID 1 of the program's own PID namespace: starts the program, reaps whatever is re-parented to it, and
+/// when the program ends reports its status and exits, upon which the kernel kills every process left in
+/// the namespace. Processes inside cannot signal it (the kernel drops signals to a namespace's init that it
+/// has no handler for, SIGKILL and SIGSTOP included) and cannot see the supervisor at all.
+static void run_namespace_init(const char *path, char *const argv[], char *const envp[], const char *directory,
+                               const csys_supervised_fds *fds) {
+    // The supervisor is outside the namespace, so `getppid()` is 0 here and cannot tell whether it is
+    // still alive; the death signal covers its death from now on.
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    // A /proc of this namespace, in a mount namespace of its own, so that process ids read or passed around
+    // inside (the Swift runtime hands its pid to its crash reporter, which reads /proc/PID) mean the same
+    // process. Without it the program still runs; only crash backtraces would be lost.
+    mount(0, "/", 0, MS_REC | MS_PRIVATE, 0);
+    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0);
+    pid_t self = getpid();
+    pid_t program = fork();
+    if (program < 0) {
+        write_record(fds->status_fd, CSYS_STATUS_EXEC_FAILED, errno);
+        _exit(127);
+    }
+    if (program == 0) run_program(path, argv, envp, directory, fds, self);
+    int program_side[5] = {fds->stdin_fd, fds->stdout_fd, fds->stderr_fd, fds->control_fd, fds->acknowledge_fd};
+    for (int i = 0; i < 5; i++)
+        if (program_side[i] >= 0) close(program_side[i]);
+    for (;;) {
+        int status = 0;
+        pid_t pid = waitpid(-1, &status, 0);
+        if (pid == program) {
+            write_record(fds->status_fd, CSYS_STATUS_ENDED, status);
+            _exit(0);
+        }
+        if (pid < 0 && errno != EINTR) {
+            write_record(fds->status_fd, CSYS_STATUS_ENDED, SIGKILL);
+            _exit(0);
+        }
+    }
+}
+
 static void supervise(const char *path, char *const argv[], char *const envp[], const char *directory,
                       const csys_supervised_fds *fds) {
     reset_signals();
@@ -223,12 +263,19 @@ static void supervise(const char *path, char *const argv[], char *const envp[], 
         _exit(127);
     }
     pid_t self = getpid();
+    // Where permitted (CAP_SYS_ADMIN: root, as in CI), the program runs in a PID namespace of its own under
+    // `run_namespace_init`: then it cannot reach the supervisor, and nothing it starts outlives the
+    // namespace. Elsewhere the subreaper alone contains it (see the header for what that leaves open).
+    int in_namespace = fds->new_pid_namespace && unshare(CLONE_NEWPID | CLONE_NEWNS) == 0;
     pid_t program = fork();
     if (program < 0) {
         write_record(fds->status_fd, CSYS_STATUS_EXEC_FAILED, errno);
         _exit(127);
     }
-    if (program == 0) run_program(path, argv, envp, directory, fds, self);
+    if (program == 0) {
+        if (in_namespace) run_namespace_init(path, argv, envp, directory, fds);
+        run_program(path, argv, envp, directory, fds, self);
+    }
     int program_side[5] = {fds->stdin_fd, fds->stdout_fd, fds->stderr_fd, fds->control_fd, fds->acknowledge_fd};
     for (int i = 0; i < 5; i++)
         if (program_side[i] >= 0) close(program_side[i]);

@@ -140,6 +140,48 @@ import Testing
         #expect(processes(containing: "40.\(mark.suffix(4))").isEmpty, "the double-forked daemon outlived its program")
     }
 
+    /// The program tries to free a daemon by killing (or stopping) the process above it. In a PID namespace
+    /// (root, as in CI) the process above it is the namespace's init, which the kernel protects; without one
+    /// the subreaper supervisor could be killed, which the README states as the mechanism's limit.
+    @Test(.enabled(if: getuid() == 0, "PID namespaces need CAP_SYS_ADMIN"), arguments: ["SIGKILL", "SIGSTOP"])
+    func killingTheProcessAboveCannotFreeADaemon(signalName: String) throws {
+        let mark = token()
+        let text = chapter([("id=escape timeout=20", """
+            import Glibc
+            if fork() == 0 {
+                _ = setsid()
+                if fork() == 0 {
+                    signal(SIGTERM, SIG_IGN); signal(SIGHUP, SIG_IGN)
+                    close(1); close(2)
+                    execv("/bin/sleep", ["/bin/sleep", "50.\(mark.suffix(4))", nil].map { $0.flatMap { strdup($0) } })
+                }
+                _exit(0)
+            }
+            usleep(300_000)
+            kill(getppid(), \(signalName))
+            usleep(300_000)
+            print("still here")
+            """)]) + "\n```output\nstill here\n```\n"
+        let started = Date()
+        let (_, report) = try check(text)
+        #expect(report.errors.isEmpty, "\(report.errors.map(\.message))")
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(processes(containing: "50.\(mark.suffix(4))").isEmpty, "the daemon outlived its program")
+    }
+
+    /// Figures are output too: a flood of them is stopped at the output cap, like printed text.
+    @Test func figuresCountTowardTheOutputCap() throws {
+        let text = chapter([("id=figures", """
+            import Kexue
+            let xs = (0..<100_000).map(Double.init)
+            for _ in 0..<20 { Figure.line(title: "big", x: "x", y: "y").series("s", xs: xs, ys: xs).show() }
+            print("done")
+            """)])
+        let (_, report) = try check(text)
+        #expect(report.errors.count == 1)
+        #expect(report.errors.first?.message.contains("printed more than 1 MiB") == true, "\(report.errors.map(\.message))")
+    }
+
     /// The whole `book build` killed with SIGKILL while a snippet runs: the snippet and its children die too.
     @Test func killingTheBuildKillsTheSnippets() throws {
         let mark = token()

@@ -38,6 +38,10 @@ struct RunCache {
     /// Everything that changes what a run produces. Two runs with equal keys must print the same bytes
     /// (the book's code is deterministic by rule); any field that differs makes a different entry.
     struct Key: Hashable {
+        /// Changes whenever the way programs are run changes (protocol, supervisor, namespaces), so that no
+        /// result of an older runner is reused.
+        static let runnerVersion = "run-key-2 pid-namespace"
+
         /// The program: its executable's SHA-256, the library it linked, the compiler and flags it was
         /// built with.
         var program: ProgramIdentity
@@ -50,7 +54,7 @@ struct RunCache {
 
         /// An unambiguous serialisation: every field length-prefixed, the environment sorted by name.
         var canonical: String {
-            var parts = ["run-key-1", program.executableSHA256, program.libraryFingerprint, program.toolchainVersion]
+            var parts = [Self.runnerVersion, program.executableSHA256, program.libraryFingerprint, program.toolchainVersion]
             parts.append("flags \(program.compileFlags.count)")
             parts += program.compileFlags
             parts.append("environment \(environment.count)")

@@ -82,6 +82,7 @@ public enum Run {
         var process = Subprocess(executable: executable.path, arguments: [], environment: environment,
                                  timeout: budgets.first ?? defaultSnippetTimeout, outputCap: outputCap)
         process.directory = executable.deletingLastPathComponent().path
+        process.isolateProcessIDs = true
         // The clock moves only on the runtime's frames, and never past the sum of the snippets' limits.
         process.totalTimeout = budgets.reduce(0, +) + exitAllowance
         process.control = Subprocess.Control(greeting: Array((protocolState.nonce + "\n").utf8),

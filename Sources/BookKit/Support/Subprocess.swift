@@ -67,6 +67,9 @@ struct Subprocess {
     /// Standard input; nil is `/dev/null`.
     var input: [UInt8]?
     var control: Control?
+    /// Run the program in PID and mount namespaces of its own where permitted (chapter programs: then it can
+    /// neither see nor signal its supervisor). Tools run without, so their process ids mean what they say.
+    var isolateProcessIDs = false
 
     /// `executable` as an absolute path: searched on the caller's PATH when it has no `/`.
     static func resolve(_ executable: String) -> String? {
@@ -102,7 +105,8 @@ struct Subprocess {
         var fds = csys_supervised_fds(stdin_fd: pipes.input[0], stdout_fd: pipes.output[1], stderr_fd: pipes.error[1],
                                       control_fd: control == nil ? -1 : pipes.control[1],
                                       acknowledge_fd: control == nil ? -1 : pipes.acknowledge[0],
-                                      lifeline_fd: pipes.lifeline[0], status_fd: pipes.status[1])
+                                      lifeline_fd: pipes.lifeline[0], status_fd: pipes.status[1],
+                                      new_pid_namespace: isolateProcessIDs ? 1 : 0)
         let start = Date()
         let supervisor = csys_spawn_supervised(path, argv, envp, directoryC, &fds)
         guard supervisor > 0 else {
@@ -143,7 +147,9 @@ struct Subprocess {
             for record in session.takeStatusRecords() {
                 switch record.kind {
                 case Int32(CSYS_STATUS_EXEC_FAILED): execFailure = record.value
-                case Int32(CSYS_STATUS_ENDED): ending = record.value
+                // The first report wins: the namespace's init reports the program's status, and the supervisor
+                // reports again (SIGKILL) only if that init was killed before it could.
+                case Int32(CSYS_STATUS_ENDED): ending = ending ?? record.value
                 default: break
                 }
             }
@@ -225,6 +231,8 @@ private struct Session {
     var capped = false
     var violation: String?
     private var controlBuffer: [UInt8] = []
+    /// Payload bytes of the control frames received so far.
+    private var controlBytes = 0
     private var statusBuffer: [UInt8] = []
     private var open: Set<Int32>
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -290,7 +298,7 @@ private struct Session {
         guard open.contains(fd) else { return }
         let bytes = readAvailable(fd)
         if fd == pipes.output[0] { stdout += bytes } else { stderr += bytes }
-        if stdout.count + stderr.count > outputCap, !capped, !killed {
+        if stdout.count + stderr.count + controlBytes > outputCap, !capped, !killed {
             capped = true
             kill()
         }
@@ -325,7 +333,14 @@ private struct Session {
                 kill()
                 return
             }
+            // Frames count toward the output cap like printed bytes (a figure is output too).
+            if stdout.count + stderr.count + controlBytes + count > outputCap {
+                capped = true
+                kill()
+                return
+            }
             guard controlBuffer.count >= newline + 1 + count else { return }
+            controlBytes += count
             let payload = Array(controlBuffer[(newline + 1)..<(newline + 1 + count)])
             controlBuffer.removeFirst(newline + 1 + count)
             switch control.receive(payload, stdout.count, stderr.count) {

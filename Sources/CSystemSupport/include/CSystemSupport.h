@@ -27,6 +27,8 @@ typedef struct {
     int acknowledge_fd;
     int lifeline_fd;
     int status_fd;
+    /// Non-zero: run the program in new PID and mount namespaces (with its own /proc) if permitted.
+    int new_pid_namespace;
 } csys_supervised_fds;
 
 /// What the supervisor writes on `status`, as 8-byte records `{int32 kind; int32 value;}` in native order.
@@ -43,7 +45,11 @@ enum {
 /// process id, or -1 with `errno` set if it could not fork.
 ///
 /// Containment, and why each step (see the README's guarantees):
-/// - The supervisor is a *child subreaper* (`PR_SET_CHILD_SUBREAPER`): every process the program starts,
+/// - When asked and where the caller may (CAP_SYS_ADMIN, e.g. root), the program runs in a new PID namespace
+///   (and a mount namespace with its own /proc) under a small
+///   init: it cannot see or signal the supervisor or that init, and when the program ends the init exits and
+///   the kernel kills everything left in the namespace.
+/// - Always, the supervisor is a *child subreaper* (`PR_SET_CHILD_SUBREAPER`): every process the program starts,
 ///   including those that `setsid()` or double-fork to leave its process group, is re-parented to the
 ///   supervisor when its own parent dies, never to init. When the program's main process ends, or the
 ///   lifeline says stop, the supervisor kills every descendant it has (found through `/proc`) and repeats
