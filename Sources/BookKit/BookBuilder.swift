@@ -152,7 +152,10 @@ public struct BookBuilder {
                 report.chapters[0].errors += other
             }
             TestHook.pause(at: "render")
-            try SiteWriter.write(site, to: output, keepOthers: !options.chapters.isEmpty)
+            let kept = try SiteWriter.write(site, to: output, keepOthers: !options.chapters.isEmpty, slugs: book.chapters.map(\.slug))
+            if !kept.isEmpty {
+                options.progress("kept \(kept.count) \(kept.count == 1 ? "entry" : "entries") the build did not write: \(kept.joined(separator: ", "))")
+            }
         }
         report.seconds = Date().timeIntervalSince(started)
         return report

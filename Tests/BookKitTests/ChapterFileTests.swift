@@ -29,6 +29,59 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: book.root.appendingPathComponent("site").path), "nothing was published")
     }
 
+    /// A slug whose page is a file the build writes for itself. Was: `index` (or `claims`) replaced
+    /// site/index.html (claims.html) with the chapter, exit 0.
+    @Test(arguments: ["index", "claims", "style", "search-index", "katex"])
+    func reservedSlugsAreRejected(slug: String) throws {
+        let book = try ScratchBook("reserved-\(slug)")
+        defer { book.remove() }
+        // Chapter two links to one.html: without the link, the rename breaks no link (exit 0 before the fix).
+        try book.write("chapters/two.md", "# two\n\nSecond.\n")
+        #expect(try book.book(["build"]).status == 0)
+        let site = book.snapshot("site")
+        let manifest = try String(contentsOf: book.root.appendingPathComponent("chapters/book.json"), encoding: .utf8)
+        try book.write("chapters/book.json", manifest.replacingOccurrences(of: "\"slug\": \"one\"", with: "\"slug\": \"\(slug)\""))
+        let run = try book.book(["build"])
+        #expect(run.status == 2, "\(run.stderr)")
+        // Line 2, column 13: where the "slug" value of the first entry starts.
+        #expect(run.stderr.hasPrefix("chapters/book.json:2:13: error: chapter slug '\(slug)' names a page the build writes for itself"), "\(run.stderr)")
+        #expect(run.stderr.contains("\nhint: "))
+        #expect(book.snapshot("site") == site, "nothing was published")
+    }
+
+    /// `original.url` becomes a live link on the chapter's page. Was: a `javascript:` address was published.
+    @Test(arguments: ["javascript:alert(1)", " javascript:alert(1)", "data:text/html,<b>x</b>", "//evil.example/", "kexue.fm/archives/8877", "HTTPS://kexue.fm/", ""])
+    func originalURLMustBeHTTP(url: String) throws {
+        let book = try ScratchBook("original-\(url.utf8.reduce(UInt32(5381)) { $0 &* 33 &+ UInt32($1) })")
+        defer { book.remove() }
+        try book.write("chapters/book.json", manifest(originalURL: url))
+        let run = try book.book(["build"])
+        #expect(run.status == 2, "\(run.stderr)")
+        // Line 3, column 26: where the "url" value starts.
+        #expect(run.stderr.hasPrefix("chapters/book.json:3:26: error: chapter 'one': the original post's url "), "\(run.stderr)")
+        #expect(run.stderr.contains("\nhint: "))
+        #expect(!FileManager.default.fileExists(atPath: book.root.appendingPathComponent("site").path), "nothing was published")
+    }
+
+    @Test(arguments: ["https://kexue.fm/archives/8877", "http://kexue.fm/archives/8877"])
+    func originalURLOverHTTPIsLinked(url: String) throws {
+        let book = try ScratchBook("original-ok-\(url.prefix(5))")
+        defer { book.remove() }
+        try book.write("chapters/book.json", manifest(originalURL: url))
+        let run = try book.book(["build"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(String(decoding: book.snapshot("site")["one.html"] ?? Data(), as: UTF8.self).contains("<a href=\"\(url)\""))
+    }
+
+    private func manifest(originalURL url: String) -> String {
+        """
+        { "title": "Safety", "chapters": [
+          { "slug": "one", "file": "one.md", "title": "One", "summary": "s",
+            "original": { "url": "\(url)", "author": "a", "date": "d", "title": "t" } },
+          { "slug": "two", "file": "two.md", "title": "Two", "summary": "s" } ] }
+        """
+    }
+
     /// `--fix` on a chapter reached through a link inside chapters/ writes the file the link resolves to,
     /// and the link stays a link.
     @Test func fixWritesTheResolvedFile() throws {

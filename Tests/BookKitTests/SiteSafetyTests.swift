@@ -211,6 +211,67 @@ final class Locked<Value>: @unchecked Sendable {
     }
 }
 
+/// What the author adds to a built site (a `CNAME`, a gh-pages worktree's `.git`, a link) outlives every
+/// build. Was: a full build deleted them with exit 0.
+@Suite struct AuthorFilesTests {
+    @Test func buildsKeepWhatTheyDidNotWrite() throws {
+        let book = try ScratchBook("author-files")
+        defer { book.remove() }
+        #expect(try book.book(["build"]).status == 0)
+        let site = book.root.appendingPathComponent("site")
+        try book.write("site/CNAME", "book.example.org\n")
+        try FileManager.default.createDirectory(at: site.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        try book.write("site/.git/HEAD", "ref: refs/heads/gh-pages\n")
+        try FileManager.default.createSymbolicLink(atPath: site.appendingPathComponent(".git/head-link").path, withDestinationPath: "HEAD")
+        try FileManager.default.createSymbolicLink(atPath: site.appendingPathComponent("latest").path, withDestinationPath: "/etc/hostname")
+        let authored = { book.snapshot("site").filter { $0.key == "CNAME" || $0.key == "latest" || $0.key.hasPrefix(".git") } }
+        let mine = authored()
+        #expect(mine.count == 5 && mine["latest"] == Data("-> /etc/hostname".utf8))
+
+        var run = try book.book(["build"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("kept 3 entries the build did not write: .git, CNAME, latest\n"), "\(run.stdout)")
+        #expect(authored() == mine, "byte-identical, links still links")
+        run = try book.book(["build", "--chapter", "one"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(authored() == mine)
+
+        // Still one atomic exchange: killed before it, the previous site (with the author's files) is whole;
+        // killed after it, the new one is.
+        try book.chapter("one", prose: "Changed prose.")
+        let before = book.snapshot("site")
+        #expect(try book.book(["build"], killAt: "swap").signaled)
+        #expect(book.snapshot("site") == before)
+        #expect(try book.book(["build"], killAt: "retire").signaled)
+        #expect(authored() == mine)
+        #expect(String(decoding: book.snapshot("site")["one.html"] ?? Data(), as: UTF8.self).contains("Changed prose."))
+        #expect(try book.book(["build"]).status == 0)
+        #expect(book.leftovers().isEmpty)
+
+        // A page a build wrote for a chapter since removed from the manifest is not the author's: it goes.
+        try book.write("chapters/book.json", """
+            { "title": "Safety", "chapters": [ { "slug": "one", "file": "one.md", "title": "One", "summary": "s" } ] }
+            """)
+        try book.write("chapters/one.md", "# one\n\nAlone.\n")
+        run = try book.book(["build"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(book.snapshot("site")["two.html"] == nil)
+        #expect(authored() == mine)
+    }
+
+    /// Without author files, two builds write the same bytes (and print no note).
+    @Test func rebuildIsByteIdentical() throws {
+        let book = try ScratchBook("author-none")
+        defer { book.remove() }
+        #expect(try book.book(["build"]).status == 0)
+        let first = book.snapshot("site")
+        let run = try book.book(["build"])
+        #expect(run.status == 0)
+        #expect(!run.stdout.contains("kept "))
+        #expect(book.snapshot("site") == first)
+    }
+}
+
 /// The swap: atomic, recovered after a kill, never publishing dangling links, and clean on permission errors.
 @Suite struct SiteSwapTests {
     /// `kill -9` at each stage boundary: the previous site stays whole (or, after the exchange, the new one

@@ -23,6 +23,36 @@ public enum SiteFolder {
     /// The files a build writes at the top of a site, besides the chapter pages (`SLUG.html`).
     static let siteFiles: Set<String> = ["index.html", "claims.html", "style.css", "search-index.js", "katex", markerName]
 
+    /// Slugs no chapter may have: the page `SLUG.html` would be, or be named like, a file the build writes
+    /// for itself (`index` would replace the book's index page).
+    public static let reservedSlugs: Set<String> = Set(siteFiles.map { ($0 as NSString).deletingPathExtension })
+
+    /// Whether `name`, a top-level entry of the site in `folder`, is one a build writes: a file of
+    /// `siteFiles`, the page of a chapter in the manifest, or a regular `.html` file carrying the footer
+    /// every page has (the page of a chapter since removed from the manifest). Everything else is the
+    /// author's: a full build carries it into the new site, and an unmarked folder holding it is refused.
+    static func isWrittenByBuild(_ name: String, in folder: URL, slugs: Set<String>) -> Bool {
+        if siteFiles.contains(name) { return true }
+        guard name.hasSuffix(".html") else { return false }
+        if slugs.contains(String(name.dropLast(".html".count))) { return true }
+        let path = folder.appendingPathComponent(name).path
+        // Never through a link: the author's link to a page stays the author's.
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              attributes[.type] as? FileAttributeType == .typeRegular,
+              let page = FileManager.default.contents(atPath: path) else { return false }
+        return String(decoding: page, as: UTF8.self).contains(footerMark)
+    }
+
+    /// The top-level entries of the site in `folder` that no build writes (sorted; empty without a site).
+    static func authorEntries(_ folder: URL, slugs: [String]) -> [String] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        let slugs = Set(slugs)
+        return entries.filter { !isWrittenByBuild($0, in: folder, slugs: slugs) }.sorted()
+    }
+
+    /// The footer `PageTemplate` puts on every page.
+    private static let footerMark = "<footer class=\"stamp\">"
+
     /// Throws a usage error if `output` is a folder the build must not replace.
     /// - Parameters:
     ///   - root: the book root; `packageRoot`: the package whose sources chapters link.
@@ -66,15 +96,17 @@ public enum SiteFolder {
         return FileManager.default.contents(atPath: marker.path) == Data(markerContents.utf8)
     }
 
-    /// A site written before the marker existed: its top level holds only what a build writes (and at
+    /// A site written before the marker existed: its top level holds only what a build writes
+    /// (`isWrittenByBuild`, and at
     /// least `index.html` and `style.css`), and its index page carries the footer every page has. Replacing
     /// it loses nothing a build did not write.
     static func looksLikeUnmarkedSite(_ folder: URL, slugs: [String]) -> Bool {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return false }
-        let allowed = siteFiles.union(slugs.map { "\($0).html" })
-        guard entries.allSatisfy(allowed.contains), entries.contains("index.html"), entries.contains("style.css"),
+        let slugs = Set(slugs)
+        guard entries.allSatisfy({ isWrittenByBuild($0, in: folder, slugs: slugs) }),
+              entries.contains("index.html"), entries.contains("style.css"),
               let index = FileManager.default.contents(atPath: folder.appendingPathComponent("index.html").path) else { return false }
-        return String(decoding: index, as: UTF8.self).contains("<footer class=\"stamp\">")
+        return String(decoding: index, as: UTF8.self).contains(footerMark)
     }
 
     /// The path with symbolic links and `..` resolved; for a path that does not exist yet, its longest

@@ -63,13 +63,19 @@ public enum SiteWriter {
     ///   - output: the site folder (`site/`), already checked by `SiteFolder.check` and `recover`.
     ///   - keepOthers: keep files of the previous site that `site` does not replace (a build of some
     ///     chapters keeps the other chapters' pages).
-    public static func write(_ site: Site, to output: URL, keepOthers: Bool) throws(BookError) {
+    ///   - slugs: the manifest's chapter slugs. Without `keepOthers`, every top-level entry of the previous
+    ///     site that a build does not write (`SiteFolder.authorEntries`: a `CNAME`, a gh-pages `.git`) is
+    ///     copied into the staged site before the exchange, links as links, so the author loses nothing.
+    /// - Returns: the names of those author entries, carried over either way.
+    @discardableResult
+    public static func write(_ site: Site, to output: URL, keepOthers: Bool, slugs: [String]) throws(BookError) -> [String] {
         let fileManager = FileManager.default
         let parent = output.deletingLastPathComponent()
         let name = output.lastPathComponent
         let staging = parent.appendingPathComponent(".\(name).staging-\(getpid())")
         let retired = parent.appendingPathComponent(".\(name).old-\(getpid())")
         var published = false
+        let kept = SiteFolder.authorEntries(output, slugs: slugs)
         do {
             if keepOthers, fileManager.fileExists(atPath: output.path) {
                 try fileManager.copyItem(at: output, to: staging)
@@ -77,6 +83,11 @@ public enum SiteWriter {
                 try fileManager.createDirectory(at: staging, withIntermediateDirectories: false)
             }
             try Data(SiteFolder.markerContents.utf8).write(to: staging.appendingPathComponent(SiteFolder.markerName))
+            if !keepOthers {
+                for entry in kept {
+                    try carry(output.appendingPathComponent(entry), to: staging.appendingPathComponent(entry))
+                }
+            }
             for (path, source) in site.copies.sorted(by: { $0.key < $1.key }) {
                 let url = staging.appendingPathComponent(path)
                 try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -97,7 +108,7 @@ public enum SiteWriter {
                     TestHook.pause(at: "retire")
                     // The staging path now holds the previous site.
                     try? fileManager.removeItem(at: staging)
-                    return
+                    return kept
                 }
                 guard errno == EINVAL || errno == ENOSYS else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
                 // No atomic exchange on this file system: two renames; `recover` repairs a kill between them.
@@ -109,6 +120,7 @@ public enum SiteWriter {
             }
             published = true
             try? fileManager.removeItem(at: retired)
+            return kept
         } catch {
             if !published {
                 try? fileManager.removeItem(at: staging)
@@ -117,6 +129,17 @@ public enum SiteWriter {
                 }
             }
             throw unwritable(output, error.localizedDescription)
+        }
+    }
+
+    /// Copies an author's entry of the previous site into the staged one: a symbolic link as a link (never
+    /// followed), anything else whole (FileManager copies links inside a folder as links).
+    private static func carry(_ source: URL, to destination: URL) throws {
+        let fileManager = FileManager.default
+        if let target = try? fileManager.destinationOfSymbolicLink(atPath: source.path) {
+            try fileManager.createSymbolicLink(atPath: destination.path, withDestinationPath: target)
+        } else {
+            try fileManager.copyItem(at: source, to: destination)
         }
     }
 

@@ -12,7 +12,8 @@ import Foundation
 ///                                 "date": "2022-01-25", "title": "Efficient GlobalPointer：少点参数，多点效果" } } ] }
 /// `original` is optional (the introduction has none).
 /// ```
-/// Order in the array is book order. Slugs are unique, lowercase letters, digits and `-`.
+/// Order in the array is book order. Slugs are unique, lowercase letters, digits and `-`, and not one of
+/// `SiteFolder.reservedSlugs` (`index`, `claims`, ...). `original.url` starts with `https://` or `http://`.
 public enum Load {
     public static let manifestPath = "chapters/book.json"
 
@@ -59,9 +60,19 @@ public enum Load {
                 throw BookError(.chapterFormat, at: slugLocation, "chapter slug '\(entry.slug)' is not a slug",
                                 hint: "use lowercase letters, digits and '-'")
             }
+            guard !SiteFolder.reservedSlugs.contains(entry.slug) else {
+                throw BookError(.chapterFormat, at: slugLocation, "chapter slug '\(entry.slug)' names a page the build writes for itself",
+                                hint: "choose another slug; reserved: \(SiteFolder.reservedSlugs.filter { !$0.hasPrefix(".") }.sorted().joined(separator: ", "))")
+            }
             guard seen.insert(entry.slug).inserted else {
                 throw BookError(.chapterFormat, at: slugLocation, "chapter slug '\(entry.slug)' appears twice",
                                 hint: "slugs name pages and must be unique")
+            }
+            // The address becomes a live link on the chapter's page: a `javascript:` or `data:` one must not.
+            if let url = entry.original?.url, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
+                throw BookError(.chapterFormat, at: positions.position(of: "chapters.\(index).original.url", file: manifestPath) ?? location,
+                                "chapter '\(entry.slug)': the original post's url '\(url)' is not an http:// or https:// address",
+                                hint: "give the post's web address in full, for example \"https://kexue.fm/archives/8877\"")
             }
             let fileLocation = positions.position(of: "chapters.\(index).file", file: manifestPath) ?? location
             let file = try chapterFile(entry, root: root, at: fileLocation)
