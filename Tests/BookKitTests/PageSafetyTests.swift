@@ -70,6 +70,34 @@ import Testing
         #expect(compared > 1_000)
     }
 
+    @Test func identicalFormulasAreTypesetOnce() throws {
+        // A large chapter repeats a few formulas thousands of times: Node must get each once, and a warm build
+        // must read each cache entry once (the per-occurrence reads made 1.25 MB of prose take 28 s).
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("book-katex-dedupe-\(getpid())")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A `node` that records the formulas it was given, then runs the real one.
+        let log = directory.appendingPathComponent("inputs.log"), wrapper = directory.appendingPathComponent("node")
+        try "#!/bin/sh\ncat \"$2\" >> '\(log.path)'\necho >> '\(log.path)'\nexec node \"$@\"\n".write(to: wrapper, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper.path)
+        var katex = KaTeX(cacheDirectory: directory.appendingPathComponent("cache"))
+        katex.node = wrapper.path
+        let a = KaTeX.Formula(tex: "x_1", display: false), b = KaTeX.Formula(tex: "\\alpha+\\beta", display: false)
+        let formulas = Array(repeating: [a, b, a, a], count: 500).flatMap { $0 } + [KaTeX.Formula(tex: "x_1", display: true)]
+        let results = try katex.render(formulas)
+        #expect(results.count == formulas.count)
+        let html = results.map { (try? $0.get()) ?? "" }
+        #expect(html[0] == html[2] && html[0] != html[1] && html[1] == html[1997] && html.last!.hasPrefix("<span class=\"katex-display\">"))
+        let batches = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        #expect(batches.count == 1)
+        let sent = try JSONSerialization.jsonObject(with: Data(batches[0].utf8)) as? [[String: Any]]
+        #expect(sent?.count == 3, "one Node item per distinct formula and mode, not per occurrence")
+        // Warm: the same answers, no Node.
+        #expect(try katex.render(formulas).map { (try? $0.get()) ?? "" } == html)
+        #expect(try String(contentsOf: log, encoding: .utf8).split(separator: "\n").count == 1)
+    }
+
     // MARK: Unterminated display math
 
     @Test func unterminatedDisplayMathIsLocated() {
