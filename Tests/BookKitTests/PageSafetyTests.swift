@@ -70,6 +70,34 @@ import Testing
         #expect(compared > 1_000)
     }
 
+    @Test func identicalFormulasAreTypesetOnce() throws {
+        // A large chapter repeats a few formulas thousands of times: Node must get each once, and a warm build
+        // must read each cache entry once (the per-occurrence reads made 1.25 MB of prose take 28 s).
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("book-katex-dedupe-\(getpid())")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A `node` that records the formulas it was given, then runs the real one.
+        let log = directory.appendingPathComponent("inputs.log"), wrapper = directory.appendingPathComponent("node")
+        try "#!/bin/sh\ncat \"$2\" >> '\(log.path)'\necho >> '\(log.path)'\nexec node \"$@\"\n".write(to: wrapper, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper.path)
+        var katex = KaTeX(cacheDirectory: directory.appendingPathComponent("cache"))
+        katex.node = wrapper.path
+        let a = KaTeX.Formula(tex: "x_1", display: false), b = KaTeX.Formula(tex: "\\alpha+\\beta", display: false)
+        let formulas = Array(repeating: [a, b, a, a], count: 500).flatMap { $0 } + [KaTeX.Formula(tex: "x_1", display: true)]
+        let results = try katex.render(formulas)
+        #expect(results.count == formulas.count)
+        let html = results.map { (try? $0.get()) ?? "" }
+        #expect(html[0] == html[2] && html[0] != html[1] && html[1] == html[1997] && html.last!.hasPrefix("<span class=\"katex-display\">"))
+        let batches = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        #expect(batches.count == 1)
+        let sent = try JSONSerialization.jsonObject(with: Data(batches[0].utf8)) as? [[String: Any]]
+        #expect(sent?.count == 3, "one Node item per distinct formula and mode, not per occurrence")
+        // Warm: the same answers, no Node.
+        #expect(try katex.render(formulas).map { (try? $0.get()) ?? "" } == html)
+        #expect(try String(contentsOf: log, encoding: .utf8).split(separator: "\n").count == 1)
+    }
+
     // MARK: Unterminated display math
 
     @Test func unterminatedDisplayMathIsLocated() {
@@ -111,6 +139,29 @@ import Testing
         ("Inline <b onclick=\"x()\">bold</b> text.", "event-handler attribute 'onclick'"),
         ("A [link](javascript:alert(1)) in Markdown.", "javascript: URL as a link destination"),
         ("An autolink <javascript:alert(1)>.", "javascript: URL as a link destination"),
+        // Comments end where the HTML tokenizer ends them, not only at `-->`: abruptly at `<!-->` and `<!--->`,
+        // and at `--!>`; what follows is markup.
+        ("<!--><img src=x onerror=alert(1)>-->", "event-handler attribute 'onerror'"),
+        ("<!---><img src=x onerror=alert(1)>-->", "event-handler attribute 'onerror'"),
+        ("<!-- a --!><img src=y onerror=alert(2)> -->", "event-handler attribute 'onerror'"),
+        ("<!-- a ----!><img src=y onerror=alert(2)> -->", "event-handler attribute 'onerror'"),
+        ("<div><!--><a title=\"x\"><img src=x onerror=alert(3)></a>--></div>", "event-handler attribute 'onerror'"),
+        ("<div><!-- x --!><a href=\"javascript:alert(4)\">x</a> --></div>", "javascript: URL in attribute 'href'"),
+        ("Inline <!--><img src=x onerror=alert(5)>--> text.", "event-handler attribute 'onerror'"),
+        // `</` not followed by a letter opens a bogus comment that ends at the first `>`, even inside quotes.
+        ("<div></ <a title=\"><img src=x onerror=alert(6)>\"></div>", "event-handler attribute 'onerror'"),
+        ("<div><? <a title=\"><img src=x onerror=alert(7)>\"></div>", "event-handler attribute 'onerror'"),
+        ("<div><!x <a title=\"><img src=x onerror=alert(8)>\"></div>", "event-handler attribute 'onerror'"),
+        // In SVG a CDATA section ends at `]]>`, elsewhere at `>`: the book cannot know which, so it is rejected.
+        ("<svg><![CDATA[ > <a title=\" ]]><img src=x onerror=alert(9)>\"></svg>", "CDATA section"),
+        // A comment left open in one HTML block would be closed by a `-->` inside a later one's attribute.
+        ("> <!--\n\n<a title=\"--><img src=x onerror=alert(10)>\">x</a>", "HTML comment is not closed"),
+        ("- <!-- a --\n\nText <a title=\"--><img src=x onerror=alert(11)>\">x</a>", "HTML comment is not closed"),
+        ("<div><!--\n\n<div title=\"--><img src=x onerror=alert(12)>\"></div>", "HTML comment is not closed"),
+        ("<div><!x\n\n<div title=\"><img src=x onerror=alert(12)>\"></div>", "'<!x' is not closed with '>'"),
+        ("<div></ x\n\n<div title=\"><img src=x onerror=alert(12)>\"></div>", "'</ x' is not closed with '>'"),
+        // With scripting on, <noscript> holds raw text: the quotes inside it do not protect what follows it.
+        ("<noscript><p title=\"</noscript><img src=x onerror=alert(13)>\"></noscript>", "HTML element <noscript>"),
     ]
 
     @Test(arguments: rejected)
@@ -143,6 +194,24 @@ import Testing
         let (_, _, errors) = parse(text)
         #expect(errors.isEmpty, "\(errors)")
         #expect(body(text).contains("<div class=\"note\"><img src=\"figure.png\""))
+    }
+
+    @Test func commentsThatHideMarkupStayAllowed() {
+        // Markup inside a comment the tokenizer does not end early is not markup; these are no errors.
+        let text = """
+        <!-- a note -> with <b onclick=x> and -- inside, ending --!-- late -->
+
+        <!---->
+
+        <!-- several
+        <img src=x onerror=alert(1)> lines -->
+
+        Inline <!-- <i onload=y> --> comment, a declaration <!DOCTYPE html> and <?php x ?> text.
+        """
+        let (_, _, errors) = parse(text)
+        #expect(errors.isEmpty, "\(errors)")
+        #expect(AuthorHTML.problems(in: "<!-- x -->").isEmpty)
+        #expect(AuthorHTML.problems(in: "<!-- x --!> <b onclick=y>").map(\.message) == ["event-handler attribute 'onclick' is not allowed in a chapter's HTML"])
     }
 
     @Test func unsafeHTMLInTheDifferencesBoxIsRejected() {

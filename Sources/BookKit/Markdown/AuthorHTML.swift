@@ -6,12 +6,18 @@
 /// - an element that runs or embeds code, changes the page's base or metadata, or that GFM's tagfilter
 ///   would neutralise anyway: `script`, `iframe`, `frame`, `frameset`, `object`, `embed`, `applet`, `base`,
 ///   `meta` (so `<meta http-equiv=refresh>`), `link`, `form`, `style`, `title`, `textarea`, `xmp`,
-///   `noembed`, `noframes`, `plaintext`, and SVG's `animate` and `set` (which can rewrite an `href`);
+///   `noembed`, `noframes`, `plaintext`, `noscript` (raw text when scripting is on: quotes inside it protect
+///   nothing), and SVG's `animate` and `set` (which can rewrite an `href`);
+/// - a comment, declaration or processing instruction read as the HTML tokenizer reads it: a comment ends
+///   at `-->` but also at `<!-->`, `<!--->` and `--!>`; `<!x`, `<?x` and `</ x` end at the first `>`, even one
+///   inside quotes; whatever follows is checked as markup. A CDATA section (whose end depends on whether it
+///   sits in SVG) is rejected;
 /// - any attribute value or link destination that is a `javascript:`, `vbscript:` or non-image `data:`
 ///   URL, however written: character references (`&#106;`, `&colon;`) are decoded and ASCII whitespace
 ///   and controls removed first, as browsers do;
-/// - a tag or quoted attribute value left open at the end of its HTML block (it would swallow the
-///   markup that follows).
+/// - a tag, quoted attribute value, comment or declaration left open at the end of its HTML block (it would
+///   swallow the markup that follows, and a later block's `-->` or `>` would end it where this check cannot
+///   see).
 ///
 /// Rejecting rather than stripping: the author learns at the line what will not be published, and the
 /// page never silently differs from the source.
@@ -26,7 +32,7 @@ enum AuthorHTML {
 
     static let forbiddenElements: Set<String> = [
         "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "link", "form",
-        "style", "title", "textarea", "xmp", "noembed", "noframes", "plaintext", "animate", "set",
+        "style", "title", "textarea", "xmp", "noembed", "noframes", "plaintext", "noscript", "animate", "set",
     ]
 
     static let hint = "write the markup without scripts, event handlers (on...=), javascript:/vbscript:/data: URLs, "
@@ -41,27 +47,50 @@ enum AuthorHTML {
         func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
         func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 10 || b == 12 || b == 13 }
         func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 97 && (b | 0x20) <= 122 }
-        func find(_ pattern: String, from j: Int) -> Int? {
-            let p = Array(pattern.utf8)
+        func firstClose(from j: Int) -> Int? {
             var k = j
-            while k + p.count <= bytes.count {
-                if bytes[k] == p[0], Array(bytes[k..<(k + p.count)]) == p { return k }
-                k += 1
-            }
-            return nil
+            while k < bytes.count, bytes[k] != UInt8(ascii: ">") { k += 1 }
+            return k < bytes.count ? k : nil
         }
         while i < bytes.count {
-            guard bytes[i] == UInt8(ascii: "<"), i + 1 < bytes.count else { i += 1; continue }
+            guard bytes[i] == UInt8(ascii: "<") else { i += 1; continue }
+            guard i + 1 < bytes.count else {
+                // What a `<` at the very end opens depends on the markup after the block.
+                problems.append(Problem(offset: i, text: "<", message: "'<' at the end of its HTML block opens markup that is not closed"))
+                break
+            }
             let next = bytes[i + 1]
             if next == UInt8(ascii: "!"), i + 3 < bytes.count, bytes[i + 2] == UInt8(ascii: "-"), bytes[i + 3] == UInt8(ascii: "-") {
-                // A comment: nothing in it is markup.
-                i = (find("-->", from: i + 4).map { $0 + 3 }) ?? bytes.count
+                // A comment: nothing in it is markup, up to where the tokenizer ends it.
+                guard let end = commentEnd(bytes, contentStart: i + 4) else {
+                    // Left open, a later `-->` (say, inside another block's quoted attribute) would close it.
+                    problems.append(Problem(offset: i, text: "<!--",
+                                            message: "HTML comment is not closed in its HTML block: a '-->' after it would end it"))
+                    break
+                }
+                i = end
                 continue
             }
-            if next == UInt8(ascii: "!") || next == UInt8(ascii: "?") {
-                i = (find(">", from: i + 2).map { $0 + 1 }) ?? bytes.count
+            if next == UInt8(ascii: "!"), Array(bytes[(i + 2)..<min(i + 9, bytes.count)]) == Array("[CDATA[".utf8) {
+                // In SVG or MathML it ends at `]]>`, elsewhere at the first `>`: no single reading is safe.
+                problems.append(Problem(offset: i, text: "<![CDATA[", message: "CDATA section is not allowed in a chapter's HTML"))
+                i = (firstClose(from: i + 2).map { $0 + 1 }) ?? bytes.count
                 continue
             }
+            // A declaration (`<!DOCTYPE`), a processing instruction or a bogus comment (`<!x`, `<?x`, `</ x`):
+            // the tokenizer ends each at the first `>`, quotes or not.
+            let bogus = next == UInt8(ascii: "!") || next == UInt8(ascii: "?")
+                || (next == UInt8(ascii: "/") && !(i + 2 < bytes.count && (isLetter(bytes[i + 2]) || bytes[i + 2] == UInt8(ascii: ">"))))
+            if bogus {
+                guard let close = firstClose(from: i + 2) else {
+                    let opener = text(i..<min(i + 4, bytes.count)).split(separator: "\n").first.map(String.init) ?? "<"
+                    problems.append(Problem(offset: i, text: opener, message: "'\(opener)' is not closed with '>' in its HTML block"))
+                    break
+                }
+                i = close + 1
+                continue
+            }
+            if next == UInt8(ascii: "/"), bytes[i + 2] == UInt8(ascii: ">") { i += 3; continue }  // `</>` is dropped
             let closing = next == UInt8(ascii: "/")
             let nameStart = closing ? i + 2 : i + 1
             guard nameStart < bytes.count, isLetter(bytes[nameStart]) else { i += 1; continue }
@@ -124,6 +153,27 @@ enum AuthorHTML {
             i = max(j, i + 1)
         }
         return problems
+    }
+
+    /// Where a comment whose text starts at `contentStart` (just after `<!--`) ends, as the HTML tokenizer's
+    /// comment states end it: the index after its closing `>`, or nil if it is still open at the end.
+    ///
+    /// Not only at `-->`: `<!-->` and `<!--->` close at once (abrupt closing of an empty comment), and `--!>`
+    /// closes too. Any two dashes read inside the comment reach the "comment end" state, so a `>` right after
+    /// `--` or `--!` (dashes inside the comment, not those of `<!--`) ends it; no other `>` does.
+    static func commentEnd(_ bytes: [UInt8], contentStart p: Int) -> Int? {
+        let dash = UInt8(ascii: "-"), close = UInt8(ascii: ">"), bang = UInt8(ascii: "!")
+        if p < bytes.count, bytes[p] == close { return p + 1 }
+        if p + 1 < bytes.count, bytes[p] == dash, bytes[p + 1] == close { return p + 2 }
+        var k = p
+        while k < bytes.count {
+            if bytes[k] == close {
+                if k - p >= 2, bytes[k - 1] == dash, bytes[k - 2] == dash { return k + 1 }
+                if k - p >= 3, bytes[k - 1] == bang, bytes[k - 2] == dash, bytes[k - 3] == dash { return k + 1 }
+            }
+            k += 1
+        }
+        return nil
     }
 
     /// The problem of a Markdown link or image destination, if any.

@@ -166,13 +166,15 @@ struct MathProtection {
         out.reserveCapacity(bytes.count + bytes.count / 2)
         // Whether the end of `out` is inside a tag: the last `<` written comes after the last `>`.
         var insideTag = false
-        func emit<S: Sequence>(_ piece: S) where S.Element == UInt8 {
-            for byte in piece {
-                if byte == UInt8(ascii: "<") { insideTag = true } else if byte == UInt8(ascii: ">") { insideTag = false }
-                out.append(byte)
+        func emit(_ piece: ArraySlice<UInt8>) {
+            // Copied whole (a typeset formula is a kilobyte or more of KaTeX markup); only its last `<` or `>`
+            // decides whether `out` now ends inside a tag.
+            out.append(contentsOf: piece)
+            if let last = piece.lastIndex(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) {
+                insideTag = piece[last] == UInt8(ascii: "<")
             }
         }
-        func emit(_ string: String) { emit(string.utf8) }
+        func emit(_ string: String) { emit(Array(string.utf8)[...]) }
         /// The decimal number at `j` and the index after it.
         func number(at j: Int) -> (Int, Int)? {
             var k = j, value = 0

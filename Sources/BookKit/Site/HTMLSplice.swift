@@ -1,3 +1,5 @@
+import Foundation
+
 /// Puts HTML that is data, not prose, into a rendered Markdown page after the page's math was restored:
 /// snippets with their output, figures, boxes, the chapter header.
 ///
@@ -30,21 +32,42 @@ struct HTMLSplice {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + pieces.reduce(0) { $0 + $1.utf8.count })
         var used = [Bool](repeating: false, count: pieces.count)
+        let closer = Array("-->".utf8)
         var i = 0
-        scan: while i < bytes.count {
-            if bytes[i] == prefix[0], i + prefix.count <= bytes.count, bytes[i..<(i + prefix.count)].elementsEqual(prefix) {
-                var j = i + prefix.count, index = 0
-                while j < bytes.count, bytes[j] >= 48, bytes[j] <= 57, j - i - prefix.count < 9 { index = index * 10 + Int(bytes[j] - 48); j += 1 }
-                let closer = Array("-->".utf8)
-                if j > i + prefix.count, index < pieces.count, !used[index], j + 3 <= bytes.count, bytes[j..<(j + 3)].elementsEqual(closer) {
-                    used[index] = true
-                    out.append(contentsOf: pieces[index].utf8)
-                    i = j + 3
-                    continue scan
-                }
+        while i < bytes.count {
+            // The next marker prefix, found with memmem: the page around the markers (typeset math
+            // especially) is copied in bulk, not byte by byte.
+            guard let found = Self.firstIndex(of: prefix, in: bytes, from: i) else { break }
+            out.append(contentsOf: bytes[i..<found])
+            var j = found + prefix.count, index = 0
+            while j < bytes.count, bytes[j] >= 48, bytes[j] <= 57, j - found - prefix.count < 9 { index = index * 10 + Int(bytes[j] - 48); j += 1 }
+            if j > found + prefix.count, index < pieces.count, !used[index], j + 3 <= bytes.count, bytes[j..<(j + 3)].elementsEqual(closer) {
+                used[index] = true
+                out.append(contentsOf: pieces[index].utf8)
+                i = j + 3
+            } else {
+                out.append(bytes[found])
+                i = found + 1
             }
-            out.append(bytes[i]); i += 1
         }
+        if i < bytes.count { out.append(contentsOf: bytes[i...]) }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The index of the first occurrence of `pattern` (which starts `<!`) in `bytes` at or after `start`.
+    /// memchr looks for the `!`, rare outside comments (typeset math has a `<` every few bytes, no `!`).
+    static func firstIndex(of pattern: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        guard pattern.count >= 2 else { return nil }
+        return bytes.withUnsafeBufferPointer { haystack -> Int? in
+            var from = start + 1
+            while from < haystack.count {
+                guard let hit = memchr(haystack.baseAddress! + from, Int32(pattern[1]), haystack.count - from) else { return nil }
+                let at = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - haystack.baseAddress! - 1
+                if at + pattern.count <= haystack.count, haystack[at] == pattern[0],
+                   memcmp(haystack.baseAddress! + at, pattern, pattern.count) == 0 { return at }
+                from = at + 2
+            }
+            return nil
+        }
     }
 }
