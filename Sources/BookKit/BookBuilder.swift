@@ -137,13 +137,16 @@ public struct BookBuilder {
             // gets a placeholder page, so that no link of the published site dangles.
             if !options.chapters.isEmpty {
                 for source in book.chapters where site.files["\(source.slug).html"] == nil && !previousSite.contains("\(source.slug).html") {
-                    site.files["\(source.slug).html"] = StubPage.html(source, book: book, stamp: stamp)
+                    let snippets = all.first { $0.source.slug == source.slug }?.snippets ?? []
+                    site.files["\(source.slug).html"] = StubPage.html(
+                        source, book: book, stamp: stamp,
+                        anchors: snippets.map { $0.info.id.map { "snippet-\($0)" } ?? "snippet-\($0.index + 1)" })
                     report.placeholders.append(source.slug)
                     options.progress("stub  " + source.slug + ": not built yet, its page is a placeholder (a full build builds it)")
                 }
             }
             // The whole site once more: links of the index and claims pages, and into their anchors.
-            let linkErrors = LinkCheck.errors(in: site, book: book)
+            let linkErrors = LinkCheck.errors(in: site, book: book, placeholders: Set(report.placeholders.map { "\($0).html" }))
             for (i, chapter) in report.chapters.enumerated() {
                 let known = Set(report.chapters[i].errors)
                 report.chapters[i].errors += (linkErrors[chapter.slug] ?? []).filter { !known.contains($0) }
