@@ -296,8 +296,12 @@ private struct Session {
 
     private mutating func drain(_ fd: Int32) {
         guard open.contains(fd) else { return }
+        // Which stream, decided before reading: reading to the end closes the pipe, and its slot then reads -1
+        // (deciding afterwards once sent a fast program's last output, read together with the end of file,
+        // to stderr).
+        let isOutput = fd == pipes.output[0]
         let bytes = readAvailable(fd)
-        if fd == pipes.output[0] { stdout += bytes } else { stderr += bytes }
+        if isOutput { stdout += bytes } else { stderr += bytes }
         if stdout.count + stderr.count + controlBytes > outputCap, !capped, !killed {
             capped = true
             kill()
