@@ -42,6 +42,28 @@ public struct BookBuilder {
         /// Programs compiled and run for this build (the rest came from the cache).
         public var compiled = 0
         public var ran = 0
+        /// Snippets meant to run that did not run to their end, and why.
+        public var notRun = NotRun()
+    }
+
+    /// Snippets meant to run that did not run to their end, by reason, for the summary.
+    public struct NotRun: Sendable, Hashable {
+        /// Left out of their program because they do not compile.
+        public var didNotCompile = 0
+        /// Compiled, but the program stopped before they ended (a trap, a time limit, an exit).
+        public var stopped = 0
+        public var total: Int { didNotCompile + stopped }
+
+        static func + (a: NotRun, b: NotRun) -> NotRun {
+            NotRun(didNotCompile: a.didNotCompile + b.didNotCompile, stopped: a.stopped + b.stopped)
+        }
+
+        /// `3 not run: 2 did not compile, 1 stopped early`, or empty when every snippet ran.
+        public var summary: String {
+            guard total > 0 else { return "" }
+            let reasons = [(didNotCompile, "did not compile"), (stopped, "stopped early")].filter { $0.0 > 0 }
+            return "\(total) not run: " + reasons.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+        }
     }
 
     public struct Report: Sendable {
@@ -51,6 +73,7 @@ public struct BookBuilder {
         public var snippets: Int { chapters.reduce(0) { $0 + $1.snippets } }
         public var checked: Int { chapters.reduce(0) { $0 + $1.checked } }
         public var passed: Int { chapters.reduce(0) { $0 + $1.passed } }
+        public var notRun: NotRun { chapters.reduce(NotRun()) { $0 + $1.notRun } }
         /// Chapters whose page a `--chapter` build published as a "not built yet" placeholder, because the
         /// previous site had no page for them.
         public var placeholders: [String] = []
@@ -180,21 +203,26 @@ public struct BookBuilder {
         var result = Check.Result()
         var fixed = false
         var compiledCount = 0, ranCount = 0
+        var notRun = NotRun()
         if formatErrors.isEmpty {
-            var compiled: [CompiledProgram] = []
+            let programs = try Build.chapter(chapter, library: library, toolchain: toolchain, root: options.packageRoot,
+                                             useCache: options.useCache)
+            var compiled = programs.compiled
+            compiledCount = programs.compilerRuns
             var runs: [ProgramRun] = []
-            for plan in Build.plan(chapter) {
-                let program = try Build.compile(plan, library: library, toolchain: toolchain, root: options.packageRoot,
-                                                useCache: options.useCache)
-                compiled.append(program)
-                if !program.cached { compiledCount += 1 }
+            for program in compiled {
                 if program.succeeded, program.executable != nil {
                     let run = try Run.program(program, useCache: options.useCache)
                     if !run.cached { ranCount += 1 }
                     runs.append(run)
                 }
             }
-            result = Check.chapter(chapter, compiled: compiled, runs: runs)
+            result = Check.chapter(chapter, compiled: compiled, runs: runs, failures: programs.failures)
+            let failed = Set(programs.failures.map(\.snippet))
+            notRun.didNotCompile = failed.count
+            notRun.stopped = chapter.snippets.filter { snippet in
+                snippet.info.mode.runsInMainProgram && !failed.contains(snippet.index) && result.outcomes[snippet.index]?.ran != true
+            }.count
             if options.fix, result.errors.contains(where: { $0.kind == .output }) {
                 let compared = result.compared
                 let text = Fix.apply(to: source.text, chapter: chapter, outcomes: result.outcomes,
@@ -219,12 +247,12 @@ public struct BookBuilder {
                     parsed = Parse.chapter(newSource)
                     let (newChapter, _) = Extract.chapter(parsed)
                     // Only output blocks moved: the programs are the same, with new line numbers.
-                    let newPlans = Build.plan(newChapter)
+                    let newPlans = Build.plan(newChapter, excluding: Set(programs.failures.map(\.snippet)))
                     let remap = Dictionary(uniqueKeysWithValues: zip(compiled.map(\.plan), newPlans))
                     compiled = compiled.map { var c = $0; c.plan = remap[c.plan]!; return c }
                     runs = runs.map { var r = $0; r.plan = remap[r.plan]!; return r }
                     chapter = newChapter
-                    result = Check.chapter(chapter, compiled: compiled, runs: runs)
+                    result = Check.chapter(chapter, compiled: compiled, runs: runs, failures: programs.failures)
                 }
             }
         }
@@ -236,7 +264,7 @@ public struct BookBuilder {
         let report = ChapterReport(slug: source.slug, path: source.path, errors: checked.errors, snippets: chapter.snippets.count,
                                    checked: result.checked, passed: result.passed,
                                    seconds: Date().timeIntervalSince(started), fixed: fixed,
-                                   compiled: freshCompiles, ran: freshRuns)
+                                   compiled: freshCompiles, ran: freshRuns, notRun: notRun)
         return (checked, report)
     }
 

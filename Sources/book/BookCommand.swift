@@ -84,7 +84,7 @@ struct BuildCommand: ParsableCommand {
         let failed = report.checked - report.passed
         print("""
 
-        \(report.chapters.count) chapters, \(report.snippets) snippets, \(report.passed) checks passed, \
+        \(report.chapters.count) chapters, \(report.snippets) snippets\(report.notRun.total > 0 ? " (\(report.notRun.summary))" : ""), \(report.passed) checks passed, \
         \(failed) failed, \(report.errors.count) errors, \(String(format: "%.1f", report.seconds)) s
         """)
         if let output = options.output {

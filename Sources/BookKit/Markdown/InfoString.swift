@@ -45,6 +45,19 @@ enum InfoString {
                                         hint: "a relative tolerance, e.g. tolerance=1e-3, or tolerance=measured for timings")
                     }
                     result.tolerance = number
+                case "fails":
+                    // `fails=TEXT`: the mode, pinned to a phrase of the expected diagnostic.
+                    guard !value.isEmpty else {
+                        throw BookError(.chapterFormat, at: here, "fails= names no diagnostic text",
+                                        hint: "write a phrase of the expected error, e.g. fails=\"cannot find\", or just 'fails'")
+                    }
+                    if let modeWord {
+                        throw BookError(.chapterFormat, at: here, "snippet has two modes, '\(modeWord)' and 'fails'",
+                                        hint: "a snippet takes one mode (reset may stand beside it)")
+                    }
+                    modeWord = "fails"
+                    result.mode = .fails
+                    result.expectedDiagnostic = value
                 case "timeout":
                     guard let seconds = Double(value), seconds > 0, seconds.isFinite else {
                         throw BookError(.chapterFormat, at: here, "timeout '\(value)' is not a positive number of seconds",
@@ -53,7 +66,7 @@ enum InfoString {
                     result.timeout = seconds
                 default:
                     throw BookError(.chapterFormat, at: here, "unknown snippet key '\(key)'",
-                                    hint: "known keys: id=NAME, tolerance=REL, timeout=SECONDS")
+                                    hint: "known keys: id=NAME, tolerance=REL, timeout=SECONDS, fails=TEXT")
                 }
             } else if word == "reset" {
                 result.reset = true

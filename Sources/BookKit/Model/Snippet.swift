@@ -18,7 +18,12 @@ public enum SnippetMode: String, CaseIterable, Sendable {
     case traps
 
     /// Whether the snippet is part of its segment's main program.
-    var isInMainProgram: Bool { self == .normal || self == .setup || self == .silent || self == .hidden }
+    var runsInMainProgram: Bool {
+        switch self {
+        case .normal, .setup, .silent, .hidden: true
+        case .compileOnly, .fails, .traps: false
+        }
+    }
     /// Whether its standard output is compared with an `output` block.
     var isChecked: Bool { self == .normal || self == .setup || self == .hidden || self == .traps }
     /// Whether the reader sees its output.
@@ -39,6 +44,9 @@ public struct SnippetInfo: Hashable, Sendable {
     public var tolerance: Double?
     /// Seconds this snippet may run (`timeout=30`).
     public var timeout: Double?
+    /// For `fails` snippets (`fails=TEXT`): a phrase one of the snippet's own diagnostics must contain, as
+    /// rustdoc pins a `compile_fail` block to an error code.
+    public var expectedDiagnostic: String?
     public init() {}
 }
 

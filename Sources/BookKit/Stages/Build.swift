@@ -18,12 +18,14 @@ public struct CompiledProgram: Sendable {
 public enum Build {
     /// The programs of a chapter: per segment (snippets between resets) one main program, plus one
     /// program per `traps` snippet and one compile check per `compile-only` or `fails` snippet.
-    public static func plan(_ chapter: Chapter) -> [ProgramPlan] {
+    /// - Parameter excluded: snippets left out of every program (they did not compile); the others' programs
+    ///   are built without them.
+    public static func plan(_ chapter: Chapter, excluding excluded: Set<Int> = []) -> [ProgramPlan] {
         var plans: [ProgramPlan] = []
         for segment in chapter.segments {
             var prefix: [Snippet] = []
             var main = ProgramPlan(purpose: .main, snippets: [], path: chapter.source.path)
-            for snippet in segment {
+            for snippet in segment where !excluded.contains(snippet.index) {
                 switch snippet.info.mode {
                 case .normal, .setup, .silent, .hidden:
                     prefix.append(snippet)
@@ -39,6 +41,73 @@ public enum Build {
             if !main.snippets.isEmpty { plans.append(main) }
         }
         return plans.sorted { ($0.snippets.last?.index ?? 0) < ($1.snippets.last?.index ?? 0) }
+    }
+
+    /// A chapter's compiled programs, and the snippets left out of them because they do not compile.
+    public struct ChapterPrograms: Sendable {
+        /// In `plan` order; no program for a segment none of whose snippets compiled.
+        public var compiled: [CompiledProgram] = []
+        public var failures: [SnippetCompileFailure] = []
+        /// How many times the compiler ran (the rest came from the cache).
+        public var compilerRuns = 0
+    }
+
+    /// Compiles a chapter's programs, judging each snippet on its own: a snippet that does not compile is
+    /// left out and reported, and every other snippet still compiles and runs.
+    ///
+    /// Each segment's main program is compiled; while it fails, the snippet holding the earliest error in
+    /// chapter order (`CompilerDiagnostics.culprit`) is left out and the rest compiled again, so an error
+    /// far below cannot hide an earlier one and a snippet is blamed only for errors in its own lines. The
+    /// `traps` and compile-check programs are then built on the snippets that compiled. Every compile is
+    /// cached, so an unchanged chapter does not repeat the search.
+    public static func chapter(_ chapter: Chapter, library: LibraryBuild.Product, toolchain: Toolchain,
+                               root: URL, useCache: Bool = true) throws(BookError) -> ChapterPrograms {
+        var result = ChapterPrograms()
+        var mains: [CompiledProgram] = []
+        for main in plan(chapter) where main.purpose == .main {
+            var plan = main
+            while !plan.snippets.isEmpty {
+                let program = try compile(plan, library: library, toolchain: toolchain, root: root, useCache: useCache)
+                if !program.cached { result.compilerRuns += 1 }
+                guard let output = program.diagnostics else {
+                    mains.append(program)
+                    break
+                }
+                let diagnostics = CompilerDiagnostics(output, path: plan.path)
+                // Nothing located in a snippet (an error of the scaffolding alone): blame the last snippet,
+                // the one whose addition broke the program.
+                let culprit = diagnostics.culprit(in: plan) ?? plan.snippets[plan.snippets.count - 1]
+                result.failures.append(failure(of: culprit, diagnostics, earlier: result.failures, chapter: chapter))
+                plan.snippets.removeAll { $0.index == culprit.index }
+            }
+        }
+        let excluded = Set(result.failures.map(\.snippet))
+        for plan in plan(chapter, excluding: excluded) {
+            if plan.purpose == .main, let program = mains.first(where: { $0.plan == plan }) {
+                result.compiled.append(program)
+                continue
+            }
+            let program = try compile(plan, library: library, toolchain: toolchain, root: root, useCache: useCache)
+            if !program.cached { result.compilerRuns += 1 }
+            result.compiled.append(program)
+        }
+        return result
+    }
+
+    /// The report of a snippet left out: its own errors, and the names it misses because an earlier
+    /// left-out snippet declared them.
+    static func failure(of snippet: Snippet, _ diagnostics: CompilerDiagnostics, earlier: [SnippetCompileFailure],
+                        chapter: Chapter) -> SnippetCompileFailure {
+        let groups = diagnostics.groups(in: snippet)
+        var missing: [SnippetCompileFailure.MissingName] = []
+        for name in diagnostics.missingNames(in: snippet) {
+            if let declarer = earlier.last(where: { chapter.snippets[$0.snippet].declares(name) }) {
+                missing.append(.init(name: name, declaredBy: declarer.snippet))
+            }
+        }
+        let redeclares = groups.contains { $0.first?.message.hasPrefix("invalid redeclaration") == true }
+        return SnippetCompileFailure(snippet: snippet.index, diagnostics: CompilerDiagnostics.render(groups),
+                                     missing: missing, redeclaration: redeclares)
     }
 
     /// Compiles one program in `.build/book/programs/<hash>/`, reusing an earlier build of the same source
@@ -177,20 +246,37 @@ public enum Build {
         }
         return kept.isEmpty ? output.trimmingCharacters(in: .whitespacesAndNewlines) : kept.joined(separator: "\n")
     }
+}
 
-    /// The snippet a diagnostic line points into, by line range.
-    /// Errors first; then notes ("to match this opening '{'"), which name the snippet when the error itself
-    /// is reported at the end of the generated program (an unclosed brace).
-    static func snippet(forDiagnostics diagnostics: String, in plan: ProgramPlan) -> Snippet? {
-        for kind in [": error: ", ": note: "] {
-            for line in diagnostics.split(separator: "\n") where line.hasPrefix(plan.path + ":") && line.contains(kind) {
-                let parts = line.dropFirst(plan.path.count + 1).split(separator: ":")
-                if let number = parts.first.flatMap({ Int($0) }),
-                   let match = plan.snippets.first(where: { $0.codeLine <= number && number < $0.endLine }) {
-                    return match
-                }
+/// A snippet left out of its chapter's programs because it does not compile.
+public struct SnippetCompileFailure: Sendable, Hashable {
+    /// A name the snippet uses that a snippet left out before it declares.
+    public struct MissingName: Sendable, Hashable {
+        public var name: String
+        /// The chapter index of the declaring snippet.
+        public var declaredBy: Int
+    }
+
+    /// The snippet's chapter index.
+    public var snippet: Int
+    /// The compiler's errors located in the snippet, with their notes, capped (`CompilerDiagnostics.render`).
+    public var diagnostics: String
+    public var missing: [MissingName]
+    /// Whether it declares a name twice (within itself: later snippets may shadow earlier ones).
+    public var redeclaration: Bool
+}
+
+extension Snippet {
+    /// Whether the snippet declares `name` at file scope (`let`, `var`, `func`, a type), read from its code:
+    /// good enough to explain a "cannot find" error, never used to decide what compiles.
+    func declares(_ name: String) -> Bool {
+        let keywords: Set<Substring> = ["let", "var", "func", "struct", "class", "enum", "actor", "protocol", "typealias"]
+        for line in code.split(separator: "\n") where !line.hasPrefix(" ") && !line.hasPrefix("\t") {
+            let words = line.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") })
+            for (i, word) in words.enumerated().dropLast() where keywords.contains(word) {
+                if words[i + 1] == name { return true }
             }
         }
-        return nil
+        return false
     }
 }

@@ -13,38 +13,61 @@ public enum Check {
         public var passed = 0
     }
 
-    public static func chapter(_ chapter: Chapter, compiled: [CompiledProgram], runs: [ProgramRun]) -> Result {
+    /// - Parameter failures: snippets left out of the programs because they do not compile (`Build.chapter`).
+    public static func chapter(_ chapter: Chapter, compiled: [CompiledProgram], runs: [ProgramRun],
+                               failures: [SnippetCompileFailure] = []) -> Result {
         var result = Result()
         let runsByPlan = Dictionary(runs.map { ($0.plan, $0) }, uniquingKeysWith: { a, _ in a })
         // Snippets whose stdout is final and may be compared.
         var comparable = Set<Int>()
+        for failure in failures {
+            result.errors.append(doesNotCompile(failure, in: chapter))
+        }
         for program in compiled {
             let plan = program.plan
             switch plan.purpose {
             case .compileCheck(let index):
                 let snippet = chapter.snippets[index]
-                let culprit = program.diagnostics.flatMap { Build.snippet(forDiagnostics: $0, in: plan) }
-                if let diagnostics = program.diagnostics, culprit == nil || culprit?.index == index {
+                guard let output = program.diagnostics else {
                     if snippet.info.mode == .fails {
-                        result.outcomes[index, default: SnippetOutcome()].diagnostics = diagnostics
-                    } else {
-                        result.errors.append(doesNotCompile(snippet, diagnostics))
+                        result.errors.append(BookError(.compile, at: snippet.fence,
+                                                       "snippet \(snippet.displayName) is marked 'fails' but it compiles",
+                                                       hint: "remove 'fails', or make the snippet show the compile error it is meant to show"))
                     }
-                } else if program.diagnostics == nil, snippet.info.mode == .fails {
-                    result.errors.append(BookError(.compile, at: snippet.fence,
-                                                   "snippet \(snippet.displayName) is marked 'fails' but it compiles",
-                                                   hint: "remove 'fails', or make the snippet show the compile error it is meant to show"))
+                    continue
                 }
-                // A failure inside an earlier snippet is reported by the segment's main program.
+                let diagnostics = CompilerDiagnostics(output, path: plan.path)
+                // Only the snippet's own errors count: an error in another snippet is never credited to it.
+                let culprit = diagnostics.culprit(in: plan) ?? snippet
+                guard culprit.index == index else {
+                    result.errors.append(BookError(.compile, at: snippet.fence,
+                                                   "snippet \(snippet.displayName) is marked '\(snippet.info.mode.rawValue)', but the compile error is in snippet \(culprit.displayName) (line \(culprit.fence.line)), not in this one",
+                                                   detail: CompilerDiagnostics.render(diagnostics.groups(in: culprit)),
+                                                   hint: "fix snippet \(culprit.displayName); this snippet is judged on its own errors only"))
+                    continue
+                }
+                let own = CompilerDiagnostics.render(diagnostics.groups(in: snippet))
+                guard snippet.info.mode == .fails else {
+                    result.errors.append(doesNotCompile(snippet, own))
+                    continue
+                }
+                if let expected = snippet.info.expectedDiagnostic,
+                   !diagnostics.groups(in: snippet).joined().contains(where: { $0.text.contains(expected) }) {
+                    result.errors.append(BookError(.compile, at: snippet.fence,
+                                                   "snippet \(snippet.displayName) fails to compile, but not with the expected error: no diagnostic contains \"\(expected)\"",
+                                                   detail: own,
+                                                   hint: "if the new diagnostic is the point, change fails=\"…\" to a phrase of it"))
+                }
+                result.outcomes[index, default: SnippetOutcome()].diagnostics = own
 
             case .main, .trap:
                 let subject: Int? = { if case .trap(let k) = plan.purpose { return k } else { return nil } }()
-                if let diagnostics = program.diagnostics {
-                    let culprit = Build.snippet(forDiagnostics: diagnostics, in: plan)
-                    // A trap program that fails in its prefix repeats the main program's error.
-                    if subject == nil || culprit == nil || culprit?.index == subject {
-                        result.errors.append(doesNotCompile(culprit ?? plan.snippets.last!, diagnostics))
-                    }
+                if let output = program.diagnostics {
+                    // Main programs compile by construction (`Build.chapter` leaves out what does not); a
+                    // trap program is built on them, so its own errors are its subject's.
+                    let diagnostics = CompilerDiagnostics(output, path: plan.path)
+                    let culprit = diagnostics.culprit(in: plan) ?? plan.snippets[plan.snippets.count - 1]
+                    result.errors.append(doesNotCompile(culprit, CompilerDiagnostics.render(diagnostics.groups(in: culprit))))
                     continue
                 }
                 guard let run = runsByPlan[plan] else { continue }
@@ -162,6 +185,24 @@ public enum Check {
                                     hint: "remove the extra ```figure block, or call show() on the figure"))
         }
         return errors
+    }
+
+    /// The error for a snippet left out of its program; the hint fits the cause.
+    static func doesNotCompile(_ failure: SnippetCompileFailure, in chapter: Chapter) -> BookError {
+        let snippet = chapter.snippets[failure.snippet]
+        if let missing = failure.missing.first {
+            let declarer = chapter.snippets[missing.declaredBy]
+            return BookError(.compile, at: snippet.fence,
+                             "snippet \(snippet.displayName) does not compile: it uses `\(missing.name)`, declared by the snippet at line \(declarer.fence.line) that did not compile",
+                             detail: failure.diagnostics,
+                             hint: "fix snippet \(declarer.displayName) (line \(declarer.fence.line)) first; this snippet may then compile")
+        }
+        if failure.redeclaration {
+            return BookError(.compile, at: snippet.fence, "snippet \(snippet.displayName) does not compile",
+                             detail: failure.diagnostics,
+                             hint: "a later snippet may declare a name again (it shadows the earlier one), but one snippet may not declare it twice; rename one, or start a fresh program with 'reset'")
+        }
+        return doesNotCompile(snippet, failure.diagnostics)
     }
 
     private static func doesNotCompile(_ snippet: Snippet, _ diagnostics: String) -> BookError {

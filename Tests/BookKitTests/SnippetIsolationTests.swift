@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import BookKit
+
+/// Each snippet is judged on its own: one that does not compile is left out and reported at its own line,
+/// and every other snippet of the chapter still compiles and runs (`Build.chapter`). Assertions about
+/// compile failures (`fails`, `compile-only`) count only the snippet's own errors.
+@Suite struct SnippetIsolationTests {
+    /// Before: the first error blocked the whole chapter ("0 checks passed, 0 failed, 1 errors"), and it was
+    /// the compiler's first diagnostic, a parse error far below. After: four located errors, in chapter order,
+    /// and the three independent snippets run and pass.
+    @Test func brokenSnippetsAreLeftOutAndTheRestRuns() throws {
+        let (_, report) = try Fixtures.check("isolation")
+        #expect(report.checked == 3 && report.passed == 3, "the snippets that compile run: \(report.errors)")
+        #expect(report.notRun == BookBuilder.NotRun(didNotCompile: 4, stopped: 0))
+        #expect(report.errors.map(\.location?.line) == [16, 22, 38, 48])
+        #expect(report.errors.allSatisfy { $0.kind == .compile })
+        let text = report.errors.map(\.description).joined(separator: "\n\n") + "\n"
+        Fixtures.expectGolden(text, "isolation.errors")
+    }
+
+    /// A snippet that uses what a left-out snippet declared says so, naming the declaring snippet's line.
+    @Test func dependentSnippetNamesTheSnippetThatDidNotCompile() throws {
+        let (_, report) = try Fixtures.check("isolation")
+        let user = try #require(report.errors.first { $0.location?.line == 22 })
+        #expect(user.message == "snippet 'user' does not compile: it uses `count`, declared by the snippet at line 16 that did not compile")
+    }
+
+    /// Long compiler output is capped at the first errors, with a count of the rest.
+    @Test func longDiagnosticsAreCapped() throws {
+        let (_, report) = try Fixtures.check("isolation")
+        let many = try #require(report.errors.first { $0.location?.line == 38 })
+        #expect(many.detail.components(separatedBy: ": error: ").count - 1 == CompilerDiagnostics.shownGroups)
+        #expect(many.detail.hasSuffix("… and 2 more errors (6 lines) not shown"), "\(many.detail)")
+    }
+
+    /// `fails` passes only on the snippet's own error; `fails="TEXT"` pins a phrase of it; an error in an
+    /// earlier snippet is never credited to a `fails` snippet that compiles.
+    @Test func failsIsJudgedOnTheSnippetsOwnErrors() throws {
+        let (checked, report) = try Fixtures.check("fails-pinned")
+        let text = report.errors.map(\.description).joined(separator: "\n\n") + "\n"
+        Fixtures.expectGolden(text, "fails-pinned.errors")
+        #expect(report.errors.map(\.location?.line) == [11, 17, 21])
+        #expect(checked.outcomes[1]?.diagnostics?.contains("cannot find 'undeclared' in scope") == true)
+    }
+
+    /// Blame goes to the earliest error in chapter order, whatever order the compiler prints them in.
+    @Test func culpritIsTheEarliestSnippetInChapterOrder() throws {
+        let chapter = Extract.chapter(Parse.chapter(ChapterSource(slug: "x", path: "x.md", title: "X", summary: "", text: """
+            ```swift
+            let a = 1
+            ```
+
+            ```swift
+            let b = 2
+            ```
+
+            """))).0
+        let plan = Build.plan(chapter)[0]
+        let output = """
+            x.md:6:9: error: expected expression
+            let b = 2
+                    ^
+            x.md:2:5: error: cannot convert value
+            x.md:6:1: note: see here
+            """
+        let diagnostics = CompilerDiagnostics(output, path: "x.md")
+        #expect(diagnostics.culprit(in: plan)?.index == 0)
+        #expect(diagnostics.groups.count == 2 && diagnostics.groups[1].count == 2)
+        #expect(CompilerDiagnostics("(generated program):9:1: error: expected '}'\nx.md:6:1: note: to match this opening '{'",
+                                    path: "x.md").culprit(in: plan)?.index == 1)
+    }
+}
