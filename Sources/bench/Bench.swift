@@ -21,6 +21,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "For the build suite: time parse, extract and render on generated chapters of 256 KB to 4 MB instead (no compiler, no KaTeX).")
     var large = false
 
+    @Flag(help: "For the build suite: only the per-program overhead (one-line programs compiled and run, and the cost of a snippet left out because it does not compile).")
+    var overhead = false
+
     @Flag(help: "Print one JSON object per line instead of the table.")
     var json = false
 
@@ -52,7 +55,7 @@ struct Bench: ParsableCommand {
             return
         }
         if suite == "build" {
-            try BuildSuite(root: URL(fileURLWithPath: root).standardizedFileURL).run(json: json)
+            try BuildSuite(root: URL(fileURLWithPath: root).standardizedFileURL, overheadOnly: overhead).run(json: json)
             return
         }
         let started = now()

@@ -13,6 +13,8 @@ struct BuildSuite {
     /// The package root (holds chapters/ and Sources/).
     var root: URL
     var rounds = 5
+    /// Only the per-program overhead rows (a minute, instead of the whole book built several times).
+    var overheadOnly = false
 
     func run(json: Bool) throws {
         let book = try buildBookBinary()
@@ -27,44 +29,71 @@ struct BuildSuite {
         let build = [book.path, "build", "--root", scratch.path]
         var rows: [Row] = []
 
-        // Cold: no library build, no program cache.
-        let cold = try timed(build)
-        rows.append(Row(name: "cold full build", seconds: cold.seconds, note: "library release build + every chapter program"))
+        if !overheadOnly {
+            // Cold: no library build, no program cache.
+            let cold = try timed(build)
+            rows.append(Row(name: "cold full build", seconds: cold.seconds, note: "library release build + every chapter program"))
 
-        // Chapters in parallel: every program compiled and run again, 1 job vs 2.
-        let one = try timed(build + ["--no-cache", "--jobs", "1"]).seconds
-        let two = try timed(build + ["--no-cache", "--jobs", "2"]).seconds
-        rows.append(Row(name: "rebuild all, --jobs 1", seconds: one, note: "library cached; programs compiled and run"))
-        rows.append(Row(name: "rebuild all, --jobs 2", seconds: two, note: String(format: "speed-up %.2fx over --jobs 1", one / two)))
+            // Chapters in parallel: every program compiled and run again, 1 job vs 2.
+            let one = try timed(build + ["--no-cache", "--jobs", "1"]).seconds
+            let two = try timed(build + ["--no-cache", "--jobs", "2"]).seconds
+            rows.append(Row(name: "rebuild all, --jobs 1", seconds: one, note: "library cached; programs compiled and run"))
+            rows.append(Row(name: "rebuild all, --jobs 2", seconds: two, note: String(format: "speed-up %.2fx over --jobs 1", one / two)))
 
-        // Warm no-op, with the binary run directly and through `swift run`.
-        let direct = try median((0..<rounds).map { _ in try timed(build).seconds })
-        rows.append(Row(name: "warm no-op (book binary)", seconds: direct, note: "median of \(rounds)"))
-        let swiftRun = try median((0..<3).map { _ in
-            try timed(["swift", "run", "-c", "release", "--package-path", root.path, "book", "build", "--root", scratch.path]).seconds
-        })
-        rows.append(Row(name: "warm no-op (swift run)", seconds: swiftRun,
-                        note: String(format: "SwiftPM start-up %.0f%%, book %.0f%%", 100 * (swiftRun - direct) / swiftRun, 100 * direct / swiftRun)))
+            // Warm no-op, with the binary run directly and through `swift run`.
+            let direct = try median((0..<rounds).map { _ in try timed(build).seconds })
+            rows.append(Row(name: "warm no-op (book binary)", seconds: direct, note: "median of \(rounds)"))
+            let swiftRun = try median((0..<3).map { _ in
+                try timed(["swift", "run", "-c", "release", "--package-path", root.path, "book", "build", "--root", scratch.path]).seconds
+            })
+            rows.append(Row(name: "warm no-op (swift run)", seconds: swiftRun,
+                            note: String(format: "SwiftPM start-up %.0f%%, book %.0f%%", 100 * (swiftRun - direct) / swiftRun, 100 * direct / swiftRun)))
 
-        // Edits of the first chapter.
-        let chapters = try FileManager.default.contentsOfDirectory(atPath: scratch.appendingPathComponent("chapters").path)
-            .filter { $0.hasSuffix(".md") }.sorted()
-        guard let first = chapters.first else { throw BuildSuiteError("no chapters to edit") }
-        let file = scratch.appendingPathComponent("chapters/\(first)")
-        let original = try String(contentsOf: file, encoding: .utf8)
+            // Edits of the first chapter.
+            let chapters = try FileManager.default.contentsOfDirectory(atPath: scratch.appendingPathComponent("chapters").path)
+                .filter { $0.hasSuffix(".md") }.sorted()
+            guard let first = chapters.first else { throw BuildSuiteError("no chapters to edit") }
+            let file = scratch.appendingPathComponent("chapters/\(first)")
+            let original = try String(contentsOf: file, encoding: .utf8)
 
-        try (original + "\nAn added paragraph of prose.\n").write(to: file, atomically: true, encoding: .utf8)
-        let prose = try timed(build)
-        rows.append(Row(name: "prose edit, one chapter", seconds: prose.seconds, note: workLine(prose.output, first)))
+            try (original + "\nAn added paragraph of prose.\n").write(to: file, atomically: true, encoding: .utf8)
+            let prose = try timed(build)
+            rows.append(Row(name: "prose edit, one chapter", seconds: prose.seconds, note: workLine(prose.output, first)))
 
-        guard let fence = original.range(of: "```swift") , let end = original[fence.upperBound...].range(of: "\n") else {
-            throw BuildSuiteError("\(first) has no snippet to edit")
+            guard let fence = original.range(of: "```swift") , let end = original[fence.upperBound...].range(of: "\n") else {
+                throw BuildSuiteError("\(first) has no snippet to edit")
+            }
+            var edited = original
+            edited.insert(contentsOf: "// edited by bench \(getpid())\n", at: end.upperBound)
+            try edited.write(to: file, atomically: true, encoding: .utf8)
+            let code = try timed(build)
+            rows.append(Row(name: "code edit, one chapter", seconds: code.seconds, note: workLine(code.output, first)))
         }
-        var edited = original
-        edited.insert(contentsOf: "// edited by bench \(getpid())\n", at: end.upperBound)
-        try edited.write(to: file, atomically: true, encoding: .utf8)
-        let code = try timed(build)
-        rows.append(Row(name: "code edit, one chapter", seconds: code.seconds, note: workLine(code.output, first)))
+
+        // Per-program overhead: a chapter of one-line snippets, each in a program of its own (`reset`),
+        // compiled, linked and run with nothing cached; and the same chapter with one snippet that does not
+        // compile, which costs one more compile of its program (the snippet is left out, the rest recompiled).
+        let programs = 8
+        let tiny = scratch.appendingPathComponent("tiny")
+        try FileManager.default.createDirectory(at: tiny.appendingPathComponent("chapters"), withIntermediateDirectories: true)
+        try #"{"title": "Overhead", "chapters": [{"slug": "tiny", "file": "tiny.md", "title": "Tiny", "summary": "One-line programs."}]}"#
+            .write(to: tiny.appendingPathComponent("chapters/book.json"), atomically: true, encoding: .utf8)
+        func tinyChapter(broken: Bool) -> String {
+            (0..<programs).map { i in
+                "```swift reset\nprint(\(i))\n```\n\n```output\n\(i)\n```\n\n"
+                    + (broken && i == 0 ? "```swift\nlet broken: Int = \"\(i)\"\n```\n\n" : "")
+            }.joined()
+        }
+        let tinyBuild = [book.path, "build", "--root", tiny.path, "--package", scratch.path, "--no-cache", "--jobs", "1"]
+        try tinyChapter(broken: false).write(to: tiny.appendingPathComponent("chapters/tiny.md"), atomically: true, encoding: .utf8)
+        _ = try timed(tinyBuild)  // the library's release build for this package copy
+        let perProgram = try median((0..<3).map { _ in try timed(tinyBuild).seconds }) / Double(programs)
+        rows.append(Row(name: "per program (compile+run)", seconds: perProgram,
+                        note: "\(programs) one-line programs, --no-cache --jobs 1, median of 3 builds / \(programs)"))
+        try tinyChapter(broken: true).write(to: tiny.appendingPathComponent("chapters/tiny.md"), atomically: true, encoding: .utf8)
+        let isolated = try median((0..<3).map { _ in try timed(tinyBuild).seconds }) - perProgram * Double(programs)
+        rows.append(Row(name: "one snippet left out", seconds: isolated,
+                        note: "extra time when one snippet does not compile (its failed compile + the recompile)"))
 
         for row in rows {
             if json {
