@@ -44,6 +44,15 @@ import Testing
         #expect(checked.outcomes[1]?.diagnostics?.contains("cannot find 'undeclared' in scope") == true)
     }
 
+    /// A name declared twice within one snippet is that snippet's error (blamed on the later declaration's
+    /// snippet), with a hint that fits: later snippets may shadow, one snippet may not declare twice.
+    @Test func redeclarationWithinASnippetHasItsOwnHint() throws {
+        let (_, report) = try Fixtures.check("redeclaration")
+        #expect(report.passed == 2 && report.notRun.didNotCompile == 1)
+        let text = report.errors.map(\.description).joined(separator: "\n\n") + "\n"
+        Fixtures.expectGolden(text, "redeclaration.errors")
+    }
+
     /// Blame goes to the earliest error in chapter order, whatever order the compiler prints them in.
     @Test func culpritIsTheEarliestSnippetInChapterOrder() throws {
         let chapter = Extract.chapter(Parse.chapter(ChapterSource(slug: "x", path: "x.md", title: "X", summary: "", text: """
