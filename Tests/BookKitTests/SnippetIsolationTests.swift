@@ -40,7 +40,7 @@ import Testing
         let (checked, report) = try Fixtures.check("fails-pinned")
         let text = report.errors.map(\.description).joined(separator: "\n\n") + "\n"
         Fixtures.expectGolden(text, "fails-pinned.errors")
-        #expect(report.errors.map(\.location?.line) == [11, 17, 21])
+        #expect(report.errors.map(\.location?.line) == [11, 17, 21, 27, 31])
         #expect(checked.outcomes[1]?.diagnostics?.contains("cannot find 'undeclared' in scope") == true)
     }
 
@@ -75,6 +75,10 @@ import Testing
             """
         let diagnostics = CompilerDiagnostics(output, path: "x.md")
         #expect(diagnostics.culprit(in: plan)?.index == 0)
+        // A redeclaration is the later declaration's fault, whatever the compiler reports above it.
+        let redeclared = CompilerDiagnostics("x.md:2:5: error: ambiguous use of 'a'\nx.md:6:5: error: invalid redeclaration of 'a'",
+                                             path: "x.md")
+        #expect(redeclared.culprit(in: plan)?.index == 1)
         #expect(diagnostics.groups.count == 2 && diagnostics.groups[1].count == 2)
         #expect(CompilerDiagnostics("(generated program):9:1: error: expected '}'\nx.md:6:1: note: to match this opening '{'",
                                     path: "x.md").culprit(in: plan)?.index == 1)

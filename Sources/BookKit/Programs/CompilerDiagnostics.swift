@@ -74,7 +74,8 @@ public struct CompilerDiagnostics: Sendable, Hashable {
     }
 
     /// The snippet to blame: the one holding the earliest error **in chapter order** (the compiler reports
-    /// parse errors before type errors, so its first error may stand far below the real first fault). When
+    /// parse errors before type errors, so its first error may stand far below the real first fault), except
+    /// that an `invalid redeclaration` is blamed first, on the later declaration. When
     /// no error is located in a snippet (an unclosed brace is reported at the end of the generated program),
     /// the earliest snippet a note points into ("to match this opening '{'").
     public func culprit(in plan: ProgramPlan) -> Snippet? {
@@ -82,6 +83,10 @@ public struct CompilerDiagnostics: Sendable, Hashable {
             guard let line = diagnostic.location?.line else { return nil }
             return plan.snippets.first { $0.codeLine <= line && line < $0.endLine }
         }
+        // A name declared twice is the later declaration's fault, though the compiler may also report
+        // ambiguous uses of the name in earlier snippets.
+        let redeclarations = diagnostics.filter { $0.severity == .error && $0.message.hasPrefix("invalid redeclaration") }
+        if let first = redeclarations.compactMap(snippet).min(by: { $0.index < $1.index }) { return first }
         for severity in [Diagnostic.Severity.error, .note] {
             let blamed = diagnostics.filter { $0.severity == severity }.compactMap(snippet)
             if let first = blamed.min(by: { $0.index < $1.index }) { return first }

@@ -47,6 +47,15 @@ public enum Check {
                     continue
                 }
                 let own = CompilerDiagnostics.render(diagnostics.groups(in: snippet))
+                // Errors that only say a name is missing which a left-out snippet declares say nothing about
+                // this snippet: it cannot be judged until that snippet compiles.
+                if let missing = dependency(diagnostics, snippet, failures: failures, chapter: chapter) {
+                    result.errors.append(BookError(.compile, at: snippet.fence,
+                                                   "snippet \(snippet.displayName) cannot be checked: it uses `\(missing.name)`, declared by the snippet at line \(chapter.snippets[missing.declaredBy].fence.line) that did not compile",
+                                                   detail: own,
+                                                   hint: "fix snippet \(chapter.snippets[missing.declaredBy].displayName) first"))
+                    continue
+                }
                 guard snippet.info.mode == .fails else {
                     result.errors.append(doesNotCompile(snippet, own))
                     continue
@@ -185,6 +194,19 @@ public enum Check {
                                     hint: "remove the extra ```figure block, or call show() on the figure"))
         }
         return errors
+    }
+
+    /// The first name `snippet`'s own errors miss that a left-out snippet declares, when every one of its
+    /// errors is such a "cannot find".
+    static func dependency(_ diagnostics: CompilerDiagnostics, _ snippet: Snippet, failures: [SnippetCompileFailure],
+                           chapter: Chapter) -> SnippetCompileFailure.MissingName? {
+        let groups = diagnostics.groups(in: snippet)
+        let missing = diagnostics.missingNames(in: snippet)
+        guard !missing.isEmpty, groups.allSatisfy({ $0.first?.message.hasPrefix("cannot find ") == true }) else { return nil }
+        let declared = missing.compactMap { name in
+            failures.last { chapter.snippets[$0.snippet].declares(name) }.map { SnippetCompileFailure.MissingName(name: name, declaredBy: $0.snippet) }
+        }
+        return declared.count == missing.count ? declared.first : nil
     }
 
     /// The error for a snippet left out of its program; the hint fits the cause.
