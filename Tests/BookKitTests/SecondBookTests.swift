@@ -47,10 +47,10 @@ import Testing
         let summary = try #require(stdout.split(separator: "\n").first { $0.hasPrefix("\(slugs.count) chapters, ") },
                                    "no summary line:\n\(stdout)")
         #expect(summary.contains(", 0 failed, 0 errors, "), "summary: \(summary)")
-        // Twenty-eight snippets carry expected output (10 + 6 + 4 + 8 by chapter): each must be a passed check,
+        // Twenty-nine snippets carry expected output (11 + 6 + 4 + 8 by chapter): each must be a passed check,
         // so a feature that silently skipped its snippets would show here.
         let passed = summary.firstMatch(of: #/(\d+) checks passed/#).flatMap { Int($0.1) } ?? 0
-        #expect(passed >= 28, "summary: \(summary)")
+        #expect(passed >= 29, "summary: \(summary)")
 
         for slug in slugs {
             #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("\(slug).html").path),
