@@ -10,7 +10,9 @@ import Testing
     /// the compiler's first diagnostic, a parse error far below. After: four located errors, in chapter order,
     /// and the three independent snippets run and pass.
     @Test func brokenSnippetsAreLeftOutAndTheRestRuns() throws {
-        let (_, report) = try Fixtures.check("isolation")
+        let (checked, report) = try Fixtures.check("isolation")
+        #expect(checked.outcomes[1]?.diagnostics?.contains("cannot convert value of type 'String'") == true,
+                "the page shows why a snippet was left out, under its code")
         #expect(report.checked == 3 && report.passed == 3, "the snippets that compile run: \(report.errors)")
         #expect(report.notRun == BookBuilder.NotRun(didNotCompile: 4, stopped: 0))
         #expect(report.errors.map(\.location?.line) == [16, 22, 38, 48])

@@ -70,7 +70,8 @@ public struct SnippetOutcome: Sendable, Hashable {
     public var stderr = ""
     /// For `traps` snippets and unexpected traps: the trap's message and location, for the page.
     public var trap: String?
-    /// For `fails` snippets: the compiler's diagnostics, located in the chapter.
+    /// For `fails` snippets, and snippets left out because they do not compile: the compiler's diagnostics,
+    /// located in the chapter.
     public var diagnostics: String?
     /// The figures the snippet showed (`Figure.show()`), as text; taken out of `stdout`.
     public var figures: [String] = []

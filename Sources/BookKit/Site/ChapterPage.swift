@@ -163,6 +163,8 @@ enum ChapterPage {
             return "<details class=\"snippet setup\" id=\"\(anchor)\"><summary>Setup code</summary>\(code)</details>"
         case .normal, .silent, .traps:
             parts.append(code)
+            // Left out of its program (a failing build's page): the reader sees why under the code.
+            if let diagnostics = outcome.diagnostics { parts.append(block("diagnostic", "Does not compile", diagnostics)) }
             if mode != .silent {
                 if !outcome.stdout.isEmpty { parts.append(block("output", "Output", outcome.stdout)) }
                 if !outcome.stderr.isEmpty { parts.append(block("stderr", "Standard error", outcome.stderr)) }

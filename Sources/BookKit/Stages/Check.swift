@@ -22,6 +22,7 @@ public enum Check {
         var comparable = Set<Int>()
         for failure in failures {
             result.errors.append(doesNotCompile(failure, in: chapter))
+            result.outcomes[failure.snippet, default: SnippetOutcome()].diagnostics = failure.diagnostics
         }
         for program in compiled {
             let plan = program.plan
