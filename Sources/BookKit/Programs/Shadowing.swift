@@ -268,7 +268,8 @@ private struct Renamer {
             return variable
         }
         let functions = candidates.filter(\.isFunction)
-        guard !functions.isEmpty else { return nil }
+        // A type used as a value: `P(a: 1)`, `P.self`, `P.make()`.
+        guard !functions.isEmpty else { return candidates.last(where: \.isType) }
         if let labels = reference.labels {
             let matching = functions.filter { entry in
                 guard case .function(let parameters) = entry.declaration.kind else { return false }
