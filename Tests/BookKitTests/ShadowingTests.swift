@@ -80,7 +80,68 @@ import Testing
             """)
     }
 
+    @Test func capturesAndBacktickedNamesAreRenamed() {
+        let shadowing = Shadowing(codes: [
+            "var rate = 2\nlet read = { [rate] in rate }\nlet `default` = 1\nprint(`default`, read())\n",
+            "let rate = 5\nlet `default` = 2\n",
+        ])
+        #expect(shadowing.codes[0]
+                == "var rate__book_0 = 2\nlet read = { [rate = rate__book_0] in rate }\nlet default__book_0 = 1\nprint(default__book_0, read())\n")
+    }
+
+    @Test func overloadsByLabelOrTypeAreNotRedeclarations() {
+        let shadowing = Shadowing(codes: [
+            "func norm(_ v: [Double]) -> Double { 0 }\nfunc scale(by k: Int) {}\nfunc f(_ a: Int) {}\n",
+            "func norm(_ v: [Float]) -> Float { 0 }\nfunc scale(times k: Int) {}\nfunc f(_ b: Int) {}\n",
+        ])
+        // Only `f` (same labels, same types) is redeclared.
+        #expect(shadowing.generatedNames.map(\.generated) == ["f__book_0"])
+    }
+
+    /// The book's chapters compile, so none redeclares anything: their programs' source is unchanged (and
+    /// so are the program cache's keys).
+    @Test func bookChaptersAreNotRewritten() throws {
+        let book = try Load.book(root: Fixtures.packageRoot)
+        var programs = 0
+        for source in book.chapters {
+            let (chapter, _) = Extract.chapter(Parse.chapter(source))
+            for plan in Build.plan(chapter) {
+                programs += 1
+                let shadowing = plan.shadowing
+                #expect(shadowing.generatedNames.isEmpty && shadowing.codes == plan.snippets.map(\.code), "\(source.path)")
+            }
+        }
+        #expect(programs > 10)
+    }
+
     // MARK: Compiled and run
+
+    @Test func everyKindOfTypeCanBeRedeclared() throws {
+        try expectPasses(chapter([
+            ("""
+            protocol Shape { func area() -> Double }
+            enum Kind { case small, large }
+            final class Box: Shape { let side: Double; init(side: Double) { self.side = side }; func area() -> Double { side * side } }
+            typealias Size = Double
+            private struct Hidden { var n = 1 }
+            actor Counter { var count = 0 }
+            let box = Box(side: 2)
+            let kind = Kind.large
+            let size: Size = 1.5
+            let shape: any Shape = box
+            print(shape.area(), kind, size, Hidden().n, Counter.self)
+            """, "4.0 large 1.5 1 Counter"),
+            ("""
+            protocol Shape { var name: String { get } }
+            enum Kind { case tiny }
+            class Box {}
+            typealias Size = Int
+            private struct Hidden { var m = 2 }
+            actor Counter {}
+            print(box.area(), kind, Kind.tiny, size, Hidden().m, Size.self)
+            """, "4.0 large tiny 1.5 2 Int"),
+        ]))
+    }
 
     @Test func redeclaredLetKeepsEarlierOutputAndLaterSeesTheNew() throws {
         try expectPasses(chapter([

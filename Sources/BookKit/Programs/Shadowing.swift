@@ -13,7 +13,8 @@ import SwiftSyntax
 /// Rules:
 /// - A variable (`let`/`var`, tuple patterns included) shadows earlier variables and functions of that
 ///   name; a `func` shadows earlier variables of its base name and earlier functions with the same full
-///   name (base name and argument labels); a `func` with other labels is an overload and both stay visible.
+///   name (base name and argument labels) and parameter types as written; a `func` with other labels or
+///   parameter types is an overload and both stay visible.
 /// - A type (`struct`, `class`, `enum`, `actor`, `protocol`, `typealias`) shadows an earlier type of that
 ///   name. The earlier type keeps its name, so that `print(value)` and `type(of:)` show what they showed:
 ///   it is wrapped in a namespace on its own lines (`enum __book_s2 { struct P {...} }`), and its
@@ -119,7 +120,7 @@ struct Shadowing {
         guard new.name == old.name else { return false }
         switch (new.kind, old.kind) {
         case (.type, .type), (.variable, .variable), (.variable, .function), (.function, .variable): return true
-        case (.function, .function): return new.fullName == old.fullName
+        case (.function, .function): return new.signature == old.signature
         default: return false
         }
     }
@@ -228,12 +229,21 @@ private struct Renamer {
                     }
                 }
             } else {
-                edits.append(.init(offset: declaration.nameOffset, length: declaration.name.utf8.count, text: entry.generated))
+                edits.append(.init(offset: declaration.nameOffset, length: declaration.nameLength, text: entry.generated))
             }
         }
         let visitor = ReferenceVisitor(viewMode: .sourceAccurate)
         visitor.walk(syntax.tree)
         for reference in visitor.references {
+            if let closure = reference.capturedBy {
+                // `{ [x] in ... }` captures the global `x`: spell out which one (`[x = x__book_0]`).
+                guard let entry = resolve(reference), entry.isRenamed(in: snippet), entry.isVariable,
+                      closure.leftBrace.previousToken(viewMode: .sourceAccurate).map({ isGlobal($0, name: reference.token) }) ?? true
+                else { continue }
+                edits.append(.init(offset: reference.token.endPositionBeforeTrailingTrivia.utf8Offset, length: 0,
+                                   text: " = " + entry.generated))
+                continue
+            }
             guard let entry = resolve(reference), entry.isRenamed(in: snippet), isGlobal(reference.token) else { continue }
             let offset = reference.token.positionAfterSkippingLeadingTrivia.utf8Offset
             if entry.isType {
@@ -247,7 +257,7 @@ private struct Renamer {
 
     /// The declaration a reference means by name (the newest visible one), or nil.
     func resolve(_ reference: ReferenceVisitor.Reference) -> Shadowing.Entry? {
-        let name = reference.token.text
+        let name = Identifier(reference.token)?.name ?? reference.token.text
         let offset = reference.token.positionAfterSkippingLeadingTrivia.utf8Offset
         /// Visible here: declared in an earlier snippet, or in this one (a variable only once its
         /// declaration ends, for top-level code), and not yet shadowed at this point.
@@ -302,14 +312,15 @@ private struct Renamer {
 
     /// Whether the name at `token` means a file-scope declaration: no local of that name is in scope and
     /// no enclosing type body in this program declares a member of that name.
-    func isGlobal(_ token: TokenSyntax) -> Bool {
-        guard let identifier = Identifier(token) else { return false }
+    /// - Parameter name: the name looked up at `token`'s position (by default the token's own).
+    func isGlobal(_ token: TokenSyntax, name: TokenSyntax? = nil) -> Bool {
+        guard let identifier = Identifier(name ?? token) else { return false }
         for result in token.lookup(identifier) {
             switch result {
             case .fromScope(let scope, let names):
                 if !names.isEmpty, !scope.is(SourceFileSyntax.self) { return false }
             case .lookForMembers(let scope):
-                if let body = SnippetSyntax.typeBody(scope), members[body.type, default: []].contains(token.text) { return false }
+                if let body = SnippetSyntax.typeBody(scope), members[body.type, default: []].contains(identifier.name) { return false }
             default:
                 continue
             }
@@ -329,6 +340,16 @@ private final class ReferenceVisitor: SyntaxVisitor {
         /// A call's argument labels (`f(a: 1, 2) {}` → a, _, trailing) or a spelt name's (`f(a:_:)`).
         var labels: [String??]?
         var exactLabels = false
+        /// For a capture without an initializer (`[x]`): the closure that captures it.
+        var capturedBy: ClosureExprSyntax?
+    }
+
+    override func visit(_ node: ClosureCaptureSyntax) -> SyntaxVisitorContinueKind {
+        if node.initializer == nil, case .identifier = node.name.tokenKind,
+           let closure = node.ancestorOrSelf(mapping: { $0.as(ClosureExprSyntax.self) }) {
+            references.append(Reference(token: node.name, isType: false, isDeferred: true, capturedBy: closure))
+        }
+        return .visitChildren
     }
 
     var references: [Reference] = []

@@ -36,17 +36,27 @@ public struct SnippetSyntax {
         public struct Parameter: Hashable, Sendable {
             /// The argument label; nil for `_`.
             public var label: String?
+            /// The type as written, without spaces (`[Double]`): functions that differ in a parameter's
+            /// type are overloads, not redeclarations.
+            public var type: String
             public var hasDefault: Bool
             public var isVariadic: Bool
         }
 
         public var name: String
         public var kind: Kind
-        /// UTF-8 offset of the name token in the code.
+        /// UTF-8 offset and length of the name token in the code (backticks included).
         public var nameOffset: Int
+        public var nameLength: Int
         /// UTF-8 range of the whole declaration (attributes and modifiers included, trivia excluded).
         public var start: Int
         public var end: Int
+
+        /// Functions with the same signature redeclare each other: the same full name and parameter types.
+        public var signature: String {
+            guard case .function(let parameters) = kind else { return name }
+            return fullName + parameters.map { "," + $0.type + ($0.isVariadic ? "..." : "") }.joined()
+        }
 
         /// `f(a:_:)`: the base name with the argument labels, for functions; the name otherwise.
         public var fullName: String {
@@ -102,6 +112,7 @@ public struct SnippetSyntax {
                 guard case .identifier = token.tokenKind else { return }
                 declarations.append(Declaration(name: token.identifier?.name ?? token.text, kind: kind,
                                                 nameOffset: token.positionAfterSkippingLeadingTrivia.utf8Offset,
+                                                nameLength: token.trimmedLength.utf8Length,
                                                 start: start, end: end))
             }
             if let variable = decl.as(VariableDeclSyntax.self) {
@@ -111,6 +122,7 @@ public struct SnippetSyntax {
             } else if let function = decl.as(FunctionDeclSyntax.self) {
                 let parameters = function.signature.parameterClause.parameters.map { parameter in
                     Declaration.Parameter(label: parameter.firstName.tokenKind == .wildcard ? nil : parameter.firstName.text,
+                                          type: parameter.type.trimmedDescription.filter { !$0.isWhitespace },
                                           hasDefault: parameter.defaultValue != nil, isVariadic: parameter.ellipsis != nil)
                 }
                 add(function.name, .function(parameters))
