@@ -45,6 +45,28 @@ import Testing
         #expect(shadowing.originalColumn(snippet: 2, line: 2, column: 3) == 3)
     }
 
+    /// Compiler and runtime text of a shadowed program reads as the author's code.
+    @Test func locationsNamesAndExcerptsAreTheAuthors() {
+        let plan = plan(["let x = 1\nlet y: String = x\n", "let x = 2\n"])
+        #expect(plan.sources.main.contains("let y: String = x__book_0\n"))
+        let compiler = """
+        c.md@0:2:17: error: cannot convert value of type 'Int' to specified type 'String'
+        let y: String = x__book_0
+                        ^~~~~~~~~
+        """
+        #expect(plan.chapterLocations(in: compiler) == """
+        c.md:3:17: error: cannot convert value of type 'Int' to specified type 'String'
+        let y: String = x
+                        ^~~~~~~~~
+        """)
+        #expect(plan.chapterLocations(in: "Fatal error at c.md@0:2 in x__book_0.getter") == "Fatal error at c.md:3 in x.getter")
+        let typed = self.plan(["struct P {}\nlet p: P = 1\n", "struct P {}\n"])
+        #expect(typed.chapterLocations(in: "c.md@0:2:8: error: cannot convert value of type 'Int' to specified type '__book_s0.P'")
+                == "c.md:3:8: error: cannot convert value of type 'Int' to specified type 'P'")
+        // The column after the inserted namespace maps back onto the author's line.
+        #expect(typed.chapterLocations(in: "c.md@0:2:22: error: e") == "c.md:3:12: error: e")
+    }
+
     @Test func sourceIsDeterministicAndKeepsItsLines() {
         let codes = ["struct P { var a: Int }\nlet p = P(a: 1)\n", "extension P { var b: Int { a } }\n", "struct P {}\n"]
         let first = plan(codes).sources.main, second = plan(codes).sources.main

@@ -27,14 +27,17 @@ import Testing
 
     @Test func unbalancedBracesAreProblems() {
         let open = SnippetSyntax(code: "func f() {\n    print(1)\n")
-        #expect(!open.problems.isEmpty)
+        #expect(open.problems.map(\.description)
+                == ["2:13: expected '}' to end function; the snippet's braces do not balance (each snippet must be complete top-level code)"])
         let close = SnippetSyntax(code: "print(1)\n}\n")
         #expect(close.problems.first?.line == 2)
         #expect(close.problems.first?.column == 1)
+        #expect(close.problems.first?.message.contains("braces do not balance") == true)
     }
 
     @Test func fragmentsAreProblems() {
-        #expect(!SnippetSyntax(code: "case .some(let x):\n    print(x)\n").problems.isEmpty)
+        #expect(SnippetSyntax(code: "case .some(let x):\n    print(x)\n").problems.first?.message.contains("the snippet is a fragment") == true)
+        #expect(SnippetSyntax(code: "} else {\n    print(2)\n}\n").problems.first?.message.contains("the snippet is a fragment") == true)
         #expect(!SnippetSyntax(code: "let x = \n").problems.isEmpty)
         // UTF-8 columns, as swiftc counts them: "é" is two bytes.
         let syntax = SnippetSyntax(code: "let é = 1 +\n")

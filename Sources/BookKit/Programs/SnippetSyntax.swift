@@ -97,7 +97,7 @@ public struct SnippetSyntax {
         }
         for diagnostic in ParseDiagnosticsGenerator.diagnostics(for: tree) where diagnostic.diagMessage.severity == .error {
             if placeholders.contains(diagnostic.position) { continue }
-            problem(at: diagnostic.position, diagnostic.message)
+            problem(at: diagnostic.position, diagnostic.message + Self.explanation(of: diagnostic.message))
         }
         problems.sort { ($0.line, $0.column) < ($1.line, $1.column) }
         self.problems = problems
@@ -135,6 +135,17 @@ public struct SnippetSyntax {
         }
         self.declarations = declarations
         self.memberNames = members
+    }
+
+    /// Why the parser's message matters for a snippet, for the messages that mean it is not whole code.
+    static func explanation(of message: String) -> String {
+        if message.hasPrefix("expected '}'") || message.contains("extraneous brace") {
+            return "; the snippet's braces do not balance (each snippet must be complete top-level code)"
+        }
+        if message.contains("extraneous code") || message.contains("can only appear inside") {
+            return "; the snippet is a fragment (each snippet must be complete top-level code; mark a fragment `display` to show it without compiling it)"
+        }
+        return ""
     }
 
     /// The identifiers a pattern binds: `x`, and each name of `(a, (b, _))`.
