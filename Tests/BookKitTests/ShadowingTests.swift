@@ -87,6 +87,8 @@ import Testing
             struct S { var rate = 1; func r() -> Int { rate } }
             if let rate = Optional(rate) { print(rate) }
             print(S().rate, f(rate: rate), "rate")
+            extension Array { var rated: Int { rate } }
+            extension S { var doubled: Int { rate * 2 } }
 
             """,
             "let rate = 5\n",
@@ -98,6 +100,8 @@ import Testing
             struct S { var rate = 1; func r() -> Int { rate } }
             if let rate = Optional(rate__book_0) { print(rate) }
             print(S().rate, f(rate: rate__book_0), "rate")
+            extension Array { var rated: Int { rate } }
+            extension S { var doubled: Int { rate * 2 } }
 
             """)
     }

@@ -26,6 +26,9 @@ import SwiftSyntax
 ///   of that name is declared in the enclosing type's body in this program. Member accesses (`a.x`, `.x`),
 ///   argument labels and string literal text are never renamed; string interpolation (`\(x)`) is code.
 ///
+/// - Inside an extension of a type not declared in this program (`extension Array`), a name is left alone:
+///   its members are unknown here, and Swift prefers a member to a global.
+///
 /// Limits: operators, `#if` blocks and names declared by macros are not shadowed (a redeclaration stays
 /// an error); an overloaded function referenced without a call or its labels is renamed only when every
 /// visible overload is; a `private` wrapped type becomes `fileprivate`.
@@ -320,7 +323,12 @@ private struct Renamer {
             case .fromScope(let scope, let names):
                 if !names.isEmpty, !scope.is(SourceFileSyntax.self) { return false }
             case .lookForMembers(let scope):
-                if let body = SnippetSyntax.typeBody(scope), members[body.type, default: []].contains(identifier.name) { return false }
+                guard let body = SnippetSyntax.typeBody(scope) else { continue }
+                if members[body.type, default: []].contains(identifier.name) { return false }
+                // An extension of a type declared elsewhere (`extension Array`, `extension Tensor`): its
+                // members are unknown here, and Swift prefers a member to a global, so the name is left
+                // to the compiler (`shape` in `extension Tensor` means `self.shape`).
+                if scope.is(ExtensionDeclSyntax.self), !entries.contains(where: { $0.isType && $0.name == body.type }) { return false }
             default:
                 continue
             }
