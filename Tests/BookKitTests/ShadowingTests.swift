@@ -217,6 +217,43 @@ import Testing
         #expect(message.contains("Fixtures/shadowing-test.md:7:18: error: cannot convert value of type 'Int' to specified type 'Point'"), "\(message)")
     }
 
+    /// A trap inside a renamed function: the trap report and the `fails` diagnostic use the author's names.
+    @Test func trapAndFailsDiagnosticShowTheAuthorsNames() throws {
+        let text = """
+        # Trap
+
+        ```swift
+        func check(_ n: Int) -> Int { precondition(n > 0, "n must be positive"); return n }
+        let checker = check
+        ```
+
+        ```swift
+        func check(_ n: Int) -> Int { n }
+        print(check(-1))
+        ```
+
+        ```output
+        -1
+        ```
+
+        ```swift traps
+        print(checker(-2))
+        ```
+
+        ```swift fails
+        let wrong: String = checker
+        ```
+
+        """
+        let (checked, report) = try Fixtures.check("shadowing-test", text: text)
+        #expect(report.errors.isEmpty, "\(report.errors.map(\.description).joined(separator: "\n"))")
+        let trap = checked.outcomes[2]?.trap ?? ""
+        // Optimised programs drop the precondition's message; the location is the author's line and column.
+        #expect(trap.contains("Fixtures/shadowing-test.md:4:31") && !trap.contains("__book"), "\(trap)")
+        let diagnostics = checked.outcomes[3]?.diagnostics ?? ""
+        #expect(diagnostics.contains("Fixtures/shadowing-test.md:22:21: error: cannot convert value of type '(Int) -> Int' to specified type 'String'") && !diagnostics.contains("__book"), "\(diagnostics)")
+    }
+
     /// The fixture chapter: a let, a function and a type shadowed, as a reader sees them.
     @Test func fixtureChapterPasses() throws {
         let (checked, report) = try Fixtures.check("shadowing")
