@@ -23,6 +23,10 @@ import Testing
         #expect(syntax.problems.first?.column == 7)
         #expect(syntax.problems.first?.message.contains("editor placeholder '<#value#>'") == true)
         #expect(syntax.problems.first?.message.contains("display") == true)
+        // In the chapter: an indented fence on line 10, so the code's line 2 is line 12, 2 columns further.
+        let snippet = Snippet(index: 0, info: SnippetInfo(), code: syntax.code, fence: SourcePosition(file: "c.md", line: 10, column: 3),
+                              endLine: 13, expected: nil)
+        #expect(syntax.problems.first?.position(in: snippet) == SourcePosition(file: "c.md", line: 12, column: 9))
     }
 
     @Test func unbalancedBracesAreProblems() {

@@ -19,6 +19,12 @@ public struct SnippetSyntax {
         public var column: Int
         public var message: String
         public var description: String { "\(line):\(column): \(message)" }
+
+        /// Where the problem stands in the chapter: the snippet's code starts on the line after its fence,
+        /// and cmark strips the fence's indentation from the code.
+        public func position(in snippet: Snippet) -> SourcePosition {
+            SourcePosition(file: snippet.fence.file, line: snippet.codeLine + line - 1, column: column + snippet.fence.column - 1)
+        }
     }
 
     /// A declaration at file scope.
