@@ -17,15 +17,15 @@ import SwiftSyntax
 ///   parameter types is an overload and both stay visible.
 /// - A type (`struct`, `class`, `enum`, `actor`, `protocol`, `typealias`) shadows an earlier type of that
 ///   name. The earlier type keeps its name, so that `print(value)` and `type(of:)` show what they showed:
-///   it is wrapped in a namespace on its own lines (`enum __book_s2 { struct P {...} }`), and its
-///   references in the affected snippets are qualified (`__book_s2.P`, `extension __book_s2.P`).
+///   it is wrapped in a namespace on the lines it stands on (`enum __book_s2 { struct P {...} }`), and its
+///   references in the affected snippets are qualified (`__book_s2.P`, `extension __book_s2.P`). A debug
+///   description shows the namespace (`Chapter.__book_s2.P`): `Run` restores the author's name in stdout.
 /// - In the redeclaring snippet, top-level code before the end of a new variable declaration sees the
 ///   earlier variable: `let total = total * 2` doubles the earlier `total`.
 /// - A reference is renamed only when it means the global: `SwiftLexicalLookup` finds no local of that
 ///   name (parameter, closure parameter, local `let`, `if let` binding, generic parameter), and no member
 ///   of that name is declared in the enclosing type's body in this program. Member accesses (`a.x`, `.x`),
 ///   argument labels and string literal text are never renamed; string interpolation (`\(x)`) is code.
-///
 /// - Inside an extension of a type not declared in this program (`extension Array`), a name is left alone:
 ///   its members are unknown here, and Swift prefers a member to a global.
 ///
