@@ -62,7 +62,9 @@ import Testing
         #expect(plan.chapterLocations(in: "Fatal error at c.md@0:2 in x__book_0.getter") == "Fatal error at c.md:3 in x.getter")
         let typed = self.plan(["struct P {}\nlet p: P = 1\n", "struct P {}\n"])
         #expect(typed.chapterLocations(in: "c.md@0:2:8: error: cannot convert value of type 'Int' to specified type '__book_s0.P'")
-                == "c.md:3:8: error: cannot convert value of type 'Int' to specified type 'P'")
+                == "c.md:3:8: error: cannot convert value of type 'Int' to specified type 'P' (snippet #1's)")
+        #expect(typed.chapterLocations(in: "c.md@1:1:1: error: 'Array<__book_s0.P>' is not '[__book_s0.P]'")
+                == "c.md:12:1: error: 'Array<P>' is not '[P]'")
         // The column after the inserted namespace maps back onto the author's line.
         #expect(typed.chapterLocations(in: "c.md@0:2:22: error: e") == "c.md:3:12: error: e")
     }

@@ -80,9 +80,9 @@ public struct ProgramPlan: Sendable, Hashable {
         guard text.contains(tag) || text.contains("__book_") else { return text }
         let shadowing = self.shadowing
         guard !shadowing.generatedNames.isEmpty else { return programLocations(in: text, shadowing: shadowing) }
-        return shadowing.restoringNames(in: programLocations(in: shadowing.restoringExcerpts(in: text, tag: tag,
-                                                                                             snippets: snippets),
-                                                             shadowing: shadowing))
+        let located = programLocations(in: shadowing.restoringExcerpts(in: text, tag: tag),
+                                       shadowing: shadowing)
+        return shadowing.restoringNames(inDiagnostics: located, snippetName: { snippets[$0].displayName })
     }
 
     private func programLocations(in text: String, shadowing: Shadowing) -> String {

@@ -172,7 +172,7 @@ struct Shadowing {
     /// Compiler text whose source excerpts of edited lines show the author's line instead, with the caret
     /// line under the author's column: `tag` is `path@`, followed by `position:line:column:` in a
     /// diagnostic's first line.
-    func restoringExcerpts(in text: String, tag: String, snippets: [Snippet]) -> String {
+    func restoringExcerpts(in text: String, tag: String) -> String {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var index = 0
         while index + 1 < lines.count {
@@ -204,6 +204,40 @@ struct Shadowing {
             text = text.replacingOccurrences(of: generated, with: original)
         }
         return text
+    }
+
+    /// Compiler text with the author's names, where a quoted earlier, shadowed type says whose it is:
+    /// "cannot convert value of type 'P' (snippet #1's) to expected argument type 'P'" (plain 'P' twice
+    /// would not tell the two apart). `snippetName` names a snippet by its position in the program (`#1`).
+    func restoringNames(inDiagnostics text: String, snippetName: (Int) -> String) -> String {
+        guard !generatedNames.isEmpty, text.contains("__book_s") else { return restoringNames(in: text) }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard line.contains(": error: ") || line.contains(": note: ") else { return restoringNames(in: String(line)) }
+            var result = ""
+            var rest = line[...]
+            while let range = rest.range(of: "__book_s") {
+                result += rest[..<range.lowerBound]
+                let digits = rest[range.upperBound...].prefix(while: \.isNumber)
+                let after = rest[range.upperBound...].dropFirst(digits.count)
+                let name = after.dropFirst().prefix(while: { $0.isLetter || $0.isNumber || $0 == "_" })
+                if let position = Int(digits), after.hasPrefix("."), !name.isEmpty,
+                   generatedNames.contains(where: { $0.generated == "__book_s\(digits)." }) {
+                    let tail = after.dropFirst(1 + name.count)
+                    if tail.hasPrefix("'") {
+                        result += name + "' (snippet \(snippetName(position))'s)"
+                        rest = tail.dropFirst()
+                    } else {
+                        result += name
+                        rest = tail
+                    }
+                } else {
+                    result += rest[range]
+                    rest = rest[range.upperBound...]
+                }
+            }
+            return restoringNames(in: result + rest)
+        }
+        return lines.joined(separator: "\n")
     }
 }
 
