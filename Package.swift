@@ -26,6 +26,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        // Parses snippets (syntax problems, file-scope names) and finds what a name refers to (shadowing).
+        .package(url: "https://github.com/swiftlang/swift-syntax", exact: "602.0.0"),
     ],
     targets: [
         // MARK: Numerics
@@ -41,7 +43,17 @@ let package = Package(
         // Linux system calls Swift cannot import (variadic or _GNU_SOURCE-only): renameat2, pipe2, and the
         // snippet supervisor's prctl/fork/exec.
         .target(name: "CSystemSupport"),
-        .target(name: "BookKit", dependencies: ["CCmarkGFM", "CSystemSupport"]),
+        .target(
+            name: "BookKit",
+            dependencies: [
+                "CCmarkGFM", "CSystemSupport",
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftParser", package: "swift-syntax"),
+                .product(name: "SwiftParserDiagnostics", package: "swift-syntax"),
+                .product(name: "SwiftDiagnostics", package: "swift-syntax"),
+                .product(name: "SwiftLexicalLookup", package: "swift-syntax"),
+            ]
+        ),
         .executableTarget(
             name: "book",
             dependencies: [

@@ -119,7 +119,11 @@ public enum Run {
                 return String(decoding: bytes[lower..<max(lower, upper)], as: UTF8.self)
             }
         }
-        let stdoutPieces = pieces(stdout, \.stdout), stderrPieces = pieces(stderr, \.stderr)
+        // Shadowing renamed earlier declarations: a debug description (`[Chapter.__book_s0.P(x: 1)]`) or
+        // `#function` shows the author's names, as it would without the redeclaration.
+        let shadowing = String(decoding: stdout, as: UTF8.self).contains("__book_") ? plan.shadowing : nil
+        let stdoutPieces = pieces(stdout, \.stdout).map { shadowing?.restoringNames(in: $0) ?? $0 }
+        let stderrPieces = pieces(stderr, \.stderr)
         var outcomes: [Int: SnippetOutcome] = [:]
         let currentPosition = min(max(0, begins.count - 1), plan.snippets.count - 1)
         for (position, snippet) in plan.snippets.enumerated() {
@@ -134,7 +138,8 @@ public enum Run {
         }
         // Nothing reached the protocol (the loader failed): everything belongs to the first snippet.
         if begins.isEmpty, let first = plan.snippets.first {
-            outcomes[first.index]?.stdout = String(decoding: stdout, as: UTF8.self)
+            let text = String(decoding: stdout, as: UTF8.self)
+            outcomes[first.index]?.stdout = shadowing?.restoringNames(in: text) ?? text
             outcomes[first.index]?.stderr = plan.chapterLocations(in: String(decoding: stderr, as: UTF8.self))
         }
         let current = plan.snippets[currentPosition].index
