@@ -55,6 +55,53 @@ import Testing
         Fixtures.expectGolden(text, "redeclaration.errors")
     }
 
+    /// A snippet cannot move its errors into another snippet with its own `#sourceLocation` (before: its
+    /// error was blamed on the first snippet, and a `fails` snippet there would have passed on it).
+    @Test func snippetCannotRelocateItsErrors() throws {
+        let text = """
+            ```swift id=innocent fails
+            let n: Int = "n"
+            ```
+
+            ```swift id=mover
+            #sourceLocation(file: "Fixtures/mover.md@0", line: 1)
+            let m: Int = "m"
+            #sourceLocation()
+            ```
+
+            """
+        let (_, report) = try Fixtures.check("mover", text: text)
+        #expect(report.errors.map(\.location?.line) == [5])
+        #expect(report.errors.first?.detail.contains("contains #sourceLocation") == true, "\(report.errors)")
+    }
+
+    /// Templates and fragments are left out before compiling, with a message that says what they are.
+    @Test func templatesAndFragmentsAreLeftOutBeforeCompiling() throws {
+        let text = """
+            ```swift id=template
+            func <#name#>() {}
+            ```
+
+            ```swift id=fragment
+            } else {
+            ```
+
+            ```swift
+            print("runs")
+            ```
+
+            ```output
+            runs
+            ```
+
+            """
+        let (_, report) = try Fixtures.check("fragments", text: text)
+        #expect(report.passed == 1 && report.notRun.didNotCompile == 2)
+        #expect(report.errors.map(\.location?.line) == [1, 5])
+        #expect(report.errors[0].detail.contains("this snippet is a template"))
+        #expect(report.errors[1].detail.contains("fragment") || report.errors[1].detail.contains("braces do not balance"), "\(report.errors[1])")
+    }
+
     /// Blame goes to the earliest error in chapter order, whatever order the compiler prints them in.
     @Test func culpritIsTheEarliestSnippetInChapterOrder() throws {
         let chapter = Extract.chapter(Parse.chapter(ChapterSource(slug: "x", path: "x.md", title: "X", summary: "", text: """

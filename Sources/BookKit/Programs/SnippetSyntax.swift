@@ -101,6 +101,12 @@ public struct SnippetSyntax {
             problem(at: token.positionAfterSkippingLeadingTrivia,
                     "contains an editor placeholder '\(token.text)': this snippet is a template; mark it `display` to show it without compiling it")
         }
+        // The build maps every diagnostic and trap back to the chapter through `#sourceLocation`; a snippet
+        // that sets its own could move its errors into another snippet (and a `fails` check onto it).
+        for token in tree.tokens(viewMode: .sourceAccurate) where token.text == "#sourceLocation" {
+            problem(at: token.positionAfterSkippingLeadingTrivia,
+                    "contains #sourceLocation, which the build uses to map lines back to the chapter; a snippet may not set it")
+        }
         for diagnostic in ParseDiagnosticsGenerator.diagnostics(for: tree) where diagnostic.diagMessage.severity == .error {
             if placeholders.contains(diagnostic.position) { continue }
             problem(at: diagnostic.position, diagnostic.message + Self.explanation(of: diagnostic.message))

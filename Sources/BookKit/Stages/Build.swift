@@ -63,8 +63,16 @@ public enum Build {
     public static func chapter(_ chapter: Chapter, library: LibraryBuild.Product, toolchain: Toolchain,
                                root: URL, useCache: Bool = true) throws(BookError) -> ChapterPrograms {
         var result = ChapterPrograms()
+        // Snippets that are not whole top-level code (a fragment, a template, unbalanced braces) are left out
+        // before any compiler runs: one of them could swallow the snippets after it. A `fails` snippet is
+        // exempt: failing is its point, and it is the last snippet of its program.
+        for snippet in chapter.snippets where snippet.info.mode != .fails {
+            let problems = SnippetSyntax(code: snippet.code).problems
+            guard !problems.isEmpty else { continue }
+            result.failures.append(syntaxFailure(of: snippet, problems, path: chapter.source.path))
+        }
         var mains: [CompiledProgram] = []
-        for main in plan(chapter) where main.purpose == .main {
+        for main in plan(chapter, excluding: Set(result.failures.map(\.snippet))) where main.purpose == .main {
             var plan = main
             while !plan.snippets.isEmpty {
                 let program = try compile(plan, library: library, toolchain: toolchain, root: root, useCache: useCache)
@@ -92,6 +100,24 @@ public enum Build {
             result.compiled.append(program)
         }
         return result
+    }
+
+    /// The report of a snippet left out because it is not whole top-level code: its problems as compiler-style
+    /// diagnostics (location, message, the line and a caret).
+    static func syntaxFailure(of snippet: Snippet, _ problems: [SnippetSyntax.Problem], path: String) -> SnippetCompileFailure {
+        let lines = snippet.code.split(separator: "\n", omittingEmptySubsequences: false)
+        let text = problems.map { problem -> String in
+            let position = problem.position(in: snippet)
+            var entry = "\(position): error: \(problem.message)"
+            if problem.line - 1 < lines.count {
+                let line = lines[problem.line - 1]
+                entry += "\n\(line)\n" + String(repeating: " ", count: max(0, problem.column - 1)) + "^"
+            }
+            return entry
+        }
+        let diagnostics = CompilerDiagnostics(text.joined(separator: "\n"), path: path)
+        return SnippetCompileFailure(snippet: snippet.index, diagnostics: CompilerDiagnostics.render(diagnostics.groups),
+                                     missing: [], redeclaration: false)
     }
 
     /// The report of a snippet left out: its own errors, and the names it misses because an earlier
@@ -267,16 +293,9 @@ public struct SnippetCompileFailure: Sendable, Hashable {
 }
 
 extension Snippet {
-    /// Whether the snippet declares `name` at file scope (`let`, `var`, `func`, a type), read from its code:
-    /// good enough to explain a "cannot find" error, never used to decide what compiles.
+    /// Whether the snippet declares `name` at file scope (`let`, `var`, `func`, a type): explains a
+    /// "cannot find" error, never decides what compiles.
     func declares(_ name: String) -> Bool {
-        let keywords: Set<Substring> = ["let", "var", "func", "struct", "class", "enum", "actor", "protocol", "typealias"]
-        for line in code.split(separator: "\n") where !line.hasPrefix(" ") && !line.hasPrefix("\t") {
-            let words = line.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") })
-            for (i, word) in words.enumerated().dropLast() where keywords.contains(word) {
-                if words[i + 1] == name { return true }
-            }
-        }
-        return false
+        SnippetSyntax(code: code).declaredNames.contains(name)
     }
 }
