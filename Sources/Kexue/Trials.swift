@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs a seeded experiment once per seed, on both cores, and returns the results in seed order.
+///
+/// ```swift
+/// let runs = Trials(seeds: 8).run { seed in
+///     var rng = SeededRNG(seed: seed)           // everything random comes from the seed
+///     return (gp: train(.gp, &rng), egp: train(.egp, &rng))
+/// }
+/// print(runs.arm("GP") { $0.gp })
+/// ```
+///
+/// Guarantees, when the trial is a function of its seed alone (its own `SeededRNG`, no shared mutable state):
+/// - **The results do not depend on the thread count or the scheduling.** Result `i` is the trial of `seeds[i]`,
+///   stored at index `i` whichever thread ran it and whenever; with `threads: 1` and `threads: 2` the results
+///   are bit-identical (`TrialsTests` checks it on trials that call two-threaded kernels). The Kexue kernels a
+///   trial calls give bit-identical results on one or two threads, so this holds for trials that train models.
+/// - **No oversubscription.** The two threads are the caller and the kernels' one worker thread (`runParts`).
+///   While the trials occupy it, the kernels inside a trial find the worker taken and run on their own thread,
+///   so two parallel trials use two cores, never three threads. With `threads: 1` the trials run one after the
+///   other on the caller and each may use both cores inside its kernels. Trials that are mostly large matrix
+///   products gain little from running in parallel; small models (the book's) gain nearly 2× (see
+///   `TrialsTests` and the README's numbers).
+/// - Seeds are handed out in order from a shared counter, so a slow seed does not hold up the others.
+///
+/// Not guaranteed: anything the trial itself makes depend on time or threads (a global counter, `Date()`,
+/// `Float.random`); and a trial must not print, since the order of two threads' output is not fixed (return
+/// the numbers and print after `run`). A trial that traps stops the program, as anywhere else.
+public struct Trials: Sendable {
+    /// The seeds, in the order of the results.
+    public var seeds: [UInt64]
+    /// 1 or 2 (the machine's cores; more is clamped to 2).
+    public var threads: Int
+
+    /// Seeds `first`, `first + 1`, ..., `count` of them.
+    public init(seeds count: Int, from first: UInt64 = 0, threads: Int = 2) {
+        require(count >= 1, "Trials: \(count) seeds; need at least one")
+        self.init(seeds: (0..<UInt64(count)).map { first + $0 }, threads: threads)
+    }
+
+    /// Exactly these seeds, in this order.
+    public init(seeds: [UInt64], threads: Int = 2) {
+        require(!seeds.isEmpty, "Trials: no seeds")
+        require(threads >= 1, "Trials: \(threads) threads; need at least one")
+        self.seeds = seeds
+        self.threads = Swift.min(threads, 2)
+    }
+
+    /// Calls `trial` once per seed, on up to `threads` threads, and returns the results in seed order.
+    public func run<Result>(_ trial: (UInt64) -> Result) -> TrialRuns<Result> {
+        let n = seeds.count
+        let slots = UnsafeMutablePointer<Result>.allocate(capacity: n)
+        defer { slots.deinitialize(count: n); slots.deallocate() }
+        if threads < 2 || n < 2 {
+            for i in 0..<n { (slots + i).initialize(to: trial(seeds[i])) }
+        } else {
+            let counter = SeedCounter()
+            let seeds = self.seeds
+            // Each part takes the next unclaimed index until none is left; slot i is written by exactly one
+            // thread, and `runParts` returns only after both parts have finished (its mutex orders the writes).
+            runParts(threads: 2) { _ in
+                while let i = counter.next(below: n) { (slots + i).initialize(to: trial(seeds[i])) }
+            }
+        }
+        return TrialRuns(seeds: seeds, results: Array(UnsafeBufferPointer(start: slots, count: n)))
+    }
+}
+
+/// The results of `Trials.run`, in seed order.
+public struct TrialRuns<Result> {
+    public var seeds: [UInt64]
+    public var results: [Result]
+
+    /// The arm named `name` whose value on each seed is `metric` of that seed's result.
+    public func arm(_ name: String, level: Double = 0.95, decimals: Int = 4, _ metric: (Result) -> Double) -> TrialArm {
+        TrialArm(name, values: results.map(metric), seeds: seeds, level: level, decimals: decimals)
+    }
+}
+
+extension TrialRuns where Result == Double {
+    /// The arm of a trial that returns one number.
+    public func arm(_ name: String, level: Double = 0.95, decimals: Int = 4) -> TrialArm {
+        arm(name, level: level, decimals: decimals) { $0 }
+    }
+}
+
+extension TrialRuns: Sendable where Result: Sendable {}
+
+/// The next seed index, shared by the two parts of a run.
+final class SeedCounter: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private var value = 0
+
+    init() { pthread_mutex_init(mutex, nil) }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// The next index below `n`, or nil when all are taken.
+    func next(below n: Int) -> Int? {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        guard value < n else { return nil }
+        value += 1
+        return value - 1
+    }
+}
