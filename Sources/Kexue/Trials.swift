@@ -22,9 +22,11 @@ import Darwin
 /// - **No oversubscription.** The two threads are the caller and the kernels' one worker thread (`runParts`).
 ///   While the trials occupy it, the kernels inside a trial find the worker taken and run on their own thread,
 ///   so two parallel trials use two cores, never three threads. With `threads: 1` the trials run one after the
-///   other on the caller and each may use both cores inside its kernels. Trials that are mostly large matrix
-///   products gain little from running in parallel; small models (the book's) gain nearly 2× (see
-///   `TrialsTests` and the README's numbers).
+///   other on the caller and each may use both cores inside its kernels. Measured (4 seeds of chapter 6's GAU
+///   training, d = 64 at length 64, whose products are above the kernels' two-thread threshold; 2 shared cores):
+///   6.5-8.9 s with `threads: 1`, 3.6-4.0 s with `threads: 2`, and 4.5-5.2 s with two threads of our own whose
+///   kernels also took the worker (three threads on two cores). At d = 32, length 32: 4.5-5.3, 2.1-2.2, 2.4-2.5 s.
+///   Hence the default `threads: 2`.
 /// - Seeds are handed out in order from a shared counter, so a slow seed does not hold up the others.
 ///
 /// Not guaranteed: anything the trial itself makes depend on time or threads (a global counter, `Date()`,
