@@ -28,7 +28,11 @@ func resolveThreads(_ threads: Int?, work: Double) -> Int {
 
 /// Runs `body(0)` and `body(1)`, on two threads when `threads == 2` and the worker is free,
 /// sequentially on the caller otherwise. Returns after both parts have finished.
-func runParts(threads: Int, _ body: (Int) -> Void) {
+///
+/// Public for Kexue's `Trials`, which runs whole seeds as the two parts. Calls nested inside a part
+/// (a trial's own matrix products) find the worker taken and run both of their parts on their own
+/// thread: while trials occupy both cores, no kernel starts a third thread.
+public func runParts(threads: Int, _ body: (Int) -> Void) {
     if threads < 2 {
         body(0)
         body(1)

@@ -30,6 +30,9 @@ public struct Figure: Sendable {
     public private(set) var series: [(name: String, xs: [Double], ys: [Double])] = []
     /// For heat maps: rows of values, row-major.
     public private(set) var cells: [[Double]] = []
+    /// Shaded bands between a lower and an upper curve (a mean ± spread across seeds), each drawn under the
+    /// series of the same name when there is one.
+    public private(set) var bands: [(name: String, xs: [Double], lower: [Double], upper: [Double])] = []
 
     public init(kind: Kind, title: String, x: String = "", y: String = "", xLog: Bool = false, yLog: Bool = false) {
         self.kind = kind
@@ -79,13 +82,30 @@ public struct Figure: Sendable {
         series(name, xs: ys.indices.map(Double.init), ys: ys)
     }
 
-    /// The figure as text: one `key value` line per setting, then `series NAME` and `x y` lines, or `row`
-    /// lines for a heat map. Numbers print in Swift's shortest round-trip form, the same on every machine.
+    /// Adds a band from `lower` to `upper` at each x (see `meanBand` for the usual way to make one).
+    /// - Precondition: equal lengths.
+    public func band(_ name: String, xs: [Double], lower: [Double], upper: [Double]) -> Figure {
+        guard xs.count == lower.count, xs.count == upper.count else {
+            fatalError("Figure.band '\(name)': \(xs.count) x values, \(lower.count) lower and \(upper.count) upper")
+        }
+        var copy = self
+        copy.bands.append((name, xs, lower, upper))
+        return copy
+    }
+
+    /// The figure as text: one `key value` line per setting, then `series NAME` and `x y` lines, then
+    /// `band NAME` and `x lower upper` lines, or `row` lines for a heat map. Numbers print in Swift's shortest
+    /// round-trip form, the same on every machine. A figure without bands prints exactly as before bands existed
+    /// (and readers that know no bands skip their three-number lines).
     public var text: String {
         var lines = ["figure \(kind.rawValue)", "title \(title)", "x \(xLabel)\(xLog ? " [log]" : "")", "y \(yLabel)\(yLog ? " [log]" : "")"]
         for s in series {
             lines.append("series \(s.name)")
             for (x, y) in zip(s.xs, s.ys) { lines.append("\(x) \(y)") }
+        }
+        for b in bands {
+            lines.append("band \(b.name)")
+            for i in b.xs.indices { lines.append("\(b.xs[i]) \(b.lower[i]) \(b.upper[i])") }
         }
         for row in cells { lines.append("row " + row.map { "\($0)" }.joined(separator: " ")) }
         return lines.joined(separator: "\n") + "\n"

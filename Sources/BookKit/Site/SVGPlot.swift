@@ -16,10 +16,13 @@ struct SVGPlot {
     var xLabel = "", yLabel = ""
     var xLog = false, yLog = false
     var series: [Series] = []
+    /// Shaded bands (`band NAME`, then `x lower upper` lines): drawn under the series of the same name, in its colour.
+    var bands: [(name: String, points: [(x: Double, lower: Double, upper: Double)])] = []
     var rows: [[Double]] = []
 
     /// Parses the figure text; unknown lines are ignored (the data check catches real drift).
     init(_ text: String) {
+        var inBand = false
         for line in text.split(separator: "\n") {
             let (head, rest) = Self.split(line)
             switch head {
@@ -27,11 +30,16 @@ struct SVGPlot {
             case "title": title = rest
             case "x": (xLabel, xLog) = Self.axis(rest)
             case "y": (yLabel, yLog) = Self.axis(rest)
-            case "series": series.append(Series(name: rest, points: []))
+            case "series": series.append(Series(name: rest, points: [])); inBand = false
+            case "band": bands.append((rest, [])); inBand = true
             case "row": rows.append(rest.split(separator: " ").compactMap { Double($0) })
             default:
                 let numbers = line.split(separator: " ").compactMap { Double($0) }
-                if numbers.count == 2, !series.isEmpty { series[series.count - 1].points.append((numbers[0], numbers[1])) }
+                if inBand {
+                    if numbers.count == 3 { bands[bands.count - 1].points.append((numbers[0], numbers[1], numbers[2])) }
+                } else if numbers.count == 2, !series.isEmpty {
+                    series[series.count - 1].points.append((numbers[0], numbers[1]))
+                }
             }
         }
     }
@@ -63,7 +71,8 @@ struct SVGPlot {
     private var plotHeight: Double { Self.height - Self.top - Self.bottom }
 
     private func chart() -> String {
-        let points = series.flatMap(\.points)
+        let bandPoints = bands.flatMap(\.points).filter { $0.x.isFinite && $0.lower.isFinite && $0.upper.isFinite }
+        let points = series.flatMap(\.points) + bandPoints.flatMap { [(x: $0.x, y: $0.lower), (x: $0.x, y: $0.upper)] }
         let xs = points.map(\.x).filter { !xLog || $0 > 0 }, ys = points.map(\.y).filter { !yLog || $0 > 0 }
         guard !xs.isEmpty, !ys.isEmpty else { return "" }
         var xRange = Self.range(xs, log: xLog, pad: kind == "bar" ? 0.5 : 0)
@@ -77,6 +86,15 @@ struct SVGPlot {
         func py(_ y: Double) -> Double { Self.top + (1 - Self.position(y, yRange, log: yLog)) * plotHeight }
 
         var out = axes(xTicks: xTicks.map { ($0, px($0)) }, yTicks: yTicks.map { ($0, py($0)) })
+        // Bands first, so the lines are drawn over them: one polygon along the upper edge and back along the lower.
+        for (index, band) in bands.enumerated() {
+            let valid = band.points.filter { $0.x.isFinite && $0.lower.isFinite && $0.upper.isFinite
+                && (!xLog || $0.x > 0) && (!yLog || $0.lower > 0) }
+            guard valid.count >= 2 else { continue }
+            let colour = series.firstIndex { $0.name == band.name } ?? (series.count + index)
+            let edge = valid.map { "\(f(px($0.x))),\(f(py($0.upper)))" } + valid.reversed().map { "\(f(px($0.x))),\(f(py($0.lower)))" }
+            out += "<polygon class=\"series-\(colour % 6) band\" points=\"\(edge.joined(separator: " "))\"/>"
+        }
         let barWidth = plotWidth / Double(max(1, Set(xs).count)) * 0.8 / Double(max(1, series.count))
         for (index, s) in series.enumerated() {
             let valid = s.points.filter { (!xLog || $0.x > 0) && (!yLog || $0.y > 0) && $0.x.isFinite && $0.y.isFinite }

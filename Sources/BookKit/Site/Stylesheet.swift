@@ -56,6 +56,7 @@ enum Stylesheet {
     svg.plot .grid { stroke: var(--code-bg); stroke-width: 1; }
     svg.plot .frame { fill: none; stroke: var(--muted); stroke-width: 1; }
     svg.plot .line { fill: none; stroke-width: 2; }
+    svg.plot .band { fill-opacity: 0.2; stroke: none; }
     svg.plot .heat { fill: var(--s0); }
     svg.plot .legend-box { fill: var(--bg); fill-opacity: 0.85; stroke: var(--code-bg); }
     .nowrap { white-space: nowrap; }
