@@ -72,7 +72,9 @@ enum ChapterPage {
         AuthorHTML.neutralise(document)
         var splice = HTMLSplice(avoiding: parsed.math.protected)
         let snippetsByLine = Dictionary(uniqueKeysWithValues: checked.chapter.snippets.map { ($0.fence.line, $0) })
-        let outputLines = Set(checked.chapter.snippets.compactMap { $0.expected?.fence.line })
+        // The trailer blocks (expected output and stdin) are replaced by what the snippet's figure shows.
+        let outputLines = Set(checked.chapter.snippets.compactMap { $0.expected.flatMap { $0.isInline ? nil : $0.fence.line } })
+            .union(checked.chapter.snippets.compactMap { $0.stdin?.fence.line })
         var codeBlockIndex = 0
         var usedAnchors = Set<String>()
         var sections: [PageTemplate.Section] = []
@@ -161,10 +163,13 @@ enum ChapterPage {
             return "<!-- hidden snippet \(snippet.index + 1) -->"
         case .setup:
             return "<details class=\"snippet setup\" id=\"\(anchor)\"><summary>Setup code</summary>\(code)</details>"
-        case .normal, .silent, .traps:
+        case .normal, .silent, .traps, .aside:
             parts.append(code)
+            if let stdin = snippet.stdin { parts.append(block("stdin", "Input", stdin.text)) }
             if mode != .silent {
-                if !outcome.stdout.isEmpty { parts.append(block("output", "Output", outcome.stdout)) }
+                // A passing snippet with inline expectations shows its recorded output in its comments already.
+                let statedInline = snippet.expected?.isInline == true && outcome.stdout == snippet.expected?.text
+                if !outcome.stdout.isEmpty, !statedInline { parts.append(block("output", "Output", outcome.stdout)) }
                 if !outcome.stderr.isEmpty { parts.append(block("stderr", "Standard error", outcome.stderr)) }
                 if let trap = outcome.trap { parts.append(block("trap", "Trapped", trap)) }
                 parts += figures
@@ -175,6 +180,8 @@ enum ChapterPage {
         case .fails:
             parts.append(code)
             if let diagnostics = outcome.diagnostics { parts.append(block("diagnostic", "Compiler error", diagnostics)) }
+        case .display:
+            parts.append(code)
         }
         let modeClass = mode == .normal ? "run" : mode.rawValue
         return "<figure class=\"snippet \(modeClass)\" id=\"\(anchor)\">\(parts.joined())</figure>"

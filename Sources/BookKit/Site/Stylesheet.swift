@@ -81,7 +81,7 @@ enum Stylesheet {
     pre { overflow-x: auto; padding: 0.7rem 0.9rem; margin: 0; line-height: 1.45; }
     pre.code, article > pre { background: var(--code-bg); border-radius: 6px; }
     figure.snippet { margin: 1.2rem 0; }
-    .output, .stderr, .trap, .diagnostic { margin-top: 0.35rem; border-left: 4px solid var(--out-edge); background: var(--out-bg); border-radius: 0 6px 6px 0; }
+    .output, .stdin, .stderr, .trap, .diagnostic { margin-top: 0.35rem; border-left: 4px solid var(--out-edge); background: var(--out-bg); border-radius: 0 6px 6px 0; }
     .stderr, .trap, .diagnostic { border-left-color: var(--err-edge); background: var(--err-bg); }
     .label { font: 600 0.72rem/1 system-ui, sans-serif; text-transform: uppercase; letter-spacing: 0.05em; color: var(--muted); padding: 0.45rem 0.9rem 0; }
     .note { font: 0.8rem system-ui, sans-serif; color: var(--muted); margin-top: 0.3rem; }

@@ -17,7 +17,8 @@ public struct CompiledProgram: Sendable {
 /// Stage 4: plans each chapter's programs and compiles them with the toolchain against the library.
 public enum Build {
     /// The programs of a chapter: per segment (snippets between resets) one main program, plus one
-    /// program per `traps` snippet and one compile check per `compile-only` or `fails` snippet.
+    /// program per `traps` and per `aside` snippet and one compile check per `compile-only` or `fails`
+    /// snippet. `display` snippets are in none.
     public static func plan(_ chapter: Chapter) -> [ProgramPlan] {
         var plans: [ProgramPlan] = []
         for segment in chapter.segments {
@@ -31,6 +32,11 @@ public enum Build {
                 case .traps:
                     plans.append(ProgramPlan(purpose: .trap(snippet: snippet.index), snippets: prefix + [snippet],
                                              path: chapter.source.path))
+                case .aside:
+                    plans.append(ProgramPlan(purpose: .aside(snippet: snippet.index), snippets: prefix + [snippet],
+                                             path: chapter.source.path))
+                case .display:
+                    continue
                 case .compileOnly, .fails:
                     plans.append(ProgramPlan(purpose: .compileCheck(snippet: snippet.index),
                                              snippets: prefix + [snippet], path: chapter.source.path))
@@ -55,7 +61,7 @@ public enum Build {
         let runs: Bool
         if case .compileCheck = plan.purpose { runs = false } else { runs = true }
         let (source, runtime) = plan.sources
-        let flags = compileFlags(runs: runs) + library.compilerArguments
+        let flags = compileFlags(runs: runs, optimized: plan.isOptimized) + library.compilerArguments
         var hash = SHA256()
         hash.update([source, runtime, flags.joined(separator: " "), library.fingerprint, toolchain.version]
             .joined(separator: "\u{0}"))
@@ -146,12 +152,15 @@ public enum Build {
                          hint: "check free disk space (df), the toolchain (swiftc --version) and .build/book/ (safe to delete); nothing was cached, the next build compiles again")
     }
 
-    /// Optimised like the library, with debug info so that a trap's backtrace names the chapter line.
+    /// Optimised like the library, with debug info so that a trap's backtrace names the chapter line;
+    /// `-Onone` instead of `-O` when a snippet of the program says `optimize=none` (the flags are part of
+    /// the program's cache key and of its run's identity, so the two builds never share a cache entry).
     /// Programs that are only checked stop after SIL diagnostics (definite initialisation and the like
     /// are errors there, not in type checking).
-    static func compileFlags(runs: Bool) -> [String] {
+    static func compileFlags(runs: Bool, optimized: Bool = true) -> [String] {
         let common = ["-diagnostic-style=llvm", "-suppress-warnings"]
-        return runs ? common + LibraryBuild.codegenFlags + ["-g", "-wmo"] : common + ["-emit-sil", "-Onone", "-wmo"]
+        let codegen = optimized ? LibraryBuild.codegenFlags : LibraryBuild.codegenFlags.map { $0 == "-O" ? "-Onone" : $0 }
+        return runs ? common + codegen + ["-g", "-wmo"] : common + ["-emit-sil", "-Onone", "-wmo"]
     }
 
     /// The error lines of the compiler output with their source excerpts, keeping only what points at the
