@@ -102,6 +102,24 @@ import Testing
                 || body.contains("<div class=\"stdin\"><div class=\"label\">Input</div><pre>first\nsecond \"quoted\" \\ back\n</pre></div>"))
     }
 
+    /// `--fix` writes a missing output block after the snippet's ```stdin block, which it keeps; the dump
+    /// shows the new fields.
+    @Test func fixKeepsTheStdinBlock() throws {
+        let original = try String(contentsOf: Fixtures.directory.appendingPathComponent("stdin.md"), encoding: .utf8)
+        let stripped = original.replacingOccurrences(of: "\n```output\nAda is 36\n```\n", with: "")
+        #expect(stripped != original)
+        let (checked, report) = try Fixtures.check("stdin", text: stripped)
+        #expect(report.errors.count == 1)
+        let restored = Fix.apply(to: stripped, chapter: checked.chapter, outcomes: checked.outcomes, comparable: { _ in true })
+        #expect(restored == original)
+        let body = ChapterPage.chapterBody(checked).0
+        #expect(body.components(separatedBy: "Ada").count == 3, "the input once, the output once: \(body)")
+        let dump = Extract.dump(checked.chapter)
+        #expect(dump.contains("      stdin lines 9-12\n      < Ada\n      < 36\n"), "\(dump)")
+        let inline = Extract.dump(Extract.chapter(Parse.chapter(try Fixtures.source("inline-expectations"))).0)
+        #expect(inline.contains("output inline: // Prints at lines 5, 7, 8, 10") && inline.contains("output inline: // Output: at line 19"), "\(inline)")
+    }
+
     /// Top-level `await` works, and a Task the snippet awaits prints inside that snippet.
     @Test func awaitedTaskOutputBelongsToItsSnippet() throws {
         let (checked, _) = try passes("tasks")
