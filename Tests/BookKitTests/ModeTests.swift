@@ -34,6 +34,7 @@ import Testing
         #expect(plans.count == 1 && plans[0].snippets.map(\.index) == [2])
         let body = ChapterPage.chapterBody(checked).0
         #expect(body.contains("<figure class=\"snippet display\" id=\"snippet-grammar\">"))
+        #expect(body.contains("<span class=\"tok-placeholder\">&lt;#ReturnType#&gt;</span>"))
         Fixtures.expectGolden(body, "display.html")
     }
 

@@ -92,6 +92,7 @@ enum Stylesheet {
     .tok-keyword { color: var(--kw); } .tok-string { color: var(--str); } .tok-number { color: var(--num); }
     .tok-comment { color: var(--com); font-style: italic; } .tok-type { color: var(--type); }
     .tok-attribute, .tok-directive { color: var(--attr); }
+    .tok-placeholder { color: var(--attr); border: 1px solid var(--attr); border-radius: 4px; padding: 0 1px; }
     .math.display { display: block; overflow-x: auto; margin: 0.8rem 0; text-align: center; }
     table { border-collapse: collapse; margin: 1rem 0; } th, td { border: 1px solid var(--code-bg); padding: 0.3rem 0.6rem; }
     .toc ol { padding-left: 1.2rem; } .toc li { margin-bottom: 0.8rem; } .summary { margin: 0.1rem 0 0; color: var(--muted); }
