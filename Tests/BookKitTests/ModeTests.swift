@@ -50,6 +50,7 @@ import Testing
         let body = ChapterPage.chapterBody(checked).0
         #expect(body.contains("<figure class=\"snippet aside\" id=\"snippet-sidebar\">"))
         #expect(body.contains("total 15 1"))
+        #expect(body.contains("<div class=\"note\">An aside: the snippets after it do not see its changes.</div></figure>"))
     }
 
     /// `// Prints` (escapes, several per snippet) and `// Output:` are checked; the page does not repeat them.

@@ -174,6 +174,7 @@ enum ChapterPage {
                 if let trap = outcome.trap { parts.append(block("trap", "Trapped", trap)) }
                 parts += figures
             }
+            if mode == .aside { parts.append("<div class=\"note\">An aside: the snippets after it do not see its changes.</div>") }
         case .compileOnly:
             parts.append(code)
             parts.append("<div class=\"note\">Compiled, not run.</div>")
