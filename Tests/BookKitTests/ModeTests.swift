@@ -194,6 +194,22 @@ import Testing
     }
 }
 
+/// The `--fix` stability check through the command line: exit 1, the located error on stderr, the file as it was.
+@Suite struct ModeFixCommandTests {
+    @Test func unstableOutputFailsTheBuildAndKeepsTheFile() throws {
+        let text = "# Unstable\n\n```swift\nprint(\"draw\", UInt64.random(in: 0 ... .max))\n```\n"
+        let root = try ScratchChapters.make("modes-unstable", chapters: ["unstable": text])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try Subprocess(executable: Fixtures.bookExecutable.path,
+                                    arguments: ["build", "--root", root.path, "--package", Fixtures.packageRoot.path, "--fix"],
+                                    timeout: 300).run()
+        let stderr = String(decoding: result.stderr + result.stdout, as: UTF8.self)
+        #expect(result.termination == .exited(1), "\(stderr)")
+        #expect(stderr.contains("chapters/unstable.md:3:1: error: snippet #1 printed different output in two runs; --fix recorded nothing"), "\(stderr)")
+        #expect(try String(contentsOf: root.appendingPathComponent("chapters/unstable.md"), encoding: .utf8) == text)
+    }
+}
+
 /// Quoted values in the info string, with located errors.
 @Suite struct QuotedInfoStringTests {
     let here = SourcePosition(file: "chapters/x.md", line: 7, column: 4)
