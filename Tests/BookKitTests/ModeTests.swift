@@ -92,6 +92,8 @@ import Testing
         #expect(Build.compileFlags(runs: true, optimized: false).contains("-Onone"))
         #expect(!Build.compileFlags(runs: true, optimized: false).contains("-O"))
         #expect(Build.compileFlags(runs: true).contains("-O"))
+        #expect(Extract.dump(checked.chapter).contains("snippet #1 traps optimize=none lines 5-8"))
+        #expect(Extract.dump(Extract.chapter(Parse.chapter(try Fixtures.source("unordered"))).0).contains("snippet #1 normal unordered lines 5-8"))
     }
 
     /// Each snippet reads its own ```stdin block; one without reads end of file at once.
