@@ -53,6 +53,38 @@ import Testing
         #expect(body.contains("<div class=\"note\">An aside: the snippets after it do not see its changes.</div></figure>"))
     }
 
+    /// A trap inside an aside is an error at the aside (the snippets after it still run); an output block
+    /// after a display snippet is a format error.
+    @Test func asideTrapAndDisplayOutputAreErrors() throws {
+        let text = """
+        # Errors
+
+        ```swift
+        let values = [1, 2]
+        ```
+
+        ```swift aside
+        print(values[2])
+        ```
+
+        ```swift
+        print(values.count)
+        ```
+
+        ```output
+        2
+        ```
+
+        """
+        let (checked, report) = try Fixtures.check("aside-trap", text: text)
+        #expect(report.errors.map(\.description).map { $0.components(separatedBy: "\n")[0] }
+                    == ["Fixtures/aside-trap.md:8:13: error: snippet #2 trapped: Trap: Illegal instruction (SIGILL)"])
+        #expect(checked.outcomes[2]?.ran == true && report.checked == 2 && report.passed == 2, "the aside is not compared; the snippets around it are")
+        let (_, display) = try Fixtures.check("display-output", text: "# D\n\n```swift display\nprint(1)\n```\n\n```output\n1\n```\n")
+        #expect(display.errors.map(\.description).first?.hasPrefix(
+            "Fixtures/display-output.md:7:1: error: snippet #1 is 'display', which has no checked output, but an output block follows it") == true)
+    }
+
     /// `// Prints` (escapes, several per snippet) and `// Output:` are checked; the page does not repeat them.
     @Test func inlineExpectationsAreChecked() throws {
         let (checked, report) = try passes("inline-expectations")
