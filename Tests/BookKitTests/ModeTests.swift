@@ -131,7 +131,7 @@ import Testing
     /// Each snippet reads its own ```stdin block; one without reads end of file at once.
     @Test func stdinPerSnippet() throws {
         let (checked, report) = try passes("stdin")
-        #expect(report.passed == 3)
+        #expect(report.passed == 4)
         #expect(checked.chapter.snippets[0].stdin?.text == "Ada\n36\n")
         let body = ChapterPage.chapterBody(checked).0
         #expect(body.contains("<div class=\"stdin\"><div class=\"label\">Input</div><pre>first\nsecond &quot;quoted&quot; \\ back\n</pre></div>")
