@@ -19,7 +19,7 @@ import Testing
         return try BookBuilder(options: options).chapter(try Fixtures.source(name), library: library, toolchain: toolchain)
     }
 
-    @Test(arguments: ["aside-scope", "inline-mismatch", "inline-errors", "unordered-mismatch", "trap-messages", "stdin-errors"])
+    @Test(arguments: ["aside-scope", "aside-breaks-prefix", "traps-breaks-prefix", "inline-mismatch", "inline-errors", "unordered-mismatch", "trap-messages", "stdin-errors"])
     func failureIsLocated(_ name: String) throws {
         let (_, report) = try Fixtures.check(name)
         #expect(!report.errors.isEmpty, "the fixture \(name) must fail")

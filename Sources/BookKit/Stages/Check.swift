@@ -47,9 +47,18 @@ public enum Check {
                 }
                 if let diagnostics = program.diagnostics {
                     let culprit = Build.snippet(forDiagnostics: diagnostics, in: plan)
-                    // A trap program that fails in its prefix repeats the main program's error.
+                    // A trap or aside program that fails in its prefix repeats the main program's error, when
+                    // the main program failed too. When the main program compiled, the prefix fails only beside
+                    // this snippet (it redeclares a name, say): the error is this snippet's, never dropped.
+                    let prefixFailsAlone = culprit.map { culprit in
+                        compiled.contains { other in
+                            other.plan.purpose == .main && other.diagnostics != nil && other.plan.snippets.contains { $0.index == culprit.index }
+                        }
+                    } ?? false
                     if subject == nil || culprit == nil || culprit?.index == subject {
                         result.errors.append(doesNotCompile(culprit ?? plan.snippets.last!, diagnostics))
+                    } else if let subject, !prefixFailsAlone {
+                        result.errors.append(doesNotCompile(chapter.snippets[subject], diagnostics))
                     }
                     continue
                 }
