@@ -225,8 +225,14 @@ public struct BookBuilder {
             }.count
             if options.fix, result.errors.contains(where: { $0.kind == .output }) {
                 let compared = result.compared
-                let text = Fix.apply(to: source.text, chapter: chapter, outcomes: result.outcomes,
-                                     comparable: { compared.contains($0.index) })
+                // Output that differs from one run to the next is never recorded: the file stays as it is.
+                let unstable = try Fix.unstable(chapter: chapter, outcomes: result.outcomes,
+                                                comparable: { compared.contains($0.index) }, compiled: compiled,
+                                                rerun: { program throws(BookError) in ranCount += 1; return try Run.program(program, useCache: false) })
+                let refused = Fix.refusals(chapter: chapter, outcomes: result.outcomes, comparable: { compared.contains($0.index) })
+                let text = unstable.isEmpty ? Fix.apply(to: source.text, chapter: chapter, outcomes: result.outcomes,
+                                                        comparable: { compared.contains($0.index) }) : source.text
+                result.errors += unstable + refused
                 if text != source.text {
                     // The author may have saved the chapter while it compiled: never overwrite that.
                     // The file Load resolved inside chapters/ (a symbolic link is written through, never replaced).
@@ -253,6 +259,9 @@ public struct BookBuilder {
                     runs = runs.map { var r = $0; r.plan = remap[r.plan]!; return r }
                     chapter = newChapter
                     result = Check.chapter(chapter, compiled: compiled, runs: runs, failures: programs.failures)
+                    let recompared = result.compared
+                    result.errors += Fix.refusals(chapter: chapter, outcomes: result.outcomes,
+                                                  comparable: { recompared.contains($0.index) })
                 }
             }
         }

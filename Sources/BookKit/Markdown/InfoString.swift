@@ -1,14 +1,21 @@
 /// Parses the info string of a fenced block: `swift [reset] [mode] [key=value ...]`.
 ///
-/// Words are separated by spaces. At most one mode word; `reset` may stand beside it. Keys: `id` (letters,
-/// digits, `-`, `_`), `tolerance` (a non-negative number, or `measured`: numbers not compared), `timeout`
-/// (positive seconds). Anything else is an error whose column points at the offending word, so that
-/// `chapters/x.md:12:10` lands on it.
+/// Words are separated by spaces. At most one mode word; `reset` and `unordered` may stand beside it. Keys:
+/// `id` (letters, digits, `-`, `_`), `tolerance` (a non-negative number, or `measured`: numbers not
+/// compared), `timeout` (positive seconds), `optimize` (`none`). A value may be quoted, `key="text with
+/// spaces"`, with `\"` and `\\` escapes inside. Anything else is an error whose column points at the
+/// offending word, so that `chapters/x.md:12:10` lands on it.
+///
+/// The string parsed is the fence line's own text (`Extract` reads it from the source), not cmark's info
+/// string, which has already removed Markdown backslash escapes: so `\"` reaches the quote rule and the
+/// columns are the file's.
 enum InfoString {
     /// Whether a fence info string opens a snippet (its first word is `swift`).
     static func isSnippet(_ info: String) -> Bool { firstWord(info) == "swift" }
     /// Whether a fence info string opens an expected-output block.
     static func isOutput(_ info: String) -> Bool { firstWord(info) == "output" }
+    /// Whether a fence info string opens a snippet's standard input block.
+    static func isStdin(_ info: String) -> Bool { firstWord(info) == "stdin" }
     /// Whether a fence info string opens an expected-figure block (`figure CAPTION`).
     static func isFigure(_ info: String) -> Bool { firstWord(info) == "figure" }
 
@@ -22,7 +29,7 @@ enum InfoString {
     static func parse(_ info: String, at location: SourcePosition) throws(BookError) -> SnippetInfo {
         var result = SnippetInfo()
         var modeWord: String?
-        for (offset, word) in words(info).dropFirst() {
+        for (offset, word) in try words(info, at: location).dropFirst() {
             var here = location
             here.column += offset
             if let equals = word.firstIndex(of: "=") {
@@ -64,12 +71,20 @@ enum InfoString {
                                         hint: "e.g. timeout=30")
                     }
                     result.timeout = seconds
+                case "optimize":
+                    guard value == "none" else {
+                        throw BookError(.chapterFormat, at: here, "optimize '\(value)' is not a known setting",
+                                        hint: "optimize=none compiles the snippet's programs with -Onone (assert traps, traps carry their messages); without it they are compiled -O")
+                    }
+                    result.unoptimized = true
                 default:
                     throw BookError(.chapterFormat, at: here, "unknown snippet key '\(key)'",
-                                    hint: "known keys: id=NAME, tolerance=REL, timeout=SECONDS, fails=TEXT")
+                                    hint: "known keys: \(keys)")
                 }
             } else if word == "reset" {
                 result.reset = true
+            } else if word == "unordered" {
+                result.unordered = true
             } else if let mode = SnippetMode(rawValue: word), mode != .normal {
                 if let modeWord {
                     throw BookError(.chapterFormat, at: here, "snippet has two modes, '\(modeWord)' and '\(word)'",
@@ -78,28 +93,55 @@ enum InfoString {
                 modeWord = word
                 result.mode = mode
             } else {
-                let modes = SnippetMode.allCases.filter { $0 != .normal }.map(\.rawValue) + ["reset"]
+                let modes = SnippetMode.allCases.filter { $0 != .normal }.map(\.rawValue) + ["reset", "unordered"]
                 throw BookError(.chapterFormat, at: here, "unknown snippet mode '\(word)'",
-                                hint: "modes: \(modes.joined(separator: ", ")); keys: id=, tolerance=, timeout=")
+                                hint: "modes: \(modes.joined(separator: ", ")); keys: \(keys)")
             }
         }
         return result
     }
 
-    /// The space-separated words with their UTF-8 column offsets from the start of the string.
-    private static func words(_ info: String) -> [(Int, String)] {
+    private static let keys = "id=NAME, tolerance=REL, timeout=SECONDS, optimize=none, fails=TEXT"
+
+    /// The space-separated words with their UTF-8 column offsets from the start of the string. A `"` opens
+    /// a quoted part that ends at the next unescaped `"`: spaces inside belong to the word, the quotes are
+    /// dropped, `\"` and `\\` stand for `"` and `\`.
+    static func words(_ info: String, at location: SourcePosition) throws(BookError) -> [(Int, String)] {
         var result: [(Int, String)] = []
         var current = "", start = 0, column = 0
+        var inWord = false
+        var quoteColumn: Int?
+        var escaped = false
         for character in info {
-            if character == " " || character == "\t" {
-                if !current.isEmpty { result.append((start, current)); current = "" }
+            defer { column += character.utf8.count }
+            if quoteColumn != nil {
+                if escaped {
+                    // Only the quote and the backslash are escapes; any other backslash stays as written.
+                    if character != "\"" && character != "\\" { current.append("\\") }
+                    current.append(character)
+                    escaped = false
+                } else if character == "\\" {
+                    escaped = true
+                } else if character == "\"" {
+                    quoteColumn = nil
+                } else {
+                    current.append(character)
+                }
+            } else if character == " " || character == "\t" {
+                if inWord { result.append((start, current)); current = ""; inWord = false }
             } else {
-                if current.isEmpty { start = column }
-                current.append(character)
+                if !inWord { start = column; inWord = true }
+                if character == "\"" { quoteColumn = column } else { current.append(character) }
             }
-            column += character.utf8.count
         }
-        if !current.isEmpty { result.append((start, current)) }
+        if let quoteColumn {
+            var here = location
+            here.column += quoteColumn
+            throw BookError(.chapterFormat, at: here, "quoted value is not closed",
+                            hint: "end it with \" on the fence line; write \\\" for a quote inside it")
+        }
+        if escaped { current.append("\\") }
+        if inWord { result.append((start, current)) }
         return result
     }
 }

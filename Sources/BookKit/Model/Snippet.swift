@@ -16,18 +16,50 @@ public enum SnippetMode: String, CaseIterable, Sendable {
     /// Must trap at run time; runs in a program of its own (the earlier snippets, then this one), so the
     /// snippets after it still run. Its declarations are not visible to later snippets.
     case traps
+    /// Shown highlighted; never compiled or run (templates with `<#placeholders#>`, pseudo-code, grammar).
+    case display
+    /// A sidebar: runs in a program of its own (the earlier run snippets of its segment, then this one), so
+    /// it sees their state; its output is checked and shown; nothing it declares or changes reaches later
+    /// snippets.
+    case aside
+
+    // Exhaustive switches, not `==` chains: a new mode must decide each of these, never fall through.
 
     /// Whether the snippet is part of its segment's main program.
     var runsInMainProgram: Bool {
         switch self {
         case .normal, .setup, .silent, .hidden: true
-        case .compileOnly, .fails, .traps: false
+        case .compileOnly, .fails, .traps, .display, .aside: false
         }
     }
-    /// Whether its standard output is compared with an `output` block.
-    var isChecked: Bool { self == .normal || self == .setup || self == .hidden || self == .traps }
+    /// Whether its standard output is compared with an `output` block (or inline expectations).
+    var isChecked: Bool {
+        switch self {
+        case .normal, .setup, .hidden, .traps, .aside: true
+        case .silent, .compileOnly, .fails, .display: false
+        }
+    }
     /// Whether the reader sees its output.
-    var showsOutput: Bool { self == .normal || self == .traps }
+    var showsOutput: Bool {
+        switch self {
+        case .normal, .traps, .aside: true
+        case .setup, .silent, .hidden, .compileOnly, .fails, .display: false
+        }
+    }
+    /// Whether it runs in some program (and so may take a ```stdin block and `optimize=none`).
+    var runs: Bool {
+        switch self {
+        case .normal, .setup, .silent, .hidden, .traps, .aside: true
+        case .compileOnly, .fails, .display: false
+        }
+    }
+    /// Whether it is compiled at all.
+    var isCompiled: Bool {
+        switch self {
+        case .normal, .setup, .silent, .hidden, .traps, .aside, .compileOnly, .fails: true
+        case .display: false
+        }
+    }
 }
 
 /// The parsed info string of a snippet fence: `swift [reset] [mode] [key=value ...]`.
@@ -47,6 +79,11 @@ public struct SnippetInfo: Hashable, Sendable {
     /// For `fails` snippets (`fails=TEXT`): a phrase one of the snippet's own diagnostics must contain, as
     /// rustdoc pins a `compile_fail` block to an error code.
     public var expectedDiagnostic: String?
+    /// Compare output lines as a multiset (`unordered`): for Set and Dictionary iteration.
+    public var unordered = false
+    /// Compile the program(s) this snippet is part of with `-Onone` (`optimize=none`), so that `assert`
+    /// traps and traps carry their messages.
+    public var unoptimized = false
     public init() {}
 }
 
@@ -62,6 +99,8 @@ public struct Snippet: Hashable, Sendable {
     /// The line of the closing fence.
     public var endLine: Int
     public var expected: ExpectedOutput?
+    /// The ```stdin block right after the snippet: its standard input. Without one it reads end of file.
+    public var stdin: SnippetInput?
     /// The ```figure blocks after the snippet (and its output block): one per figure it shows, in order.
     public var expectedFigures: [ExpectedFigure] = []
 
@@ -71,8 +110,38 @@ public struct Snippet: Hashable, Sendable {
     public var displayName: String { info.id.map { "'\($0)'" } ?? "#\(index + 1)" }
 }
 
-/// An `output` fenced block: the expected standard output of the snippet right before it.
+/// A snippet's expected standard output: an `output` fenced block right after it, or the inline
+/// expectations in its code (`// Prints "…"` comments, or `// Output:` and the comment lines after it).
 public struct ExpectedOutput: Hashable, Sendable {
+    public var text: String
+    /// The block's opening fence, or the first inline expectation.
+    public var fence: SourcePosition
+    /// The block's closing fence, or the last line of the snippet's code.
+    public var endLine: Int
+    public var form: Form = .block
+
+    public enum Form: Hashable, Sendable {
+        case block
+        /// `// Prints "…"` comments: one line of output each, in order.
+        case prints([InlineExpectation])
+        /// `// Output:` (at `line`) followed by one `// text` comment per line to the end of the snippet.
+        case outputComment(line: Int)
+    }
+
+    /// Whether the expectation is written in the code (the page then does not show the output twice).
+    public var isInline: Bool { if case .block = form { false } else { true } }
+}
+
+/// One `// Prints "…"` comment: where it stands and the line of output it expects.
+public struct InlineExpectation: Hashable, Sendable {
+    /// The comment's `//` (chapter line and column).
+    public var position: SourcePosition
+    /// The decoded text (may hold newlines: `\n` in the literal).
+    public var text: String
+}
+
+/// A ```stdin block: the standard input of the snippet right before it.
+public struct SnippetInput: Hashable, Sendable {
     public var text: String
     public var fence: SourcePosition
     public var endLine: Int

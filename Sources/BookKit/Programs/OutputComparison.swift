@@ -21,17 +21,25 @@ public enum OutputComparison {
         /// The compact report: the first differing lines and why.
         public var report: String
         public var differingLines: Int
+        /// The first differing line (1-based; a position in the sorted lines for an unordered comparison).
+        public var firstLine: Int = 1
     }
 
     /// Returns nil when `actual` matches `expected`.
-    public static func compare(expected: String, actual: String, tolerance: Double = defaultTolerance) -> Mismatch? {
-        let want = lines(expected), got = lines(actual)
+    /// - Parameter unordered: compare the lines as a multiset (`unordered`): both sides are sorted first
+    ///   (`orderedForComparison`), then compared line by line as usual, numbers within the tolerance. The
+    ///   report's line numbers are then positions in the sorted lists.
+    public static func compare(expected: String, actual: String, tolerance: Double = defaultTolerance,
+                               unordered: Bool = false) -> Mismatch? {
+        var want = lines(expected), got = lines(actual)
+        if unordered { (want, got) = (orderedForComparison(want), orderedForComparison(got)) }
         var reports: [String] = []
-        var differing = 0
+        var differing = 0, first = 1
         for number in 0..<max(want.count, got.count) {
             let a = number < want.count ? want[number] : nil
             let b = number < got.count ? got[number] : nil
             guard let reason = difference(a, b, tolerance: tolerance) else { continue }
+            if differing == 0 { first = number + 1 }
             differing += 1
             if reports.count < 5 {
                 reports.append("""
@@ -45,7 +53,28 @@ public enum OutputComparison {
         var report = reports.joined(separator: "\n")
         if differing > reports.count { report += "\n... and \(differing - reports.count) more differing lines" }
         if want.count != got.count { report += "\n(expected \(want.count) lines, got \(got.count))" }
-        return Mismatch(report: report, differingLines: differing)
+        return Mismatch(report: report, differingLines: differing, firstLine: first)
+    }
+
+    /// Lines sorted so that lines that match within a tolerance sort alike: by their tokens, text by its
+    /// characters and numbers by value (text before numbers), so `x 1.0000001` and `x 1` land in the same
+    /// place on both sides even though their characters differ.
+    static func orderedForComparison(_ lines: [String]) -> [String] {
+        func precedes(_ a: [Token], _ b: [Token]) -> Bool {
+            for (x, y) in zip(a, b) {
+                switch (x, y) {
+                case (.text(let s), .text(let t)) where s != t: return s < t
+                case (.number(let u, _), .number(let v, _)) where u != v && !(u.isNaN && v.isNaN):
+                    if u.isNaN || v.isNaN { return v.isNaN }
+                    return u < v
+                case (.text, .number): return true
+                case (.number, .text): return false
+                default: continue
+                }
+            }
+            return a.count < b.count
+        }
+        return lines.map { ($0, tokens($0)) }.sorted { precedes($0.1, $1.1) }.map(\.0)
     }
 
     /// Lines with trailing whitespace removed, without trailing empty lines.

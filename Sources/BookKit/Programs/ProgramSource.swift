@@ -8,6 +8,8 @@ public struct ProgramPlan: Sendable, Hashable {
         /// The earlier run snippets of the segment, then this `compile-only` or `fails` snippet, compiled
         /// but not run.
         case compileCheck(snippet: Int)
+        /// The earlier run snippets of the segment, then this `aside` snippet, run to its end.
+        case aside(snippet: Int)
     }
 
     public var purpose: Purpose
@@ -15,6 +17,11 @@ public struct ProgramPlan: Sendable, Hashable {
     public var snippets: [Snippet]
     /// The chapter path written into `#sourceLocation`, so diagnostics and traps point at the Markdown.
     public var path: String
+
+    /// Compiled `-O` unless one of its snippets says `optimize=none`: the setting follows the code into
+    /// every program that contains it (its segment's main program, the `traps` and `aside` programs it is a
+    /// prefix of, its own).
+    public var isOptimized: Bool { !snippets.contains { $0.info.unoptimized } }
 
     /// `main.swift`: each snippet's code under a `#sourceLocation` that names the snippet by its position in
     /// the program (`chapters/x.md@2`, line 1 = the snippet's first line), preceded by a call that tells the
@@ -60,16 +67,36 @@ public struct ProgramPlan: Sendable, Hashable {
             }
             return main + "\(name)_end()\n"
         }
+        let runtime = Self.runtimeTemplate + inputsSource
         var hash = SHA256()
-        hash.update(render(Self.runtimePlaceholder) + "\u{0}" + Self.runtimeTemplate)
+        hash.update(render(Self.runtimePlaceholder) + "\u{0}" + runtime)
         let name = "__book_" + hash.hexDigest().prefix(24)
-        return (render(name), Self.runtimeTemplate.replacingOccurrences(of: Self.runtimePlaceholder, with: name))
+        return (render(name), runtime.replacingOccurrences(of: Self.runtimePlaceholder, with: name))
     }
 
     static let runtimePlaceholder = "__BOOK_RUNTIME__"
 
     /// The snippets' code with earlier declarations renamed where later snippets redeclare them.
     var shadowing: Shadowing { Shadowing(codes: snippets.map(\.code)) }
+    /// The snippets' standard inputs (```stdin blocks), by position, as a private table of the runtime
+    /// file: `begin` puts each snippet's text on descriptor 0. The text is a Swift literal with every
+    /// character outside printable ASCII, and `"` and `\`, escaped, so no input can end the literal.
+    var inputsSource: String {
+        let entries = snippets.map { snippet -> String in
+            guard let text = snippet.stdin?.text else { return "nil" }
+            var literal = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": literal += "\\\""
+                case "\\": literal += "\\\\"
+                case " "..."~": literal.unicodeScalars.append(scalar)
+                default: literal += "\\u{\(String(scalar.value, radix: 16))}"
+                }
+            }
+            return literal + "\""
+        }
+        return "private let inputs: [String?] = [\(entries.joined(separator: ", "))]\n"
+    }
 
     /// Rewrites program-relative locations in compiler or runtime text (`chapters/x.md@2:3:5`, line 3 of
     /// the program's third snippet) to chapter locations (`chapters/x.md:44:5`), and the names and columns
@@ -138,7 +165,44 @@ public struct ProgramPlan: Sendable, Hashable {
         while read(4, &byte, 1) == 1, byte != 10 { nonce.append(byte) }
     }
 
-    func __BOOK_RUNTIME___begin(_ position: Int) { send(Array("begin \\(position) ".utf8) + nonce) }
+    func __BOOK_RUNTIME___begin(_ position: Int) {
+        send(Array("begin \\(position) ".utf8) + nonce)
+        feed(inputs[position] ?? "")
+    }
+
+    /// Gives the snippet that begins its own standard input: what stdin's C buffer read ahead is dropped
+    /// (`__fpurge`: neither `fflush` nor `fseek` reliably drops it, and `fseek` may serve the old bytes
+    /// again), then `text` goes on a fresh descriptor 0 (an unlinked temporary file, so no size limit and
+    /// nothing left on disk; `/dev/null` for none), read from its start, and the end-of-file mark is cleared.
+    /// Nothing an earlier snippet left unread reaches this one; without a ```stdin block `readLine()`
+    /// returns nil at once.
+    private func feed(_ text: String) {
+        guard let purge = purgeInput else { fail("cannot find __fpurge in the C library") }
+        purge(stdin)
+        let bytes = Array(text.utf8)
+        if bytes.isEmpty {
+            let null = open("/dev/null", O_RDONLY)
+            if null < 0 { fail("cannot open /dev/null for stdin") }
+            dup2(null, 0)
+            close(null)
+        } else {
+            guard let file = tmpfile() else { fail("cannot create a temporary file for stdin") }
+            if fwrite(bytes, 1, bytes.count, file) != bytes.count || fflush(file) != 0 { fail("cannot write stdin") }
+            dup2(fileno(file), 0)
+            fclose(file)
+            lseek(0, 0, SEEK_SET)
+        }
+        clearerr(stdin)
+    }
+
+    /// glibc's `__fpurge` (stdio_ext.h, which the Glibc module does not import), found at run time.
+    private let purgeInput: (@convention(c) (UnsafeMutablePointer<FILE>?) -> Void)? =
+        dlsym(dlopen(nil, RTLD_NOW), "__fpurge").map { unsafeBitCast($0, to: (@convention(c) (UnsafeMutablePointer<FILE>?) -> Void).self) }
+
+    private func fail(_ message: String) -> Never {
+        fputs("book runtime: \\(message)\\n", stderr)
+        _exit(125)
+    }
 
     func __BOOK_RUNTIME___end() { send(Array("end ".utf8) + nonce) }
 

@@ -72,7 +72,9 @@ enum ChapterPage {
         AuthorHTML.neutralise(document)
         var splice = HTMLSplice(avoiding: parsed.math.protected)
         let snippetsByLine = Dictionary(uniqueKeysWithValues: checked.chapter.snippets.map { ($0.fence.line, $0) })
-        let outputLines = Set(checked.chapter.snippets.compactMap { $0.expected?.fence.line })
+        // The trailer blocks (expected output and stdin) are replaced by what the snippet's figure shows.
+        let outputLines = Set(checked.chapter.snippets.compactMap { $0.expected.flatMap { $0.isInline ? nil : $0.fence.line } })
+            .union(checked.chapter.snippets.compactMap { $0.stdin?.fence.line })
         var codeBlockIndex = 0
         var usedAnchors = Set<String>()
         var sections: [PageTemplate.Section] = []
@@ -161,22 +163,28 @@ enum ChapterPage {
             return "<!-- hidden snippet \(snippet.index + 1) -->"
         case .setup:
             return "<details class=\"snippet setup\" id=\"\(anchor)\"><summary>Setup code</summary>\(code)</details>"
-        case .normal, .silent, .traps:
+        case .normal, .silent, .traps, .aside:
             parts.append(code)
             // Left out of its program (a failing build's page): the reader sees why under the code.
             if let diagnostics = outcome.diagnostics { parts.append(block("diagnostic", "Does not compile", diagnostics)) }
+            if let stdin = snippet.stdin { parts.append(block("stdin", "Input", stdin.text)) }
             if mode != .silent {
-                if !outcome.stdout.isEmpty { parts.append(block("output", "Output", outcome.stdout)) }
+                // A passing snippet with inline expectations shows its recorded output in its comments already.
+                let statedInline = snippet.expected?.isInline == true && outcome.stdout == snippet.expected?.text
+                if !outcome.stdout.isEmpty, !statedInline { parts.append(block("output", "Output", outcome.stdout)) }
                 if !outcome.stderr.isEmpty { parts.append(block("stderr", "Standard error", outcome.stderr)) }
                 if let trap = outcome.trap { parts.append(block("trap", "Trapped", trap)) }
                 parts += figures
             }
+            if mode == .aside { parts.append("<div class=\"note\">An aside: the snippets after it do not see its changes.</div>") }
         case .compileOnly:
             parts.append(code)
             parts.append("<div class=\"note\">Compiled, not run.</div>")
         case .fails:
             parts.append(code)
             if let diagnostics = outcome.diagnostics { parts.append(block("diagnostic", "Compiler error", diagnostics)) }
+        case .display:
+            parts.append(code)
         }
         let modeClass = mode == .normal ? "run" : mode.rawValue
         return "<figure class=\"snippet \(modeClass)\" id=\"\(anchor)\">\(parts.joined())</figure>"

@@ -82,7 +82,7 @@ enum Stylesheet {
     pre { overflow-x: auto; padding: 0.7rem 0.9rem; margin: 0; line-height: 1.45; }
     pre.code, article > pre { background: var(--code-bg); border-radius: 6px; }
     figure.snippet { margin: 1.2rem 0; }
-    .output, .stderr, .trap, .diagnostic { margin-top: 0.35rem; border-left: 4px solid var(--out-edge); background: var(--out-bg); border-radius: 0 6px 6px 0; }
+    .output, .stdin, .stderr, .trap, .diagnostic { margin-top: 0.35rem; border-left: 4px solid var(--out-edge); background: var(--out-bg); border-radius: 0 6px 6px 0; }
     .stderr, .trap, .diagnostic { border-left-color: var(--err-edge); background: var(--err-bg); }
     .label { font: 600 0.72rem/1 system-ui, sans-serif; text-transform: uppercase; letter-spacing: 0.05em; color: var(--muted); padding: 0.45rem 0.9rem 0; }
     .note { font: 0.8rem system-ui, sans-serif; color: var(--muted); margin-top: 0.3rem; }
@@ -93,6 +93,7 @@ enum Stylesheet {
     .tok-keyword { color: var(--kw); } .tok-string { color: var(--str); } .tok-number { color: var(--num); }
     .tok-comment { color: var(--com); font-style: italic; } .tok-type { color: var(--type); }
     .tok-attribute, .tok-directive { color: var(--attr); }
+    .tok-placeholder { color: var(--attr); border: 1px solid var(--attr); border-radius: 4px; padding: 0 1px; }
     .math.display { display: block; overflow-x: auto; margin: 0.8rem 0; text-align: center; }
     table { border-collapse: collapse; margin: 1rem 0; } th, td { border: 1px solid var(--code-bg); padding: 0.3rem 0.6rem; }
     .toc ol { padding-left: 1.2rem; } .toc li { margin-bottom: 0.8rem; } .summary { margin: 0.1rem 0 0; color: var(--muted); }

@@ -52,6 +52,10 @@ enum SwiftHighlighter {
                     else { break }
                 }
                 emit("number", start..<i)
+            } else if at(i, "<#"), let close = placeholderEnd(c, from: i) {
+                // An editor placeholder (`<#name#>`, in `display` templates): one token, kept as written.
+                i = close
+                emit("placeholder", start..<i)
             } else if c[i] == "@" || c[i] == "#", i + 1 < c.count, isIdentStart(c[i + 1]) {
                 i += 1
                 while i < c.count, isIdent(c[i]) { i += 1 }
@@ -73,6 +77,16 @@ enum SwiftHighlighter {
             }
         }
         return out
+    }
+
+    /// The end (after `#>`) of an editor placeholder starting at `i`, if it closes on the same line.
+    private static func placeholderEnd(_ c: [Unicode.Scalar], from start: Int) -> Int? {
+        var k = start + 2
+        while k + 1 < c.count, c[k] != "\n" {
+            if c[k] == "#", c[k + 1] == ">" { return k + 2 }
+            k += 1
+        }
+        return nil
     }
 
     private static func rawStringAhead(_ c: [Unicode.Scalar], _ i: Int) -> Bool {

@@ -17,7 +17,8 @@ public struct CompiledProgram: Sendable {
 /// Stage 4: plans each chapter's programs and compiles them with the toolchain against the library.
 public enum Build {
     /// The programs of a chapter: per segment (snippets between resets) one main program, plus one
-    /// program per `traps` snippet and one compile check per `compile-only` or `fails` snippet.
+    /// program per `traps` and per `aside` snippet and one compile check per `compile-only` or `fails`
+    /// snippet. `display` snippets are in none.
     /// - Parameter excluded: snippets left out of every program (they did not compile); the others' programs
     ///   are built without them.
     public static func plan(_ chapter: Chapter, excluding excluded: Set<Int> = []) -> [ProgramPlan] {
@@ -33,6 +34,11 @@ public enum Build {
                 case .traps:
                     plans.append(ProgramPlan(purpose: .trap(snippet: snippet.index), snippets: prefix + [snippet],
                                              path: chapter.source.path))
+                case .aside:
+                    plans.append(ProgramPlan(purpose: .aside(snippet: snippet.index), snippets: prefix + [snippet],
+                                             path: chapter.source.path))
+                case .display:
+                    continue
                 case .compileOnly, .fails:
                     plans.append(ProgramPlan(purpose: .compileCheck(snippet: snippet.index),
                                              snippets: prefix + [snippet], path: chapter.source.path))
@@ -66,7 +72,7 @@ public enum Build {
         // Snippets that are not whole top-level code (a fragment, a template, unbalanced braces) are left out
         // before any compiler runs: one of them could swallow the snippets after it. A `fails` snippet is
         // exempt: failing is its point, and it is the last snippet of its program.
-        for snippet in chapter.snippets where snippet.info.mode != .fails {
+        for snippet in chapter.snippets where snippet.info.mode.isCompiled && snippet.info.mode != .fails {
             let problems = SnippetSyntax(code: snippet.code).problems
             guard !problems.isEmpty else { continue }
             result.failures.append(syntaxFailure(of: snippet, problems, path: chapter.source.path))
@@ -150,7 +156,7 @@ public enum Build {
         let runs: Bool
         if case .compileCheck = plan.purpose { runs = false } else { runs = true }
         let (source, runtime) = plan.sources
-        let flags = compileFlags(runs: runs) + library.compilerArguments
+        let flags = compileFlags(runs: runs, optimized: plan.isOptimized) + library.compilerArguments
         var hash = SHA256()
         hash.update([source, runtime, flags.joined(separator: " "), library.fingerprint, toolchain.version]
             .joined(separator: "\u{0}"))
@@ -241,12 +247,15 @@ public enum Build {
                          hint: "check free disk space (df), the toolchain (swiftc --version) and .build/book/ (safe to delete); nothing was cached, the next build compiles again")
     }
 
-    /// Optimised like the library, with debug info so that a trap's backtrace names the chapter line.
+    /// Optimised like the library, with debug info so that a trap's backtrace names the chapter line;
+    /// `-Onone` instead of `-O` when a snippet of the program says `optimize=none` (the flags are part of
+    /// the program's cache key and of its run's identity, so the two builds never share a cache entry).
     /// Programs that are only checked stop after SIL diagnostics (definite initialisation and the like
     /// are errors there, not in type checking).
-    static func compileFlags(runs: Bool) -> [String] {
+    static func compileFlags(runs: Bool, optimized: Bool = true) -> [String] {
         let common = ["-diagnostic-style=llvm", "-suppress-warnings"]
-        return runs ? common + LibraryBuild.codegenFlags + ["-g", "-wmo"] : common + ["-emit-sil", "-Onone", "-wmo"]
+        let codegen = optimized ? LibraryBuild.codegenFlags : LibraryBuild.codegenFlags.map { $0 == "-O" ? "-Onone" : $0 }
+        return runs ? common + codegen + ["-g", "-wmo"] : common + ["-emit-sil", "-Onone", "-wmo"]
     }
 
     /// The error lines of the compiler output with their source excerpts, keeping only what points at the

@@ -70,39 +70,52 @@ public enum Check {
                 }
                 result.outcomes[index, default: SnippetOutcome()].diagnostics = own
 
-            case .main, .trap:
-                let subject: Int? = { if case .trap(let k) = plan.purpose { return k } else { return nil } }()
+            case .main, .trap, .aside:
+                // A trap or aside program is judged on its last snippet; its prefix is the main program's.
+                let subject: Int?, mustTrap: Bool
+                switch plan.purpose {
+                case .trap(let k): (subject, mustTrap) = (k, true)
+                case .aside(let k): (subject, mustTrap) = (k, false)
+                case .main, .compileCheck: (subject, mustTrap) = (nil, false)
+                }
                 if let output = program.diagnostics {
-                    // Main programs compile by construction (`Build.chapter` leaves out what does not); a
-                    // trap program is built on them, so its own errors are its subject's.
+                    // Main programs compile by construction (`Build.chapter` leaves out what does not). A trap
+                    // or aside program is built on the snippets that compiled, so its errors are its subject's,
+                    // even when the compiler locates them in the prefix (the subject redeclares a name, say).
                     let diagnostics = CompilerDiagnostics(output, path: plan.path)
                     let culprit = diagnostics.culprit(in: plan) ?? plan.snippets[plan.snippets.count - 1]
-                    result.errors.append(doesNotCompile(culprit, CompilerDiagnostics.render(diagnostics.groups(in: culprit))))
+                    let blamed = subject.map { chapter.snippets[$0] } ?? culprit
+                    result.errors.append(doesNotCompile(blamed, CompilerDiagnostics.render(diagnostics.groups(in: culprit))))
                     continue
                 }
                 guard let run = runsByPlan[plan] else { continue }
                 for snippet in plan.snippets where subject == nil || snippet.index == subject {
                     var outcome = run.outcomes[snippet.index] ?? SnippetOutcome()
-                    if subject != nil { outcome.ran = false }
+                    if mustTrap { outcome.ran = false }
                     result.outcomes[snippet.index] = outcome
                     if outcome.ran { comparable.insert(snippet.index) }
                 }
                 switch (run.ending, subject) {
-                case (.completed, nil):
+                case (.completed, _) where !mustTrap:
                     break
-                case (.completed, let k?):
+                case (.completed, _):
+                    guard let k = subject else { break }
                     result.errors.append(BookError(.run, at: chapter.snippets[k].fence,
                                                    "snippet \(chapter.snippets[k].displayName) is marked 'traps' but it ran to the end",
                                                    hint: "remove 'traps', or make the snippet trap (precondition, fatalError, index out of range)"))
-                case (.trapped(let k, _, _), let expected?) where k == expected:
+                case (.trapped(let k, _, _), let expected?) where k == expected && mustTrap:
                     comparable.insert(k)
                 case (.trapped(let k, let message, let location), _):
-                    guard subject == nil else { break }
+                    guard subject == nil || (k == subject && !mustTrap) else { break }
                     let snippet = chapter.snippets[k]
+                    var hint = "fix the code; if the trap is the point, mark the snippet 'traps'"
+                    if plan.isOptimized, message.hasPrefix("Trap: ") {
+                        hint += "; under -O this trap carries no message: optimize=none in the snippet's info string shows it (index out of range, overflow, a failed assert)"
+                    }
                     result.errors.append(BookError(.run, at: location ?? snippet.fence,
                                                    "snippet \(snippet.displayName) trapped: \(message)",
                                                    detail: tail(run.outcomes[k]?.stderr ?? ""),
-                                                   hint: "fix the code; if the trap is the point, mark the snippet 'traps'"))
+                                                   hint: hint))
                 case (.exited(let k, let status), _):
                     guard subject == nil || k == subject else { break }
                     let notRun = plan.snippets.filter { $0.index > k && subject == nil }
@@ -165,10 +178,17 @@ public enum Check {
         let tolerance = snippet.info.tolerance ?? OutputComparison.defaultTolerance
         var errors: [BookError] = []
         if let expected = snippet.expected {
-            if let mismatch = OutputComparison.compare(expected: expected.text, actual: outcome.stdout, tolerance: tolerance) {
-                errors.append(BookError(.output, at: expected.fence, "snippet \(snippet.displayName) output differs",
-                                        detail: mismatch.report,
-                                        hint: "if the new output is right, record it with `swift run book build --fix`"))
+            if let mismatch = OutputComparison.compare(expected: expected.text, actual: outcome.stdout, tolerance: tolerance,
+                                                       unordered: snippet.info.unordered) {
+                let hint: String
+                switch expected.form {
+                case .block: hint = "if the new output is right, record it with `swift run book build --fix`"
+                case .outputComment: hint = "if the new output is right, `swift run book build --fix` rewrites the `// Output:` comments"
+                case .prints: hint = "if the new output is right, `swift run book build --fix` rewrites the `// Prints` comments (when there is one per line of output)"
+                }
+                errors.append(BookError(.output, at: snippet.info.unordered ? expected.fence : location(of: mismatch, in: expected), "snippet \(snippet.displayName) output differs"
+                                            + (snippet.info.unordered ? " (lines compared in any order)" : ""),
+                                        detail: mismatch.report, hint: hint))
             }
         } else if !outcome.stdout.isEmpty {
             errors.append(BookError(.output, at: snippet.fence, "snippet \(snippet.displayName) prints but has no output block",
@@ -226,6 +246,30 @@ public enum Check {
                              hint: "a later snippet may declare a name again (it shadows the earlier one), but one snippet may not declare it twice; rename one, or start a fresh program with 'reset'")
         }
         return doesNotCompile(snippet, failure.diagnostics)
+    }
+
+    /// Where an output mismatch is reported: an ```output block's fence; for inline expectations the
+    /// comment that states the first differing line (the `// Prints` comment, the `// line` after
+    /// `// Output:`), or the first comment when the comments ran out or the lines were compared unordered.
+    static func location(of mismatch: OutputComparison.Mismatch, in expected: ExpectedOutput) -> SourcePosition {
+        switch expected.form {
+        case .block:
+            return expected.fence
+        case .outputComment(let line):
+            var here = expected.fence
+            let target = line + mismatch.firstLine
+            if target < expected.endLine + 1, !expected.text.isEmpty, mismatch.firstLine <= OutputComparison.lines(expected.text).count {
+                here.line = target
+            }
+            return here
+        case .prints(let comments):
+            var covered = 0
+            for comment in comments {
+                covered += comment.text.split(separator: "\n", omittingEmptySubsequences: false).count
+                if mismatch.firstLine <= covered { return comment.position }
+            }
+            return comments.last?.position ?? expected.fence
+        }
     }
 
     private static func doesNotCompile(_ snippet: Snippet, _ diagnostics: String) -> BookError {

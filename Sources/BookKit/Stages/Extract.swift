@@ -2,9 +2,9 @@ import Foundation
 
 /// Stage 3: turns a parsed chapter's code blocks into snippets with their expected outputs.
 ///
-/// A fenced block whose info string starts with `swift` is a snippet; one starting with `output` is the
-/// expected standard output of the snippet right before it (nothing in between). Other code blocks are
-/// prose. Every format problem becomes a located `BookError`; extraction goes on past the first so that an
+/// A fenced block whose info string starts with `swift` is a snippet; a ```stdin block right after it is
+/// its standard input; an ```output block after that (nothing in between) is its expected standard output,
+/// unless the code states it inline (`InlineExpectations`: both is an error). Other code blocks are prose. Every format problem becomes a located `BookError`; extraction goes on past the first so that an
 /// author sees them all.
 public enum Extract {
     public static func chapter(_ parsed: ParsedChapter) -> (Chapter, [BookError]) {
@@ -12,6 +12,8 @@ public enum Extract {
         var errors: [BookError] = []
         // The snippet whose trailer (output block, figure blocks) the previous block was part of.
         var trailerOwner: Int?
+        // The fence lines as written: the info string is parsed from them, not from cmark's (see InfoString).
+        let sourceLines = parsed.source.text.split(separator: "\n", omittingEmptySubsequences: false)
         for block in parsed.codeBlocks {
             let owner = trailerOwner
             trailerOwner = nil
@@ -19,14 +21,43 @@ public enum Extract {
             let infoLocation = block.infoStart
             if InfoString.isSnippet(block.info) {
                 do {
-                    let info = try InfoString.parse(block.info, at: infoLocation)
-                    snippets.append(Snippet(index: snippets.count, info: info, code: block.literal,
-                                            fence: block.start, endLine: block.endLine))
+                    let info = try InfoString.parse(rawInfo(block, lines: sourceLines), at: infoLocation)
+                    var snippet = Snippet(index: snippets.count, info: info, code: block.literal,
+                                          fence: block.start, endLine: block.endLine)
+                    // Only a checked snippet's comments are expectations: a display template may quote them.
+                    if info.mode.isChecked {
+                        switch InlineExpectations.parse(snippet) {
+                        case .success(let expected): snippet.expected = expected
+                        case .failure(let error): errors.append(error)
+                        }
+                    }
+                    snippets.append(snippet)
                     trailerOwner = snippets.count - 1
                 } catch {
                     errors.append(error)
                 }
+            } else if InfoString.isStdin(block.info) {
+                guard let last = owner, block.directlyFollowsPreviousBlock, snippets[last].stdin == nil,
+                      snippets[last].expected.map(\.isInline) ?? true, snippets[last].expectedFigures.isEmpty else {
+                    errors.append(BookError(.chapterFormat, at: block.start, "stdin block does not follow a snippet",
+                                            hint: "put the ```stdin block right after the ```swift block that reads it, before its ```output block"))
+                    continue
+                }
+                trailerOwner = last
+                snippets[last].stdin = SnippetInput(text: block.literal, fence: block.start, endLine: block.endLine)
+                if !snippets[last].info.mode.runs {
+                    errors.append(BookError(.chapterFormat, at: block.start,
+                                            "snippet \(snippets[last].displayName) is '\(snippets[last].info.mode.rawValue)', which does not run, but a stdin block follows it",
+                                            hint: "remove the stdin block"))
+                }
             } else if InfoString.isOutput(block.info) {
+                if let last = owner, block.directlyFollowsPreviousBlock, let inline = snippets[last].expected, inline.isInline {
+                    trailerOwner = last
+                    errors.append(BookError(.chapterFormat, at: block.start,
+                                            "snippet \(snippets[last].displayName) states its output inline (line \(inline.fence.line)) and in an output block",
+                                            hint: "keep one: the `// Prints`/`// Output:` comments or the ```output block"))
+                    continue
+                }
                 guard let last = owner, block.directlyFollowsPreviousBlock, snippets[last].expected == nil,
                       snippets[last].expectedFigures.isEmpty else {
                     errors.append(BookError(.chapterFormat, at: block.start, "output block does not follow a snippet",
@@ -97,6 +128,16 @@ public enum Extract {
         return (chapter, errors)
     }
 
+    /// The info string as the fence line writes it, from its first word to the end of the line (trailing
+    /// spaces dropped); cmark's processed string when the line is not there.
+    static func rawInfo(_ block: CodeBlock, lines: [Substring]) -> String {
+        guard block.infoStart.line >= 1, block.infoStart.line <= lines.count else { return block.info }
+        let bytes = Array(lines[block.infoStart.line - 1].utf8)
+        guard block.infoStart.column - 1 <= bytes.count else { return block.info }
+        let raw = String(decoding: bytes[(block.infoStart.column - 1)...], as: UTF8.self)
+        return String(raw.reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+    }
+
     struct ClaimError: Error { var message: String; var hint: String }
 
     /// `status: text (#snippet-id)`.
@@ -133,6 +174,8 @@ public enum Extract {
                 if snippet.info.reset { words.append("reset") }
                 if let tolerance = snippet.info.tolerance { words.append("tolerance=\(tolerance)") }
                 if let timeout = snippet.info.timeout { words.append("timeout=\(timeout)") }
+                if snippet.info.unordered { words.append("unordered") }
+                if snippet.info.unoptimized { words.append("optimize=none") }
                 words.append("lines \(snippet.fence.line)-\(snippet.endLine)")
                 lines.append("    " + words.joined(separator: " "))
                 for codeLine in snippet.code.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
@@ -141,8 +184,18 @@ public enum Extract {
                 for figure in snippet.expectedFigures {
                     lines.append("      figure lines \(figure.fence.line)-\(figure.endLine): \(figure.caption)")
                 }
+                if let stdin = snippet.stdin {
+                    lines.append("      stdin lines \(stdin.fence.line)-\(stdin.endLine)")
+                    for inputLine in stdin.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+                        lines.append("      < " + inputLine)
+                    }
+                }
                 if let expected = snippet.expected {
-                    lines.append("      output lines \(expected.fence.line)-\(expected.endLine)")
+                    switch expected.form {
+                    case .block: lines.append("      output lines \(expected.fence.line)-\(expected.endLine)")
+                    case .prints(let comments): lines.append("      output inline: // Prints at lines \(comments.map { String($0.position.line) }.joined(separator: ", "))")
+                    case .outputComment(let line): lines.append("      output inline: // Output: at line \(line)")
+                    }
                     for outputLine in expected.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
                         lines.append("      > " + outputLine)
                     }

@@ -177,7 +177,9 @@ public enum Run {
         var location: SourcePosition?
         var inReport = false
         for line in stderr.split(separator: "\n", omittingEmptySubsequences: false) {
-            if let range = line.range(of: "Fatal error: ") ?? line.range(of: "Fatal error") {
+            // fatalError and runtime checks say "Fatal error", a failed assert or precondition (kept under
+            // -Onone) "Assertion failed" or "Precondition failed".
+            if let range = ["Fatal error", "Assertion failed", "Precondition failed"].lazy.compactMap({ line.range(of: $0) }).first {
                 message = message ?? String(line[range.lowerBound...]).trimmingCharacters(in: .whitespaces)
                 inReport = true
                 continue
