@@ -8,8 +8,7 @@
 /// pages (rendered at the end), are trusted here; `BookBuilder` checks the whole site once more.
 final class PageLinkGate {
     struct Entry {
-        var checked: CheckedChapter
-        var report: BookBuilder.ChapterReport
+        var built: ChapterBuild
         var page: String
         var needs: Set<String>
     }
@@ -24,7 +23,7 @@ final class PageLinkGate {
     /// Rendered chapter pages (with their banners), by site path.
     private(set) var pages: [String: String] = [:]
     /// The chapters released, with link errors added, by slug.
-    private(set) var released: [String: (CheckedChapter, BookBuilder.ChapterReport)] = [:]
+    private(set) var released: [String: ChapterBuild] = [:]
 
     init(book: Book, building slugs: [String], stamp: Render.Stamp) {
         self.book = book
@@ -35,48 +34,47 @@ final class PageLinkGate {
     }
 
     /// The next chapter in book order; returns the chapters whose lines may be printed now, in order.
-    func add(_ checked: CheckedChapter, _ report: BookBuilder.ChapterReport) -> [(CheckedChapter, BookBuilder.ChapterReport)] {
-        let path = "\(checked.chapter.source.slug).html"
-        let page = render(checked)
+    func add(_ built: ChapterBuild) -> [ChapterBuild] {
+        let path = "\(built.source.slug).html"
+        let page = render(built)
         pages[path] = page
         ids[path] = LinkCheck.attributeValues("id", in: page)
-        queue.append(Entry(checked: checked, report: report, page: page,
+        queue.append(Entry(built: built, page: page,
                            needs: LinkCheck.pagesWithLinkedAnchors(in: page, path: path).intersection(building)))
         return release(all: false)
     }
 
     /// A chapter that failed to build (an environment error): nothing to render; later chapters go on.
-    func addFailure() -> [(CheckedChapter, BookBuilder.ChapterReport)] {
+    func addFailure() -> [ChapterBuild] {
         queue.append(nil)
         return release(all: false)
     }
 
     /// Every chapter still waiting (all pages that can exist now do).
-    func finish() -> [(CheckedChapter, BookBuilder.ChapterReport)] { release(all: true) }
+    func finish() -> [ChapterBuild] { release(all: true) }
 
-    private func release(all: Bool) -> [(CheckedChapter, BookBuilder.ChapterReport)] {
-        var ready: [(CheckedChapter, BookBuilder.ChapterReport)] = []
+    private func release(all: Bool) -> [ChapterBuild] {
+        var ready: [ChapterBuild] = []
         while let first = queue.first {
             guard var entry = first else { queue.removeFirst(); continue }
             guard all || entry.needs.allSatisfy({ pages[$0] != nil }) else { break }
             queue.removeFirst()
-            let path = "\(entry.checked.chapter.source.slug).html"
-            let errors = LinkCheck.errors(inPage: path, html: entry.page, chapter: entry.checked.chapter.source,
+            let path = "\(entry.built.source.slug).html"
+            let errors = LinkCheck.errors(inPage: path, html: entry.page, chapter: entry.built.source,
                                           knownPages: knownPages, ids: { self.ids[$0] })
             if !errors.isEmpty {
-                entry.checked.errors += errors
-                entry.report.errors += errors
+                entry.built.record(errors)
                 // The banner lists the link errors too; the page's ids do not change.
-                pages[path] = render(entry.checked)
+                pages[path] = render(entry.built)
             }
-            released[entry.checked.chapter.source.slug] = (entry.checked, entry.report)
-            ready.append((entry.checked, entry.report))
+            released[entry.built.source.slug] = entry.built
+            ready.append(entry.built)
         }
         return ready
     }
 
-    private func render(_ checked: CheckedChapter) -> String {
-        let position = book.chapters.firstIndex { $0.slug == checked.chapter.source.slug } ?? 0
-        return ChapterPage.html(checked, book: book, position: position, stamp: stamp)
+    private func render(_ built: ChapterBuild) -> String {
+        let position = book.chapters.firstIndex { $0.slug == built.source.slug } ?? 0
+        return ChapterPage.html(built.checked, book: book, position: position, stamp: stamp)
     }
 }

@@ -177,20 +177,4 @@ public enum Build {
         }
         return kept.isEmpty ? output.trimmingCharacters(in: .whitespacesAndNewlines) : kept.joined(separator: "\n")
     }
-
-    /// The snippet a diagnostic line points into, by line range.
-    /// Errors first; then notes ("to match this opening '{'"), which name the snippet when the error itself
-    /// is reported at the end of the generated program (an unclosed brace).
-    static func snippet(forDiagnostics diagnostics: String, in plan: ProgramPlan) -> Snippet? {
-        for kind in [": error: ", ": note: "] {
-            for line in diagnostics.split(separator: "\n") where line.hasPrefix(plan.path + ":") && line.contains(kind) {
-                let parts = line.dropFirst(plan.path.count + 1).split(separator: ":")
-                if let number = parts.first.flatMap({ Int($0) }),
-                   let match = plan.snippets.first(where: { $0.codeLine <= number && number < $0.endLine }) {
-                    return match
-                }
-            }
-        }
-        return nil
-    }
 }

@@ -23,7 +23,7 @@ public enum Check {
             switch plan.purpose {
             case .compileCheck(let index):
                 let snippet = chapter.snippets[index]
-                let culprit = program.diagnostics.flatMap { Build.snippet(forDiagnostics: $0, in: plan) }
+                let culprit = program.diagnostics.flatMap { Diagnostics.culprit(in: $0, plan: plan) }
                 if let diagnostics = program.diagnostics, culprit == nil || culprit?.index == index {
                     if snippet.info.mode == .fails {
                         result.outcomes[index, default: SnippetOutcome()].diagnostics = diagnostics
@@ -40,7 +40,7 @@ public enum Check {
             case .main, .trap:
                 let subject: Int? = { if case .trap(let k) = plan.purpose { return k } else { return nil } }()
                 if let diagnostics = program.diagnostics {
-                    let culprit = Build.snippet(forDiagnostics: diagnostics, in: plan)
+                    let culprit = Diagnostics.culprit(in: diagnostics, plan: plan)
                     // A trap program that fails in its prefix repeats the main program's error.
                     if subject == nil || culprit == nil || culprit?.index == subject {
                         result.errors.append(doesNotCompile(culprit ?? plan.snippets.last!, diagnostics))
