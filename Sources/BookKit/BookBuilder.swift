@@ -226,12 +226,14 @@ public struct BookBuilder {
     /// may differ); then Typeset.
     func chapter(_ source: ChapterSource, programs: ProgramEnvironment) throws(BookError) -> ChapterBuild {
         let started = Date()
-        var built = try check(ChapterBuild(source), programs: programs)
+        var built = try check(ChapterBuild(source), programs: programs, useCache: options.useCache)
         if options.fix, let text = try fix(built) {
             let first = built
             var fixedSource = source
             fixedSource.text = text
-            built = try check(ChapterBuild(fixedSource), programs: programs)
+            // The programs are those just built and run (a program names snippets by position, not line):
+            // this pass finds them in the caches even with --no-cache.
+            built = try check(ChapterBuild(fixedSource), programs: programs, useCache: true)
             built.fixed = true
             built.compiledPrograms += first.compiledPrograms
             built.ranPrograms += first.ranPrograms
@@ -244,14 +246,14 @@ public struct BookBuilder {
     /// Build → Run → Check on a parsed and extracted chapter. Its programs are built and run in parallel, each
     /// compile and each run in one of the book-wide `WorkSlots`; results keep the plans' order. The first
     /// environment error (in plan order) is thrown once every program is done.
-    func check(_ built: ChapterBuild, programs: ProgramEnvironment) throws(BookError) -> ChapterBuild {
+    func check(_ built: ChapterBuild, programs: ProgramEnvironment, useCache: Bool) throws(BookError) -> ChapterBuild {
         var built = built
         guard built.extracted else { return built }
         let plans = Build.plan(built.chapter)
         let results = ParallelMap.run(plans, jobs: programs.slots.count) { plan in
             Result { () throws(BookError) -> (CompiledProgram, ProgramRun?) in
-                let program = try buildProgram(plan, programs: programs)
-                return (program, try run(program, programs: programs))
+                let program = try buildProgram(plan, programs: programs, useCache: useCache)
+                return (program, try run(program, programs: programs, useCache: useCache))
             }
         }
         var compiled: [CompiledProgram] = []
@@ -275,18 +277,18 @@ public struct BookBuilder {
     }
 
     /// Build: compiles one program (on disk under `.build/book/programs/`), in a work slot.
-    func buildProgram(_ plan: ProgramPlan, programs: ProgramEnvironment) throws(BookError) -> CompiledProgram {
+    func buildProgram(_ plan: ProgramPlan, programs: ProgramEnvironment, useCache: Bool) throws(BookError) -> CompiledProgram {
         try programs.slots.run { () throws(BookError) in
             try Build.compile(plan, library: programs.library, toolchain: programs.toolchain, root: options.packageRoot,
-                              useCache: options.useCache)
+                              useCache: useCache)
         }
     }
 
     /// Run: runs a compiled program (its record beside it on disk), in a work slot; nil for a program that
     /// did not compile or is only checked.
-    func run(_ program: CompiledProgram, programs: ProgramEnvironment) throws(BookError) -> ProgramRun? {
+    func run(_ program: CompiledProgram, programs: ProgramEnvironment, useCache: Bool) throws(BookError) -> ProgramRun? {
         guard program.succeeded, program.executable != nil else { return nil }
-        return try programs.slots.run { () throws(BookError) in try Run.program(program, useCache: options.useCache) }
+        return try programs.slots.run { () throws(BookError) in try Run.program(program, useCache: useCache) }
     }
 
     /// Fix (`--fix`): when the chapter's only output blocks differ, writes the chapter file with the blocks the
