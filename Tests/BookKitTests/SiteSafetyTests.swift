@@ -45,6 +45,9 @@ struct ScratchBook {
     /// soon as the build announces the pause.
     @discardableResult
     func book(_ arguments: [String], killAt stage: String? = nil, asUser user: UInt32? = nil) throws -> Run {
+        // Foundation.Process, not `Subprocess`: `killAt` must SIGKILL `book` alone, by its pid, as a user's
+        // `kill -9` would (what survives on disk is the point); `Subprocess` kills a program's whole tree and
+        // does not hand out its pid.
         let process = Process()
         var environment = ProcessInfo.processInfo.environment
         environment["BOOK_TEST_PAUSE_AT"] = stage
@@ -347,15 +350,15 @@ final class Locked<Value>: @unchecked Sendable {
         let book = try ScratchBook("perm-\(setup.replacingOccurrences(of: " ", with: "-"))")
         defer { book.remove() }
         let nobody: UInt32 = 65534
-        _ = Process.launchedProcessAndWait("/bin/chown", ["-R", "\(nobody)", book.root.path])
+        _ = Subprocess.launchedProcessAndWait("/bin/chown", ["-R", "\(nobody)", book.root.path])
         #expect(try book.book(["build"], asUser: nobody).status == 0)
         try book.chapter("one", prose: "Changed prose.")
-        _ = Process.launchedProcessAndWait("/bin/chown", ["\(nobody)", book.root.appendingPathComponent("chapters/one.md").path])
+        _ = Subprocess.launchedProcessAndWait("/bin/chown", ["\(nobody)", book.root.appendingPathComponent("chapters/one.md").path])
         let site = book.root.appendingPathComponent("site")
         switch setup {
         case "read-only site": try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: site.path)
         case "read-only subfolder": try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: site.appendingPathComponent("katex").path)
-        case "foreign-owned site": _ = Process.launchedProcessAndWait("/bin/chown", ["0", site.path])
+        case "foreign-owned site": _ = Subprocess.launchedProcessAndWait("/bin/chown", ["0", site.path])
         default: try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: book.root.path)
         }
         let before = book.snapshot("site")
@@ -367,13 +370,11 @@ final class Locked<Value>: @unchecked Sendable {
     }
 }
 
-extension Process {
+extension Subprocess {
+    /// Runs a tool to its end; its exit status, or -1 if it could not start or was killed.
     static func launchedProcessAndWait(_ path: String, _ arguments: [String]) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        guard (try? process.run()) != nil else { return -1 }
-        process.waitUntilExit()
-        return process.terminationStatus
+        guard let result = try? Subprocess(executable: path, arguments: arguments, timeout: 60).run(),
+              case .exited(let status) = result.termination else { return -1 }
+        return status
     }
 }
