@@ -238,7 +238,7 @@ public struct BookBuilder {
             built.compiledPrograms += first.compiledPrograms
             built.ranPrograms += first.ranPrograms
         }
-        built = try typeset(built)
+        built = try typeset(built, programs: programs)
         built.seconds = Date().timeIntervalSince(started)
         return built
     }
@@ -318,11 +318,14 @@ public struct BookBuilder {
 
     /// Typeset: numbers equations and renders math with KaTeX (cached under `.build/book/katex/`); its errors
     /// join the chapter's. A chapter that could not be read has nothing to typeset.
-    func typeset(_ built: ChapterBuild) throws(BookError) -> ChapterBuild {
+    func typeset(_ built: ChapterBuild, programs: ProgramEnvironment) throws(BookError) -> ChapterBuild {
         guard built.source.loadError == nil else { return built }
         var built = built
-        let typeset = try Typeset.chapters([CheckedChapter(parsed: built.parsed, chapter: built.chapter, outcomes: built.outcomes,
-                                                           errors: [])], packageRoot: options.packageRoot)[0]
+        // KaTeX is a process too: it takes a work slot like a compile.
+        let typeset = try programs.slots.run { () throws(BookError) in
+            try Typeset.chapters([CheckedChapter(parsed: built.parsed, chapter: built.chapter, outcomes: built.outcomes,
+                                                 errors: [])], packageRoot: options.packageRoot)[0]
+        }
         built.math = typeset.math
         built.record(typeset.errors)
         return built

@@ -15,6 +15,7 @@ public struct CompiledProgram: Sendable {
 }
 
 /// Stage 4: plans each chapter's programs and compiles them with the toolchain against the library.
+/// Disk: writes each program, its executable and its compile record under `.build/book/programs/`.
 public enum Build {
     /// The programs of a chapter: per segment (snippets between resets) one main program, plus one
     /// program per `traps` snippet and one compile check per `compile-only` or `fails` snippet.

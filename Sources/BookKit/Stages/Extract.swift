@@ -1,6 +1,6 @@
 import Foundation
 
-/// Stage 3: turns a parsed chapter's code blocks into snippets with their expected outputs.
+/// Stage 3: turns a parsed chapter's code blocks into snippets with their expected outputs. Pure: no disk.
 ///
 /// A fenced block whose info string starts with `swift` is a snippet; one starting with `output` is the
 /// expected standard output of the snippet right before it (nothing in between). Other code blocks are
