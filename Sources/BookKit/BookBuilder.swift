@@ -90,11 +90,7 @@ public struct BookBuilder {
         TestHook.pause(at: "chapters")
         var report = Report()
         if let site, let stamp {
-            // Chapters fixed by --fix were re-read; the manifest order stays.
-            var book = book
-            for built in chapters {
-                if let i = book.chapters.firstIndex(where: { $0.slug == built.source.slug }) { book.chapters[i] = built.source }
-            }
+            let book = book.withSources(of: chapters)
             var rendered = render(book, chapters, pages: pages, stamp: stamp, previousFiles: site.previousFiles,
                                   placeholders: &report.placeholders)
             linkCheck(&rendered, &chapters, book: book, stamp: stamp, placeholders: report.placeholders)
@@ -107,7 +103,6 @@ public struct BookBuilder {
     }
 
     // MARK: The book's stages
-
     /// The chapters `options.chapters` names (all when empty), in book order; an unknown slug is a usage error.
     func select(in book: Book) throws(BookError) -> [ChapterSource] {
         let unknown = options.chapters.filter { slug in !book.chapters.contains { $0.slug == slug } }
@@ -213,11 +208,12 @@ public struct BookBuilder {
 
     // MARK: A chapter's stages
 
-    /// Parses, extracts, compiles, runs and checks one chapter (and fixes its file with `--fix`).
+    /// Parses, extracts, compiles, runs and checks one chapter (and fixes its file with `--fix`). Chapters
+    /// checked this way (the tests, in parallel) share one process-wide limit of the core count.
     public func chapter(_ source: ChapterSource, library: LibraryBuild.Product,
                         toolchain: Toolchain) throws(BookError) -> (CheckedChapter, ChapterReport) {
         let built = try chapter(source, programs: ProgramEnvironment(toolchain: toolchain, library: library,
-                                                                    slots: WorkSlots(options.jobs)))
+                                                                    slots: WorkSlots.processWide))
         return (built.checked, built.report)
     }
 
@@ -346,5 +342,16 @@ public struct BookBuilder {
         let git = Subprocess(executable: "git", arguments: ["-C", options.root.path, "rev-parse", "--short=12", "HEAD"], timeout: 30)
         guard let result = try? git.run(), result.termination == .exited(0) else { return "unknown" }
         return String(decoding: result.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+extension Book {
+    /// The book with the chapters' sources as built (`--fix` rewrote some); the manifest order stays.
+    func withSources(of chapters: [ChapterBuild]) -> Book {
+        var book = self
+        for built in chapters {
+            if let i = book.chapters.firstIndex(where: { $0.slug == built.source.slug }) { book.chapters[i] = built.source }
+        }
+        return book
     }
 }

@@ -10,6 +10,9 @@ final class WorkSlots: Sendable {
     private let semaphore: DispatchSemaphore
     let count: Int
 
+    /// One slot per core, for work started outside a `BookBuilder.build()` (which has its own `--jobs`).
+    static let processWide = WorkSlots(ProcessInfo.processInfo.activeProcessorCount)
+
     init(_ count: Int) {
         self.count = max(1, count)
         semaphore = DispatchSemaphore(value: self.count)
