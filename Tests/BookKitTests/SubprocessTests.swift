@@ -50,4 +50,12 @@ import Testing
         }
         #expect(try running().isEmpty, "the program outlived its handle")
     }
+
+    /// Writing to a program that stopped reading is an error for the caller, not a SIGPIPE that ends it.
+    @Test func sendingToAProgramThatStoppedReadingThrows() throws {
+        let peer = try Subprocess(executable: "/bin/sh", arguments: ["-c", "exec 0<&-; echo closed; sleep 5"], timeout: 30)
+            .start(interactive: true)
+        #expect(peer.readLine() == "closed")
+        #expect(throws: BookError.self) { try peer.send(Array("hello\n".utf8)) }
+    }
 }

@@ -184,7 +184,22 @@ public struct Subprocess {
         }
 
         /// Writes to the program's standard input (`start(interactive: true)`); blocks while the pipe is full.
+        /// A program that no longer reads it is an error here, not a SIGPIPE that would end the caller.
         public func send(_ bytes: [UInt8]) throws(BookError) {
+            // SIGPIPE is blocked on this thread for the write, and one it raised is taken back before unblocking.
+            var pipeSignal = sigset_t(), previous = sigset_t()
+            sigemptyset(&pipeSignal)
+            sigaddset(&pipeSignal, SIGPIPE)
+            pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
+            defer {
+                var pending = sigset_t()
+                sigpending(&pending)
+                if sigismember(&pending, SIGPIPE) == 1, sigismember(&previous, SIGPIPE) == 0 {
+                    var zero = timespec(tv_sec: 0, tv_nsec: 0)
+                    _ = sigtimedwait(&pipeSignal, nil, &zero)
+                }
+                pthread_sigmask(SIG_SETMASK, &previous, nil)
+            }
             var offset = 0
             while offset < bytes.count {
                 let written = bytes[offset...].withUnsafeBytes { write(pipes.input[1], $0.baseAddress, $0.count) }
