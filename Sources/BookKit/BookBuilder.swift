@@ -6,7 +6,9 @@ import Foundation
 ///          → Render → LinkCheck → Write
 ///
 /// Errors of every stage join their chapter's one error list (`ChapterBuild.errors`), which the page's
-/// banner, the progress line and the report read. `book build` and the chapter tests both go through here.
+/// banner and the report read; so does the chapter's progress line, printed once its page's links are checked
+/// (only a link into the index or claims page, checked with the whole site after all lines, misses it).
+/// `book build` and the chapter tests both go through here.
 ///
 /// What touches the disk: Load reads the manifest and the chapters; the site session locks and recovers
 /// the site folder; the library build and Build write under `.build/book/`; Run executes the programs and
@@ -28,7 +30,8 @@ public struct BookBuilder {
         public var output: URL?
         /// Reuse cached program builds and run results (`--no-cache` turns it off; results are stored anyway).
         public var useCache = true
-        /// Chapters built at once; default the core count.
+        /// Chapters built at once, and compiles, program runs and KaTeX runs at once across the whole book
+        /// (`WorkSlots`); default the core count.
         public var jobs = ProcessInfo.processInfo.activeProcessorCount
         /// Called with one line per finished chapter.
         public var progress: (String) -> Void = { _ in }
