@@ -16,19 +16,23 @@ import Testing
         return root
     }
 
-    private func build(_ root: URL, fix: Bool = false) throws -> BookBuilder.Report {
+    private func build(_ root: URL, fix: Bool = false, progress: @escaping (String) -> Void = { _ in }) throws -> BookBuilder.Report {
         var options = BookBuilder.Options(root: root, packageRoot: Fixtures.packageRoot)
         options.output = root.appendingPathComponent("site")
         options.fix = fix
+        options.progress = progress
         return try BookBuilder(options: options).build()
     }
 
-    /// A link into the claims page's anchors is checked only once the whole site is rendered (after the
-    /// chapter's page): its error was in the report and on stderr, but the page said nothing was wrong.
-    @Test func aLinkErrorFoundAfterRenderingIsOnThePageBanner() throws {
+    /// A link into the claims page's anchors was checked only once the whole site was rendered (after the
+    /// chapter's page and line): its error was in the report and on stderr, but the page said nothing was
+    /// wrong and the chapter's line said `ok`.
+    @Test func aLinkErrorIntoTheClaimsPageIsOnThePageBannerAndTheLine() throws {
         let root = try book("link", chapter: "# One\n\nSee [the claims](claims.html#no-such-claim).\n\n```swift\nprint(1)\n```\n\n```output\n1\n```\n")
         defer { try? FileManager.default.removeItem(at: root) }
-        let report = try build(root)
+        let lines = Locked([String]())
+        let report = try build(root) { line in lines.update { $0.append(line) } }
+        #expect(lines.value.first?.hasPrefix("FAIL  one ") == true, "\(lines.value)")
         let messages = report.errors.map(\.message)
         #expect(messages == ["broken link 'claims.html#no-such-claim': no anchor '#no-such-claim' in claims.html"])
         let page = try String(contentsOf: root.appendingPathComponent("site/one.html"), encoding: .utf8)
@@ -52,5 +56,18 @@ import Testing
         let again = try build(root)
         #expect(again.errors.isEmpty && again.chapters.map(\.fixed) == [false])
         #expect(again.chapters.map(\.compiled) == [0])
+    }
+
+    /// The link gate checks links into the claims page before the claims page exists, from the anchors of a
+    /// claims page without rows: that holds only while its rows carry no anchors.
+    @Test func theClaimsPageAnchorsDoNotDependOnItsRows() throws {
+        let text = "# T\n\n```claims\nreproduced: A claim. (#a)\n```\n\n```swift id=a\nprint(1)\n```\n"
+        let chapter = Extract.chapter(Parse.chapter(ChapterSource(slug: "t", path: "chapters/t.md", title: "T", summary: "", text: text))).0
+        let book = Book(title: "B", subtitle: "", chapters: [chapter.source])
+        let stamp = Render.Stamp(commit: "c", swiftVersion: "s")
+        let withRows = Render.claimsPage(book: book, chapters: [chapter], stamp: stamp)
+        #expect(withRows.contains("A claim."), "the fixture has a claim row")
+        #expect(LinkCheck.attributeValues("id", in: withRows)
+                == LinkCheck.attributeValues("id", in: Render.claimsPage(book: book, chapters: [], stamp: stamp)))
     }
 }

@@ -4,8 +4,9 @@
 ///
 /// A link to an anchor of another chapter built now can be checked only once that page is rendered, so a
 /// chapter that links into a later one waits (and the lines after it, which keep book order) until that
-/// page exists; `finish` releases the rest. Anchors of pages not built now, and of the index and claims
-/// pages (rendered at the end), are trusted here; `BookBuilder` checks the whole site once more.
+/// page exists; `finish` releases the rest. Anchors of pages not built now are trusted here; `BookBuilder`
+/// checks the whole site once more (the index and claims pages' own links), and its errors too reach the
+/// chapter's banner.
 final class PageLinkGate {
     struct Entry {
         var built: ChapterBuild
@@ -31,6 +32,11 @@ final class PageLinkGate {
         building = Set(slugs.map { "\($0).html" })
         knownPages = Set(book.chapters.map { "\($0.slug).html" })
             .union(["index.html", "claims.html", "style.css", "search-index.js"]).union(Typeset.assetCopies().keys)
+        // The index and claims pages are rendered at the end, but their anchors are known now: the index depends
+        // on the manifest alone, and the claims page's anchors not on its rows (`Render.claimsPage` gives them
+        // none; PageLinkGateTests holds it to that). So a link into them is checked before the chapter's line.
+        ids["index.html"] = LinkCheck.attributeValues("id", in: Render.index(book: book, stamp: stamp))
+        ids["claims.html"] = LinkCheck.attributeValues("id", in: Render.claimsPage(book: book, chapters: [], stamp: stamp))
     }
 
     /// The next chapter in book order; returns the chapters whose lines may be printed now, in order.
