@@ -11,7 +11,8 @@ struct ChapterBuild: Sendable {
     var outcomes: [Int: SnippetOutcome] = [:]
     /// The typeset math (Typeset); nil shows the LaTeX source.
     var math: TypesetMath?
-    /// In chapter order (by line, then column; errors found later at the same place after earlier ones).
+    /// In chapter order: by line, then column; errors located in another file (the manifest, for a link of the
+    /// claims page) after those of the chapter; errors found later at the same place after earlier ones.
     private(set) var errors: [BookError] = []
     /// Snippets whose output was compared (Check): only these may be rewritten by `--fix`.
     var compared = Set<Int>()
@@ -38,7 +39,10 @@ struct ChapterBuild: Sendable {
     /// Adds errors found by a stage, keeping the list in chapter order.
     mutating func record(_ new: [BookError]) {
         guard !new.isEmpty else { return }
-        func key(_ error: BookError) -> (Int, Int) { (error.location?.line ?? 0, error.location?.column ?? 0) }
+        let path = source.path
+        func key(_ error: BookError) -> (Int, Int, Int) {
+            (error.location.map { $0.file == path ? 0 : 1 } ?? 0, error.location?.line ?? 0, error.location?.column ?? 0)
+        }
         // A stable sort: errors at the same place stay in the order the stages found them.
         errors = (errors + new).enumerated().sorted { a, b in
             key(a.element) != key(b.element) ? key(a.element) < key(b.element) : a.offset < b.offset

@@ -40,6 +40,22 @@ import Testing
         #expect(page.contains("broken link &#39;claims.html#no-such-claim&#39;") || page.contains("broken link 'claims.html#no-such-claim'"))
     }
 
+    /// A broken link of the claims page (found only by the whole-site check, after every chapter's page and
+    /// line) joins the first chapter's errors, after the chapter's own, and its page banner (before: only the
+    /// report and stderr had it).
+    @Test func aLinkErrorOfTheClaimsPageIsOnTheFirstChaptersBanner() throws {
+        let root = try book("claims", chapter: "# One\n\n```claims\nreproduced: A claim. (#nope)\n```\n\n```swift id=a\nprint(1)\n```\n\n```output\n1\n```\n")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let report = try build(root)
+        #expect(report.errors.map { "\($0.location?.description ?? "") \($0.message)" } == [
+            "chapters/one.md:1:1 broken link '#snippet-nope': no anchor '#snippet-nope' in one.html",
+            "chapters/one.md:4:1 claim names snippet 'nope', which does not exist",
+            "chapters/book.json:1:1 broken link 'one.html#snippet-nope': no anchor '#snippet-nope' in one.html",
+        ])
+        let page = try String(contentsOf: root.appendingPathComponent("site/one.html"), encoding: .utf8)
+        #expect(page.contains("broken link &#39;one.html#snippet-nope&#39;"))
+    }
+
     /// `--fix` writes the new text, which then goes through Parse … Check again (no plan remapping): the
     /// chapter comes out green and the next build has nothing to fix or compile.
     @Test func fixedTextGoesThroughTheStagesAgain() throws {
