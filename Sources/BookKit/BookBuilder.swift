@@ -1,7 +1,20 @@
 import Foundation
 
-/// The build as a fold over the book: load → parse → extract → build → run → check → render → write.
+/// The build as a fold over the book's named stages, each a function with one input and one output:
+///
+///     Load → per chapter: Parse → Extract → Build → Run → Check [→ Fix → the same stages] → Typeset
+///          → Render → LinkCheck → Write
+///
+/// Errors of every stage join their chapter's one error list (`ChapterBuild.errors`), which the page's
+/// banner and the report read; so does the chapter's progress line, printed once its page's links are checked
+/// (only a link into the index or claims page, checked with the whole site after all lines, misses it).
 /// `book build` and the chapter tests both go through here.
+///
+/// What touches the disk: Load reads the manifest and the chapters; the site session locks and recovers
+/// the site folder; the library build and Build write under `.build/book/`; Run executes the programs and
+/// records their runs beside them; `--fix` writes chapter files; Typeset runs KaTeX and caches under
+/// `.build/book/katex/`; Write replaces the site folder. Parse, Extract, Check, Render and LinkCheck are pure
+/// (Render only lists KaTeX's font folder).
 public struct BookBuilder {
     public struct Options {
         /// The book root: holds `chapters/`.
@@ -17,7 +30,8 @@ public struct BookBuilder {
         public var output: URL?
         /// Reuse cached program builds and run results (`--no-cache` turns it off; results are stored anyway).
         public var useCache = true
-        /// Chapters built at once; default the core count.
+        /// Chapters built at once, and compiles, program runs and KaTeX runs at once across the whole book
+        /// (`WorkSlots`); default the core count.
         public var jobs = ProcessInfo.processInfo.activeProcessorCount
         /// Called with one line per finished chapter.
         public var progress: (String) -> Void = { _ in }
@@ -84,197 +98,285 @@ public struct BookBuilder {
 
     /// Builds the selected chapters and, when `options.output` is set, writes the site.
     /// Throws only for problems of the environment or the manifest; chapter failures are in the report.
+    ///
+    /// The fold: Load → per chapter (in parallel, `chapter`) Parse → Extract → Build → Run → Check
+    /// [→ Fix → the same stages on the new text] → Typeset → Render → LinkCheck → Write.
     public func build() throws(BookError) -> Report {
         let started = Date()
         let book = try Load.book(root: options.root)
         TestHook.pause(at: "load")
+        let selected = try select(in: book)
+        let site = try SiteSession(options: options, book: book)
+        defer { site?.close() }
+        let programs = try programEnvironment()
+        TestHook.pause(at: "library")
+        // The page footer names the source and the compiler, never the time.
+        let stamp = site.map { _ in Render.Stamp(commit: commit(), swiftVersion: programs.toolchain.version) }
+        var (chapters, pages) = try buildChapters(selected, of: book, stamp: stamp, programs: programs)
+        TestHook.pause(at: "chapters")
+        var report = Report()
+        if let site, let stamp {
+            let book = book.withSources(of: chapters)
+            var rendered = render(book, chapters, pages: pages, stamp: stamp, previousFiles: site.previousFiles,
+                                  placeholders: &report.placeholders)
+            linkCheck(&rendered, &chapters, book: book, stamp: stamp, placeholders: report.placeholders)
+            TestHook.pause(at: "render")
+            try write(rendered, book: book, site: site)
+        }
+        report.chapters = chapters.map(\.report)
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    // MARK: The book's stages
+    /// The chapters `options.chapters` names (all when empty), in book order; an unknown slug is a usage error.
+    func select(in book: Book) throws(BookError) -> [ChapterSource] {
         let unknown = options.chapters.filter { slug in !book.chapters.contains { $0.slug == slug } }
         guard unknown.isEmpty else {
             throw BookError(.usage, at: nil, "no chapter with slug \(unknown.map { "'\($0)'" }.joined(separator: ", "))",
                             hint: "slugs: \(book.chapters.map(\.slug).joined(separator: ", "))")
         }
-        let selected = book.chapters.filter { options.chapters.isEmpty || options.chapters.contains($0.slug) }
-        if let output = options.output {
-            try SiteFolder.check(output, root: options.root, packageRoot: options.packageRoot, slugs: book.chapters.map(\.slug))
-        }
-        // Two builds writing one site (and fixing the same chapters) take turns.
-        var siteLock: FileLock?
-        if let output = options.output {
-            let path = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).lock").path
-            siteLock = FileLock.tryLock(path)
-            if siteLock == nil {
-                options.progress("waiting for another book build of \(output.path) to finish")
-                siteLock = try FileLock(path)
-            }
-        }
-        defer { siteLock?.unlock() }
-        var previousSite = Set<String>()
-        if let output = options.output {
-            for note in try SiteWriter.recover(output) { options.progress(note) }
-            previousSite = SiteWriter.existingFiles(output)
-        }
+        return book.chapters.filter { options.chapters.isEmpty || options.chapters.contains($0.slug) }
+    }
+
+    /// What every chapter's programs are built and run with: the toolchain, the library (built here, on disk
+    /// under `.build/book/`), and the book-wide limit on compiles and runs at once.
+    struct ProgramEnvironment {
+        var toolchain: Toolchain
+        var library: LibraryBuild.Product
+        var slots: WorkSlots
+    }
+
+    func programEnvironment() throws(BookError) -> ProgramEnvironment {
         let toolchain = try Toolchain.locate()
         let library = try LibraryBuild(root: options.packageRoot, toolchain: toolchain).build()
-        TestHook.pause(at: "library")
+        return ProgramEnvironment(toolchain: toolchain, library: library, slots: WorkSlots(options.jobs))
+    }
 
-        var report = Report()
-        var checkedChapters: [CheckedChapter] = []
-        // With a site to write, each page is rendered and its links checked before its chapter's line.
-        let stamp = options.output.map { _ in Render.Stamp(commit: commit(), swiftVersion: toolchain.version) }
+    /// Every selected chapter through its stages, `options.jobs` chapters at once; progress lines and results
+    /// keep book order. With a site to write, each page is rendered and its links checked (`PageLinkGate`)
+    /// before its chapter's line is printed. The first environment error (in book order) is thrown once all
+    /// chapters are done.
+    /// - Returns: the chapters, and their rendered pages by site path (empty without a site).
+    func buildChapters(_ selected: [ChapterSource], of book: Book, stamp: Render.Stamp?,
+                       programs: ProgramEnvironment) throws(BookError) -> ([ChapterBuild], [String: String]) {
         let gate = stamp.map { PageLinkGate(book: book, building: selected.map(\.slug), stamp: $0) }
         let progress = options.progress
-        // Chapters compile and run in parallel; progress lines and results keep book order.
         let results = ParallelMap.run(selected, jobs: options.jobs) { source in
-            Result { () throws(BookError) in try chapter(source, library: library, toolchain: toolchain) }
+            Result { () throws(BookError) in try chapter(source, programs: programs) }
         } completed: { result in
             switch (result, gate) {
-            case (.success(let (_, chapterReport)), nil): progress(Self.progressLine(chapterReport))
-            case (.success(let (checked, chapterReport)), let gate?):
-                for (_, ready) in gate.add(checked, chapterReport) { progress(Self.progressLine(ready)) }
+            case (.success(let built), nil): progress(Self.progressLine(built.report))
+            case (.success(let built), let gate?):
+                for ready in gate.add(built) { progress(Self.progressLine(ready.report)) }
             case (.failure, let gate?):
-                for (_, ready) in gate.addFailure() { progress(Self.progressLine(ready)) }
+                for ready in gate.addFailure() { progress(Self.progressLine(ready.report)) }
             case (.failure, nil): break
             }
         }
-        for (_, ready) in gate?.finish() ?? [] { progress(Self.progressLine(ready)) }
+        for ready in gate?.finish() ?? [] { progress(Self.progressLine(ready.report)) }
+        var chapters: [ChapterBuild] = []
         for result in results {
-            var (checked, chapterReport) = try result.get()
-            if let released = gate?.released[checked.chapter.source.slug] { (checked, chapterReport) = released }
-            checkedChapters.append(checked)
-            report.chapters.append(chapterReport)
+            let built = try result.get()
+            chapters.append(gate?.released[built.source.slug] ?? built)
         }
-        TestHook.pause(at: "chapters")
-        if let output = options.output, let stamp, let gate {
-            var book = book
-            // Chapters fixed by --fix were re-read; the manifest order stays.
-            for checked in checkedChapters {
-                if let i = book.chapters.firstIndex(where: { $0.slug == checked.chapter.source.slug }) {
-                    book.chapters[i] = checked.chapter.source
-                }
-            }
-            let all = book.chapters.map { source in
-                checkedChapters.first { $0.chapter.source.slug == source.slug }?.chapter ?? Extract.chapter(Parse.chapter(source)).0
-            }
-            var site = Render.site(book: book, chapters: checkedChapters, all: all, stamp: stamp, pages: gate.pages)
-            // A build of some chapters keeps the other pages of the previous site; a chapter without one
-            // gets a placeholder page, so that no link of the published site dangles.
-            if !options.chapters.isEmpty {
-                for source in book.chapters where site.files["\(source.slug).html"] == nil && !previousSite.contains("\(source.slug).html") {
-                    let snippets = all.first { $0.source.slug == source.slug }?.snippets ?? []
-                    site.files["\(source.slug).html"] = StubPage.html(
-                        source, book: book, stamp: stamp,
-                        anchors: snippets.map { $0.info.id.map { "snippet-\($0)" } ?? "snippet-\($0.index + 1)" })
-                    report.placeholders.append(source.slug)
-                    options.progress("stub  " + source.slug + ": not built yet, its page is a placeholder (a full build builds it)")
-                }
-            }
-            // The whole site once more: links of the index and claims pages, and into their anchors.
-            let linkErrors = LinkCheck.errors(in: site, book: book, placeholders: Set(report.placeholders.map { "\($0).html" }))
-            for (i, chapter) in report.chapters.enumerated() {
-                let known = Set(report.chapters[i].errors)
-                report.chapters[i].errors += (linkErrors[chapter.slug] ?? []).filter { !known.contains($0) }
-            }
-            if let other = linkErrors[""], !other.isEmpty, !report.chapters.isEmpty {
-                report.chapters[0].errors += other
-            }
-            TestHook.pause(at: "render")
-            let kept = try SiteWriter.write(site, to: output, keepOthers: !options.chapters.isEmpty, slugs: book.chapters.map(\.slug))
-            if !kept.isEmpty {
-                options.progress("kept \(kept.count) \(kept.count == 1 ? "entry" : "entries") the build did not write: \(kept.joined(separator: ", "))")
-            }
-        }
-        report.seconds = Date().timeIntervalSince(started)
-        return report
+        return (chapters, gate?.pages ?? [:])
     }
 
-    /// Parses, extracts, compiles, runs and checks one chapter (and fixes its file with `--fix`).
+    /// Render: the site as values (pure; `PageLinkGate` rendered the chapter pages already). A build of some
+    /// chapters keeps the other pages of the previous site; a chapter without one gets a placeholder page, so
+    /// that no link of the published site dangles.
+    func render(_ book: Book, _ chapters: [ChapterBuild], pages: [String: String], stamp: Render.Stamp,
+                previousFiles: Set<String>, placeholders: inout [String]) -> Site {
+        let all = book.chapters.map { source in
+            chapters.first { $0.source.slug == source.slug }?.chapter ?? Extract.chapter(Parse.chapter(source)).0
+        }
+        var site = Render.site(book: book, chapters: chapters.map(\.checked), all: all, stamp: stamp, pages: pages)
+        if !options.chapters.isEmpty {
+            for source in book.chapters where site.files["\(source.slug).html"] == nil && !previousFiles.contains("\(source.slug).html") {
+                let snippets = all.first { $0.source.slug == source.slug }?.snippets ?? []
+                site.files["\(source.slug).html"] = StubPage.html(
+                    source, book: book, stamp: stamp,
+                    anchors: snippets.map { $0.info.id.map { "snippet-\($0)" } ?? "snippet-\($0.index + 1)" })
+                placeholders.append(source.slug)
+                options.progress("stub  " + source.slug + ": not built yet, its page is a placeholder (a full build builds it)")
+            }
+        }
+        return site
+    }
+
+    /// LinkCheck: the whole site once more (links of the index and claims pages, and into their anchors).
+    /// Each error joins its chapter's error list like any other, and the chapter's page is rendered again
+    /// so that its banner shows it; errors of the index and claims pages go to the first chapter.
+    func linkCheck(_ site: inout Site, _ chapters: inout [ChapterBuild], book: Book, stamp: Render.Stamp,
+                   placeholders: [String]) {
+        let linkErrors = LinkCheck.errors(in: site, book: book, placeholders: Set(placeholders.map { "\($0).html" }))
+        for i in chapters.indices {
+            var found = linkErrors[chapters[i].source.slug] ?? []
+            if i == 0 { found += linkErrors[""] ?? [] }
+            let known = Set(chapters[i].errors)
+            let new = found.filter { !known.contains($0) }
+            guard !new.isEmpty else { continue }
+            chapters[i].record(new)
+            let position = book.chapters.firstIndex { $0.slug == chapters[i].source.slug } ?? 0
+            site.files["\(chapters[i].source.slug).html"] = ChapterPage.html(chapters[i].checked, book: book, position: position,
+                                                                             stamp: stamp)
+        }
+    }
+
+    /// Write: replaces the site folder with the new site in one exchange (`SiteWriter`).
+    func write(_ site: Site, book: Book, site session: SiteSession) throws(BookError) {
+        let kept = try SiteWriter.write(site, to: session.output, keepOthers: !options.chapters.isEmpty, slugs: book.chapters.map(\.slug))
+        if !kept.isEmpty {
+            options.progress("kept \(kept.count) \(kept.count == 1 ? "entry" : "entries") the build did not write: \(kept.joined(separator: ", "))")
+        }
+    }
+
+    // MARK: A chapter's stages
+
+    /// Parses, extracts, compiles, runs and checks one chapter (and fixes its file with `--fix`). Chapters
+    /// checked this way (the tests, in parallel) share one process-wide limit of the core count.
     public func chapter(_ source: ChapterSource, library: LibraryBuild.Product,
                         toolchain: Toolchain) throws(BookError) -> (CheckedChapter, ChapterReport) {
+        let built = try chapter(source, programs: ProgramEnvironment(toolchain: toolchain, library: library,
+                                                                    slots: WorkSlots.processWide))
+        return (built.checked, built.report)
+    }
+
+    /// One chapter's fold: Parse → Extract → Build → Run → Check; with `--fix` and output to fix, Fix writes
+    /// the new text and that text goes through the same stages again (its programs are the same; line numbers
+    /// may differ); then Typeset.
+    func chapter(_ source: ChapterSource, programs: ProgramEnvironment) throws(BookError) -> ChapterBuild {
         let started = Date()
-        if let loadError = source.loadError {
-            // Not UTF-8 or CRLF: nothing to parse; the chapter fails alone, with its page showing the error.
-            let parsed = Parse.chapter(source)
-            let checked = CheckedChapter(parsed: parsed, chapter: Extract.chapter(parsed).0, outcomes: [:], errors: [loadError])
-            return (checked, ChapterReport(slug: source.slug, path: source.path, errors: [loadError], snippets: 0, checked: 0, passed: 0,
-                                           seconds: Date().timeIntervalSince(started), fixed: false))
+        var built = try check(ChapterBuild(source), programs: programs, useCache: options.useCache)
+        if options.fix, let text = try fix(&built, programs: programs) {
+            let first = built
+            var fixedSource = source
+            fixedSource.text = text
+            // The programs are those just built and run (a program names snippets by position, not line):
+            // this pass finds them in the caches even with --no-cache.
+            built = try check(ChapterBuild(fixedSource), programs: programs, useCache: true)
+            // Inline expectations `--fix` could not rewrite are still wrong: say why at each.
+            let compared = built.compared
+            built.record(Fix.refusals(chapter: built.chapter, outcomes: built.outcomes, comparable: { compared.contains($0.index) }))
+            built.fixed = true
+            built.compiledPrograms += first.compiledPrograms
+            built.ranPrograms += first.ranPrograms
         }
-        var parsed = Parse.chapter(source)
-        var (chapter, formatErrors) = Extract.chapter(parsed)
-        var result = Check.Result()
-        var fixed = false
-        var compiledCount = 0, ranCount = 0
-        var notRun = NotRun()
-        if formatErrors.isEmpty {
-            let programs = try Build.chapter(chapter, library: library, toolchain: toolchain, root: options.packageRoot,
-                                             useCache: options.useCache)
-            var compiled = programs.compiled
-            compiledCount = programs.compilerRuns
-            var runs: [ProgramRun] = []
-            for program in compiled {
-                if program.succeeded, program.executable != nil {
-                    let run = try Run.program(program, useCache: options.useCache)
-                    if !run.cached { ranCount += 1 }
-                    runs.append(run)
-                }
+        built = try typeset(built, programs: programs)
+        built.seconds = Date().timeIntervalSince(started)
+        return built
+    }
+
+    /// Build → Run → Check on a parsed and extracted chapter. Each snippet is judged on its own: one that
+    /// does not compile is left out of its program (`Build.chapter`), the rest still compile and run. Programs
+    /// are built and run in parallel, each compile and each run in one of the book-wide `WorkSlots`; results
+    /// keep the plans' order. The first environment error (in plan order) is thrown once every program is done.
+    func check(_ built: ChapterBuild, programs: ProgramEnvironment, useCache: Bool) throws(BookError) -> ChapterBuild {
+        var built = built
+        guard built.extracted else { return built }
+        let chapterPrograms = try Build.chapter(built.chapter) { plans throws(BookError) in
+            let results = ParallelMap.run(plans, jobs: programs.slots.count) { plan in
+                Result { () throws(BookError) -> CompiledProgram in try buildProgram(plan, programs: programs, useCache: useCache) }
             }
-            result = Check.chapter(chapter, compiled: compiled, runs: runs, failures: programs.failures)
-            let failed = Set(programs.failures.map(\.snippet))
-            notRun.didNotCompile = failed.count
-            notRun.stopped = chapter.snippets.filter { snippet in
-                snippet.info.mode.runsInMainProgram && !failed.contains(snippet.index) && result.outcomes[snippet.index]?.ran != true
-            }.count
-            if options.fix, result.errors.contains(where: { $0.kind == .output }) {
-                let compared = result.compared
-                // Output that differs from one run to the next is never recorded: the file stays as it is.
-                let unstable = try Fix.unstable(chapter: chapter, outcomes: result.outcomes,
-                                                comparable: { compared.contains($0.index) }, compiled: compiled,
-                                                rerun: { program throws(BookError) in ranCount += 1; return try Run.program(program, useCache: false) })
-                let refused = Fix.refusals(chapter: chapter, outcomes: result.outcomes, comparable: { compared.contains($0.index) })
-                let text = unstable.isEmpty ? Fix.apply(to: source.text, chapter: chapter, outcomes: result.outcomes,
-                                                        comparable: { compared.contains($0.index) }) : source.text
-                result.errors += unstable + refused
-                if text != source.text {
-                    // The author may have saved the chapter while it compiled: never overwrite that.
-                    // The file Load resolved inside chapters/ (a symbolic link is written through, never replaced).
-                    let url = source.file ?? options.root.appendingPathComponent(source.path)
-                    guard (try? String(contentsOf: url, encoding: .utf8)) == source.text else {
-                        throw BookError(.environment, at: SourcePosition(file: source.path, line: 1),
-                                        "the chapter changed during the build; --fix did not write it",
-                                        hint: "run `swift run book build --fix` again")
-                    }
-                    do {
-                        try text.write(to: url, atomically: true, encoding: .utf8)
-                    } catch {
-                        throw BookError(.environment, at: nil, "cannot write \(source.path): \(error.localizedDescription)")
-                    }
-                    fixed = true
-                    var newSource = source
-                    newSource.text = text
-                    parsed = Parse.chapter(newSource)
-                    let (newChapter, _) = Extract.chapter(parsed)
-                    // Only output blocks moved: the programs are the same, with new line numbers.
-                    let newPlans = Build.plan(newChapter, excluding: Set(programs.failures.map(\.snippet)))
-                    let remap = Dictionary(uniqueKeysWithValues: zip(compiled.map(\.plan), newPlans))
-                    compiled = compiled.map { var c = $0; c.plan = remap[c.plan]!; return c }
-                    runs = runs.map { var r = $0; r.plan = remap[r.plan]!; return r }
-                    chapter = newChapter
-                    result = Check.chapter(chapter, compiled: compiled, runs: runs, failures: programs.failures)
-                    let recompared = result.compared
-                    result.errors += Fix.refusals(chapter: chapter, outcomes: result.outcomes,
-                                                  comparable: { recompared.contains($0.index) })
-                }
-            }
+            var compiled: [CompiledProgram] = []
+            for result in results { compiled.append(try result.get()) }
+            return compiled
         }
-        let errors = parsed.errors + formatErrors + result.errors
-        let freshCompiles = compiledCount, freshRuns = ranCount
-        // Math is checked like code: a formula KaTeX rejects or an unknown \eqref fails the chapter.
-        let checked = try Typeset.chapters([CheckedChapter(parsed: parsed, chapter: chapter, outcomes: result.outcomes,
-                                                           errors: errors)], packageRoot: options.packageRoot)[0]
-        let report = ChapterReport(slug: source.slug, path: source.path, errors: checked.errors, snippets: chapter.snippets.count,
-                                   checked: result.checked, passed: result.passed,
-                                   seconds: Date().timeIntervalSince(started), fixed: fixed,
-                                   compiled: freshCompiles, ran: freshRuns, notRun: notRun)
-        return (checked, report)
+        let compiled = chapterPrograms.compiled
+        built.compiledPrograms += chapterPrograms.compilerRuns
+        let results = ParallelMap.run(compiled, jobs: programs.slots.count) { program in
+            Result { () throws(BookError) -> ProgramRun? in try run(program, programs: programs, useCache: useCache) }
+        }
+        var runs: [ProgramRun] = []
+        for result in results {
+            guard let run = try result.get() else { continue }
+            runs.append(run)
+            if !run.cached { built.ranPrograms += 1 }
+        }
+        let result = Check.chapter(built.chapter, compiled: compiled, runs: runs, failures: chapterPrograms.failures)
+        built.compiled = compiled
+        built.outcomes = result.outcomes
+        built.compared = result.compared
+        built.checkedSnippets = result.checked
+        built.passedSnippets = result.passed
+        let failed = Set(chapterPrograms.failures.map(\.snippet))
+        built.notRun.didNotCompile = failed.count
+        built.notRun.stopped = built.chapter.snippets.filter { snippet in
+            snippet.info.mode.runsInMainProgram && !failed.contains(snippet.index) && result.outcomes[snippet.index]?.ran != true
+        }.count
+        built.record(result.errors)
+        return built
+    }
+
+    /// Build: compiles one program (on disk under `.build/book/programs/`), in a work slot.
+    func buildProgram(_ plan: ProgramPlan, programs: ProgramEnvironment, useCache: Bool) throws(BookError) -> CompiledProgram {
+        try programs.slots.run { () throws(BookError) in
+            try Build.compile(plan, library: programs.library, toolchain: programs.toolchain, root: options.packageRoot,
+                              useCache: useCache)
+        }
+    }
+
+    /// Run: runs a compiled program (its record beside it on disk), in a work slot; nil for a program that
+    /// did not compile or is only checked.
+    func run(_ program: CompiledProgram, programs: ProgramEnvironment, useCache: Bool) throws(BookError) -> ProgramRun? {
+        guard program.succeeded, program.executable != nil else { return nil }
+        return try programs.slots.run { () throws(BookError) in try Run.program(program, useCache: useCache) }
+    }
+
+    /// Fix (`--fix`): when the chapter's only output blocks differ, writes the chapter file with the blocks the
+    /// programs printed and returns the new text; nil when there is nothing to fix. Writes the file Load
+    /// resolved inside chapters/ (a symbolic link is written through, never replaced), never one the author
+    /// changed during the build.
+    func fix(_ built: inout ChapterBuild, programs: ProgramEnvironment) throws(BookError) -> String? {
+        guard built.errors.contains(where: { $0.kind == .output }) else { return nil }
+        let source = built.source
+        let compared = built.compared
+        // Output that differs from one run to the next is never recorded: the file stays as it is.
+        var reruns = 0
+        let unstable = try Fix.unstable(chapter: built.chapter, outcomes: built.outcomes, comparable: { compared.contains($0.index) },
+                                        compiled: built.compiled, rerun: { program throws(BookError) in
+                                            reruns += 1
+                                            return try programs.slots.run { () throws(BookError) in try Run.program(program, useCache: false) }
+                                        })
+        built.ranPrograms += reruns
+        guard unstable.isEmpty else {
+            built.record(unstable + Fix.refusals(chapter: built.chapter, outcomes: built.outcomes, comparable: { compared.contains($0.index) }))
+            return nil
+        }
+        let text = Fix.apply(to: source.text, chapter: built.chapter, outcomes: built.outcomes,
+                             comparable: { compared.contains($0.index) })
+        guard text != source.text else {
+            built.record(Fix.refusals(chapter: built.chapter, outcomes: built.outcomes, comparable: { compared.contains($0.index) }))
+            return nil
+        }
+        let url = source.file ?? options.root.appendingPathComponent(source.path)
+        guard (try? String(contentsOf: url, encoding: .utf8)) == source.text else {
+            throw BookError(.environment, at: SourcePosition(file: source.path, line: 1),
+                            "the chapter changed during the build; --fix did not write it",
+                            hint: "run `swift run book build --fix` again")
+        }
+        do {
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        } catch {
+            throw BookError(.environment, at: nil, "cannot write \(source.path): \(error.localizedDescription)")
+        }
+        return text
+    }
+
+    /// Typeset: numbers equations and renders math with KaTeX (cached under `.build/book/katex/`); its errors
+    /// join the chapter's. A chapter that could not be read has nothing to typeset.
+    func typeset(_ built: ChapterBuild, programs: ProgramEnvironment) throws(BookError) -> ChapterBuild {
+        guard built.source.loadError == nil else { return built }
+        var built = built
+        // KaTeX is a process too: it takes a work slot like a compile.
+        let typeset = try programs.slots.run { () throws(BookError) in
+            try Typeset.chapters([CheckedChapter(parsed: built.parsed, chapter: built.chapter, outcomes: built.outcomes,
+                                                 errors: [])], packageRoot: options.packageRoot)[0]
+        }
+        built.math = typeset.math
+        built.record(typeset.errors)
+        return built
     }
 
     /// `ok    how-to-read                     12 snippets     4.1 s  3 compiled, 2 run` (slugs padded to 32)
@@ -292,5 +394,16 @@ public struct BookBuilder {
         let git = Subprocess(executable: "git", arguments: ["-C", options.root.path, "rev-parse", "--short=12", "HEAD"], timeout: 30)
         guard let result = try? git.run(), result.termination == .exited(0) else { return "unknown" }
         return String(decoding: result.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+extension Book {
+    /// The book with the chapters' sources as built (`--fix` rewrote some); the manifest order stays.
+    func withSources(of chapters: [ChapterBuild]) -> Book {
+        var book = self
+        for built in chapters {
+            if let i = book.chapters.firstIndex(where: { $0.slug == built.source.slug }) { book.chapters[i] = built.source }
+        }
+        return book
     }
 }

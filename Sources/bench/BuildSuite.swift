@@ -1,6 +1,7 @@
 // `swift run -c release bench build`: how long `book build` takes in the cases an author meets, on a
 // scratch copy of the book (chapters and library sources), so that nothing in the repository is edited.
 
+import BookKit
 import Foundation
 
 struct BuildSuite {
@@ -129,23 +130,16 @@ struct BuildSuite {
     }
 
     private func timed(_ command: [String]) throws -> (seconds: Double, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        let start = Date()
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let seconds = Date().timeIntervalSince(start)
-        let output = String(decoding: data, as: UTF8.self)
+        // No limit of its own: a cold build of the whole book is the slowest case timed here.
+        let result = try Subprocess(executable: command[0], arguments: Array(command.dropFirst()),
+                                    timeout: .greatestFiniteMagnitude).run()
+        let output = String(decoding: result.stdout, as: UTF8.self)
         // 1 means a chapter failed its checks (a chapter in progress): the timing still counts.
-        guard process.terminationStatus == 0 || (command.contains("build") && command.contains("--root") && process.terminationStatus == 1) else {
-            throw BuildSuiteError("\(command.joined(separator: " ")) failed (\(process.terminationStatus)):\n\(output)")
+        guard result.termination == .exited(0)
+                || (command.contains("build") && command.contains("--root") && result.termination == .exited(1)) else {
+            throw BuildSuiteError("\(command.joined(separator: " ")) failed (\(result.termination)):\n\(output)")
         }
-        return (seconds, output)
+        return (result.seconds, output)
     }
 
     private func median(_ values: [Double]) -> Double {

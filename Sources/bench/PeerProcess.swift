@@ -2,20 +2,18 @@
 // OPENBLAS_NUM_THREADS is fixed at its start. It receives one JSON request per line and answers with
 // the mean time per call (seconds) of `reps` back-to-back calls.
 
+import BookKit
 import Foundation
 
+/// One persistent numpy peer, started like every process of this package (`BookKit.Subprocess`: supervised,
+/// killed with its children if the bench dies) and talked to over its standard input and output.
 final class PeerProcess {
     let threads: Int
-    private let process = Process()
-    private let input = Pipe()
-    private let output = Pipe()
-    private var buffer = Data()
+    private let process: Subprocess.Running
     private(set) var versionLine = ""
 
     init(threads: Int) throws {
         self.threads = threads
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", peerScript]
         var env = ProcessInfo.processInfo.environment
         // These two slow numpy's bundled OpenBLAS down on this machine (cpu-performance.md).
         env.removeValue(forKey: "OPENBLAS_CORETYPE")
@@ -26,31 +24,21 @@ final class PeerProcess {
         // cycles (≈ 1.5 ms) matches our worker's own ≈ 1 ms of polling before it sleeps.
         env["OPENBLAS_THREAD_TIMEOUT"] = env["OPENBLAS_THREAD_TIMEOUT"] ?? "22"
         env["OMP_NUM_THREADS"] = String(threads)
-        process.environment = env
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
+        // A whole bench run talks to the same peer: no time limit of its own.
+        process = try Subprocess(executable: "python3", arguments: ["-c", peerScript], environment: env,
+                                 timeout: .greatestFiniteMagnitude).start(interactive: true)
         versionLine = try request(#"{"op": "version"}"#)
     }
 
     deinit {
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        _ = try? process.wait()
     }
 
     /// Sends one request line and returns the answer line.
     func request(_ json: String) throws -> String {
-        input.fileHandleForWriting.write((json + "\n").data(using: .utf8)!)
-        while true {
-            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
-                buffer = Data(buffer[(newline + 1)...])
-                return line
-            }
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { throw BenchError.peer("python3 exited (request \(json))") }
-            buffer.append(chunk)
-        }
+        try process.send(Array((json + "\n").utf8))
+        guard let line = process.readLine() else { throw BenchError.peer("python3 exited (request \(json))") }
+        return line
     }
 
     /// Mean seconds per call over `reps` calls of the op (set up and warmed on first use).
@@ -70,14 +58,8 @@ enum BenchError: Error, CustomStringConvertible {
 
 /// torch is the second peer of the issue; it is used only to report whether it is importable.
 func torchAvailable() -> Bool {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", "-c", "import torch"]
-    p.standardOutput = FileHandle.nullDevice
-    p.standardError = FileHandle.nullDevice
-    do { try p.run() } catch { return false }
-    p.waitUntilExit()
-    return p.terminationStatus == 0
+    let result = try? Subprocess(executable: "python3", arguments: ["-c", "import torch"], timeout: 120).run()
+    return result?.termination == .exited(0)
 }
 
 private let peerScript = #"""

@@ -158,36 +158,3 @@ import Testing
         #expect(positions.position(of: "chapters.1.original.file", file: "m")?.description == "m:3:25")
     }
 }
-
-/// The command-line contract of `book build`: exit status and the form of what reaches standard error.
-@Suite struct CommandLineContractTests {
-    @Test func exitStatuses() throws {
-        let book = try ScratchBook("contract")
-        defer { book.remove() }
-        var run = try book.book(["build"])
-        #expect(run.status == 0, "0: every check holds; \(run.stderr)")
-        #expect(run.stderr.isEmpty)
-        #expect(run.stdout.contains("2 chapters, 2 snippets, 2 checks passed, 0 failed, 0 errors"))
-
-        try book.write("chapters/two.md", "# two\n\n```swift\nprint(\"new\")\n```\n\n```output\nold\n```\n")
-        run = try book.book(["build"])
-        #expect(run.status == 1, "1: a chapter failed a check")
-        #expect(run.stderr.hasPrefix("\nchapters/two.md:7:1: error: snippet #1 output differs\n"), "\(run.stderr)")
-        #expect(run.stderr.contains("\nhint: "))
-
-        run = try book.book(["build", "--chapter", "nope"])
-        #expect(run.status == 64, "64: unknown slug")
-        #expect(run.stderr.hasPrefix("error: no chapter with slug 'nope'\nhint: slugs: one, two"), "\(run.stderr)")
-
-        run = try book.book(["build", "--no-such-flag"])
-        #expect(run.status == 64, "64: unknown option")
-
-        run = try book.book(["build", "--output", "chapters"])
-        #expect(run.status == 64, "64: an output the build must not replace")
-
-        try book.write("chapters/book.json", "{ \"title\": \"T\", \"chapters\": [ { \"slug\": \"one\", \"file\": \"/etc/hostname\", \"title\": \"O\", \"summary\": \"s\" } ] }")
-        run = try book.book(["build"])
-        #expect(run.status == 2, "2: a manifest error")
-        #expect(run.stderr.hasPrefix("chapters/book.json:1:56: error: "), "\(run.stderr)")
-    }
-}

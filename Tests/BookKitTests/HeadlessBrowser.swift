@@ -40,6 +40,9 @@ final class HeadlessBrowser {
         profile = FileManager.default.temporaryDirectory.appendingPathComponent("book-chromium-\(getpid())-\(UUID().uuidString)")
         var toBrowser: [Int32] = [0, 0], fromBrowser: [Int32] = [0, 0]
         guard pipe(&toBrowser) == 0, pipe(&fromBrowser) == 0 else { throw Failure(description: "pipe failed") }
+        // posix_spawn, not `Subprocess`: Chromium's DevTools pipe reads commands on descriptor 3 and writes
+        // replies on 4, the reverse of the run protocol's channel that `Subprocess` sets up there; and the
+        // test talks to it in both directions while it runs. It is killed in deinit.
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -280,17 +280,10 @@ import Testing
         """.write(to: root.appendingPathComponent("chapters/book.json"), atomically: true, encoding: .utf8)
         try "# T\n\n```swift\nprint(\"\\u{1B}[2J\\u{1B}]0;owned\\u{7}\")\n```\n\n```output\nclean\n```\n"
             .write(to: root.appendingPathComponent("chapters/t.md"), atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = Fixtures.bookExecutable
-        process.arguments = ["build", "--root", root.path, "--package", Fixtures.packageRoot.path]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
+        let result = try Subprocess(executable: Fixtures.bookExecutable.path,
+                                    arguments: ["build", "--root", root.path, "--package", Fixtures.packageRoot.path]).run()
+        let stderr = result.stderr, stdout = result.stdout
+        #expect(result.termination == .exited(1))
         #expect(!stderr.contains(0x1B) && !stderr.contains(0x07) && !stdout.contains(0x1B))
         #expect(String(decoding: stderr, as: UTF8.self).contains("\\u{1B}[2J\\u{1B}]0;owned\\u{7}"))
     }

@@ -195,6 +195,8 @@ import Testing
             sleep(60)
             """)])])
         defer { try? FileManager.default.removeItem(at: root); try? FileManager.default.removeItem(atPath: "/tmp/\(mark).started") }
+        // Foundation.Process, not `Subprocess`: the test kills `book` alone (by its pid) and checks that the
+        // build's own supervision kills the snippets; `Subprocess` would kill the whole tree itself.
         let build = Process()
         build.executableURL = Fixtures.bookExecutable
         build.arguments = ["build", "--root", root.path, "--package", Fixtures.packageRoot.path]

@@ -45,19 +45,31 @@ struct ScratchBook {
     /// soon as the build announces the pause.
     @discardableResult
     func book(_ arguments: [String], killAt stage: String? = nil, asUser user: UInt32? = nil) throws -> Run {
-        let process = Process()
         var environment = ProcessInfo.processInfo.environment
         environment["BOOK_TEST_PAUSE_AT"] = stage
+        var command = [Fixtures.bookExecutable.path] + arguments + ["--root", root.path]
         if let user {
             // Drop to an unprivileged user, so that permissions apply (the tests may run as root).
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", Fixtures.bookExecutable.path]
-                + arguments + ["--root", root.path]
+            command = ["/usr/bin/setpriv", "--reuid=\(user)", "--regid=\(user)", "--clear-groups"] + command
             environment["HOME"] = root.path
-        } else {
-            process.executableURL = Fixtures.bookExecutable
-            process.arguments = arguments + ["--root", root.path]
         }
+        guard let stage else {
+            let result = try Subprocess(executable: command[0], arguments: Array(command.dropFirst()), environment: environment).run()
+            // As Foundation reports it: the exit status, or the number of the signal that ended it.
+            let (status, signaled): (Int32, Bool)
+            switch result.termination {
+            case .exited(let code): (status, signaled) = (code, false)
+            case .signaled(let signal): (status, signaled) = (signal, true)
+            }
+            return Run(status: status, signaled: signaled,
+                       stdout: String(decoding: result.stdout, as: UTF8.self), stderr: String(decoding: result.stderr, as: UTF8.self))
+        }
+        // Foundation.Process, not `Subprocess`: `killAt` must SIGKILL `book` alone, by its pid, as a user's
+        // `kill -9` would (what survives on disk is the point); `Subprocess` kills a program's whole tree and
+        // does not hand out its pid.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -70,7 +82,7 @@ struct ScratchBook {
                     let chunk = pipe.fileHandleForReading.availableData
                     if chunk.isEmpty { return }
                     let text = sink.update { $0.append(chunk); return String(decoding: $0, as: UTF8.self) }
-                    if let stage, text.contains("book: paused at \(stage) ") { kill(process.processIdentifier, SIGKILL) }
+                    if text.contains("book: paused at \(stage) ") { kill(process.processIdentifier, SIGKILL) }
                 }
             }
         }
@@ -347,15 +359,15 @@ final class Locked<Value>: @unchecked Sendable {
         let book = try ScratchBook("perm-\(setup.replacingOccurrences(of: " ", with: "-"))")
         defer { book.remove() }
         let nobody: UInt32 = 65534
-        _ = Process.launchedProcessAndWait("/bin/chown", ["-R", "\(nobody)", book.root.path])
+        _ = Subprocess.launchedProcessAndWait("/bin/chown", ["-R", "\(nobody)", book.root.path])
         #expect(try book.book(["build"], asUser: nobody).status == 0)
         try book.chapter("one", prose: "Changed prose.")
-        _ = Process.launchedProcessAndWait("/bin/chown", ["\(nobody)", book.root.appendingPathComponent("chapters/one.md").path])
+        _ = Subprocess.launchedProcessAndWait("/bin/chown", ["\(nobody)", book.root.appendingPathComponent("chapters/one.md").path])
         let site = book.root.appendingPathComponent("site")
         switch setup {
         case "read-only site": try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: site.path)
         case "read-only subfolder": try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: site.appendingPathComponent("katex").path)
-        case "foreign-owned site": _ = Process.launchedProcessAndWait("/bin/chown", ["0", site.path])
+        case "foreign-owned site": _ = Subprocess.launchedProcessAndWait("/bin/chown", ["0", site.path])
         default: try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: book.root.path)
         }
         let before = book.snapshot("site")
@@ -367,13 +379,11 @@ final class Locked<Value>: @unchecked Sendable {
     }
 }
 
-extension Process {
+extension Subprocess {
+    /// Runs a tool to its end; its exit status, or -1 if it could not start or was killed.
     static func launchedProcessAndWait(_ path: String, _ arguments: [String]) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        guard (try? process.run()) != nil else { return -1 }
-        process.waitUntilExit()
-        return process.terminationStatus
+        guard let result = try? Subprocess(executable: path, arguments: arguments, timeout: 60).run(),
+              case .exited(let status) = result.termination else { return -1 }
+        return status
     }
 }

@@ -15,6 +15,7 @@ public struct CompiledProgram: Sendable {
 }
 
 /// Stage 4: plans each chapter's programs and compiles them with the toolchain against the library.
+/// Disk: writes each program, its executable and its compile record under `.build/book/programs/`.
 public enum Build {
     /// The programs of a chapter: per segment (snippets between resets) one main program, plus one
     /// program per `traps` and per `aside` snippet and one compile check per `compile-only` or `fails`
@@ -61,13 +62,16 @@ public enum Build {
     /// Compiles a chapter's programs, judging each snippet on its own: a snippet that does not compile is
     /// left out and reported, and every other snippet still compiles and runs.
     ///
-    /// Each segment's main program is compiled; while it fails, the snippet holding the earliest error in
-    /// chapter order (`CompilerDiagnostics.culprit`) is left out and the rest compiled again, so an error
-    /// far below cannot hide an earlier one and a snippet is blamed only for errors in its own lines. The
-    /// `traps` and compile-check programs are then built on the snippets that compiled. Every compile is
+    /// Snippets that are not whole top-level code (`SnippetSyntax.problems`) are left out first. Then each
+    /// segment's main program is compiled; while it fails, the snippet holding the earliest error in chapter
+    /// order (`CompilerDiagnostics.culprit`) is left out and the rest compiled again, so an error far below
+    /// cannot hide an earlier one and a snippet is blamed only for errors in its own lines. The `traps`,
+    /// `aside` and compile-check programs are then built on the snippets that compiled. Every compile is
     /// cached, so an unchanged chapter does not repeat the search.
-    public static func chapter(_ chapter: Chapter, library: LibraryBuild.Product, toolchain: Toolchain,
-                               root: URL, useCache: Bool = true) throws(BookError) -> ChapterPrograms {
+    /// - Parameter compile: compiles a batch of programs (in parallel, in the caller's work slots), results
+    ///   in the batch's order (`Build.compile`).
+    public static func chapter(_ chapter: Chapter,
+                               compile: ([ProgramPlan]) throws(BookError) -> [CompiledProgram]) throws(BookError) -> ChapterPrograms {
         var result = ChapterPrograms()
         // Snippets that are not whole top-level code (a fragment, a template, unbalanced braces) are left out
         // before any compiler runs: one of them could swallow the snippets after it. A `fails` snippet is
@@ -78,33 +82,34 @@ public enum Build {
             result.failures.append(syntaxFailure(of: snippet, problems, path: chapter.source.path))
         }
         var mains: [CompiledProgram] = []
-        for main in plan(chapter, excluding: Set(result.failures.map(\.snippet))) where main.purpose == .main {
-            var plan = main
-            while !plan.snippets.isEmpty {
-                let program = try compile(plan, library: library, toolchain: toolchain, root: root, useCache: useCache)
+        var pending = plan(chapter, excluding: Set(result.failures.map(\.snippet))).filter { $0.purpose == .main }
+        while !pending.isEmpty {
+            let programs = try compile(pending)
+            pending = []
+            for program in programs {
                 if !program.cached { result.compilerRuns += 1 }
                 guard let output = program.diagnostics else {
                     mains.append(program)
-                    break
+                    continue
                 }
+                var plan = program.plan
                 let diagnostics = CompilerDiagnostics(output, path: plan.path)
                 // Nothing located in a snippet (an error of the scaffolding alone): blame the last snippet,
                 // the one whose addition broke the program.
                 let culprit = diagnostics.culprit(in: plan) ?? plan.snippets[plan.snippets.count - 1]
-                result.failures.append(failure(of: culprit, diagnostics, earlier: result.failures, chapter: chapter))
+                let segment = Set(chapter.segments.first { $0.contains { $0.index == culprit.index } }?.map(\.index) ?? [])
+                result.failures.append(failure(of: culprit, diagnostics, earlier: result.failures.filter { segment.contains($0.snippet) },
+                                               chapter: chapter))
                 plan.snippets.removeAll { $0.index == culprit.index }
+                if !plan.snippets.isEmpty { pending.append(plan) }
             }
         }
-        let excluded = Set(result.failures.map(\.snippet))
-        for plan in plan(chapter, excluding: excluded) {
-            if plan.purpose == .main, let program = mains.first(where: { $0.plan == plan }) {
-                result.compiled.append(program)
-                continue
-            }
-            let program = try compile(plan, library: library, toolchain: toolchain, root: root, useCache: useCache)
-            if !program.cached { result.compilerRuns += 1 }
-            result.compiled.append(program)
-        }
+        let plans = plan(chapter, excluding: Set(result.failures.map(\.snippet)))
+        let others = try compile(plans.filter { plan in !mains.contains { $0.plan == plan } })
+        for program in others where !program.cached { result.compilerRuns += 1 }
+        var byPlan: [ProgramPlan: CompiledProgram] = [:]
+        for program in mains + others { byPlan[program.plan] = program }
+        result.compiled = plans.compactMap { byPlan[$0] }
         return result
     }
 

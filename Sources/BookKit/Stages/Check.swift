@@ -1,5 +1,6 @@
 /// Stage 6: judges what the programs did against what the chapter says: modes, traps, limits and the
-/// expected `output` blocks. Pure: values in, outcomes and located errors out.
+/// expected `output` blocks. Pure: values in, outcomes and located errors out; no disk. It reads compiler
+/// output through `Diagnostics`, never through Build.
 public enum Check {
     public struct Result: Sendable {
         /// Per snippet index: what the page shows.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Stage 3: turns a parsed chapter's code blocks into snippets with their expected outputs.
+/// Stage 3: turns a parsed chapter's code blocks into snippets with their expected outputs. Pure: no disk.
 ///
 /// A fenced block whose info string starts with `swift` is a snippet; a ```stdin block right after it is
 /// its standard input; an ```output block after that (nothing in between) is its expected standard output,

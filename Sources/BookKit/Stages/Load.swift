@@ -1,7 +1,7 @@
 import Foundation
 
-/// Stage 1: reads the manifest `chapters/book.json` and the chapter files it names. The only stage besides
-/// `SiteWriter` that touches the disk.
+/// Stage 1: reads the manifest `chapters/book.json` and the chapter files it names. Disk: reads only.
+/// (The other stages that touch the disk: Build, Run, Typeset, `--fix` and Write; see `BookBuilder`.)
 ///
 /// The manifest:
 /// ```json

@@ -26,7 +26,7 @@ public struct ParsedChapter: Sendable {
     public var errors: [BookError] = []
 }
 
-/// Stage 2: parses a chapter with cmark-gfm.
+/// Stage 2: parses a chapter with cmark-gfm. Pure: no disk.
 ///
 /// Code blocks are found on the original text (math cannot change them); the renderer later parses the
 /// math-protected text, in which the same code blocks appear in the same order.

@@ -26,7 +26,8 @@ public struct Site: Sendable {
     public var copies: [String: URL] = [:]
 }
 
-/// Stage 7: renders pages. Pure: no disk, no clock; the same input gives the same bytes.
+/// Stage 7: renders pages. No clock, and no disk but a listing of KaTeX's font folder (`Typeset.assetCopies`,
+/// the files the site copies); the same input gives the same bytes.
 public enum Render {
     /// What the footer of every page says; names the source, never the time.
     public struct Stamp: Sendable {

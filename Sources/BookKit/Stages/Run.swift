@@ -27,6 +27,7 @@ public struct ProgramRun: Sendable {
 
 /// Stage 5: runs compiled programs under a supervisor with per-snippet time limits and an output cap, and
 /// attributes their output to snippets by the out-of-band run protocol (`ProgramPlan.runtimeSource`).
+/// Disk: executes the programs and writes their run records (and a lock) beside them.
 ///
 /// Results are cached beside the program (`RunCache`): a program is a pure function of its source, the
 /// library, the toolchain and its environment (the book's code is deterministic by rule), so the same

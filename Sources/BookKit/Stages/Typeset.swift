@@ -12,6 +12,7 @@ public struct TypesetMath: Sendable {
 
 /// Stage 6½, between check and render: numbers equations, resolves labels and renders all math with
 /// KaTeX. Label and KaTeX errors are located chapter errors; a missing KaTeX is an environment error.
+/// Disk: runs KaTeX (node) for formulas not yet cached, and caches each under `.build/book/katex/`.
 public enum Typeset {
     public static func chapters(_ chapters: [CheckedChapter], packageRoot: URL) throws(BookError) -> [CheckedChapter] {
         var chapters = chapters

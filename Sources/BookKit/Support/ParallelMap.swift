@@ -4,9 +4,13 @@ import Foundation
 ///
 /// `completed` is called on the results in input order as soon as each one and all before it are done,
 /// so progress output is deterministic whatever finishes first.
+///
+/// The workers are threads of their own, not Dispatch's pool: they block (on `WorkSlots`, file locks,
+/// child processes), and a map may run inside another's worker (a chapter's programs inside the map over
+/// chapters), which must not wait for a pool thread its parent map holds.
 enum ParallelMap {
     static func run<Item: Sendable, Output>(_ items: [Item], jobs: Int, _ body: @escaping (Item) -> Output,
-                                            completed: @escaping (Output) -> Void) -> [Output] {
+                                            completed: @escaping (Output) -> Void = { _ in }) -> [Output] {
         let lock = NSLock()
         var results = [Output?](repeating: nil, count: items.count)
         var next = 0, reported = 0
@@ -28,12 +32,17 @@ enum ParallelMap {
             }
         }
         let threads = max(1, min(jobs, items.count))
-        if threads == 1 {
-            work()
-        } else {
-            // Blocks until every worker is done; its closure need not be @Sendable (the state is under `lock`).
-            DispatchQueue.concurrentPerform(iterations: threads) { _ in work() }
+        let group = DispatchGroup()
+        for _ in 1..<threads {
+            group.enter()
+            let thread = Thread { work(); group.leave() }
+            // The main thread's size: rendering a chapter recurses through its Markdown tree.
+            thread.stackSize = 8 << 20
+            thread.start()
         }
+        work()
+        // The state is under `lock` and the workers are done after this, so the closures need not be @Sendable.
+        group.wait()
         return results.map { $0! }
     }
 }

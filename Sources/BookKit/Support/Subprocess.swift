@@ -5,7 +5,9 @@ import Glibc
 #endif
 
 /// Runs a program under a supervisor process, with captured output, a time limit, an output cap and,
-/// for chapter programs, an out-of-band control channel.
+/// for chapter programs, an out-of-band control channel. The one way BookKit, `bench` and the tests start
+/// a process (exceptions, each with its reason at the call: a test that must kill `book` alone and not its
+/// tree, and the headless browser, whose DevTools pipe needs descriptors 3 and 4 the other way round).
 ///
 /// Containment (see `csys_spawn_supervised`): the program and everything it starts, including processes
 /// that leave its process group with `setsid`, are killed when the program's main process ends, when a
@@ -18,23 +20,32 @@ import Glibc
 /// `control`, this reads everything the program had written to stdout and stderr; since the program waits
 /// for the acknowledgement, the byte counts passed along are exactly where its output stood when it sent
 /// the frame. Nothing the program prints can make a frame.
-struct Subprocess {
-    enum Termination: Equatable, Codable, Sendable {
+///
+/// Why not swift-subprocess (1.0.2, in the package mirror): it gives none of the above that the build's
+/// promise ("no process escapes") rests on. It has no supervisor or subreaper, so a grandchild that calls
+/// `setsid` (or double-forks) outlives its program and its teardown (signals to the process group, and only
+/// when the calling task is cancelled); no parent-death kill, so a `kill -9` of `book` leaves the programs
+/// running; no PID or mount namespace; no descriptors beyond 0-2, so no control channel; no output cap or
+/// per-frame deadlines. Its API is async-only (`run` is `async throws`), while the build's stages are
+/// synchronous functions on worker threads, and it would add swift-system and a 6.2 tools version to the
+/// package. What it does well (a portable spawn, streaming `AsyncSequence` output) the book does not need.
+public struct Subprocess {
+    public enum Termination: Equatable, Codable, Sendable {
         case exited(Int32)
         case signaled(Int32)
     }
 
-    struct Result {
-        var stdout: [UInt8] = []
-        var stderr: [UInt8] = []
-        var termination: Termination = .exited(0)
+    public struct Result: Sendable {
+        public var stdout: [UInt8] = []
+        public var stderr: [UInt8] = []
+        public var termination: Termination = .exited(0)
         /// A time limit ran out and the program was killed.
-        var timedOut = false
+        public var timedOut = false
         /// The output cap was reached and the program was killed.
-        var capped = false
+        public var capped = false
         /// `control` refused a frame (the reason) and the program was killed.
-        var violation: String?
-        var seconds: Double = 0
+        public var violation: String?
+        public var seconds: Double = 0
     }
 
     /// What `control` says about a frame.
@@ -53,23 +64,32 @@ struct Subprocess {
         var receive: (_ payload: [UInt8], _ stdoutCount: Int, _ stderrCount: Int) -> ControlDecision
     }
 
-    var executable: String
-    var arguments: [String]
-    var environment: [String: String] = ProcessInfo.processInfo.environment
+    public var executable: String
+    public var arguments: [String]
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
     /// The working directory; nil keeps the caller's.
-    var directory: String?
+    public var directory: String?
     /// Seconds until the program is killed, unless `control` sets a new limit.
-    var timeout: Double = 600
+    public var timeout: Double = 600
     /// Seconds from start after which the program is killed whatever `control` says.
-    var totalTimeout: Double = .infinity
+    public var totalTimeout: Double = .infinity
     /// Bytes of stdout plus stderr after which the program is killed.
-    var outputCap = Int.max
-    /// Standard input; nil is `/dev/null`.
-    var input: [UInt8]?
+    public var outputCap = Int.max
+    /// Standard input; nil is `/dev/null` (or, for `start(interactive: true)`, a pipe `Running.send` writes to).
+    public var input: [UInt8]?
     var control: Control?
     /// Run the program in PID and mount namespaces of its own where permitted (chapter programs: then it can
     /// neither see nor signal its supervisor). Tools run without, so their process ids mean what they say.
-    var isolateProcessIDs = false
+    public var isolateProcessIDs = false
+
+    public init(executable: String, arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+                timeout: Double = 600, outputCap: Int = Int.max) {
+        self.executable = executable
+        self.arguments = arguments
+        self.environment = environment
+        self.timeout = timeout
+        self.outputCap = outputCap
+    }
 
     /// `executable` as an absolute path: searched on the caller's PATH when it has no `/`.
     static func resolve(_ executable: String) -> String? {
@@ -82,7 +102,14 @@ struct Subprocess {
         return nil
     }
 
-    func run() throws(BookError) -> Result {
+    /// Runs the program to its end (or a limit) and returns what it printed and how it ended.
+    public func run() throws(BookError) -> Result {
+        try start().wait()
+    }
+
+    /// Starts the program and returns at once. With `interactive`, its standard input stays open for
+    /// `Running.send` and its output can be read line by line while it runs (a peer answering requests).
+    public func start(interactive: Bool = false) throws(BookError) -> Running {
         guard let path = Self.resolve(executable) else {
             throw BookError(.environment, at: nil, "cannot start \(executable): not found or not executable",
                             hint: "is it installed and on PATH?")
@@ -90,8 +117,8 @@ struct Subprocess {
         // Every descriptor is close-on-exec from birth, so no other spawn can inherit one; the supervisor
         // closes the ones that are not its own.
         let pipes = Pipes()
-        defer { pipes.closeAll() }
         guard pipes.make() else {
+            pipes.closeAll()
             throw BookError(.environment, at: nil, "cannot create pipes: \(String(cString: strerror(errno)))")
         }
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
@@ -110,74 +137,158 @@ struct Subprocess {
         let start = Date()
         let supervisor = csys_spawn_supervised(path, argv, envp, directoryC, &fds)
         guard supervisor > 0 else {
+            pipes.closeAll()
             throw BookError(.environment, at: nil, "cannot start \(executable): \(String(cString: strerror(errno)))")
         }
         // The program's ends belong to the supervisor now.
         pipes.closeProgramEnds()
-        let registration = ActiveProcessGroups.shared.insert(lifeline: pipes.lifeline[1])
-        defer { ActiveProcessGroups.shared.remove(registration) }
+        let running = Running(subprocess: self, pipes: pipes, supervisor: supervisor, start: start)
+        if let control { running.session.writeAcknowledge(control.greeting) }
+        if let input { running.session.writeInput(input) } else if !interactive { running.session.closeInput() }
+        return running
+    }
 
-        var result = Result()
-        var session = Session(pipes: pipes, control: control, outputCap: outputCap)
-        session.deadline = start.addingTimeInterval(timeout)
-        let hardDeadline = start.addingTimeInterval(totalTimeout)
-        if let control { session.writeAcknowledge(control.greeting) }
-        if let input { session.writeInput(input) } else { session.closeInput() }
+    /// A program started by `start`: `wait` for its end, or talk to it first (`send`, `readLine`). A program
+    /// still running when its handle goes away is killed with its whole tree. Not for use from two threads.
+    public final class Running {
+        private let subprocess: Subprocess
+        private let pipes: Pipes
+        fileprivate var session: Session
+        private let supervisor: pid_t
+        private let start: Date
+        private let hardDeadline: Date
+        private let registration: Int
+        /// Bytes of stdout already returned by `readLine`.
+        private var consumed = 0
+        private var waited = false
 
-        var execFailure: Int32?
-        var ending: Int32?
-        var killedAt: Date?
-        while true {
-            if !session.killed {
-                let now = Date()
-                if now >= session.deadline || now >= hardDeadline {
-                    result.timedOut = true
+        fileprivate init(subprocess: Subprocess, pipes: Pipes, supervisor: pid_t, start: Date) {
+            self.subprocess = subprocess
+            self.pipes = pipes
+            self.supervisor = supervisor
+            self.start = start
+            registration = ActiveProcessGroups.shared.insert(lifeline: pipes.lifeline[1])
+            session = Session(pipes: pipes, control: subprocess.control, outputCap: subprocess.outputCap)
+            session.deadline = start.addingTimeInterval(subprocess.timeout)
+            hardDeadline = start.addingTimeInterval(subprocess.totalTimeout)
+        }
+
+        deinit {
+            if !waited {
+                session.kill()
+                var status: Int32 = 0
+                while waitpid(supervisor, &status, 0) < 0, errno == EINTR {}
+            }
+            ActiveProcessGroups.shared.remove(registration)
+            pipes.closeAll()
+        }
+
+        /// Writes to the program's standard input (`start(interactive: true)`); blocks while the pipe is full.
+        /// A program that no longer reads it is an error here, not a SIGPIPE that would end the caller.
+        public func send(_ bytes: [UInt8]) throws(BookError) {
+            // SIGPIPE is blocked on this thread for the write, and one it raised is taken back before unblocking.
+            var pipeSignal = sigset_t(), previous = sigset_t()
+            sigemptyset(&pipeSignal)
+            sigaddset(&pipeSignal, SIGPIPE)
+            pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
+            defer {
+                var pending = sigset_t()
+                sigpending(&pending)
+                if sigismember(&pending, SIGPIPE) == 1, sigismember(&previous, SIGPIPE) == 0 {
+                    var zero = timespec(tv_sec: 0, tv_nsec: 0)
+                    _ = sigtimedwait(&pipeSignal, nil, &zero)
+                }
+                pthread_sigmask(SIG_SETMASK, &previous, nil)
+            }
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes[offset...].withUnsafeBytes { write(pipes.input[1], $0.baseAddress, $0.count) }
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else {
+                    throw BookError(.environment, at: nil, "\(subprocess.executable) no longer reads its input: \(String(cString: strerror(errno)))")
+                }
+                offset += written
+            }
+        }
+
+        /// The next line the program printed (without its newline); nil once its output ended or its time
+        /// limit ran out (then it is killed).
+        public func readLine() -> String? {
+            while true {
+                if let newline = session.stdout[consumed...].firstIndex(of: 10) {
+                    defer { consumed = newline + 1 }
+                    return String(decoding: session.stdout[consumed..<newline], as: UTF8.self)
+                }
+                if session.streamsClosed || session.killed { return nil }
+                if Date() >= session.deadline || Date() >= hardDeadline {
                     session.kill()
+                    return nil
                 }
+                session.poll(milliseconds: 1000)
             }
-            if session.killed, killedAt == nil { killedAt = Date() }
-            if ending != nil, session.streamsClosed { break }
-            // A supervisor that does not answer within 10 s of a kill is itself killed (it cannot hang the build).
-            if let killedAt, Date().timeIntervalSince(killedAt) > 10 {
-                Glibc.kill(supervisor, SIGKILL)
-                break
-            }
-            let wait = session.killed ? 200 : Int32(max(0, min(session.deadline, hardDeadline).timeIntervalSinceNow) * 1000 + 1)
-            session.poll(milliseconds: min(wait, 1000))
-            for record in session.takeStatusRecords() {
-                switch record.kind {
-                case Int32(CSYS_STATUS_EXEC_FAILED): execFailure = record.value
-                // The first report wins: the namespace's init reports the program's status, and the supervisor
-                // reports again (SIGKILL) only if that init was killed before it could.
-                case Int32(CSYS_STATUS_ENDED): ending = ending ?? record.value
-                default: break
+        }
+
+        /// Closes the program's input, waits for its end (killing it at a limit) and returns its result.
+        public func wait() throws(BookError) -> Result {
+            waited = true
+            session.closeInput()
+            var result = Result()
+            var execFailure: Int32?
+            var ending: Int32?
+            var killedAt: Date?
+            while true {
+                if !session.killed {
+                    let now = Date()
+                    if now >= session.deadline || now >= hardDeadline {
+                        result.timedOut = true
+                        session.kill()
+                    }
                 }
+                if session.killed, killedAt == nil { killedAt = Date() }
+                if ending != nil, session.streamsClosed { break }
+                // A supervisor that does not answer within 10 s of a kill is itself killed (it cannot hang the build).
+                if let killedAt, Date().timeIntervalSince(killedAt) > 10 {
+                    Glibc.kill(supervisor, SIGKILL)
+                    break
+                }
+                // At most a second (also keeps an unlimited deadline within Int32).
+                let wait = session.killed ? 200 : Int32(min(1000, max(0, min(session.deadline, hardDeadline).timeIntervalSinceNow) * 1000 + 1))
+                session.poll(milliseconds: wait)
+                for record in session.takeStatusRecords() {
+                    switch record.kind {
+                    case Int32(CSYS_STATUS_EXEC_FAILED): execFailure = record.value
+                    // The first report wins: the namespace's init reports the program's status, and the supervisor
+                    // reports again (SIGKILL) only if that init was killed before it could.
+                    case Int32(CSYS_STATUS_ENDED): ending = ending ?? record.value
+                    default: break
+                    }
+                }
+                if session.statusClosed, ending == nil { break }  // the supervisor died: treat as killed
             }
-            if session.statusClosed, ending == nil { break }  // the supervisor died: treat as killed
+            result.stdout = session.stdout
+            result.stderr = session.stderr
+            result.capped = session.capped
+            result.violation = session.violation
+            var supervisorStatus: Int32 = 0
+            while waitpid(supervisor, &supervisorStatus, 0) < 0, errno == EINTR {}
+            if let execFailure {
+                throw BookError(.environment, at: nil, "cannot start \(subprocess.executable): \(String(cString: strerror(execFailure)))",
+                                hint: "is it installed and executable?")
+            }
+            // WIFEXITED / WTERMSIG are macros; decode the status word by hand.
+            let status = ending ?? SIGKILL
+            let signal = status & 0x7f
+            result.termination = signal == 0 ? .exited((status >> 8) & 0xff) : .signaled(signal)
+            result.seconds = Date().timeIntervalSince(start)
+            return result
         }
-        result.stdout = session.stdout
-        result.stderr = session.stderr
-        result.capped = session.capped
-        result.violation = session.violation
-        var supervisorStatus: Int32 = 0
-        while waitpid(supervisor, &supervisorStatus, 0) < 0, errno == EINTR {}
-        if let execFailure {
-            throw BookError(.environment, at: nil, "cannot start \(executable): \(String(cString: strerror(execFailure)))",
-                            hint: "is it installed and executable?")
-        }
-        // WIFEXITED / WTERMSIG are macros; decode the status word by hand.
-        let status = ending ?? SIGKILL
-        let signal = status & 0x7f
-        result.termination = signal == 0 ? .exited((status >> 8) & 0xff) : .signaled(signal)
-        result.seconds = Date().timeIntervalSince(start)
-        return result
     }
 }
 
 /// The pipes between the caller and one supervised program. `[0]` is the read end, `[1]` the write end.
 /// A class, so that the session and the cleanup share one record of what is still open (a descriptor closed
 /// twice could be another thread's new one).
-private final class Pipes {
+fileprivate final class Pipes {
     var input: [Int32] = [-1, -1]
     var output: [Int32] = [-1, -1]
     var error: [Int32] = [-1, -1]
@@ -220,7 +331,7 @@ private final class Pipes {
 }
 
 /// The caller's side of one run: reads the streams, frames the control channel, enforces the cap.
-private struct Session {
+fileprivate struct Session {
     let pipes: Pipes
     var control: Subprocess.Control?
     var outputCap: Int
