@@ -248,6 +248,31 @@ import Testing
         let stderr = String(decoding: result.stderr, as: UTF8.self)
         #expect(result.termination == .exited(0), "\(stderr)")
     }
+
+    /// The runtime file's own declarations are named after the program's hash, so a chapter may use any name
+    /// (before: a chapter's `let inputs` collided with the runtime's stdin table, and every snippet of
+    /// chapter 4 failed to compile).
+    @Test func runtimeNamesDoNotCollideWithSnippets() throws {
+        let text = """
+            ```swift
+            let inputs = [1, 2]
+            let nonce = 3
+            func send(_ x: Int) -> Int { x }
+            func feed(_ x: Int) -> Int { x }
+            func fail(_ x: Int) -> Int { x }
+            let purgeInput = 4
+            print(inputs.count + nonce + send(1) + feed(1) + fail(1) + purgeInput)
+            ```
+
+            ```output
+            12
+            ```
+
+            """
+        let (_, report) = try Fixtures.check("runtime-names", text: text)
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        #expect(report.passed == 1)
+    }
 }
 
 /// A throw-away book root under the temporary folder: `chapters/` with a manifest listing `chapters` (slug →

@@ -95,7 +95,7 @@ public struct ProgramPlan: Sendable, Hashable {
             }
             return literal + "\""
         }
-        return "private let inputs: [String?] = [\(entries.joined(separator: ", "))]\n"
+        return "private let \(Self.runtimePlaceholder)_inputs: [String?] = [\(entries.joined(separator: ", "))]\n"
     }
 
     /// Rewrites program-relative locations in compiler or runtime text (`chapters/x.md@2:3:5`, line 3 of
@@ -156,18 +156,18 @@ public struct ProgramPlan: Sendable, Hashable {
     import Glibc
     #endif
 
-    private var nonce: [UInt8] = []
+    private var __BOOK_RUNTIME___nonce: [UInt8] = []
 
     /// Line-buffers stdout (output printed before a trap then survives the crash) and reads the run's nonce.
     func __BOOK_RUNTIME___start() {
         setvbuf(stdout, nil, _IOLBF, 0)
         var byte: UInt8 = 0
-        while read(4, &byte, 1) == 1, byte != 10 { nonce.append(byte) }
+        while read(4, &byte, 1) == 1, byte != 10 { __BOOK_RUNTIME___nonce.append(byte) }
     }
 
     func __BOOK_RUNTIME___begin(_ position: Int) {
-        send(Array("begin \\(position) ".utf8) + nonce)
-        feed(inputs[position] ?? "")
+        __BOOK_RUNTIME___send(Array("begin \\(position) ".utf8) + __BOOK_RUNTIME___nonce)
+        __BOOK_RUNTIME___feed(__BOOK_RUNTIME___inputs[position] ?? "")
     }
 
     /// Gives the snippet that begins its own standard input: what stdin's C buffer read ahead is dropped
@@ -176,18 +176,18 @@ public struct ProgramPlan: Sendable, Hashable {
     /// nothing left on disk; `/dev/null` for none), read from its start, and the end-of-file mark is cleared.
     /// Nothing an earlier snippet left unread reaches this one; without a ```stdin block `readLine()`
     /// returns nil at once.
-    private func feed(_ text: String) {
-        guard let purge = purgeInput else { fail("cannot find __fpurge in the C library") }
+    private func __BOOK_RUNTIME___feed(_ text: String) {
+        guard let purge = __BOOK_RUNTIME___purgeInput else { __BOOK_RUNTIME___fail("cannot find __fpurge in the C library") }
         purge(stdin)
         let bytes = Array(text.utf8)
         if bytes.isEmpty {
             let null = open("/dev/null", O_RDONLY)
-            if null < 0 { fail("cannot open /dev/null for stdin") }
+            if null < 0 { __BOOK_RUNTIME___fail("cannot open /dev/null for stdin") }
             dup2(null, 0)
             close(null)
         } else {
-            guard let file = tmpfile() else { fail("cannot create a temporary file for stdin") }
-            if fwrite(bytes, 1, bytes.count, file) != bytes.count || fflush(file) != 0 { fail("cannot write stdin") }
+            guard let file = tmpfile() else { __BOOK_RUNTIME___fail("cannot create a temporary file for stdin") }
+            if fwrite(bytes, 1, bytes.count, file) != bytes.count || fflush(file) != 0 { __BOOK_RUNTIME___fail("cannot write stdin") }
             dup2(fileno(file), 0)
             fclose(file)
             lseek(0, 0, SEEK_SET)
@@ -196,19 +196,19 @@ public struct ProgramPlan: Sendable, Hashable {
     }
 
     /// glibc's `__fpurge` (stdio_ext.h, which the Glibc module does not import), found at run time.
-    private let purgeInput: (@convention(c) (UnsafeMutablePointer<FILE>?) -> Void)? =
+    private let __BOOK_RUNTIME___purgeInput: (@convention(c) (UnsafeMutablePointer<FILE>?) -> Void)? =
         dlsym(dlopen(nil, RTLD_NOW), "__fpurge").map { unsafeBitCast($0, to: (@convention(c) (UnsafeMutablePointer<FILE>?) -> Void).self) }
 
-    private func fail(_ message: String) -> Never {
+    private func __BOOK_RUNTIME___fail(_ message: String) -> Never {
         fputs("book runtime: \\(message)\\n", stderr)
         _exit(125)
     }
 
-    func __BOOK_RUNTIME___end() { send(Array("end ".utf8) + nonce) }
+    func __BOOK_RUNTIME___end() { __BOOK_RUNTIME___send(Array("end ".utf8) + __BOOK_RUNTIME___nonce) }
 
     /// Flushes stdout, sends one frame on descriptor 3 and waits for the acknowledgement on descriptor 4.
     /// A harness that is gone ends the program.
-    private func send(_ payload: [UInt8]) {
+    private func __BOOK_RUNTIME___send(_ payload: [UInt8]) {
         fflush(stdout)
         let frame = Array("\\(payload.count)\\n".utf8) + payload
         var offset = 0
