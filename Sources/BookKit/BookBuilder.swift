@@ -304,7 +304,7 @@ public struct BookBuilder {
         built.notRun.didNotCompile = failed.count
         built.notRun.stopped = built.chapter.snippets.filter { snippet in
             snippet.info.mode.runsInMainProgram && !failed.contains(snippet.index) && result.outcomes[snippet.index]?.ran != true
-        }.count
+        }.count + result.unjudged.count
         built.record(result.errors)
         return built
     }

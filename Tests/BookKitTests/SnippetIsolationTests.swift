@@ -102,6 +102,81 @@ import Testing
         #expect(report.errors[1].detail.contains("fragment") || report.errors[1].detail.contains("braces do not balance"), "\(report.errors[1])")
     }
 
+    /// Cases an outside reviewer found passing when they must fail (review of stop 21): each is now an error
+    /// at the snippet whose check could not hold.
+    @Test func reviewedBypassesFail() throws {
+        // A traps snippet whose program stopped earlier (the prefix's assert traps under optimize=none).
+        let prefixStops = try Fixtures.check("prefix-stops", text: """
+            ```swift
+            assert(1 > 2, "prefix assert")
+            print("after")
+            ```
+
+            ```output
+            after
+            ```
+
+            ```swift id=never traps optimize=none
+            print("this never traps")
+            ```
+
+            """)
+        #expect(prefixStops.1.errors.map(\.location?.line) == [10], "\(prefixStops.1.errors)")
+        #expect(prefixStops.1.errors.first?.message.hasPrefix("snippet 'never' did not run: its program stopped in snippet #1") == true)
+        #expect(prefixStops.1.notRun.stopped == 1)
+
+        // A fails snippet that is valid Swift but shadowed a name the generated runtime used.
+        let runtime = try Fixtures.check("runtime-stdout", text: """
+            ```swift id=valid fails
+            let stdout = 42
+            ```
+
+            """)
+        #expect(runtime.1.errors.map(\.message) == ["snippet 'valid' is marked 'fails' but it compiles"])
+
+        // fails="TEXT" matched in the source excerpt (the author's comment), not in the diagnostic.
+        let excerpt = try Fixtures.check("fails-excerpt", text: """
+            ```swift id=typo fails="cannot assign to value"
+            let limit = 3
+            limt = 4 // cannot assign to value: 'limit' is a 'let' constant
+            ```
+
+            """)
+        #expect(excerpt.1.errors.first?.message.contains("not with the expected error") == true, "\(excerpt.1.errors)")
+
+        // Integers beyond 2^53 with tolerance=0.
+        let integers = try Fixtures.check("big-integers", text: """
+            ```swift tolerance=0
+            print(UInt64.max)
+            ```
+
+            ```output
+            18446744073709551614
+            ```
+
+            """)
+        #expect(integers.1.errors.map(\.kind) == [.output])
+
+        // A top-level defer would print in the last snippet: left out, with the reason.
+        let deferred = try Fixtures.check("top-level-defer", text: """
+            ```swift
+            defer { print("cleanup") }
+            print("work")
+            ```
+
+            ```swift
+            print("next")
+            ```
+
+            ```output
+            next
+            ```
+
+            """)
+        #expect(deferred.1.errors.first?.detail.contains("a top-level defer runs when the whole program ends") == true)
+        #expect(deferred.1.passed == 1)
+    }
+
     /// Blame goes to the earliest error in chapter order, whatever order the compiler prints them in.
     @Test func culpritIsTheEarliestSnippetInChapterOrder() throws {
         let chapter = Extract.chapter(Parse.chapter(ChapterSource(slug: "x", path: "x.md", title: "X", summary: "", text: """

@@ -89,6 +89,19 @@ public enum OutputComparison {
     private static func visible(_ line: String) -> String { line.isEmpty ? "(empty)" : line }
 
     /// Why two lines differ, or nil when they match.
+    /// Digits with an optional sign.
+    static func isInteger(_ text: String) -> Bool {
+        let digits = text.hasPrefix("-") || text.hasPrefix("+") ? text.dropFirst() : Substring(text)
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// An integer's text without a `+` sign or leading zeros (`-0` as `0`).
+    static func normalizedInteger(_ text: String) -> String {
+        let negative = text.hasPrefix("-")
+        let digits = (text.hasPrefix("-") || text.hasPrefix("+") ? text.dropFirst() : Substring(text)).drop { $0 == "0" }
+        return digits.isEmpty ? "0" : (negative ? "-" : "") + digits
+    }
+
     static func difference(_ expected: String?, _ actual: String?, tolerance: Double) -> String? {
         guard let expected, let actual else { return expected == nil ? "unexpected extra line" : "missing line" }
         if expected == actual { return nil }
@@ -98,6 +111,11 @@ public enum OutputComparison {
             switch (x, y) {
             case (.text(let s), .text(let t)) where s == t: continue
             case (.number(let u, let us), .number(let v, let vs)):
+                // With no tolerance, integers are compared exactly: a Double holds only 53 bits, so
+                // 18446744073709551614 and 18446744073709551615 would be "equal" as numbers.
+                if tolerance == 0, isInteger(us), isInteger(vs), normalizedInteger(us) != normalizedInteger(vs) {
+                    return "\(us) vs \(vs) differ (integers are compared exactly when the tolerance is 0)"
+                }
                 if u == v || (u.isNaN && v.isNaN) { continue }
                 let scale = max(abs(u), abs(v))
                 let relative = abs(u - v) / scale

@@ -45,7 +45,10 @@ public struct ProgramPlan: Sendable, Hashable {
     /// in a `private` variable of this file, which `main.swift` cannot name; and the runtime's functions are
     /// named after a hash of the whole program (`__book_<hash>_begin`), which a snippet would have to contain
     /// in order to call them. Frames out of order, or without the nonce, stop the program as a violation.
-    /// Imports are per file, so `import Glibc` here does not leak into the snippets' namespace.
+    /// Imports are per file, so `import Glibc` here does not leak into the snippets' namespace; and every name
+    /// this file uses is qualified (`Glibc.stdout`, `Swift.Array`) or named after the program's hash, so a
+    /// chapter's own `let stdout` or `struct Array` cannot change what the runtime does (a `fails` snippet
+    /// once passed on the error that caused in this file).
     public var runtimeSource: String { sources.runtime }
 
     /// Both files, with the runtime's names filled in: named after a hash of the program rendered with a
@@ -95,7 +98,7 @@ public struct ProgramPlan: Sendable, Hashable {
             }
             return literal + "\""
         }
-        return "private let \(Self.runtimePlaceholder)_inputs: [String?] = [\(entries.joined(separator: ", "))]\n"
+        return "private let \(Self.runtimePlaceholder)_inputs: [Swift.String?] = [\(entries.joined(separator: ", "))]\n"
     }
 
     /// Rewrites program-relative locations in compiler or runtime text (`chapters/x.md@2:3:5`, line 3 of
@@ -156,17 +159,17 @@ public struct ProgramPlan: Sendable, Hashable {
     import Glibc
     #endif
 
-    private var __BOOK_RUNTIME___nonce: [UInt8] = []
+    private var __BOOK_RUNTIME___nonce: [Swift.UInt8] = []
 
     /// Line-buffers stdout (output printed before a trap then survives the crash) and reads the run's nonce.
     func __BOOK_RUNTIME___start() {
-        setvbuf(stdout, nil, _IOLBF, 0)
-        var byte: UInt8 = 0
-        while read(4, &byte, 1) == 1, byte != 10 { __BOOK_RUNTIME___nonce.append(byte) }
+        Glibc.setvbuf(Glibc.stdout, nil, Glibc._IOLBF, 0)
+        var byte: Swift.UInt8 = 0
+        while Glibc.read(4, &byte, 1) == 1, byte != 10 { __BOOK_RUNTIME___nonce.append(byte) }
     }
 
-    func __BOOK_RUNTIME___begin(_ position: Int) {
-        __BOOK_RUNTIME___send(Array("begin \\(position) ".utf8) + __BOOK_RUNTIME___nonce)
+    func __BOOK_RUNTIME___begin(_ position: Swift.Int) {
+        __BOOK_RUNTIME___send(Swift.Array("begin \\(position) ".utf8) + __BOOK_RUNTIME___nonce)
         __BOOK_RUNTIME___feed(__BOOK_RUNTIME___inputs[position] ?? "")
     }
 
@@ -176,54 +179,54 @@ public struct ProgramPlan: Sendable, Hashable {
     /// nothing left on disk; `/dev/null` for none), read from its start, and the end-of-file mark is cleared.
     /// Nothing an earlier snippet left unread reaches this one; without a ```stdin block `readLine()`
     /// returns nil at once.
-    private func __BOOK_RUNTIME___feed(_ text: String) {
+    private func __BOOK_RUNTIME___feed(_ text: Swift.String) {
         guard let purge = __BOOK_RUNTIME___purgeInput else { __BOOK_RUNTIME___fail("cannot find __fpurge in the C library") }
-        purge(stdin)
-        let bytes = Array(text.utf8)
+        purge(Glibc.stdin)
+        let bytes = Swift.Array(text.utf8)
         if bytes.isEmpty {
-            let null = open("/dev/null", O_RDONLY)
+            let null = Glibc.open("/dev/null", Glibc.O_RDONLY)
             if null < 0 { __BOOK_RUNTIME___fail("cannot open /dev/null for stdin") }
-            dup2(null, 0)
-            close(null)
+            Glibc.dup2(null, 0)
+            Glibc.close(null)
         } else {
-            guard let file = tmpfile() else { __BOOK_RUNTIME___fail("cannot create a temporary file for stdin") }
-            if fwrite(bytes, 1, bytes.count, file) != bytes.count || fflush(file) != 0 { __BOOK_RUNTIME___fail("cannot write stdin") }
-            dup2(fileno(file), 0)
-            fclose(file)
-            lseek(0, 0, SEEK_SET)
+            guard let file = Glibc.tmpfile() else { __BOOK_RUNTIME___fail("cannot create a temporary file for stdin") }
+            if Glibc.fwrite(bytes, 1, bytes.count, file) != bytes.count || Glibc.fflush(file) != 0 { __BOOK_RUNTIME___fail("cannot write stdin") }
+            Glibc.dup2(Glibc.fileno(file), 0)
+            Glibc.fclose(file)
+            Glibc.lseek(0, 0, Glibc.SEEK_SET)
         }
-        clearerr(stdin)
+        Glibc.clearerr(Glibc.stdin)
     }
 
     /// glibc's `__fpurge` (stdio_ext.h, which the Glibc module does not import), found at run time.
-    private let __BOOK_RUNTIME___purgeInput: (@convention(c) (UnsafeMutablePointer<FILE>?) -> Void)? =
-        dlsym(dlopen(nil, RTLD_NOW), "__fpurge").map { unsafeBitCast($0, to: (@convention(c) (UnsafeMutablePointer<FILE>?) -> Void).self) }
+    private let __BOOK_RUNTIME___purgeInput: (@convention(c) (Swift.UnsafeMutablePointer<Glibc.FILE>?) -> Void)? =
+        Glibc.dlsym(Glibc.dlopen(nil, Glibc.RTLD_NOW), "__fpurge").map { Swift.unsafeBitCast($0, to: (@convention(c) (Swift.UnsafeMutablePointer<Glibc.FILE>?) -> Void).self) }
 
-    private func __BOOK_RUNTIME___fail(_ message: String) -> Never {
-        fputs("book runtime: \\(message)\\n", stderr)
-        _exit(125)
+    private func __BOOK_RUNTIME___fail(_ message: Swift.String) -> Swift.Never {
+        Glibc.fputs("book runtime: \\(message)\\n", Glibc.stderr)
+        Glibc._exit(125)
     }
 
-    func __BOOK_RUNTIME___end() { __BOOK_RUNTIME___send(Array("end ".utf8) + __BOOK_RUNTIME___nonce) }
+    func __BOOK_RUNTIME___end() { __BOOK_RUNTIME___send(Swift.Array("end ".utf8) + __BOOK_RUNTIME___nonce) }
 
     /// Flushes stdout, sends one frame on descriptor 3 and waits for the acknowledgement on descriptor 4.
     /// A harness that is gone ends the program.
-    private func __BOOK_RUNTIME___send(_ payload: [UInt8]) {
-        fflush(stdout)
-        let frame = Array("\\(payload.count)\\n".utf8) + payload
+    private func __BOOK_RUNTIME___send(_ payload: [Swift.UInt8]) {
+        Glibc.fflush(Glibc.stdout)
+        let frame = Swift.Array("\\(payload.count)\\n".utf8) + payload
         var offset = 0
         while offset < frame.count {
-            let written = frame[offset...].withUnsafeBytes { write(3, $0.baseAddress, $0.count) }
-            if written < 0, errno == EINTR { continue }
-            if written <= 0 { _exit(125) }
+            let written = frame[offset...].withUnsafeBytes { Glibc.write(3, $0.baseAddress, $0.count) }
+            if written < 0, Glibc.errno == Glibc.EINTR { continue }
+            if written <= 0 { Glibc._exit(125) }
             offset += written
         }
-        var acknowledgement: UInt8 = 0
+        var acknowledgement: Swift.UInt8 = 0
         while true {
-            let count = read(4, &acknowledgement, 1)
+            let count = Glibc.read(4, &acknowledgement, 1)
             if count == 1 { return }
-            if count < 0, errno == EINTR { continue }
-            _exit(125)
+            if count < 0, Glibc.errno == Glibc.EINTR { continue }
+            Glibc._exit(125)
         }
     }
 

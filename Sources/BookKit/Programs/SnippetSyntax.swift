@@ -107,6 +107,11 @@ public struct SnippetSyntax {
             problem(at: token.positionAfterSkippingLeadingTrivia,
                     "contains #sourceLocation, which the build uses to map lines back to the chapter; a snippet may not set it")
         }
+        // A top-level `defer` runs when the whole program ends, so its output would land in the last snippet.
+        for item in tree.statements where item.item.is(DeferStmtSyntax.self) {
+            problem(at: item.positionAfterSkippingLeadingTrivia,
+                    "a top-level defer runs when the whole program ends, not at the end of this snippet; put the snippet's code in a do { } block to scope it")
+        }
         for diagnostic in ParseDiagnosticsGenerator.diagnostics(for: tree) where diagnostic.diagMessage.severity == .error {
             if placeholders.contains(diagnostic.position) { continue }
             problem(at: diagnostic.position, diagnostic.message + Self.explanation(of: diagnostic.message))

@@ -9,6 +9,8 @@ public enum Check {
         /// Snippets whose output was compared (they ran to their end, or trapped as `traps` snippets must):
         /// only these may be rewritten by `--fix`.
         public var compared = Set<Int>()
+        /// `traps` and `aside` snippets that never ran: their program stopped in an earlier snippet.
+        public var unjudged = Set<Int>()
         /// How many snippets' output was compared, and how many of those matched.
         public var checked = 0
         public var passed = 0
@@ -39,8 +41,15 @@ public enum Check {
                     continue
                 }
                 let diagnostics = CompilerDiagnostics(output, path: plan.path)
-                // Only the snippet's own errors count: an error in another snippet is never credited to it.
-                let culprit = diagnostics.culprit(in: plan) ?? snippet
+                // Only the snippet's own errors count: an error in another snippet, or in no snippet (the
+                // generated runtime, a library), is never credited to it.
+                guard let culprit = diagnostics.culprit(in: plan) else {
+                    result.errors.append(BookError(.compile, at: snippet.fence,
+                                                   "snippet \(snippet.displayName) is marked '\(snippet.info.mode.rawValue)', but its program failed outside any snippet",
+                                                   detail: CompilerDiagnostics.render(diagnostics.groups),
+                                                   hint: "the error is in code the book generated or links; report it with this chapter"))
+                    continue
+                }
                 guard culprit.index == index else {
                     result.errors.append(BookError(.compile, at: snippet.fence,
                                                    "snippet \(snippet.displayName) is marked '\(snippet.info.mode.rawValue)', but the compile error is in snippet \(culprit.displayName) (line \(culprit.fence.line)), not in this one",
@@ -63,7 +72,8 @@ public enum Check {
                     continue
                 }
                 if let expected = snippet.info.expectedDiagnostic,
-                   !diagnostics.groups(in: snippet).joined().contains(where: { $0.text.contains(expected) }) {
+                   // The messages only: the source excerpt under a diagnostic quotes the snippet's own code.
+                   !diagnostics.groups(in: snippet).joined().contains(where: { $0.message.contains(expected) }) {
                     result.errors.append(BookError(.compile, at: snippet.fence,
                                                    "snippet \(snippet.displayName) fails to compile, but not with the expected error: no diagnostic contains \"\(expected)\"",
                                                    detail: own,
@@ -95,6 +105,17 @@ public enum Check {
                     if mustTrap { outcome.ran = false }
                     result.outcomes[snippet.index] = outcome
                     if outcome.ran { comparable.insert(snippet.index) }
+                }
+                // A trap or aside program that stopped before its subject began (the prefix trapped under
+                // optimize=none, ran past a limit, exited) never ran the subject: an error, never a pass.
+                if let subject, let stopped = run.ending.stoppingSnippet, stopped != subject {
+                    let culprit = chapter.snippets[stopped]
+                    result.errors.append(BookError(.run, at: chapter.snippets[subject].fence,
+                                                   "snippet \(chapter.snippets[subject].displayName) did not run: its program stopped in snippet \(culprit.displayName) (line \(culprit.fence.line)), which \(run.ending.summary)",
+                                                   detail: tail(run.outcomes[stopped]?.stderr ?? ""),
+                                                   hint: "a '\(chapter.snippets[subject].info.mode.rawValue)' snippet runs after the earlier snippets of its segment, in a program of its own (with its own optimize= setting); they must run to their end there too"))
+                    result.unjudged.insert(subject)
+                    continue
                 }
                 switch (run.ending, subject) {
                 case (.completed, _) where !mustTrap:

@@ -1,5 +1,27 @@
 import Foundation
 
+extension ProgramRun.Ending {
+    /// The snippet the program stopped in, unless it completed.
+    public var stoppingSnippet: Int? {
+        switch self {
+        case .completed: nil
+        case .trapped(let k, _, _), .exited(let k, _), .timedOut(let k, _), .flooded(let k), .protocolViolation(let k, _): k
+        }
+    }
+
+    /// How it stopped, as the end of a sentence ("… which trapped: Fatal error").
+    var summary: String {
+        switch self {
+        case .completed: "ran to its end"
+        case .trapped(_, let message, _): "trapped: \(message)"
+        case .exited(_, let status): "ended the program with exit status \(status)"
+        case .timedOut(_, let seconds): "did not finish within \(seconds.formattedSeconds) s"
+        case .flooded: "printed more than \(Run.outputCap >> 20) MiB"
+        case .protocolViolation(_, let reason): "broke the run protocol: \(reason)"
+        }
+    }
+}
+
 /// What running one program produced: each snippet's outcome, and how the program ended.
 public struct ProgramRun: Sendable {
     public enum Ending: Sendable, Equatable {
