@@ -196,18 +196,21 @@ public struct SnippetSyntax {
     }
 
     /// The names a member block declares: properties, methods, enum cases and nested types.
+    /// A name token's name: `` `class` `` is `class`.
+    static func name(_ token: TokenSyntax) -> String { token.identifier?.name ?? token.text }
+
     static func memberNames(_ block: MemberBlockSyntax) -> Set<String> {
         var names: Set<String> = []
         for member in block.members {
             let decl = member.decl
             if let variable = decl.as(VariableDeclSyntax.self) {
-                for binding in variable.bindings { names.formUnion(boundNames(binding.pattern).map(\.text)) }
+                for binding in variable.bindings { names.formUnion(boundNames(binding.pattern).map(Self.name)) }
             } else if let function = decl.as(FunctionDeclSyntax.self) {
-                names.insert(function.name.text)
+                names.insert(Self.name(function.name))
             } else if let cases = decl.as(EnumCaseDeclSyntax.self) {
-                names.formUnion(cases.elements.map(\.name.text))
+                names.formUnion(cases.elements.map { Self.name($0.name) })
             } else if let name = typeName(decl) {
-                names.insert(name.text)
+                names.insert(Self.name(name))
             }
         }
         return names
