@@ -175,6 +175,23 @@ import Testing
             """)
         #expect(deferred.1.errors.first?.detail.contains("a top-level defer runs when the whole program ends") == true)
         #expect(deferred.1.passed == 1)
+
+        // An indented `// Output:` inside a function body is a comment, not an expectation.
+        let indented = try Fixtures.check("indented-output", text: """
+            ```swift
+            func example() {
+                // Output: goes here
+                print("x")
+            }
+            example()
+            ```
+
+            ```output
+            x
+            ```
+
+            """)
+        #expect(indented.1.errors.isEmpty, "\(indented.1.errors)")
     }
 
     /// Blame goes to the earliest error in chapter order, whatever order the compiler prints them in.

@@ -26,7 +26,8 @@ enum InlineExpectations {
             let body = line.utf8[comment...].dropFirst(2)
             let text = Substring(body).drop(while: { $0 == " " })
             let column = line.utf8.distance(from: line.utf8.startIndex, to: comment)
-            if text.hasPrefix("Output:"), line.utf8[..<comment].allSatisfy({ $0 == 32 || $0 == 9 }) {
+            // Only at top level (column 1): an indented `// Output:` inside a function body is a comment.
+            if text.hasPrefix("Output:"), comment == line.utf8.startIndex {
                 guard prints.isEmpty else {
                     return .failure(BookError(.chapterFormat, at: position(index, column),
                                               "snippet \(snippet.displayName) states its output both with `// Prints` (line \(prints[0].position.line)) and `// Output:`",
