@@ -192,6 +192,29 @@ import Testing
 
             """)
         #expect(indented.1.errors.isEmpty, "\(indented.1.errors)")
+
+        // `if let name` shorthand on a global a later snippet shadows unwraps the earlier one (it printed nothing).
+        let shorthand = try Fixtures.check("if-let-shorthand", text: """
+            ```swift
+            var name: String? = "Ada"
+            if let name { print(name) }
+            ```
+
+            ```output
+            Ada
+            ```
+
+            ```swift
+            var name: String? = nil
+            if let name { print(name) } else { print("none") }
+            ```
+
+            ```output
+            none
+            ```
+
+            """)
+        #expect(shorthand.1.errors.isEmpty, "\(shorthand.1.errors)")
     }
 
     /// Blame goes to the earliest error in chapter order, whatever order the compiler prints them in.

@@ -281,6 +281,14 @@ private struct Renamer {
                                    text: " = " + entry.generated))
                 continue
             }
+            if let before = reference.shorthandBefore {
+                // `if let x` unwraps the global `x`: spell out which one (`if let x = x__book_0`).
+                guard let entry = resolve(reference), entry.isRenamed(in: snippet), entry.isVariable,
+                      isGlobal(before, name: reference.token) else { continue }
+                edits.append(.init(offset: reference.token.endPositionBeforeTrailingTrivia.utf8Offset, length: 0,
+                                   text: " = " + entry.generated))
+                continue
+            }
             guard let entry = resolve(reference), entry.isRenamed(in: snippet), isGlobal(reference.token) else { continue }
             let offset = reference.token.positionAfterSkippingLeadingTrivia.utf8Offset
             if entry.isType {
@@ -384,6 +392,19 @@ private final class ReferenceVisitor: SyntaxVisitor {
         var exactLabels = false
         /// For a capture without an initializer (`[x]`): the closure that captures it.
         var capturedBy: ClosureExprSyntax?
+        /// For an `if let x` / `guard let x` shorthand: the token before its condition, where `x` is looked
+        /// up (the binding itself declares a local `x`, which hides the global from the binding's own token).
+        var shorthandBefore: TokenSyntax?
+    }
+
+    override func visit(_ node: OptionalBindingConditionSyntax) -> SyntaxVisitorContinueKind {
+        if node.initializer == nil, let pattern = node.pattern.as(IdentifierPatternSyntax.self),
+           case .identifier = pattern.identifier.tokenKind,
+           let before = node.firstToken(viewMode: .sourceAccurate)?.previousToken(viewMode: .sourceAccurate) {
+            references.append(Reference(token: pattern.identifier, isType: false, isDeferred: Self.isDeferred(node),
+                                        shorthandBefore: before))
+        }
+        return .visitChildren
     }
 
     override func visit(_ node: ClosureCaptureSyntax) -> SyntaxVisitorContinueKind {
