@@ -15,8 +15,9 @@ extension Loss {
     /// the sum (a positive at +1e4 and negatives near 0 give a ≈ b, so the clip returns a + log ε ≈ 1e4 − 16 instead
     /// of ≈ 0). We hold the whole score row anyway, so we take the other route to the same number: one reusable row
     /// of 0/1 labels is filled from the indices, the dense kernel (`multilabelCrossEntropy`, each side shifted by its
-    /// own max(0, max)) scores that row, and the row is cleared again. The memory saving the post is after (no
-    /// `[b, heads, n²]` label tensor) is kept: labels are index lists plus one row of scratch.
+    /// own max(0, max)) scores that row, and the row is cleared again. What the post is after, training speed
+    /// without a `[b, heads, n²]` multi-hot label tensor to build and read, is kept: labels are index lists plus one
+    /// row of scratch (chapter 2 times the two forms).
     ///
     /// - Parameters:
     ///   - scores: `[..., C]`, read as `rows = count / C` rows.
