@@ -70,7 +70,7 @@ extension Tensor {
         var s = shape
         s.swapAt(rank - 2, rank - 1)
         return withUnsafeBufferPointer { src in
-            Tensor.build(s) { dst in
+            Tensor.buildOverwriting(s) { dst in
                 for b in 0..<batch {
                     let base = b &* m &* n
                     for i in 0..<m { for j in 0..<n { dst[base &+ j &* m &+ i] = src[base &+ i &* n &+ j] } }
@@ -93,7 +93,7 @@ extension Tensor {
         let inner = outShape.last ?? 1, innerStride = srcStrides.last ?? 1
         let outer = Array(outShape.dropLast()), outerStrides = Array(srcStrides.dropLast())
         return withUnsafeBufferPointer { src in
-            Tensor.build(outShape) { dst in
+            Tensor.buildOverwriting(outShape) { dst in
                 guard dst.count > 0, let x = src.baseAddress, let y = dst.baseAddress else { return }
                 var counter = [Int](repeating: 0, count: outer.count)
                 var offset = 0, o = 0
@@ -171,7 +171,7 @@ extension Tensor {
         require(rank == 2, "gatherRows: table shape \(shape) is not 2-D")
         let v = shape[0], d = shape[1]
         return withUnsafeBufferPointer { src in
-            Tensor.build([indices.count, d]) { dst in
+            Tensor.buildOverwriting([indices.count, d]) { dst in
                 for (r, ix) in indices.enumerated() {
                     require(ix >= 0 && ix < v, "gatherRows: index \(ix) out of range for table \(shape)")
                     for j in 0..<d { dst[r &* d &+ j] = src[ix &* d &+ j] }
