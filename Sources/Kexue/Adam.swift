@@ -63,10 +63,12 @@ public final class Adam: Optimizer {
         let (b1, b2, eps, wd, decoupled) = (beta1, beta2, epsilon, weightDecay, decoupledWeightDecay)
         for (i, p) in parameters.enumerated() {
             guard let g = p.grad else { continue }
-            var mi = m[i] ?? Tensor.zeros(p.shape)
-            var vi = v[i] ?? Tensor.zeros(p.shape)
-            mi.withUnsafeMutableBufferPointer { pm in
-                vi.withUnsafeMutableBufferPointer { pv in
+            if m[i] == nil { m[i] = Tensor.zeros(p.shape) }
+            if v[i] == nil { v[i] = Tensor.zeros(p.shape) }
+            // The moments are updated where they are stored (a copy taken out of the arrays and written back
+            // would share its buffer with them and be copied before every update).
+            m[i]!.withUnsafeMutableBufferPointer { pm in
+                v[i]!.withUnsafeMutableBufferPointer { pv in
                     g.withUnsafeBufferPointer { pg in
                         p.value.withUnsafeMutableBufferPointer { pw in
                             for j in 0..<pw.count {
@@ -81,8 +83,6 @@ public final class Adam: Optimizer {
                     }
                 }
             }
-            m[i] = mi
-            v[i] = vi
         }
         stepCount += 1
     }
