@@ -133,15 +133,24 @@ extension Tensor {
         var outShape = first.shape
         outShape[a] = tensors.reduce(0) { $0 + $1.shape[a] }
         let (outer, total, inner) = split(shape: outShape, at: a)
-        var result = [Float]()
-        result.reserveCapacity(outer * total * inner)
-        for o in 0..<outer {
+        // Row blocks copied through pointers (appending array slices cost a call per block).
+        return Tensor.buildOverwriting(outShape) { dst in
+            guard let out = dst.baseAddress else { return }
+            var offset = 0
             for t in tensors {
-                let w = t.shape[a] * inner
-                result.append(contentsOf: t.scalars[(o * w)..<((o + 1) * w)])
+                let w = t.shape[a] &* inner
+                if w > 0 {
+                    t.withUnsafeBufferPointer { src in
+                        let x = src.baseAddress!
+                        for o in 0..<outer {
+                            let target: UnsafeMutablePointer<Float> = out + (o &* total &* inner &+ offset)
+                            target.initialize(from: x + (o &* w), count: w)
+                        }
+                    }
+                }
+                offset &+= w
             }
         }
-        return Tensor(shape: outShape, scalars: result)
     }
 
     /// Splits along `axis` (default: last) into consecutive pieces of the given sizes, which must sum to the
@@ -152,17 +161,17 @@ extension Tensor {
                      "split: sizes \(sizes) do not sum to \(shape[a]), axis \(a) of \(shape)")
         let (outer, total, inner) = Tensor.split(shape: shape, at: a)
         var start = 0
-        return sizes.map { size in
-            var s = shape
-            s[a] = size
-            var values = [Float]()
-            values.reserveCapacity(outer * size * inner)
-            for o in 0..<outer {
-                let base = (o * total + start) * inner
-                values.append(contentsOf: scalars[base..<(base + size * inner)])
+        return withUnsafeBufferPointer { src in
+            sizes.map { size in
+                var s = shape
+                s[a] = size
+                let w = size &* inner, first = start
+                start += size
+                return Tensor.buildOverwriting(s) { dst in
+                    guard w > 0, let out = dst.baseAddress, let x = src.baseAddress else { return }
+                    for o in 0..<outer { (out + (o &* w)).initialize(from: x + ((o &* total &+ first) &* inner), count: w) }
+                }
             }
-            start += size
-            return Tensor(shape: s, scalars: values)
         }
     }
 

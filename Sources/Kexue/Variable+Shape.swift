@@ -51,15 +51,20 @@ extension Variable {
         let a = Tensor.normalize(axis: axis, rank: rank, op: "split", shape: shape)
         let pieces = value.split(sizes: sizes, alongAxis: a)
         let s = shape
+        let (outer, total, inner) = Tensor.split(shape: s, at: a)
+        var offsets = [Int](), start = 0
+        for size in sizes { offsets.append(start); start += size }
         return pieces.indices.map { i in
             Variable(pieces[i], inputs: [self]) { g in
-                let blocks = sizes.indices.map { j -> Tensor in
-                    if j == i { return g }
-                    var bs = s
-                    bs[a] = sizes[j]
-                    return Tensor.zeros(bs)
-                }
-                return [Tensor.concatenate(blocks, alongAxis: a)]
+                // g in its block and zeros elsewhere, written directly (the values of concatenating g with zero
+                // blocks, without building the blocks).
+                let w = sizes[i] &* inner, first = offsets[i] &* inner, row = total &* inner
+                return [g.withUnsafeBufferPointer { src in
+                    Tensor.build(s) { dst in
+                        guard w > 0, let out = dst.baseAddress, let x = src.baseAddress else { return }
+                        for o in 0..<outer { (out + (o &* row &+ first)).update(from: x + (o &* w), count: w) }
+                    }
+                }]
             }
         }
     }
