@@ -169,7 +169,9 @@ extension Tensor {
                 start += size
                 return Tensor.buildOverwriting(s) { dst in
                     guard w > 0, let out = dst.baseAddress, let x = src.baseAddress else { return }
-                    for o in 0..<outer { (out + (o &* w)).initialize(from: x + ((o &* total &+ first) &* inner), count: w) }
+                    for o in 0..<outer {
+                        (out + (o &* w)).initialize(from: x + ((o &* total &+ first) &* inner), count: w)
+                    }
                 }
             }
         }
