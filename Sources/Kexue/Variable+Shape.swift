@@ -60,9 +60,14 @@ extension Variable {
                 // blocks, without building the blocks).
                 let w = sizes[i] &* inner, first = offsets[i] &* inner, row = total &* inner
                 return [g.withUnsafeBufferPointer { src in
-                    Tensor.build(s) { dst in
-                        guard w > 0, let out = dst.baseAddress, let x = src.baseAddress else { return }
-                        for o in 0..<outer { (out + (o &* row &+ first)).update(from: x + (o &* w), count: w) }
+                    Tensor.buildOverwriting(s) { dst in
+                        guard let out = dst.baseAddress else { return }
+                        for o in 0..<outer {
+                            let r: UnsafeMutablePointer<Float> = out + (o &* row)
+                            r.initialize(repeating: 0, count: first)
+                            if w > 0 { (r + first).initialize(from: src.baseAddress! + (o &* w), count: w) }
+                            (r + (first &+ w)).initialize(repeating: 0, count: row &- first &- w)
+                        }
                     }
                 }]
             }
