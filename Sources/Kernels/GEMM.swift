@@ -197,10 +197,12 @@ func scaleMatrix(_ c: UnsafeMutablePointer<Float>, rows: Int, cols: Int, ld: Int
 
 func checkGEMMShape(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, lda: Int, ldb: Int, ldc: Int) {
     precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative size m=\(m) n=\(n) k=\(k)")
-    let aShape = transA ? "[k=\(k), m=\(m)]" : "[m=\(m), k=\(k)]"
-    let bShape = transB ? "[n=\(n), k=\(k)]" : "[k=\(k), n=\(n)]"
-    precondition(lda >= max(1, transA ? m : k), "sgemm: lda \(lda) too small for A \(aShape)")
-    precondition(ldb >= max(1, transB ? k : n), "sgemm: ldb \(ldb) too small for B \(bShape)")
+    // The shape strings are built only for a failure message: formatting them on every call cost more than a
+    // small product.
+    precondition(lda >= max(1, transA ? m : k),
+                 "sgemm: lda \(lda) too small for A \(transA ? "[k=\(k), m=\(m)]" : "[m=\(m), k=\(k)]")")
+    precondition(ldb >= max(1, transB ? k : n),
+                 "sgemm: ldb \(ldb) too small for B \(transB ? "[n=\(n), k=\(k)]" : "[k=\(k), n=\(n)]")")
     precondition(ldc >= max(1, n), "sgemm: ldc \(ldc) too small for C [m=\(m), n=\(n)]")
 }
 

@@ -63,13 +63,35 @@ public final class Adam: Optimizer {
         let (b1, b2, eps, wd, decoupled) = (beta1, beta2, epsilon, weightDecay, decoupledWeightDecay)
         for (i, p) in parameters.enumerated() {
             guard let g = p.grad else { continue }
-            var mi = m[i] ?? Tensor.zeros(p.shape)
-            var vi = v[i] ?? Tensor.zeros(p.shape)
-            mi.withUnsafeMutableBufferPointer { pm in
-                vi.withUnsafeMutableBufferPointer { pv in
+            if m[i] == nil { m[i] = Tensor.zeros(p.shape) }
+            if v[i] == nil { v[i] = Tensor.zeros(p.shape) }
+            // The moments are updated where they are stored (a copy taken out of the arrays and written back
+            // would share its buffer with them and be copied before every update).
+            m[i]!.withUnsafeMutableBufferPointer { pm in
+                v[i]!.withUnsafeMutableBufferPointer { pv in
                     g.withUnsafeBufferPointer { pg in
                         p.value.withUnsafeMutableBufferPointer { pw in
-                            for j in 0..<pw.count {
+                            guard let w = pw.baseAddress else { return }
+                            let mm = pm.baseAddress!, vv = pv.baseAddress!, gg = pg.baseAddress!
+                            // 8 lanes at a time with the scalar loop's operations in its order (each lane is
+                            // the scalar update, rounded alike), then the scalar loop on the tail.
+                            let vlr = Vec8(repeating: lr), vwd = Vec8(repeating: wd), vlrwd = Vec8(repeating: lr * wd)
+                            let vb1 = Vec8(repeating: b1), vb2 = Vec8(repeating: b2)
+                            let vb1c = Vec8(repeating: 1 - b1), vb2c = Vec8(repeating: 1 - b2)
+                            let vc1 = Vec8(repeating: c1), vc2 = Vec8(repeating: c2), veps = Vec8(repeating: eps)
+                            var j0 = 0
+                            while j0 &+ 8 <= pw.count {
+                                var gj = load8(gg + j0), wj = load8(w + j0)
+                                if decoupled { wj = wj - vlrwd * wj } else { gj = gj + vwd * wj }
+                                let mj = vb1 * load8(mm + j0) + vb1c * gj
+                                let vj = vb2 * load8(vv + j0) + vb2c * gj * gj
+                                store8(mj, mm + j0)
+                                store8(vj, vv + j0)
+                                let mhat = mj / vc1, vhat = vj / vc2
+                                store8(wj - vlr * mhat / (vhat.squareRoot() + veps), w + j0)
+                                j0 &+= 8
+                            }
+                            for j in j0..<pw.count {
                                 var gj = pg[j]
                                 if decoupled { pw[j] -= lr * wd * pw[j] } else { gj += wd * pw[j] }
                                 pm[j] = b1 * pm[j] + (1 - b1) * gj
@@ -81,8 +103,6 @@ public final class Adam: Optimizer {
                     }
                 }
             }
-            m[i] = mi
-            v[i] = vi
         }
         stepCount += 1
     }

@@ -23,10 +23,13 @@ public enum SpanDecoding {
         require(s.rank == 3 && s.shape[1] == s.shape[2], "SpanDecoding.decode: scores \(s.shape) must be [m, n, n]")
         let (m, n) = (s.shape[0], s.shape[1])
         var spans: [LabeledSpan] = []
+        // The exclusions as a per-position flag: a set lookup per cell cost more than the whole scan.
+        var allowed = [Bool](repeating: true, count: n)
+        for i in excluding where i >= 0 && i < n { allowed[i] = false }
         s.withUnsafeBufferPointer { p in
             for type in 0..<m {
-                for i in 0..<n where !excluding.contains(i) {
-                    for j in 0..<n where !excluding.contains(j) {
+                for i in 0..<n where allowed[i] {
+                    for j in 0..<n where allowed[j] {
                         if p[(type &* n &+ i) &* n &+ j] > threshold {
                             spans.append(LabeledSpan(type: type, start: i, end: j))
                         }

@@ -76,7 +76,7 @@ extension Tensor {
         }
         return a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
-                Tensor.build(out) { po in
+                Tensor.buildOverwriting(out) { po in
                     guard po.count > 0 else { return }
                     guard let inner = dims.last else { po[0] = f(pa[0], pb[0]); return }
                     let ia = sa[sa.count - 1], ib = sb[sb.count - 1]
@@ -120,7 +120,7 @@ extension Tensor {
     @inline(__always)
     public func map(_ f: (Float) -> Float) -> Tensor {
         withUnsafeBufferPointer { src in
-            Tensor.build(shape) { dst in
+            Tensor.buildOverwriting(shape) { dst in
                 guard let x = src.baseAddress, let y = dst.baseAddress else { return }
                 for i in 0..<src.count { y[i] = f(x[i]) }
             }

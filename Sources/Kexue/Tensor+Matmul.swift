@@ -27,8 +27,9 @@ extension Tensor {
         let lda = a.shape[ar - 1], ldb = b.shape[br - 1]
         return a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
-                Tensor.build(aBatch + [m, n]) { pc in
-                    guard batch > 0, m > 0, n > 0, k > 0 else { return }  // k == 0: the empty sum, zeros
+                // The products write every element of C (beta 0, C not read); k == 0 is the empty sum, zeros.
+                (k > 0 ? Tensor.buildOverwriting : Tensor.build)(aBatch + [m, n]) { pc in
+                    guard batch > 0, m > 0, n > 0, k > 0 else { return }
                     if batch == 1 || (br == 2 && !transposeA) {
                         // One product; a batch against a shared 2-D matrix is one tall [batch·m, k]·op(B).
                         sgemm(transA: transposeA, transB: transposeB, m: batch &* m, n: n, k: k,

@@ -14,7 +14,7 @@ extension Tensor {
         var acc = [Double](repeating: initial, count: inner)
         return withUnsafeBufferPointer { src in
             acc.withUnsafeMutableBufferPointer { acc in
-                Tensor.build(outShape) { dst in
+                Tensor.buildOverwriting(outShape) { dst in
                     for o in 0..<outer {
                         for j in 0..<inner { acc[j] = initial }
                         let base = o &* n &* inner
@@ -43,8 +43,8 @@ extension Tensor {
         var outShape = Array(shape.dropLast())
         if keepdims { outShape.append(1) }
         return withUnsafeBufferPointer { src in
-            Tensor.build(outShape) { dst in
-                guard let x = src.baseAddress else { return }
+            Tensor.buildOverwriting(outShape) { dst in
+                guard let x = src.baseAddress else { dst.initialize(repeating: 0); return }
                 for r in 0..<dst.count { dst[r] = Float(Tensor.doubleSum(x + r &* n, n) * scale) }
             }
         }

@@ -70,7 +70,7 @@ extension Tensor {
         var s = shape
         s.swapAt(rank - 2, rank - 1)
         return withUnsafeBufferPointer { src in
-            Tensor.build(s) { dst in
+            Tensor.buildOverwriting(s) { dst in
                 for b in 0..<batch {
                     let base = b &* m &* n
                     for i in 0..<m { for j in 0..<n { dst[base &+ j &* m &+ i] = src[base &+ i &* n &+ j] } }
@@ -93,7 +93,7 @@ extension Tensor {
         let inner = outShape.last ?? 1, innerStride = srcStrides.last ?? 1
         let outer = Array(outShape.dropLast()), outerStrides = Array(srcStrides.dropLast())
         return withUnsafeBufferPointer { src in
-            Tensor.build(outShape) { dst in
+            Tensor.buildOverwriting(outShape) { dst in
                 guard dst.count > 0, let x = src.baseAddress, let y = dst.baseAddress else { return }
                 var counter = [Int](repeating: 0, count: outer.count)
                 var offset = 0, o = 0
@@ -133,15 +133,24 @@ extension Tensor {
         var outShape = first.shape
         outShape[a] = tensors.reduce(0) { $0 + $1.shape[a] }
         let (outer, total, inner) = split(shape: outShape, at: a)
-        var result = [Float]()
-        result.reserveCapacity(outer * total * inner)
-        for o in 0..<outer {
+        // Row blocks copied through pointers (appending array slices cost a call per block).
+        return Tensor.buildOverwriting(outShape) { dst in
+            guard let out = dst.baseAddress else { return }
+            var offset = 0
             for t in tensors {
-                let w = t.shape[a] * inner
-                result.append(contentsOf: t.scalars[(o * w)..<((o + 1) * w)])
+                let w = t.shape[a] &* inner
+                if w > 0 {
+                    t.withUnsafeBufferPointer { src in
+                        let x = src.baseAddress!
+                        for o in 0..<outer {
+                            let target: UnsafeMutablePointer<Float> = out + (o &* total &* inner &+ offset)
+                            target.initialize(from: x + (o &* w), count: w)
+                        }
+                    }
+                }
+                offset &+= w
             }
         }
-        return Tensor(shape: outShape, scalars: result)
     }
 
     /// Splits along `axis` (default: last) into consecutive pieces of the given sizes, which must sum to the
@@ -152,17 +161,19 @@ extension Tensor {
                      "split: sizes \(sizes) do not sum to \(shape[a]), axis \(a) of \(shape)")
         let (outer, total, inner) = Tensor.split(shape: shape, at: a)
         var start = 0
-        return sizes.map { size in
-            var s = shape
-            s[a] = size
-            var values = [Float]()
-            values.reserveCapacity(outer * size * inner)
-            for o in 0..<outer {
-                let base = (o * total + start) * inner
-                values.append(contentsOf: scalars[base..<(base + size * inner)])
+        return withUnsafeBufferPointer { src in
+            sizes.map { size in
+                var s = shape
+                s[a] = size
+                let w = size &* inner, first = start
+                start += size
+                return Tensor.buildOverwriting(s) { dst in
+                    guard w > 0, let out = dst.baseAddress, let x = src.baseAddress else { return }
+                    for o in 0..<outer {
+                        (out + (o &* w)).initialize(from: x + ((o &* total &+ first) &* inner), count: w)
+                    }
+                }
             }
-            start += size
-            return Tensor(shape: s, scalars: values)
         }
     }
 
@@ -171,7 +182,7 @@ extension Tensor {
         require(rank == 2, "gatherRows: table shape \(shape) is not 2-D")
         let v = shape[0], d = shape[1]
         return withUnsafeBufferPointer { src in
-            Tensor.build([indices.count, d]) { dst in
+            Tensor.buildOverwriting([indices.count, d]) { dst in
                 for (r, ix) in indices.enumerated() {
                     require(ix >= 0 && ix < v, "gatherRows: index \(ix) out of range for table \(shape)")
                     for j in 0..<d { dst[r &* d &+ j] = src[ix &* d &+ j] }

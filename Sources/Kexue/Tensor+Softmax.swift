@@ -20,7 +20,7 @@ extension Tensor {
     public func softmax() -> Tensor {
         let (rows, cols) = lastAxisRows("softmax")
         return withUnsafeBufferPointer { x in
-            Tensor.build(shape) { y in
+            Tensor.buildOverwriting(shape) { y in
                 guard rows > 0 else { return }
                 softmaxRows(x.baseAddress!, rows: rows, cols: cols, output: y.baseAddress!)
             }
@@ -31,7 +31,7 @@ extension Tensor {
     public func logSoftmax() -> Tensor {
         let (rows, cols) = lastAxisRows("logSoftmax")
         return withUnsafeBufferPointer { x in
-            Tensor.build(shape) { y in
+            Tensor.buildOverwriting(shape) { y in
                 guard rows > 0 else { return }
                 logSoftmaxRows(x.baseAddress!, rows: rows, cols: cols, output: y.baseAddress!)
             }
@@ -46,7 +46,7 @@ extension Tensor {
         var outShape = Array(shape.dropLast())
         if keepdims { outShape.append(1) }
         return withUnsafeBufferPointer { x in
-            Tensor.build(outShape) { out in
+            Tensor.buildOverwriting(outShape) { out in
                 guard out.count > 0 else { return }
                 if cols == 0 { out.update(repeating: -.infinity); return }
                 logSumExpRows(x.baseAddress!, rows: out.count, cols: cols, output: out.baseAddress!)

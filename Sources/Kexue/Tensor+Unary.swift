@@ -21,7 +21,7 @@ extension Tensor {
     @inline(__always)
     func mapVector(_ f: (Vec8) -> Vec8) -> Tensor {
         withUnsafeBufferPointer { src in
-            Tensor.build(shape) { dst in
+            Tensor.buildOverwriting(shape) { dst in
                 let n = src.count
                 guard n > 0 else { return }
                 let x = src.baseAddress!, y = dst.baseAddress!

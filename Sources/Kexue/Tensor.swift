@@ -117,6 +117,26 @@ public struct Tensor: Sendable {
         }
         return Tensor(shape: shape, scalars: values)
     }
+
+    /// Like `build`, but `body` receives an uninitialised buffer and must write every element (no zero fill: the
+    /// kernels that overwrite their whole output skip a pass over memory).
+    @inline(__always)
+    static func buildOverwriting(_ shape: [Int], _ body: (UnsafeMutableBufferPointer<Float>) -> Void) -> Tensor {
+        var n = 1
+        for d in shape { n &*= d }
+        let values = [Float](unsafeUninitializedCapacity: n) { buf, initialized in
+            body(buf)
+            initialized = n
+        }
+        return Tensor(uncheckedShape: shape, scalars: values)
+    }
+
+    /// A tensor whose shape and element count the caller guarantees to agree (no checks).
+    @inline(__always)
+    init(uncheckedShape shape: [Int], scalars: [Float]) {
+        self.shape = shape
+        self.scalars = scalars
+    }
 }
 
 extension Tensor: Equatable {

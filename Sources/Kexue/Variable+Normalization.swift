@@ -22,7 +22,7 @@ extension Variable {
         let (rows, d) = checkNormShapes("layerNorm", x, gain, bias)
         let xv = x.value, gv = gain?.value, bv = bias?.value
         let y = xv.withUnsafeBufferPointer { px in
-            Tensor.build(xv.shape) { py in
+            Tensor.buildOverwriting(xv.shape) { py in
                 withOptionalPointer(gv) { pg in
                     withOptionalPointer(bv) { pb in
                         Kernels.layerNorm(px.baseAddress!, rows: rows, dim: d, gain: pg, bias: pb, epsilon: epsilon,
@@ -36,7 +36,7 @@ extension Variable {
             var dGain = Tensor.zeros([d]), dBias = Tensor.zeros([d])
             let dx = xv.withUnsafeBufferPointer { px in
                 g.withUnsafeBufferPointer { pdy in
-                    Tensor.build(xv.shape) { pdx in
+                    Tensor.buildOverwriting(xv.shape) { pdx in
                         withOptionalPointer(gv) { pg in
                             dGain.withUnsafeMutableBufferPointer { dg in
                                 dBias.withUnsafeMutableBufferPointer { db in
@@ -63,7 +63,7 @@ extension Variable {
         let (rows, d) = checkNormShapes("rmsNorm", x, gain, nil)
         let xv = x.value, gv = gain?.value
         let y = xv.withUnsafeBufferPointer { px in
-            Tensor.build(xv.shape) { py in
+            Tensor.buildOverwriting(xv.shape) { py in
                 withOptionalPointer(gv) { pg in
                     Kernels.rmsNorm(px.baseAddress!, rows: rows, dim: d, gain: pg, epsilon: epsilon,
                                     output: py.baseAddress!)
@@ -75,7 +75,7 @@ extension Variable {
             var dGain = Tensor.zeros([d])
             let dx = xv.withUnsafeBufferPointer { px in
                 g.withUnsafeBufferPointer { pdy in
-                    Tensor.build(xv.shape) { pdx in
+                    Tensor.buildOverwriting(xv.shape) { pdx in
                         withOptionalPointer(gv) { pg in
                             dGain.withUnsafeMutableBufferPointer { dg in
                                 Kernels.rmsNormBackward(px.baseAddress!, dy: pdy.baseAddress!, rows: rows, dim: d,

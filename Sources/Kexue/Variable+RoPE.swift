@@ -25,7 +25,7 @@ extension Variable {
         let batch = block == 0 ? 0 : value.count / block
         func apply(_ x: Tensor, inverse: Bool) -> Tensor {
             x.withUnsafeBufferPointer { px in
-                Tensor.build(s) { py in
+                Tensor.buildOverwriting(s) { py in
                     for b in 0..<batch {
                         Kernels.rope(px.baseAddress! + b &* block, output: py.baseAddress! + b &* block, positions: n,
                                      groups: groups, table: table, inverse: inverse)

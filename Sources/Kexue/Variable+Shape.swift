@@ -51,15 +51,25 @@ extension Variable {
         let a = Tensor.normalize(axis: axis, rank: rank, op: "split", shape: shape)
         let pieces = value.split(sizes: sizes, alongAxis: a)
         let s = shape
+        let (outer, total, inner) = Tensor.split(shape: s, at: a)
+        var offsets = [Int](), start = 0
+        for size in sizes { offsets.append(start); start += size }
         return pieces.indices.map { i in
             Variable(pieces[i], inputs: [self]) { g in
-                let blocks = sizes.indices.map { j -> Tensor in
-                    if j == i { return g }
-                    var bs = s
-                    bs[a] = sizes[j]
-                    return Tensor.zeros(bs)
-                }
-                return [Tensor.concatenate(blocks, alongAxis: a)]
+                // g in its block and zeros elsewhere, written directly (the values of concatenating g with zero
+                // blocks, without building the blocks).
+                let w = sizes[i] &* inner, first = offsets[i] &* inner, row = total &* inner
+                return [g.withUnsafeBufferPointer { src in
+                    Tensor.buildOverwriting(s) { dst in
+                        guard let out = dst.baseAddress else { return }
+                        for o in 0..<outer {
+                            let r: UnsafeMutablePointer<Float> = out + (o &* row)
+                            r.initialize(repeating: 0, count: first)
+                            if w > 0 { (r + first).initialize(from: src.baseAddress! + (o &* w), count: w) }
+                            (r + (first &+ w)).initialize(repeating: 0, count: row &- first &- w)
+                        }
+                    }
+                }]
             }
         }
     }

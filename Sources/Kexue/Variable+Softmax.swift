@@ -36,7 +36,7 @@ extension Tensor {
         let (rows, cols) = y.lastAxisRows("row backward")
         return y.withUnsafeBufferPointer { py in
             g.withUnsafeBufferPointer { pg in
-                Tensor.build(y.shape) { dx in
+                Tensor.buildOverwriting(y.shape) { dx in
                     guard rows > 0 else { return }
                     kernel(py.baseAddress!, pg.baseAddress!, rows, cols, dx.baseAddress!)
                 }

@@ -38,7 +38,7 @@ extension Variable {
             }
         }
         let out = x.withUnsafeBufferPointer { px in
-            Tensor.build([b, m, n, n]) { py in
+            Tensor.buildOverwriting([b, m, n, n]) { py in
                 guard b > 0, n > 0, m > 0 else { return }
                 for item in 0..<b {
                     let base = px.baseAddress! + item &* itemStride
@@ -56,7 +56,7 @@ extension Variable {
             gm.withUnsafeMutableBufferPointer { applyMask($0, value: 0) }
             return [x.withUnsafeBufferPointer { px in
                 gm.withUnsafeBufferPointer { pg in
-                    Tensor.build([b, n, m, d2]) { pd in
+                    Tensor.buildOverwriting([b, n, m, d2]) { pd in
                         guard b > 0, n > 0, m > 0 else { return }
                         for item in 0..<b {
                             let base = px.baseAddress! + item &* itemStride

@@ -94,10 +94,12 @@ public final class Variable {
                     require(ig.shape == input.value.shape,
                                  "backward: gradient \(ig.shape) for input of shape \(input.value.shape)")
                     let key = ObjectIdentifier(input)
-                    if var acc = grads[key] { acc += ig; grads[key] = acc } else { grads[key] = ig }
+                    // Accumulate in the dictionary's own storage: copying the entry out and back would make its
+                    // buffer shared and copy it before every addition.
+                    if let slot = grads.index(forKey: key) { grads.values[slot] += ig } else { grads[key] = ig }
                 }
             } else {
-                if var acc = node.grad { acc += g; node.grad = acc } else { node.grad = g }
+                if node.grad != nil { node.grad! += g } else { node.grad = g }
             }
         }
     }
