@@ -26,6 +26,10 @@ public struct BookBuilder {
         public var chapters: [String] = []
         /// Rewrite `output` blocks to the actual output.
         public var fix = false
+        /// Compare outputs and figures exactly: any difference between the recorded and the actual output fails,
+        /// tolerance notwithstanding (`tolerance=measured` snippets excepted), so a typed or stale number cannot
+        /// hide inside the tolerance (`--exact`, used by CI through the chapter tests).
+        public var exact = false
         /// Where the site goes; nil skips rendering (the chapter tests).
         public var output: URL?
         /// Reuse cached program builds and run results (`--no-cache` turns it off; results are stored anyway).
@@ -258,7 +262,8 @@ public struct BookBuilder {
             built = try check(ChapterBuild(fixedSource), programs: programs, useCache: true)
             // Inline expectations `--fix` could not rewrite are still wrong: say why at each.
             let compared = built.compared
-            built.record(Fix.refusals(chapter: built.chapter, outcomes: built.outcomes, comparable: { compared.contains($0.index) }))
+            built.record(Fix.refusals(chapter: built.chapter, outcomes: built.outcomes, comparable: { compared.contains($0.index) },
+                                            exact: options.exact))
             built.fixed = true
             built.compiledPrograms += first.compiledPrograms
             built.ranPrograms += first.ranPrograms
@@ -294,7 +299,8 @@ public struct BookBuilder {
             runs.append(run)
             if !run.cached { built.ranPrograms += 1 }
         }
-        let result = Check.chapter(built.chapter, compiled: compiled, runs: runs, failures: chapterPrograms.failures)
+        let result = Check.chapter(built.chapter, compiled: compiled, runs: runs, failures: chapterPrograms.failures,
+                                   exact: options.exact)
         built.compiled = compiled
         built.outcomes = result.outcomes
         built.compared = result.compared
@@ -335,19 +341,22 @@ public struct BookBuilder {
         // Output that differs from one run to the next is never recorded: the file stays as it is.
         var reruns = 0
         let unstable = try Fix.unstable(chapter: built.chapter, outcomes: built.outcomes, comparable: { compared.contains($0.index) },
+                                        exact: options.exact,
                                         compiled: built.compiled, rerun: { program throws(BookError) in
                                             reruns += 1
                                             return try programs.slots.run { () throws(BookError) in try Run.program(program, useCache: false) }
                                         })
         built.ranPrograms += reruns
         guard unstable.isEmpty else {
-            built.record(unstable + Fix.refusals(chapter: built.chapter, outcomes: built.outcomes, comparable: { compared.contains($0.index) }))
+            built.record(unstable + Fix.refusals(chapter: built.chapter, outcomes: built.outcomes, comparable: { compared.contains($0.index) },
+                                            exact: options.exact))
             return nil
         }
         let text = Fix.apply(to: source.text, chapter: built.chapter, outcomes: built.outcomes,
-                             comparable: { compared.contains($0.index) })
+                             comparable: { compared.contains($0.index) }, exact: options.exact)
         guard text != source.text else {
-            built.record(Fix.refusals(chapter: built.chapter, outcomes: built.outcomes, comparable: { compared.contains($0.index) }))
+            built.record(Fix.refusals(chapter: built.chapter, outcomes: built.outcomes, comparable: { compared.contains($0.index) },
+                                            exact: options.exact))
             return nil
         }
         let url = source.file ?? options.root.appendingPathComponent(source.path)

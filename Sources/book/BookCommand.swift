@@ -39,6 +39,9 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "Rewrite the chapters' output blocks to the actual output; no other byte changes.")
     var fix = false
 
+    @Flag(help: "Fail on any difference between a recorded and an actual output, tolerance notwithstanding (timings with tolerance=measured excepted).")
+    var exact = false
+
     @Flag(name: .customLong("no-cache"), help: "Compile and run every program again instead of reusing cached results.")
     var noCache = false
 
@@ -64,6 +67,7 @@ struct BuildCommand: ParsableCommand {
         var options = BookBuilder.Options(root: rootURL, packageRoot: package.map { URL(fileURLWithPath: $0).standardizedFileURL })
         options.chapters = chapters
         options.fix = fix
+        options.exact = exact
         options.useCache = !noCache
         if let jobs { options.jobs = jobs }
         options.output = URL(fileURLWithPath: output, relativeTo: rootURL).standardizedFileURL

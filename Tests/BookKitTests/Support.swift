@@ -27,11 +27,12 @@ enum Fixtures {
     }
 
     /// Runs the whole chapter pipeline on a fixture, as `book build` would (without writing anything).
-    static func check(_ name: String, text: String? = nil, root: URL = packageRoot, fix: Bool = false)
+    static func check(_ name: String, text: String? = nil, root: URL = packageRoot, fix: Bool = false, exact: Bool = false)
         throws -> (CheckedChapter, BookBuilder.ChapterReport) {
         let (toolchain, library) = try environment.get()
         var options = BookBuilder.Options(root: root)
         options.fix = fix
+        options.exact = exact
         return try BookBuilder(options: options).chapter(try source(name, text: text), library: library, toolchain: toolchain)
     }
 

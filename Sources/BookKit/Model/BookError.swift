@@ -31,6 +31,9 @@ public struct BookError: Error, Hashable, Sendable, CustomStringConvertible {
         case limit
         /// The output differs from the chapter's `output` block, or the block is missing.
         case output
+        /// A claim's status differs from the decision its snippet printed by the book's rule, or a decision is
+        /// missing or unnamed (`Check.claimDecisions`).
+        case claim
         /// The machine or the book root is not usable (no compiler, no manifest, library does not build).
         case environment
         /// The command line asks for something that does not exist (an unknown `--chapter` slug).

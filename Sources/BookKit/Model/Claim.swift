@@ -2,8 +2,11 @@
 ///
 /// ```claims
 /// reproduced: GP's head costs 2·h·n·d parameters per type (#params)
-/// not-reproduced: EGP beats GP with many types (#train)
+/// not-reproduced: EGP beats GP with many types (#train:egp-vs-gp)
 /// ```
+///
+/// A claim that names a decision (`#train:egp-vs-gp`) takes its status from the evidence: the snippet prints the
+/// decision by the book's rule, and the build fails unless the block says the same (`Check.claimDecisions`).
 public struct Claim: Sendable, Hashable {
     public enum Status: String, CaseIterable, Sendable {
         case reproduced
@@ -36,7 +39,18 @@ public struct Claim: Sendable, Hashable {
     public var text: String
     /// The id of the snippet that checks it (`#params`), if any.
     public var snippetID: String?
+    /// The name of the decision that snippet prints (`#training:egp-vs-gp`): a line `claim egp-vs-gp: STATUS (…)`
+    /// of its output, printed by Kexue's `decide`. The build holds `status` to it.
+    public var decision: String?
     public var line: Int
+
+    public init(status: Status, text: String, snippetID: String? = nil, decision: String? = nil, line: Int) {
+        self.status = status
+        self.text = text
+        self.snippetID = snippetID
+        self.decision = decision
+        self.line = line
+    }
 }
 
 /// The chapter's boxes: claims and differences from the original, each from its fenced block.

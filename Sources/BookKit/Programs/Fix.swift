@@ -16,16 +16,18 @@
 /// without the run cache: output that differs between the two runs is refused, naming the lines.
 public enum Fix {
     /// The snippets whose output `apply` would record: checked, compared, and failing their check.
-    static func toRecord(_ chapter: Chapter, outcomes: [Int: SnippetOutcome], comparable: (Snippet) -> Bool) -> [Snippet] {
+    static func toRecord(_ chapter: Chapter, outcomes: [Int: SnippetOutcome], comparable: (Snippet) -> Bool,
+                         exact: Bool = false) -> [Snippet] {
         chapter.snippets.filter { snippet in
             snippet.info.mode.isChecked && comparable(snippet)
-                && !Check.outputErrors(snippet, outcomes[snippet.index] ?? SnippetOutcome()).isEmpty
+                && !Check.outputErrors(snippet, outcomes[snippet.index] ?? SnippetOutcome(), exact: exact).isEmpty
         }
     }
 
     /// Snippets whose `// Prints` comments cannot take the new output: a different number of lines.
-    public static func refusals(chapter: Chapter, outcomes: [Int: SnippetOutcome], comparable: (Snippet) -> Bool) -> [BookError] {
-        toRecord(chapter, outcomes: outcomes, comparable: comparable).compactMap { snippet in
+    public static func refusals(chapter: Chapter, outcomes: [Int: SnippetOutcome], comparable: (Snippet) -> Bool,
+                                exact: Bool = false) -> [BookError] {
+        toRecord(chapter, outcomes: outcomes, comparable: comparable, exact: exact).compactMap { snippet in
             guard let expected = snippet.expected, case .prints(let comments) = expected.form else { return nil }
             let stdout = outcomes[snippet.index]?.stdout ?? ""
             guard printsChunks(stdout, comments: comments) == nil else { return nil }
@@ -74,11 +76,11 @@ public enum Fix {
     /// its tolerance (a `tolerance=measured` timing differs in its numbers by nature and passes).
     /// - Parameter rerun: runs a compiled program without the cache (`Run.program(_, useCache: false)`).
     public static func unstable(chapter: Chapter, outcomes: [Int: SnippetOutcome], comparable: (Snippet) -> Bool,
-                                compiled: [CompiledProgram],
+                                exact: Bool = false, compiled: [CompiledProgram],
                                 rerun: (CompiledProgram) throws(BookError) -> ProgramRun) throws(BookError) -> [BookError] {
         var errors: [BookError] = []
         var second: [ProgramPlan: ProgramRun] = [:]
-        for snippet in toRecord(chapter, outcomes: outcomes, comparable: comparable) {
+        for snippet in toRecord(chapter, outcomes: outcomes, comparable: comparable, exact: exact) {
             // The program whose run the snippet's outcome came from: its own trap or aside program, else the main one.
             let producer = compiled.first { program in
                 switch program.plan.purpose {
@@ -118,10 +120,10 @@ public enum Fix {
 
 
     public static func apply(to text: String, chapter: Chapter, outcomes: [Int: SnippetOutcome],
-                             comparable: (Snippet) -> Bool) -> String {
+                             comparable: (Snippet) -> Bool, exact: Bool = false) -> String {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         // Edit from the bottom so that earlier line numbers stay valid.
-        for snippet in toRecord(chapter, outcomes: outcomes, comparable: comparable).reversed() {
+        for snippet in toRecord(chapter, outcomes: outcomes, comparable: comparable, exact: exact).reversed() {
             let outcome = outcomes[snippet.index] ?? SnippetOutcome()
             // New lines continue the fence's containers: its line's prefix with list markers turned into
             // spaces ("- " → "  ", "1. " → "   ", "> - " → ">   "), so that they stay in the same list item

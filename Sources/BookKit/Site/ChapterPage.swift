@@ -37,14 +37,30 @@ enum ChapterPage {
         return html
     }
 
-    static func claimsBox(_ claims: [Claim]) -> String {
+    /// - Parameter decisions: the decisions the snippets printed, by `"snippet-id:name"`; a claim naming one shows
+    ///   the rule's reason under it.
+    static func claimsBox(_ claims: [Claim], decisions: [String: DecidedClaim] = [:]) -> String {
         var html = "<aside class=\"box claims-box\" aria-label=\"Reproduces\"><h2 class=\"box-title\">Reproduces</h2><ul>"
         for claim in claims {
             let text = HTML.escape(claim.text)
             let linked = claim.snippetID.map { "<a href=\"#snippet-\(HTML.escape($0))\">\(text)</a>" } ?? text
-            html += "<li class=\"\(claim.status.rawValue)\"><span class=\"mark\" title=\"\(claim.status.label)\">\(claim.status.mark)</span> \(linked) <span class=\"status\">(\(claim.status.label))</span></li>"
+            html += "<li class=\"\(claim.status.rawValue)\"><span class=\"mark\" title=\"\(claim.status.label)\">\(claim.status.mark)</span> \(linked) <span class=\"status\">(\(claim.status.label))</span>"
+            if let id = claim.snippetID, let name = claim.decision, let decision = decisions["\(id):\(name)"] {
+                html += "<span class=\"decision\">Decided by the rule of chapter 0: \(HTML.escape(decision.reason)).</span>"
+            }
+            html += "</li>"
         }
         return html + "</ul></aside>"
+    }
+
+    /// The decisions printed by the chapter's snippets that ran, by `"snippet-id:name"`.
+    static func decisions(_ checked: CheckedChapter) -> [String: DecidedClaim] {
+        var found: [String: DecidedClaim] = [:]
+        for snippet in checked.chapter.snippets {
+            guard let id = snippet.info.id, let outcome = checked.outcomes[snippet.index], outcome.ran else { continue }
+            for decision in DecidedClaim.all(in: outcome.stdout) { found["\(id):\(decision.name)"] = decision }
+        }
+        return found
     }
 
     /// - Parameter math: the box's formulas typeset, in order (nil: show the LaTeX).
@@ -103,7 +119,7 @@ enum ChapterPage {
             guard codeBlockIndex < parsed.codeBlocks.count else { continue }
             let line = parsed.codeBlocks[codeBlockIndex].start.line
             if line == boxes.claimsLine {
-                node.replace(withHTMLBlock: splice.marker(for: claimsBox(boxes.claims)))
+                node.replace(withHTMLBlock: splice.marker(for: claimsBox(boxes.claims, decisions: decisions(checked))))
             } else if line == boxes.differencesLine, let differences = boxes.differences {
                 node.replace(withHTMLBlock: splice.marker(for: differencesBox(differences, math: checked.math?.differences)))
             } else if let snippet = snippetsByLine[line] {

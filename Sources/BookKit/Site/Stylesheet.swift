@@ -36,7 +36,10 @@ enum Stylesheet {
     .mark { display: inline-block; width: 1.2em; font-weight: 700; }
     .reproduced .mark { color: var(--num); } .qualitative .mark { color: var(--str); } .not-reproduced .mark { color: var(--err-edge); }
     .status { color: var(--muted); font-size: 0.85em; }
+    .claims-box .decision { display: block; color: var(--muted); font-size: 0.85em; margin-top: 0.15em; }
     table.claims td, table.claims th { vertical-align: top; text-align: left; }
+    .decided { font-size: 0.75em; border: 1px solid var(--muted); border-radius: 3px; padding: 0 0.3em; color: var(--muted); }
+    .tally { color: var(--muted); }
     pre.code { position: relative; }
     button.copy { position: absolute; top: 0.4rem; right: 0.4rem; font: 0.72rem system-ui, sans-serif; padding: 0.15rem 0.5rem;
       border: 1px solid var(--muted); border-radius: 4px; background: var(--bg); color: var(--muted); cursor: pointer; opacity: 0.6; }

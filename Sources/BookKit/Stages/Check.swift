@@ -16,9 +16,11 @@ public enum Check {
         public var passed = 0
     }
 
-    /// - Parameter failures: snippets left out of the programs because they do not compile (`Build.chapter`).
+    /// - Parameters:
+    ///   - failures: snippets left out of the programs because they do not compile (`Build.chapter`).
+    ///   - exact: compare numbers exactly, whatever the snippet's tolerance (`tolerance=measured` excepted).
     public static func chapter(_ chapter: Chapter, compiled: [CompiledProgram], runs: [ProgramRun],
-                               failures: [SnippetCompileFailure] = []) -> Result {
+                               failures: [SnippetCompileFailure] = [], exact: Bool = false) -> Result {
         var result = Result()
         let runsByPlan = Dictionary(runs.map { ($0.plan, $0) }, uniquingKeysWith: { a, _ in a })
         // Snippets whose stdout is final and may be compared.
@@ -166,11 +168,13 @@ public enum Check {
             }
         }
 
+        // Decisions are read from what the programs printed, before passing snippets show their recorded output.
+        result.errors += claimDecisions(chapter, outcomes: result.outcomes)
         for snippet in chapter.snippets where snippet.info.mode.isChecked && comparable.contains(snippet.index) {
             let outcome = result.outcomes[snippet.index] ?? SnippetOutcome()
             result.compared.insert(snippet.index)
             result.checked += 1
-            let errors = outputErrors(snippet, outcome)
+            let errors = outputErrors(snippet, outcome, exact: exact)
             result.errors += errors
             if errors.isEmpty {
                 result.passed += 1
@@ -196,8 +200,11 @@ public enum Check {
 
     /// The output check of one snippet: its text output against the ```output block, each figure it showed
     /// against its ```figure block.
-    static func outputErrors(_ snippet: Snippet, _ outcome: SnippetOutcome) -> [BookError] {
-        let tolerance = snippet.info.tolerance ?? OutputComparison.defaultTolerance
+    /// With `exact`, numbers must be equal (a measurement, `tolerance=measured`, is still checked by its text only).
+    static func outputErrors(_ snippet: Snippet, _ outcome: SnippetOutcome, exact: Bool = false) -> [BookError] {
+        let declared = snippet.info.tolerance ?? OutputComparison.defaultTolerance
+        let tolerance = exact && declared.isFinite ? 0 : declared
+        let exactly = exact && declared.isFinite && declared > 0 ? " (--exact: numbers must be equal; the snippet's tolerance is not applied)" : ""
         var errors: [BookError] = []
         if let expected = snippet.expected {
             if let mismatch = OutputComparison.compare(expected: expected.text, actual: outcome.stdout, tolerance: tolerance,
@@ -209,7 +216,7 @@ public enum Check {
                 case .prints: hint = "if the new output is right, `swift run book build --fix` rewrites the `// Prints` comments (when there is one per line of output)"
                 }
                 errors.append(BookError(.output, at: snippet.info.unordered ? expected.fence : location(of: mismatch, in: expected), "snippet \(snippet.displayName) output differs"
-                                            + (snippet.info.unordered ? " (lines compared in any order)" : ""),
+                                            + (snippet.info.unordered ? " (lines compared in any order)" : "") + exactly,
                                         detail: mismatch.report, hint: hint))
             }
         } else if !outcome.stdout.isEmpty {
@@ -226,7 +233,7 @@ public enum Check {
             }
             let expected = snippet.expectedFigures[index]
             if let mismatch = OutputComparison.compare(expected: expected.text, actual: figure, tolerance: tolerance) {
-                errors.append(BookError(.output, at: expected.fence, "the data of figure \(index + 1) of snippet \(snippet.displayName) differs",
+                errors.append(BookError(.output, at: expected.fence, "the data of figure \(index + 1) of snippet \(snippet.displayName) differs" + exactly,
                                         detail: mismatch.report,
                                         hint: "if the new figure is right, record it with `swift run book build --fix`"))
             }

@@ -140,7 +140,7 @@ public enum Extract {
 
     struct ClaimError: Error { var message: String; var hint: String }
 
-    /// `status: text (#snippet-id)`.
+    /// `status: text (#snippet-id)` or `status: text (#snippet-id:decision-name)`.
     static func claim(_ line: String, line number: Int) -> Result<Claim, ClaimError> {
         let statuses = Claim.Status.allCases.map(\.rawValue).joined(separator: ", ")
         guard let colon = line.firstIndex(of: ":") else {
@@ -151,17 +151,27 @@ public enum Extract {
             return .failure(ClaimError(message: "unknown claim status '\(word)'", hint: "statuses: \(statuses)"))
         }
         var text = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        var id: String?
+        var id: String?, decision: String?
         if text.hasSuffix(")"), let open = text.range(of: "(#", options: .backwards) {
-            let name = String(text[open.upperBound..<text.index(before: text.endIndex)])
+            let reference = text[open.upperBound..<text.index(before: text.endIndex)]
+            let parts = reference.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            let name = parts[0]
             guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
                 return .failure(ClaimError(message: "claim names snippet '\(name)', which is not a snippet id",
                                            hint: "ids use letters, digits, '-' and '_'"))
             }
+            if parts.count == 2 {
+                let d = parts[1]
+                guard !d.isEmpty, d.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) else {
+                    return .failure(ClaimError(message: "claim names decision '\(d)' of snippet '\(name)', which is not a decision name",
+                                               hint: "decision names use lowercase letters, digits and '-', as printed by Kexue's decide(\"name\", …)"))
+                }
+                decision = d
+            }
             id = name
             text = text[..<open.lowerBound].trimmingCharacters(in: .whitespaces)
         }
-        return .success(Claim(status: status, text: text, snippetID: id, line: number))
+        return .success(Claim(status: status, text: text, snippetID: id, decision: decision, line: number))
     }
 
     /// A readable dump of the extracted snippets with their source lines: the currency of extractor tests.

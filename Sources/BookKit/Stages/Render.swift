@@ -83,20 +83,37 @@ public enum Render {
         return PageTemplate.html(title: book.title, book: book, current: nil, sections: [], body: body, stamp: stamp)
     }
 
-    /// Every claim of every chapter with its status, in one table.
+    /// Every claim of every chapter with its status: the book's tally, then one table per chapter with its own.
+    /// A claim decided by a snippet's printed decision (`Claim.decision`) is marked as such: its status is the
+    /// rule's, not the author's.
     static func claimsPage(book: Book, chapters: [Chapter], stamp: Stamp) -> String {
-        var body = "<h1>Claims</h1>\n<p>Each post's claims, and what this book's runs made of them.</p>\n"
-        body += "<table class=\"claims\"><thead><tr><th>Chapter</th><th>Claim</th><th>Status</th></tr></thead><tbody>\n"
-        for chapter in chapters {
+        let all = chapters.flatMap(\.boxes.claims)
+        var body = "<h1>Claims</h1>\n<p>Each post's claims, and what this book's runs made of them. A claim marked "
+            + "<em>decided</em> takes its status from the rule of <a href=\"\(book.chapters.first?.slug ?? "index").html\">chapter 0</a>, "
+            + "applied to the interval its snippet printed.</p>\n"
+        body += "<p class=\"tally book-tally\">\(tally(all))</p>\n"
+        for chapter in chapters where !chapter.boxes.claims.isEmpty {
+            let page = "\(chapter.source.slug).html"
+            body += "<section class=\"claims-chapter\"><h2><a href=\"\(page)\">\(HTML.escape(chapter.source.title))</a></h2>\n"
+            body += "<p class=\"tally\">\(tally(chapter.boxes.claims))</p>\n"
+            body += "<table class=\"claims\"><thead><tr><th>Claim</th><th>Status</th></tr></thead><tbody>\n"
             for claim in chapter.boxes.claims {
-                let page = "\(chapter.source.slug).html"
                 let link = claim.snippetID.map { "\(page)#snippet-\(HTML.escape($0))" } ?? page
-                body += "<tr class=\"\(claim.status.rawValue)\"><td><a href=\"\(page)\">\(HTML.escape(chapter.source.title))</a></td>"
-                body += "<td><a href=\"\(link)\">\(HTML.escape(claim.text))</a></td>"
-                body += "<td><span class=\"mark\">\(claim.status.mark)</span> \(claim.status.label)</td></tr>\n"
+                body += "<tr class=\"\(claim.status.rawValue)\"><td><a href=\"\(link)\">\(HTML.escape(claim.text))</a></td>"
+                body += "<td><span class=\"mark\">\(claim.status.mark)</span> \(claim.status.label)"
+                    + (claim.decision == nil ? "" : " <span class=\"decided\">decided</span>") + "</td></tr>\n"
             }
+            body += "</tbody></table></section>\n"
         }
-        body += "</tbody></table>\n"
         return PageTemplate.html(title: "Claims · " + book.title, book: book, current: nil, sections: [], body: body, stamp: stamp)
+    }
+
+    /// "12 claims: 5 reproduced, 4 qualitative, 1 not reproduced, 2 not attempted; 3 decided by the rule".
+    static func tally(_ claims: [Claim]) -> String {
+        let counts = Claim.Status.allCases.map { status in (status, claims.filter { $0.status == status }.count) }
+        let decided = claims.filter { $0.decision != nil }.count
+        return "\(claims.count) claim\(claims.count == 1 ? "" : "s"): "
+            + counts.map { "<span class=\"\($0.0.rawValue)\">\($0.1) \($0.0.rawValue.replacingOccurrences(of: "-", with: " "))</span>" }.joined(separator: ", ")
+            + "; \(decided) decided by the rule"
     }
 }
