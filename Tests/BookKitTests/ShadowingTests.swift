@@ -136,7 +136,7 @@ import Testing
             for plan in Build.plan(chapter) {
                 programs += 1
                 let shadowing = plan.shadowing
-                #expect(shadowing.generatedNames.isEmpty && shadowing.codes == plan.snippets.map(\.code), "\(source.path)")
+                #expect(shadowing.generatedNames.isEmpty && shadowing.codes == plan.snippets.map(\.code), "\(source.path): \(shadowing.generatedNames.map(\.generated))")
             }
         }
         #expect(programs > 10)
