@@ -53,7 +53,9 @@ import Testing
         try "public let kernelBlob = \"\(String(repeating: "ab", count: 100_000))\"\n"
             .write(to: scratch.root.appendingPathComponent("Sources/Kernels/Blob.swift"), atomically: true, encoding: .utf8)
         _ = try scratch.build()
-        try scratch.write("one", prose: "First.", code: "import Kexue\nprint(\"scale\", kernelScale() * 1)")
+        // The snippet uses the blob: the library's code generation is split over two threads (one object file
+        // per source file), so an unused file's object would not be linked at all.
+        try scratch.write("one", prose: "First.", code: "import Kexue\nimport Kernels\nprint(\"scale\", kernelScale() * 1, kernelBlob.count)")
         let result = try scratch.cli(["--fix"], fileSizeLimitKB: 128)
         #expect(result.status == 2, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stderr.contains("not because of its code"))
