@@ -8,6 +8,12 @@ public struct DecidedClaim: Sendable, Hashable {
     /// 1-based line of the snippet's output.
     public var outputLine: Int
 
+    /// A decision name: a non-empty run of lowercase letters, digits and `-` (Kexue's `ClaimDecision` requires the
+    /// same), so that it fits a claims line's `(#snippet:name)`.
+    static func isName<S: StringProtocol>(_ name: S) -> Bool {
+        !name.isEmpty && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+
     /// The decisions in a snippet's output, in order. A line counts when it starts with `claim `, a name of
     /// lowercase letters, digits and `-`, and `: `; anything else is ordinary output.
     public static func all(in output: String) -> [DecidedClaim] {
@@ -15,8 +21,7 @@ public struct DecidedClaim: Sendable, Hashable {
         for (offset, line) in output.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             guard line.hasPrefix("claim "), let colon = line.firstIndex(of: ":") else { continue }
             let name = line[line.index(line.startIndex, offsetBy: 6)..<colon]
-            guard !name.isEmpty, name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" })
-            else { continue }
+            guard isName(name) else { continue }
             let rest = line[line.index(after: colon)...].drop(while: { $0 == " " })
             let status = rest.prefix(while: { $0 != " " && $0 != "(" })
             var reason = rest.dropFirst(status.count).trimmingCharacters(in: .whitespaces)

@@ -162,7 +162,7 @@ public enum Extract {
             }
             if parts.count == 2 {
                 let d = parts[1]
-                guard !d.isEmpty, d.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) else {
+                guard DecidedClaim.isName(d) else {
                     return .failure(ClaimError(message: "claim names decision '\(d)' of snippet '\(name)', which is not a decision name",
                                                hint: "decision names use lowercase letters, digits and '-', as printed by Kexue's decide(\"name\", …)"))
                 }
