@@ -179,6 +179,34 @@ static void kill_descendants(pid_t program, int *program_done, int *program_stat
     }
 }
 
+/// A start gate between a process and the child it forks for the program: the child waits at the gate
+/// until the parent has closed its own copies of the program's descriptors. Without it the program could
+/// close its standard input, say so, and still have its caller's write succeed, because a supervisor had
+/// not yet closed the pipe's read end it held across the fork (seen once in CI as a write that did not
+/// fail). Both ends are close-on-exec, so the gate never reaches the program.
+typedef struct { int wait_end, open_end; } start_gate;
+
+static start_gate gate_make(void) {
+    int ends[2];
+    if (pipe2(ends, O_CLOEXEC) != 0) return (start_gate){-1, -1};  // no gate: the program starts at once
+    return (start_gate){ends[0], ends[1]};
+}
+
+/// In the child: returns once the parent has released the gate (or died).
+static void gate_wait(start_gate gate) {
+    if (gate.open_end >= 0) close(gate.open_end);
+    if (gate.wait_end < 0) return;
+    char byte;
+    while (read(gate.wait_end, &byte, 1) < 0 && errno == EINTR) {}
+    close(gate.wait_end);
+}
+
+/// In the parent, after closing its copies of the program's descriptors: lets the child go on.
+static void gate_release(start_gate gate) {
+    if (gate.wait_end >= 0) close(gate.wait_end);
+    if (gate.open_end >= 0) close(gate.open_end);
+}
+
 static void run_program(const char *path, char *const argv[], char *const envp[], const char *directory,
                         const csys_supervised_fds *fds, pid_t supervisor) {
     // The program dies with its supervisor; and if the supervisor died before this line, stop now.
@@ -225,15 +253,20 @@ static void run_namespace_init(const char *path, char *const argv[], char *const
     mount(0, "/", 0, MS_REC | MS_PRIVATE, 0);
     mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0);
     pid_t self = getpid();
+    start_gate gate = gate_make();
     pid_t program = fork();
     if (program < 0) {
         write_record(fds->status_fd, CSYS_STATUS_EXEC_FAILED, errno);
         _exit(127);
     }
-    if (program == 0) run_program(path, argv, envp, directory, fds, self);
+    if (program == 0) {
+        gate_wait(gate);
+        run_program(path, argv, envp, directory, fds, self);
+    }
     int program_side[5] = {fds->stdin_fd, fds->stdout_fd, fds->stderr_fd, fds->control_fd, fds->acknowledge_fd};
     for (int i = 0; i < 5; i++)
         if (program_side[i] >= 0) close(program_side[i]);
+    gate_release(gate);
     for (;;) {
         int status = 0;
         pid_t pid = waitpid(-1, &status, 0);
@@ -267,18 +300,21 @@ static void supervise(const char *path, char *const argv[], char *const envp[], 
     // `run_namespace_init`: then it cannot reach the supervisor, and nothing it starts outlives the
     // namespace. Elsewhere the subreaper alone contains it (see the header for what that leaves open).
     int in_namespace = fds->new_pid_namespace && unshare(CLONE_NEWPID | CLONE_NEWNS) == 0;
+    start_gate gate = gate_make();
     pid_t program = fork();
     if (program < 0) {
         write_record(fds->status_fd, CSYS_STATUS_EXEC_FAILED, errno);
         _exit(127);
     }
     if (program == 0) {
+        gate_wait(gate);
         if (in_namespace) run_namespace_init(path, argv, envp, directory, fds);
         run_program(path, argv, envp, directory, fds, self);
     }
     int program_side[5] = {fds->stdin_fd, fds->stdout_fd, fds->stderr_fd, fds->control_fd, fds->acknowledge_fd};
     for (int i = 0; i < 5; i++)
         if (program_side[i] >= 0) close(program_side[i]);
+    gate_release(gate);
     write_record(fds->status_fd, CSYS_STATUS_STARTED, program);
 
     int pidfd = -1;
