@@ -3,7 +3,7 @@ import Testing
 
 /// Pins the user-facing text of shape errors: each names the operation and both shapes. Each case runs in a child
 /// process (an exit test); `require` must print under `-O`, where a failed `precondition` would not.
-@Suite struct PreconditionMessageTests {
+@Suite struct RequireMessageTests {
     @Test func matmulInnerDimensions() async {
         let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Tensor.matmul(Tensor.zeros([3, 4]), Tensor.zeros([5, 6]))

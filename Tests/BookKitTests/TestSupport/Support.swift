@@ -5,7 +5,7 @@ import Testing
 /// Shared set-up for the fixture tests: the package root, the toolchain and one library build per process.
 enum Fixtures {
     static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let directory = packageRoot.appendingPathComponent("Tests/BookKitTests/Fixtures")
 
     /// The toolchain and the release library, built once (the library build is itself cached on disk).
