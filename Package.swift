@@ -74,7 +74,10 @@ let package = Package(
         .testTarget(name: "KexueTests", dependencies: ["Kexue"], swiftSettings: numericFlags),
         // BookKitTests depends on `book` so that the command-line contract tests (exit codes, kills, signals)
         // can run the real executable (`Fixtures.bookExecutable`).
-        .testTarget(name: "BookKitTests", dependencies: ["BookKit", "book"], exclude: ["Fixtures"]),
+        // What the BookKit tests share (fixtures and goldens, scratch books, the toolchain and library, the `book`
+        // executable): a regular target, as swift-numerics' `_TestSupport`, so that no test file keeps a copy.
+        .target(name: "BookTestSupport", dependencies: ["BookKit"], path: "Tests/BookTestSupport"),
+        .testTarget(name: "BookKitTests", dependencies: ["BookKit", "BookTestSupport", "book"], exclude: ["Fixtures"]),
         .testTarget(name: "ChapterTests", dependencies: ["BookKit"]),
     ],
     swiftLanguageModes: [.v5]

@@ -39,6 +39,9 @@ public struct BookBuilder {
         public var jobs = ProcessInfo.processInfo.activeProcessorCount
         /// Called with one line per finished chapter.
         public var progress: (String) -> Void = { _ in }
+        /// Renders the math in the Typeset stage; nil is KaTeX (cached under `packageRoot`'s `.build/book/katex/`).
+        /// Page golden tests set `MathRenderer.readable`.
+        var math: MathRenderer?
 
         public init(root: URL, packageRoot: URL? = nil) {
             self.root = root
@@ -381,7 +384,7 @@ public struct BookBuilder {
         // KaTeX is a process too: it takes a work slot like a compile.
         let typeset = try programs.slots.run { () throws(BookError) in
             try Typeset.chapters([CheckedChapter(parsed: built.parsed, chapter: built.chapter, outcomes: built.outcomes,
-                                                 errors: [])], packageRoot: options.packageRoot)[0]
+                                                 errors: [])], math: options.math ?? .katex(packageRoot: options.packageRoot))[0]
         }
         built.math = typeset.math
         built.record(typeset.errors)

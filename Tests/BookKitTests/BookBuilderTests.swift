@@ -1,32 +1,17 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// The whole build on a small fixture book: the site's files, determinism, subset builds.
 @Suite struct BookBuilderTests {
     /// A scratch book root with a manifest and two fixture chapters.
-    private func scratchBook(_ name: String) throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("book-\(name)-\(getpid())")
-        try? FileManager.default.removeItem(at: root)
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("chapters"), withIntermediateDirectories: true)
-        for fixture in ["modes", "wrong-output"] {
-            try FileManager.default.copyItem(at: Fixtures.directory.appendingPathComponent("\(fixture).md"),
-                                             to: root.appendingPathComponent("chapters/\(fixture).md"))
-        }
-        let manifest = """
-        { "title": "Fixture <Book>", "chapters": [
-          { "slug": "modes", "file": "modes.md", "title": "Modes & more", "summary": "Every mode." },
-          { "slug": "wrong", "file": "wrong-output.md", "title": "Wrong", "summary": "Fails its check." } ] }
-        """
-        try manifest.write(to: root.appendingPathComponent("chapters/book.json"), atomically: true, encoding: .utf8)
-        return root
-    }
-
-    private func build(_ root: URL, chapters: [String] = []) throws -> BookBuilder.Report {
-        var options = BookBuilder.Options(root: root, packageRoot: Fixtures.packageRoot)
-        options.output = root.appendingPathComponent("site")
-        options.chapters = chapters
-        return try BookBuilder(options: options).build()
+    private func scratchBook(_ name: String) throws -> ScratchChapters {
+        let fixture = { (name: String) in try String(contentsOf: Fixtures.directory.appendingPathComponent("\(name).md"), encoding: .utf8) }
+        return try ScratchChapters(name, title: "Fixture <Book>", [
+            Manifest.Entry("modes", title: "Modes & more", summary: "Every mode.", text: try fixture("modes")),
+            Manifest.Entry("wrong", file: "wrong-output.md", title: "Wrong", summary: "Fails its check.", text: try fixture("wrong-output")),
+        ])
     }
 
     private func tree(_ folder: URL) throws -> [String: Data] {
@@ -38,9 +23,10 @@ import Testing
     }
 
     @Test func buildsTheSiteTwiceIdentically() throws {
-        let root = try scratchBook("twice")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let first = try build(root)
+        let book = try scratchBook("twice")
+        defer { book.remove() }
+        let root = book.root
+        let first = try book.build()
         #expect(first.chapters.map(\.slug) == ["modes", "wrong"])
         #expect(first.chapters[0].errors.isEmpty)
         #expect(first.chapters[1].errors.map(\.kind) == [.output])
@@ -54,33 +40,40 @@ import Testing
         #expect(index.contains("<a href=\"modes.html\">Modes &amp; more</a>"))
         let wrong = String(decoding: firstTree["wrong.html"]!, as: UTF8.self)
         #expect(wrong.contains("This chapter failed its checks"))
-        _ = try build(root)
+        _ = try book.build()
         #expect(try tree(site) == firstTree)
         // No staging or retired folders are left behind.
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).filter { !$0.hasSuffix(".lock") }.sorted() == ["chapters", "site"])
     }
 
     @Test func subsetBuildKeepsOtherPages() throws {
-        let root = try scratchBook("subset")
-        defer { try? FileManager.default.removeItem(at: root) }
-        _ = try build(root)
-        let report = try build(root, chapters: ["wrong"])
+        let book = try scratchBook("subset")
+        defer { book.remove() }
+        _ = try book.build()
+        let report = try book.build(chapters: ["wrong"])
         #expect(report.chapters.map(\.slug) == ["wrong"])
-        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("site/modes.html").path))
+        #expect(FileManager.default.fileExists(atPath: book.folder.url("site/modes.html").path))
     }
 
-    @Test func unknownSlugIsAnEnvironmentError() throws {
-        let root = try scratchBook("unknown")
-        defer { try? FileManager.default.removeItem(at: root) }
-        #expect(throws: BookError.self) { try build(root, chapters: ["nope"]) }
+    /// `--chapter` naming no chapter of the manifest is the user's mistake (exit 64, as the command line
+    /// contract says), not an environment failure, and nothing is built or written.
+    @Test func unknownSlugIsAUsageErrorAndBuildsNothing() throws {
+        let book = try scratchBook("unknown")
+        defer { book.remove() }
+        #expect {
+            try book.build(chapters: ["modes", "nope"])
+        } throws: { error in
+            (error as? BookError)?.kind == .usage && (error as? BookError)?.message.hasPrefix("no chapter with slug 'nope'") == true
+        }
+        #expect(!FileManager.default.fileExists(atPath: book.folder.url("site").path), "no site was written")
     }
 
     @Test func malformedManifestIsLocated() throws {
-        let root = try scratchBook("manifest")
-        defer { try? FileManager.default.removeItem(at: root) }
-        try "{ \"title\": \"x\" }".write(to: root.appendingPathComponent("chapters/book.json"), atomically: true, encoding: .utf8)
+        let book = try scratchBook("manifest")
+        defer { book.remove() }
+        try book.write("chapters/book.json", "{ \"title\": \"x\" }")
         do {
-            _ = try Load.book(root: root)
+            _ = try Load.book(root: book.root)
             Issue.record("a manifest without chapters must fail")
         } catch {
             #expect(error.description.hasPrefix("chapters/book.json:1:1: error: the manifest is not valid: missing key 'chapters'"))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// A chapter's programs run in parallel, and all chapters' compiles and runs share one limit of `--jobs`:
 /// snippet time limits are wall-clock, so the build must never run more programs than it was given.
@@ -40,27 +41,18 @@ import Testing
         return (most, names.count)
     }
 
-    private func build(_ root: URL, jobs: Int, chapters: [String] = []) throws -> BookBuilder.Report {
-        var options = BookBuilder.Options(root: root, packageRoot: Fixtures.packageRoot)
-        options.jobs = jobs
-        options.useCache = false
-        options.chapters = chapters
-        return try BookBuilder(options: options).build()
-    }
-
     @Test func aChaptersProgramsRunInParallelUnderTheBookWideLimit() throws {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("book-concurrency-log-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: log)
-        try FileManager.default.createDirectory(atPath: log, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        let root = try ScratchChapters.make("concurrency", chapters: [
+        let logs = try ScratchFolder("concurrency-log")
+        defer { logs.remove() }
+        let log = logs.root.path
+        let book = try ScratchChapters("concurrency", chapters: [
             "one": "# One\n\n" + chapter("one", programs: 3, log: log),
             "two": "# Two\n\n" + chapter("two", programs: 3, log: log),
         ])
-        defer { try? FileManager.default.removeItem(at: root) }
+        defer { book.remove() }
 
         // One chapter: its three programs overlap (they ran one after another before).
-        var report = try build(root, jobs: 2, chapters: ["one"])
+        var report = try book.build(chapters: ["one"], jobs: 2, useCache: false)
         #expect(report.errors.isEmpty, "\(report.errors)")
         var seen = try peak(log)
         #expect(seen.programs == 3)
@@ -69,7 +61,7 @@ import Testing
         // Two chapters of three programs each, two jobs: never more than two programs at once.
         try FileManager.default.removeItem(atPath: log)
         try FileManager.default.createDirectory(atPath: log, withIntermediateDirectories: true)
-        report = try build(root, jobs: 2)
+        report = try book.build(jobs: 2, useCache: false)
         #expect(report.errors.isEmpty, "\(report.errors)")
         seen = try peak(log)
         #expect(seen.programs == 6)
@@ -78,7 +70,7 @@ import Testing
         // And one job means one at a time.
         try FileManager.default.removeItem(atPath: log)
         try FileManager.default.createDirectory(atPath: log, withIntermediateDirectories: true)
-        report = try build(root, jobs: 1)
+        report = try book.build(jobs: 1, useCache: false)
         seen = try peak(log)
         #expect(seen.programs == 6 && seen.peak == 1, "\(seen)")
     }

@@ -15,6 +15,11 @@ public struct TypesetMath: Sendable {
 /// Disk: runs KaTeX (node) for formulas not yet cached, and caches each under `.build/book/katex/`.
 public enum Typeset {
     public static func chapters(_ chapters: [CheckedChapter], packageRoot: URL) throws(BookError) -> [CheckedChapter] {
+        try self.chapters(chapters, math: .katex(packageRoot: packageRoot))
+    }
+
+    /// - Parameter math: renders the formulas (KaTeX in a build; tests may put a readable stand-in here).
+    static func chapters(_ chapters: [CheckedChapter], math: MathRenderer) throws(BookError) -> [CheckedChapter] {
         var chapters = chapters
         var numberings: [EquationNumbering] = []
         var formulas: [KaTeX.Formula] = []
@@ -28,8 +33,7 @@ public enum Typeset {
         }
         let boxStart = formulas.count
         formulas += boxFormulas.flatMap { $0 }
-        let katex = KaTeX(cacheDirectory: packageRoot.appendingPathComponent(".build/book/katex"))
-        let rendered = formulas.isEmpty ? [] : try katex.render(formulas)
+        let rendered = formulas.isEmpty ? [] : try math.render(formulas)
         var offset = 0
         for (c, numbering) in numberings.enumerated() {
             let spans = chapters[c].parsed.math.spans

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// The command-line contract of `book build`, through the real executable on a scratch book: exit status
 /// (0 every check holds, 1 a check failed, 2 environment or manifest, 64 usage), the progress and summary

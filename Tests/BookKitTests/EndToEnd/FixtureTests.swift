@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// Each mode and each failure kind, on fixture chapters, with the exact located messages in golden files
 /// (`Fixtures/NAME.errors`).
@@ -119,18 +120,14 @@ import Testing
 @Suite struct FixTests {
     /// Copies a fixture into a scratch book root, fixes it there, and returns the new text.
     private func fixed(_ name: String) throws -> String {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("book-fix-\(name)-\(getpid())")
-        try? FileManager.default.removeItem(at: scratch)
-        try FileManager.default.createDirectory(at: scratch.appendingPathComponent("Fixtures"), withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let original = try String(contentsOf: Fixtures.directory.appendingPathComponent("\(name).md"), encoding: .utf8)
-        let target = scratch.appendingPathComponent("Fixtures/\(name).md")
-        try original.write(to: target, atomically: true, encoding: .utf8)
-        let (_, report) = try Fixtures.check(name, root: scratch, fix: true)
+        let scratch = try ScratchFolder("fix-\(name)")
+        defer { scratch.remove() }
+        try scratch.write("Fixtures/\(name).md", try String(contentsOf: Fixtures.directory.appendingPathComponent("\(name).md"), encoding: .utf8))
+        let (_, report) = try Fixtures.check(name, root: scratch.root, fix: true)
         #expect(report.fixed)
         // After --fix only a caption may be missing (a new figure block has none until the author writes it).
         #expect(report.errors.allSatisfy { $0.message == "figure block has no caption" }, "after --fix the chapter passes: \(report.errors)")
-        let repaired = try String(contentsOf: target, encoding: .utf8)
+        let repaired = try scratch.read("Fixtures/\(name).md")
         // A second build of the repaired text passes without fixing anything.
         let (_, again) = try Fixtures.check(name, text: repaired)
         #expect(again.errors.allSatisfy { $0.message == "figure block has no caption" })

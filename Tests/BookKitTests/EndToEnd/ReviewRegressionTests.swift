@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// Cases found in review: each pins a behaviour that once went wrong.
 @Suite struct ReviewRegressionTests {

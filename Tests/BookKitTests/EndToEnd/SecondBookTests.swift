@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import BookTestSupport
 
 /// Issue 14, "A second, small book": `Tests/Books/swift-tour`, four chapters on the Swift standard library
 /// written as an author of a Swift tutorial would write them, uses every feature of the issue where such an
@@ -19,9 +20,9 @@ import Testing
     }
 
     @Test func theSwiftTourBuildsGreen() throws {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("swift-tour-\(getpid())")
-        try? FileManager.default.removeItem(at: output)
-        defer { try? FileManager.default.removeItem(at: output) }
+        let scratch = try ScratchFolder("swift-tour")
+        defer { scratch.remove() }
+        let output = scratch.url("site")
         let chaptersBefore = try chapterFiles()
 
         let process = Process()

@@ -1,5 +1,6 @@
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 @Suite struct EquationNumberingTests {
     func spans(_ text: String) -> [MathProtection.Span] { MathProtection(text, codeLines: []).spans }

@@ -1,5 +1,6 @@
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 @Suite struct InfoStringTests {
     let here = SourcePosition(file: "chapters/x.md", line: 7, column: 4)

@@ -1,5 +1,6 @@
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// The `// Prints "…"` and `// Output:` parser on its own (fixtures cover the build around it).
 @Suite struct InlineExpectationTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// The build cache: what an edit recompiles and reruns, corruption, and interrupted builds.
 ///
@@ -8,35 +9,23 @@ import Testing
 /// is cheap and does not touch the real one) and a one-chapter book.
 @Suite struct CacheTests {
     struct Scratch {
-        let root: URL
+        let folder: ScratchFolder
+        var root: URL { folder.root }
         let toolchain: Toolchain
 
         init(_ name: String) throws {
-            root = FileManager.default.temporaryDirectory.appendingPathComponent("book-cache-\(name)-\(getpid())")
+            folder = try ScratchFolder("cache-\(name)")
             toolchain = try Fixtures.environment.get().0
-            try? FileManager.default.removeItem(at: root)
-            let fm = FileManager.default
-            for module in ["Kernels", "Kexue"] {
-                try fm.createDirectory(at: root.appendingPathComponent("Sources/\(module)"), withIntermediateDirectories: true)
-            }
-            try fm.createDirectory(at: root.appendingPathComponent("chapters"), withIntermediateDirectories: true)
-            // Not inlinable across modules (it reads a private global), so the programs really link the
-            // library's archive and a broken archive shows.
-            try "private var base = 2.0\n@inline(never) public func kernelScale() -> Double { base }\n"
-                .write(to: root.appendingPathComponent("Sources/Kernels/Scale.swift"), atomically: true, encoding: .utf8)
-            try "@_exported import Kernels\n".write(to: root.appendingPathComponent("Sources/Kexue/Kexue.swift"), atomically: true, encoding: .utf8)
-            try """
-            { "title": "Cache", "chapters": [
-              { "slug": "one", "file": "one.md", "title": "One", "summary": "s" },
-              { "slug": "two", "file": "two.md", "title": "Two", "summary": "s" } ] }
-            """.write(to: root.appendingPathComponent("chapters/book.json"), atomically: true, encoding: .utf8)
+            try TinyLibrary.write(in: folder)
+            try folder.write("chapters/book.json", Manifest(title: "Cache", entries: [
+                Manifest.Entry("one", title: "One", summary: "s", text: ""), Manifest.Entry("two", title: "Two", summary: "s", text: ""),
+            ]).json)
             try write("one", prose: "First.", code: "import Kexue\nprint(\"scale\", kernelScale())")
             try write("two", prose: "Second.", code: "print(\"two\")")
         }
 
         func write(_ chapter: String, prose: String, code: String) throws {
-            let text = "# \(chapter)\n\n\(prose)\n\n```swift\n\(code)\n```\n"
-            try text.write(to: root.appendingPathComponent("chapters/\(chapter).md"), atomically: true, encoding: .utf8)
+            try folder.write("chapters/\(chapter).md", "# \(chapter)\n\n\(prose)\n\n```swift\n\(code)\n```\n")
         }
 
         func build(useCache: Bool = true) throws -> BookBuilder.Report {
@@ -51,7 +40,7 @@ import Testing
             report.chapters.map { "\($0.slug) compiled \($0.compiled) ran \($0.ran)" }
         }
 
-        func remove() { try? FileManager.default.removeItem(at: root) }
+        func remove() { folder.remove() }
 
         /// `book build --root ROOT` through the real executable: its exit status and its two streams.
         /// - Parameters:
@@ -253,9 +242,9 @@ import Testing
 
     /// The run cache's key covers each thing that changes a run: changing any one misses, the same key hits.
     @Test func runCacheKeyCoversEverythingThatChangesARun() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("book-runkey-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = try ScratchFolder("runkey")
+        defer { scratch.remove() }
+        let directory = scratch.root
         let program = ProgramIdentity(executableSHA256: String(repeating: "a", count: 64), libraryFingerprint: "lib-1",
                                       toolchainVersion: "Swift version 6.0", compileFlags: ["-O", "-g"])
         let key = RunCache.Key(program: program, environment: ["LANG": "C.UTF-8", "HOME": "/h"], timeLimits: [120, 3],

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// Failures of the machine, not of the chapter: a full disk, a broken library artefact, a missing or
 /// crashing tool. Each must end `book build` with exit 2 and leave nothing cached, so that the next build,
@@ -116,9 +117,9 @@ import Testing
     }
 
     @Test func missingKaTeXIsAnEnvironmentError() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("book-katex-missing-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let katex = KaTeX(cacheDirectory: directory, nodeModules: "/nonexistent/nodejs")
+        let scratch = try ScratchFolder("katex-missing")
+        defer { scratch.remove() }
+        let katex = KaTeX(cacheDirectory: scratch.root, nodeModules: "/nonexistent/nodejs")
         #expect {
             _ = try katex.render([KaTeX.Formula(tex: "x^{2}+\\beta", display: false)])
         } throws: { error in

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// `--fix` on a snippet inside containers: the new output block continues the snippet's list items and
 /// block quotes (spaces under a list marker, `>` kept), so it attaches to the snippet and no list item or
@@ -39,7 +40,7 @@ import Testing
     }
 
     private func source(_ text: String) -> ChapterSource {
-        ChapterSource(slug: "t", path: "chapters/t.md", title: "T", summary: "", text: text)
+        TestChapter.source(text)
     }
 
     /// The containers of the document, in order: lists, items, quotes.

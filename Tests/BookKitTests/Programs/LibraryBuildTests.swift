@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 @Suite struct LibraryBuildTests {
     /// The chapter programs must be built with the flags the package builds the library with.
@@ -96,8 +97,9 @@ import Testing
 
     /// The C file digest agrees with the Swift SHA-256 at every padding boundary and across read buffers.
     @Test func fileDigestMatchesSHA256() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("book-digest-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: file) }
+        let scratch = try ScratchFolder("digest")
+        defer { scratch.remove() }
+        let file = scratch.url("bytes")
         for length in [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, (1 << 16) - 1, 1 << 16, (1 << 16) + 57, 200_003] {
             let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
             try Data(bytes).write(to: file)

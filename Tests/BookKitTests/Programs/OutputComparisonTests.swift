@@ -1,5 +1,6 @@
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 @Suite struct OutputComparisonTests {
     func matches(_ a: String, _ b: String, tolerance: Double = OutputComparison.defaultTolerance) -> Bool {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// REPL semantics: a later snippet may redeclare a file-scope name of an earlier one. The chapters here
 /// are compiled and run; without shadowing each fails with "invalid redeclaration".

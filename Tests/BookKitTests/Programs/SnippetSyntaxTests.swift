@@ -1,5 +1,6 @@
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// What a snippet's syntax tells before compiling: its problems (located within the snippet) and the names
 /// it declares at file scope.

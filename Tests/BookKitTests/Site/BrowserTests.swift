@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// Renders every page of the real book in headless Chromium (when it is installed; `.ci/deps` installs it),
 /// at desktop and phone width: no console error, no failed load (fonts, stylesheets), no KaTeX error, no
@@ -72,12 +73,10 @@ import Testing
     /// The check can fail: a page with a script error and a missing image is reported.
     @Test(.enabled(if: HeadlessBrowser.executable() != nil, "needs chromium"))
     func brokenPageIsReported() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("book-broken-page-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let page = folder.appendingPathComponent("broken.html")
-        try "<html><body><p>$$x$$</p><img src=\"missing.png\" alt=\"\"><script>throw new Error(\"boom\")</script></body></html>"
-            .write(to: page, atomically: true, encoding: .utf8)
+        let scratch = try ScratchFolder("broken-page")
+        defer { scratch.remove() }
+        let page = scratch.url("broken.html")
+        try scratch.write("broken.html", "<html><body><p>$$x$$</p><img src=\"missing.png\" alt=\"\"><script>throw new Error(\"boom\")</script></body></html>")
         let visit = try HeadlessBrowser().visit(page, width: 800, evaluate: Self.probe)
         #expect(visit.problems.contains { $0.contains("boom") || $0.contains("exception") })
         #expect(visit.problems.contains { $0.contains("missing.png") || $0.contains("ERR_FILE_NOT_FOUND") })

@@ -1,4 +1,5 @@
 @testable import BookKit
+import BookTestSupport
 
 /// The math scanner as it was before issue 13 (quadratic), kept as the oracle of `PageSafetyTests`: the
 /// linear scanner must find the same spans on any text without an unterminated `$$`.

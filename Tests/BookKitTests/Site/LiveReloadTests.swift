@@ -1,15 +1,16 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 @Suite struct LiveReloadTests {
     @Test func resolvesOnlyInsideTheSite() throws {
-        let site = FileManager.default.temporaryDirectory.appendingPathComponent("book-serve-\(getpid())")
-        try? FileManager.default.removeItem(at: site)
-        try FileManager.default.createDirectory(at: site.appendingPathComponent("sub"), withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: site) }
-        try "<html><body>x</body></html>".write(to: site.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
-        try "a{}".write(to: site.appendingPathComponent("style.css"), atomically: true, encoding: .utf8)
+        let scratch = try ScratchFolder("serve")
+        defer { scratch.remove() }
+        let site = scratch.root
+        try FileManager.default.createDirectory(at: scratch.url("sub"), withIntermediateDirectories: true)
+        try scratch.write("index.html", "<html><body>x</body></html>")
+        try scratch.write("style.css", "a{}")
         #expect(LiveReload.resolve("/", in: site)?.lastPathComponent == "index.html")
         #expect(LiveReload.resolve("/style.css?v=1", in: site)?.lastPathComponent == "style.css")
         #expect(LiveReload.resolve("/../\(site.lastPathComponent)/index.html", in: site) == nil)
@@ -26,11 +27,9 @@ import Testing
     }
 
     @Test func watcherSeesEdits() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("book-watch-\(getpid())")
-        try? FileManager.default.removeItem(at: folder)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("a.md")
+        let scratch = try ScratchFolder("watch")
+        defer { scratch.remove() }
+        let folder = scratch.root, file = scratch.url("a.md")
         try "one".write(to: file, atomically: true, encoding: .utf8)
         var watcher = SourceWatcher(folders: [folder])
         let unchanged = watcher.changed()

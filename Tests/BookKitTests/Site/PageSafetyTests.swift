@@ -1,14 +1,14 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// Issue 13, "Linear time on large chapters" and "Safe pages and terminal": nothing a chapter's program
 /// prints, and no HTML an author writes, can change a page beyond its text; math scanning and
 /// restoration are linear; errors reach the terminal with their control characters escaped.
 @Suite struct PageSafetyTests {
     func parse(_ text: String) -> (ParsedChapter, Chapter, [BookError]) {
-        let parsed = Parse.chapter(ChapterSource(slug: "t", path: "chapters/t.md", title: "T", summary: "", text: text))
-        let (chapter, errors) = Extract.chapter(parsed)
+        let (parsed, chapter, errors) = TestChapter.extract(text)
         return (parsed, chapter, parsed.errors + errors)
     }
 
@@ -41,7 +41,7 @@ import Testing
         #expect(parsed.math.spans.map(\.source) == ["$x$"])
         // Backtick runs of many lengths, none closed, in one paragraph.
         let ticks = (1...300).map { String(repeating: "`", count: $0 % 7 + 1) + "a" }.joined(separator: " ") + " `code` $y$\n"
-        #expect(Parse.chapter(ChapterSource(slug: "t", path: "t.md", title: "T", summary: "", text: ticks)).math.spans.map(\.source) == ["$y$"])
+        #expect(Parse.chapter(TestChapter.source(ticks)).math.spans.map(\.source) == ["$y$"])
     }
 
     @Test func memoisedScansAgreeWithTheRules() {
@@ -73,10 +73,9 @@ import Testing
     @Test func identicalFormulasAreTypesetOnce() throws {
         // A large chapter repeats a few formulas thousands of times: Node must get each once, and a warm build
         // must read each cache entry once (the per-occurrence reads made 1.25 MB of prose take 28 s).
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("book-katex-dedupe-\(getpid())")
-        try? FileManager.default.removeItem(at: directory)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = try ScratchFolder("katex-dedupe")
+        defer { scratch.remove() }
+        let directory = scratch.root
         // A `node` that records the formulas it was given, then runs the real one.
         let log = directory.appendingPathComponent("inputs.log"), wrapper = directory.appendingPathComponent("node")
         try "#!/bin/sh\ncat \"$2\" >> '\(log.path)'\necho >> '\(log.path)'\nexec node \"$@\"\n".write(to: wrapper, atomically: true, encoding: .utf8)
@@ -271,17 +270,11 @@ import Testing
     }
 
     @Test func theCommandLinePrintsNoControlCharacters() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("book-terminal-\(getpid())")
-        try? FileManager.default.removeItem(at: root)
-        defer { try? FileManager.default.removeItem(at: root) }
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("chapters"), withIntermediateDirectories: true)
-        try """
-        { "title": "T", "chapters": [ { "slug": "t", "file": "t.md", "title": "T", "summary": "S." } ] }
-        """.write(to: root.appendingPathComponent("chapters/book.json"), atomically: true, encoding: .utf8)
-        try "# T\n\n```swift\nprint(\"\\u{1B}[2J\\u{1B}]0;owned\\u{7}\")\n```\n\n```output\nclean\n```\n"
-            .write(to: root.appendingPathComponent("chapters/t.md"), atomically: true, encoding: .utf8)
-        let result = try Subprocess(executable: Fixtures.bookExecutable.path,
-                                    arguments: ["build", "--root", root.path, "--package", Fixtures.packageRoot.path]).run()
+        let book = try ScratchChapters("terminal", chapters: [
+            "t": "# T\n\n```swift\nprint(\"\\u{1B}[2J\\u{1B}]0;owned\\u{7}\")\n```\n\n```output\nclean\n```\n",
+        ])
+        defer { book.remove() }
+        let result = try book.book(["build"])
         let stderr = result.stderr, stdout = result.stdout
         #expect(result.termination == .exited(1))
         #expect(!stderr.contains(0x1B) && !stderr.contains(0x07) && !stdout.contains(0x1B))
@@ -291,28 +284,16 @@ import Testing
     // MARK: Link errors fail their chapter
 
     @Test func brokenLinksFailTheChapterLineAndPage() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("book-links-\(getpid())")
-        try? FileManager.default.removeItem(at: root)
-        defer { try? FileManager.default.removeItem(at: root) }
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("chapters"), withIntermediateDirectories: true)
-        try """
-        { "title": "T", "chapters": [
-          { "slug": "a", "file": "a.md", "title": "A", "summary": "S." },
-          { "slug": "b", "file": "b.md", "title": "B", "summary": "S." },
-          { "slug": "c", "file": "c.md", "title": "C", "summary": "S." } ] }
-        """.write(to: root.appendingPathComponent("chapters/book.json"), atomically: true, encoding: .utf8)
         // a links forward into b (good and bad anchors); b is clean; c links to a missing page.
-        try "# A\n\nSee [b's part](b.html#part) and [nothing](b.html#nothing).\n"
-            .write(to: root.appendingPathComponent("chapters/a.md"), atomically: true, encoding: .utf8)
-        try "# B\n\n## Part\n\nBack to [A](a.html).\n".write(to: root.appendingPathComponent("chapters/b.md"), atomically: true, encoding: .utf8)
-        try "# C\n\nSee [gone](gone.html).\n".write(to: root.appendingPathComponent("chapters/c.md"), atomically: true, encoding: .utf8)
-        var options = BookBuilder.Options(root: root, packageRoot: Fixtures.packageRoot)
-        options.output = root.appendingPathComponent("site")
-        options.jobs = 2
-        let lines = Lines()
-        options.progress = { lines.append($0) }
-        let report = try BookBuilder(options: options).build()
-        let statuses: [String] = lines.all.map { line in
+        let book = try ScratchChapters("links", chapters: [
+            "a": "# A\n\nSee [b's part](b.html#part) and [nothing](b.html#nothing).\n",
+            "b": "# B\n\n## Part\n\nBack to [A](a.html).\n",
+            "c": "# C\n\nSee [gone](gone.html).\n",
+        ])
+        defer { book.remove() }
+        let lines = Locked([String]())
+        let report = try book.build(jobs: 2) { line in lines.update { $0.append(line) } }
+        let statuses: [String] = lines.value.map { line in
             let words = line.split(separator: " ")
             return words.prefix(2).joined(separator: " ")
         }
@@ -320,10 +301,10 @@ import Testing
         #expect(firstLines(report.chapters[0].errors) == ["chapters/a.md:3:1: error: broken link 'b.html#nothing': no anchor '#nothing' in b.html"])
         #expect(report.chapters[1].errors.isEmpty)
         #expect(firstLines(report.chapters[2].errors) == ["chapters/c.md:3:1: error: broken link 'gone.html': no page gone.html in the site"])
-        let page = try String(contentsOf: root.appendingPathComponent("site/a.html"), encoding: .utf8)
+        let page = try book.read("site/a.html")
         #expect(page.contains("This chapter failed its checks"))
         #expect(page.contains("broken link &#39;b.html#nothing&#39;"))
-        #expect(!(try String(contentsOf: root.appendingPathComponent("site/b.html"), encoding: .utf8)).contains("failed its checks"))
+        #expect(!(try book.read("site/b.html")).contains("failed its checks"))
     }
 }
 
@@ -340,10 +321,3 @@ struct SplitMix {
     }
 }
 
-/// Progress lines collected from the build's threads.
-private final class Lines: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-    func append(_ line: String) { lock.lock(); lines.append(line); lock.unlock() }
-    var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// The parts of a chapter page beyond the Markdown: claims and differences boxes, links, search.
 @Suite struct PageTests {
@@ -27,11 +28,8 @@ import Testing
     """
 
     func extract(_ text: String) -> (ParsedChapter, Chapter, [BookError]) {
-        let parsed = Parse.chapter(ChapterSource(slug: "t", path: "chapters/t.md", title: "T", summary: "Sum.", text: text,
-                                                 original: OriginalPost(url: "https://kexue.fm/archives/8877", author: "Su Jianlin",
-                                                                        date: "2022-01-25", title: "Efficient GlobalPointer：少点参数，多点效果")))
-        let (chapter, errors) = Extract.chapter(parsed)
-        return (parsed, chapter, errors)
+        TestChapter.extract(text, summary: "Sum.", original: OriginalPost(url: "https://kexue.fm/archives/8877", author: "Su Jianlin",
+                                                                          date: "2022-01-25", title: "Efficient GlobalPointer：少点参数，多点效果"))
     }
 
     @Test func claimsAreParsed() {

@@ -1,5 +1,6 @@
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 @Suite struct SVGPlotTests {
     /// Kexue's `Figure.meanBand` text: the band is parsed apart from the series and drawn under it, in its colour.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// The manifest's `file` paths stay inside `chapters/`, and a chapter file that is not UTF-8 with LF line
 /// endings fails that chapter alone, at its first bad byte. Through the `book` executable.

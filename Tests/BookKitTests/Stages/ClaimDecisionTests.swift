@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// A claims block is held to the decisions its snippets print (`Check.claimDecisions`), and `--exact` lets no
 /// recorded number hide inside its tolerance.
@@ -96,11 +97,10 @@ import Testing
         #expect(exact.errors.first?.location?.line == 7, "at the output block")
         #expect(exact.errors.first?.message.contains("--exact: numbers must be equal") == true)
 
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("exact-fix-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("chapters"), withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("chapters/exact.md")
-        try text.write(to: file, atomically: true, encoding: .utf8)
+        let scratch = try ScratchFolder("exact-fix")
+        defer { scratch.remove() }
+        let folder = scratch.root, file = scratch.url("chapters/exact.md")
+        try scratch.write("chapters/exact.md", text)
         let (toolchain, library) = try Fixtures.environment.get()
         var options = BookBuilder.Options(root: folder, packageRoot: Fixtures.packageRoot)
         options.fix = true

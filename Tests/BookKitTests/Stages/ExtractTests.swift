@@ -1,5 +1,6 @@
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 @Suite struct ExtractTests {
     static let chapterText = """
@@ -31,7 +32,7 @@ import Testing
     """
 
     @Test func dumpShowsSnippetsWithLines() {
-        let source = ChapterSource(slug: "t", path: "chapters/t.md", title: "T", summary: "", text: Self.chapterText)
+        let source = TestChapter.source(Self.chapterText)
         let (chapter, errors) = Extract.chapter(Parse.chapter(source))
         #expect(errors.isEmpty)
         #expect(Extract.dump(chapter) == """
@@ -53,7 +54,7 @@ import Testing
 
     @Test func strayOutputBlockIsAnError() {
         let text = "Prose.\n\n```output\n1\n```\n\n```swift\nprint(1)\n```\n\nWords.\n\n```output\n1\n```\n"
-        let source = ChapterSource(slug: "t", path: "chapters/t.md", title: "T", summary: "", text: text)
+        let source = TestChapter.source(text)
         let (_, errors) = Extract.chapter(Parse.chapter(source))
         #expect(errors.map { $0.description.split(separator: "\n")[0] } == [
             "chapters/t.md:3:1: error: output block does not follow a snippet",
@@ -63,7 +64,7 @@ import Testing
 
     @Test func duplicateIdsAndSilentOutputAreErrors() {
         let text = "```swift id=a\nprint(1)\n```\n\n```swift silent id=a\nprint(2)\n```\n\n```output\n2\n```\n"
-        let source = ChapterSource(slug: "t", path: "chapters/t.md", title: "T", summary: "", text: text)
+        let source = TestChapter.source(text)
         let (_, errors) = Extract.chapter(Parse.chapter(source))
         #expect(errors.map { $0.description.split(separator: "\n")[0] } == [
             "chapters/t.md:9:1: error: snippet 'a' is 'silent', which has no checked output, but an output block follows it",

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// The modes and keys of issue 14 (display, aside, unordered, optimize=none, stdin, inline expectations,
 /// tasks), each on a fixture chapter; failing fixtures have `.errors` goldens, pages `.html` goldens.
@@ -175,14 +176,11 @@ import Testing
     /// Writes `text` as `Fixtures/NAME.md` in a scratch book root and builds it with `--fix`; returns the
     /// report and the file's text afterwards.
     private func fix(_ name: String, text: String) throws -> (BookBuilder.ChapterReport, String) {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("book-modefix-\(name)-\(getpid())")
-        try? FileManager.default.removeItem(at: scratch)
-        try FileManager.default.createDirectory(at: scratch.appendingPathComponent("Fixtures"), withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let target = scratch.appendingPathComponent("Fixtures/\(name).md")
-        try text.write(to: target, atomically: true, encoding: .utf8)
-        let (_, report) = try Fixtures.check(name, text: text, root: scratch, fix: true)
-        return (report, try String(contentsOf: target, encoding: .utf8))
+        let scratch = try ScratchFolder("modefix-\(name)")
+        defer { scratch.remove() }
+        try scratch.write("Fixtures/\(name).md", text)
+        let (_, report) = try Fixtures.check(name, text: text, root: scratch.root, fix: true)
+        return (report, try scratch.read("Fixtures/\(name).md"))
     }
 
     /// `// Prints` comments are rewritten in place (the code before them kept), `// Output:` comments whole.
@@ -239,15 +237,13 @@ import Testing
 @Suite struct ModeFixCommandTests {
     @Test func unstableOutputFailsTheBuildAndKeepsTheFile() throws {
         let text = "# Unstable\n\n```swift\nprint(\"draw\", UInt64.random(in: 0 ... .max))\n```\n"
-        let root = try ScratchChapters.make("modes-unstable", chapters: ["unstable": text])
-        defer { try? FileManager.default.removeItem(at: root) }
-        let result = try Subprocess(executable: Fixtures.bookExecutable.path,
-                                    arguments: ["build", "--root", root.path, "--package", Fixtures.packageRoot.path, "--fix"],
-                                    timeout: 300).run()
+        let book = try ScratchChapters("modes-unstable", chapters: ["unstable": text])
+        defer { book.remove() }
+        let result = try book.book(["build", "--fix"], timeout: 300)
         let stderr = String(decoding: result.stderr + result.stdout, as: UTF8.self)
         #expect(result.termination == .exited(1), "\(stderr)")
         #expect(stderr.contains("chapters/unstable.md:3:1: error: snippet #1 printed different output in two runs; --fix recorded nothing"), "\(stderr)")
-        #expect(try String(contentsOf: root.appendingPathComponent("chapters/unstable.md"), encoding: .utf8) == text)
+        #expect(try book.read("chapters/unstable.md") == text)
     }
 }
 

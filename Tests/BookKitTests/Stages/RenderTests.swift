@@ -1,11 +1,10 @@
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 @Suite struct RenderTests {
     func render(_ text: String, outcomes: [Int: SnippetOutcome] = [:]) -> String {
-        let parsed = Parse.chapter(ChapterSource(slug: "t", path: "chapters/t.md", title: "T", summary: "", text: text))
-        let (chapter, _) = Extract.chapter(parsed)
-        return ChapterPage.chapterBody(CheckedChapter(parsed: parsed, chapter: chapter, outcomes: outcomes, errors: [])).0
+        TestChapter.body(text, outcomes: outcomes)
     }
 
     @Test func programOutputIsEscaped() {
@@ -51,7 +50,7 @@ import Testing
 
     @Test func mathKeepsLineNumbers() {
         let text = "Before\n\n$$\na\nb\n$$\n\n```swift\nprint(1)\n```\n"
-        let parsed = Parse.chapter(ChapterSource(slug: "t", path: "chapters/t.md", title: "T", summary: "", text: text))
+        let parsed = Parse.chapter(TestChapter.source(text))
         #expect(parsed.math.protected.split(separator: "\n", omittingEmptySubsequences: false).count
             == text.split(separator: "\n", omittingEmptySubsequences: false).count)
         #expect(parsed.codeBlocks.first?.start.line == 8)

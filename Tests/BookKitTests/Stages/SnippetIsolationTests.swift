@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// Each snippet is judged on its own: one that does not compile is left out and reported at its own line,
 /// and every other snippet of the chapter still compiles and runs (`Build.chapter`). Assertions about

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 @Suite struct StdinInputTests {
     /// A ```stdin block is data: quotes, backslashes, interpolation, `"""`, non-ASCII and 300 KB (more

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// Hostile snippets against the run protocol and the containment of chapter programs (issue "Contain the
 /// build"). Each case once got past the build: printed markers, forged ends, time limits stretched by
@@ -185,7 +186,7 @@ import Testing
     /// The whole `book build` killed with SIGKILL while a snippet runs: the snippet and its children die too.
     @Test func killingTheBuildKillsTheSnippets() throws {
         let mark = token()
-        let root = try ScratchChapters.make("protocol-kill", chapters: ["spin": chapter([("id=spin timeout=100", """
+        let book = try ScratchChapters("protocol-kill", chapters: ["spin": chapter([("id=spin timeout=100", """
             import Foundation
             let child = Process()
             child.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
@@ -194,12 +195,12 @@ import Testing
             FileManager.default.createFile(atPath: "/tmp/\(mark).started", contents: nil)
             sleep(60)
             """)])])
-        defer { try? FileManager.default.removeItem(at: root); try? FileManager.default.removeItem(atPath: "/tmp/\(mark).started") }
+        defer { book.remove(); try? FileManager.default.removeItem(atPath: "/tmp/\(mark).started") }
         // Foundation.Process, not `Subprocess`: the test kills `book` alone (by its pid) and checks that the
         // build's own supervision kills the snippets; `Subprocess` would kill the whole tree itself.
         let build = Process()
         build.executableURL = Fixtures.bookExecutable
-        build.arguments = ["build", "--root", root.path, "--package", Fixtures.packageRoot.path]
+        build.arguments = ["build", "--root", book.root.path, "--package", Fixtures.packageRoot.path]
         build.standardOutput = FileHandle.nullDevice
         build.standardError = FileHandle.nullDevice
         try build.run()
@@ -225,7 +226,7 @@ import Testing
     /// `book build` ignores SIGINT and SIGTERM itself (it handles them); its programs must not inherit that,
     /// nor a blocked mask, nor the author's environment.
     @Test func programsStartWithDefaultSignalsAndTheDocumentedEnvironment() throws {
-        let root = try ScratchChapters.make("protocol-signals", chapters: ["env": chapter([("id=state", """
+        let book = try ScratchChapters("protocol-signals", chapters: ["env": chapter([("id=state", """
             import Foundation
             var old = sigaction()
             sigaction(SIGINT, nil, &old)
@@ -239,12 +240,10 @@ import Testing
             print(ProcessInfo.processInfo.environment.keys.sorted().joined(separator: " "))
             """)] ) + "\n```output\nSIGINT default: true SIGTERM default: true SIGTERM blocked: false SIGINT blocked: false\n"
             + Run.environment.keys.sorted().joined(separator: " ") + "\n```\n"])
-        defer { try? FileManager.default.removeItem(at: root) }
+        defer { book.remove() }
         var environment = ProcessInfo.processInfo.environment
         environment["BOOK_AUTHOR_SECRET"] = "leaked"
-        let result = try Subprocess(executable: Fixtures.bookExecutable.path,
-                                    arguments: ["build", "--root", root.path, "--package", Fixtures.packageRoot.path, "--no-cache"],
-                                    environment: environment, timeout: 300).run()
+        let result = try book.book(["build", "--no-cache"], environment: environment, timeout: 300)
         let stderr = String(decoding: result.stderr, as: UTF8.self)
         #expect(result.termination == .exited(0), "\(stderr)")
     }
@@ -272,23 +271,5 @@ import Testing
         let (_, report) = try Fixtures.check("runtime-names", text: text)
         #expect(report.errors.isEmpty, "\(report.errors)")
         #expect(report.passed == 1)
-    }
-}
-
-/// A throw-away book root under the temporary folder: `chapters/` with a manifest listing `chapters` (slug →
-/// text) in the given order.
-enum ScratchChapters {
-    static func make(_ name: String, chapters: KeyValuePairs<String, String>) throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("book-\(name)-\(getpid())")
-        try? FileManager.default.removeItem(at: root)
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("chapters"), withIntermediateDirectories: true)
-        var entries: [String] = []
-        for (slug, text) in chapters {
-            try text.write(to: root.appendingPathComponent("chapters/\(slug).md"), atomically: true, encoding: .utf8)
-            entries.append("{ \"slug\": \"\(slug)\", \"file\": \"\(slug).md\", \"title\": \"\(slug)\", \"summary\": \"\(slug)\" }")
-        }
-        let manifest = "{ \"title\": \"Scratch\", \"chapters\": [\n" + entries.joined(separator: ",\n") + "\n] }\n"
-        try manifest.write(to: root.appendingPathComponent("chapters/book.json"), atomically: true, encoding: .utf8)
-        return root
     }
 }

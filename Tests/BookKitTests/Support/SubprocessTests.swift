@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// The launcher on its own: what a program prints arrives on the right stream, however fast it exits.
 @Suite struct SubprocessTests {
