@@ -24,6 +24,20 @@ public struct ScratchFolder: Sendable {
         try String(contentsOf: url(path), encoding: .utf8)
     }
 
+    /// Every regular file under `folder`: relative path → bytes.
+    public static func files(under folder: URL) -> [String: Data] {
+        var files: [String: Data] = [:]
+        guard let enumerator = FileManager.default.enumerator(atPath: folder.path) else { return files }
+        for case let path as String in enumerator {
+            var isDirectory: ObjCBool = false
+            let url = folder.appendingPathComponent(path)
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[path] = FileManager.default.contents(atPath: url.path)
+            }
+        }
+        return files
+    }
+
     /// Removes the folder (after making it writable again: some tests take the permissions away).
     public func remove() {
         _ = try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path)

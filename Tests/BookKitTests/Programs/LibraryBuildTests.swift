@@ -12,12 +12,46 @@ import BookTestSupport
         #expect(LibraryBuild.codegenFlags.contains("-O"))
     }
 
+    /// The fingerprint names a library build (its folder and the programs' cache keys): each change to a
+    /// source the build compiles gives a new one, and rewriting the same bytes, or adding a file the build
+    /// does not compile, keeps it (or every build would start cold).
     @Test func fingerprintCoversSources() throws {
         let (toolchain, _) = try Fixtures.environment.get()
-        let build = LibraryBuild(root: Fixtures.packageRoot, toolchain: toolchain)
-        #expect(build.fingerprint() == build.fingerprint())
-        #expect(build.sources().map(\.module) == ["Kernels", "Kexue"])
-        #expect(build.sources().allSatisfy { !$0.files.isEmpty })
+        let scratch = try ScratchFolder("fingerprint")
+        defer { scratch.remove() }
+        try TinyLibrary.write(in: scratch)
+        let build = LibraryBuild(root: scratch.root, toolchain: toolchain)
+        let original = build.fingerprint()
+
+        try TinyLibrary.write(in: scratch)
+        try scratch.write("Sources/Kernels/NOTES.md", "not compiled\n")
+        #expect(build.fingerprint() == original, "same sources, same fingerprint")
+
+        let edits: [(String, () throws -> Void)] = [
+            ("one byte of a Kernels source", { try scratch.write("Sources/Kernels/Scale.swift", TinyLibrary.kernels.replacingOccurrences(of: "2.0", with: "3.0")) }),
+            ("a comment in a Kexue source", { try scratch.write("Sources/Kexue/Kexue.swift", "@_exported import Kernels\n// a comment\n") }),
+            ("a new file in a concept folder", { try scratch.write("Sources/Kexue/Tensor/Extra.swift", "public let extra = 1\n") }),
+            ("a file renamed, same bytes", {
+                try FileManager.default.moveItem(at: scratch.url("Sources/Kernels/Scale.swift"), to: scratch.url("Sources/Kernels/Scaling.swift"))
+            }),
+        ]
+        var seen: Set<String> = [original]
+        for (edit, apply) in edits {
+            try apply()
+            let changed = build.fingerprint()
+            #expect(!seen.contains(changed), "\(edit) changes the fingerprint")
+            seen.insert(changed)
+            // Undone, the fingerprint is the original again.
+            for extra in ["Sources/Kexue/Tensor", "Sources/Kernels/Scaling.swift"] { try? FileManager.default.removeItem(at: scratch.url(extra)) }
+            try TinyLibrary.write(in: scratch)
+            #expect(build.fingerprint() == original, "\(edit), undone")
+        }
+
+        // The real library's sources, in its concept folders, are all covered.
+        let real = LibraryBuild(root: Fixtures.packageRoot, toolchain: toolchain).sources()
+        #expect(real.map(\.module) == ["Kernels", "Kexue"])
+        #expect(real.allSatisfy { !$0.files.isEmpty })
+        #expect(real[1].files.contains { $0.split(separator: "/").count > 3 }, "files in Kexue's concept folders")
     }
 
     /// Each damage to a cached library build is caught by its manifest and the library is rebuilt, so the

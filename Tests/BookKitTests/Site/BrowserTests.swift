@@ -10,20 +10,32 @@ import BookTestSupport
     static let root = Fixtures.packageRoot
     static let screenshots = root.appendingPathComponent(".build/book/screenshots")
 
-    /// Counts what a reader should never see.
+    /// Counts what a reader should never see, once the fonts the page asked for have loaded or failed
+    /// (`document.fonts.ready`; the browser awaits the promise): KaTeX and math errors, raw LaTeX, the
+    /// formulas KaTeX rendered, font faces that failed, KaTeX font faces loaded, and the page's width.
     static let probe = """
-    (function () {
+    document.fonts.ready.then(function () {
       var visible = Array.from(document.querySelectorAll("p, li, td, h1, h2, h3"))
         .map(function (e) { return e.innerText; }).join("\\n");
+      var faces = Array.from(document.fonts);
       return JSON.stringify({
         katexErrors: document.querySelectorAll(".katex-error, .math-error").length,
         rawLaTeX: /\\$\\$|\\\\begin\\{|\\\\frac|\\\\eqref/.test(visible),
         formulas: document.querySelectorAll(".katex").length,
         fontsLoaded: document.fonts.status,
+        fontsFailed: faces.filter(function (f) { return f.status === "error"; }).map(function (f) { return f.family; }),
+        katexFontsLoaded: faces.filter(function (f) { return f.family.indexOf("KaTeX") >= 0 && f.status === "loaded"; }).length,
         width: document.documentElement.scrollWidth
       });
-    })()
+    })
     """
+
+    /// Formulas the page of `chapter` must show: its prose math and the math of its differences box.
+    static func formulas(in chapter: ChapterSource) -> Int {
+        let parsed = Parse.chapter(chapter)
+        let (extracted, _) = Extract.chapter(parsed)
+        return parsed.math.spans.count + MathProtection(extracted.boxes.differences ?? "", codeLines: []).spans.count
+    }
 
     @Test(.enabled(if: HeadlessBrowser.executable() != nil, "needs chromium"))
     func everyPageRendersCleanly() throws {
@@ -39,6 +51,9 @@ import BookTestSupport
         let browser = try HeadlessBrowser()
         let pages = try FileManager.default.contentsOfDirectory(atPath: output.path).filter { $0.hasSuffix(".html") }.sorted()
         #expect(pages.contains("index.html"))
+        let book = try Load.book(root: Self.root)
+        let chapters = Dictionary(uniqueKeysWithValues: book.chapters.map { ("\($0.slug).html", $0) })
+        #expect(book.chapters.contains { Self.formulas(in: $0) > 0 }, "the book has math, so the KaTeX checks below are exercised")
         for page in pages {
             for width in [1280, 360] {
                 let visit = try browser.visit(output.appendingPathComponent(page), width: width, evaluate: Self.probe)
@@ -47,12 +62,21 @@ import BookTestSupport
                 #expect(facts["katexErrors"] as? Int == 0, "\(page): KaTeX errors")
                 #expect(facts["rawLaTeX"] as? Bool == false, "\(page): raw LaTeX is visible")
                 #expect((facts["width"] as? Int ?? 0) <= width + 1, "\(page) scrolls sideways at \(width) px")
+                #expect(facts["fontsLoaded"] as? String == "loaded", "\(page): fonts \(facts["fontsLoaded"] ?? "nil")")
+                #expect((facts["fontsFailed"] as? [String])?.isEmpty == true, "\(page): fonts failed: \(facts["fontsFailed"] ?? "nil")")
+                if let chapter = chapters[page] {
+                    // Every formula of the chapter became KaTeX (none dropped, none left as text), in KaTeX's fonts.
+                    let expected = Self.formulas(in: chapter)
+                    #expect(facts["formulas"] as? Int == expected, "\(page): \(facts["formulas"] ?? "nil") formulas rendered, \(expected) in the chapter")
+                    if expected > 0 {
+                        #expect((facts["katexFontsLoaded"] as? Int ?? 0) > 0, "\(page): no KaTeX font loaded")
+                    }
+                }
                 try visit.screenshot.write(to: Self.screenshots.appendingPathComponent("\(page.dropLast(5))-\(width).png"))
             }
         }
 
         // The search box finds every chapter by the longest word of its title (hits in titles rank first).
-        let book = try Load.book(root: Self.root)
         for chapter in book.chapters {
             let word = chapter.title.split(whereSeparator: { !$0.isLetter }).map(String.init)
                 .max { $0.count < $1.count } ?? chapter.title
@@ -70,17 +94,24 @@ import BookTestSupport
         }
     }
 
-    /// The check can fail: a page with a script error and a missing image is reported.
+    /// The checks can fail: a page with a script error, a missing image, raw LaTeX, and a formula whose font
+    /// is missing is reported.
     @Test(.enabled(if: HeadlessBrowser.executable() != nil, "needs chromium"))
     func brokenPageIsReported() throws {
         let scratch = try ScratchFolder("broken-page")
         defer { scratch.remove() }
         let page = scratch.url("broken.html")
-        try scratch.write("broken.html", "<html><body><p>$$x$$</p><img src=\"missing.png\" alt=\"\"><script>throw new Error(\"boom\")</script></body></html>")
+        try scratch.write("broken.html", """
+            <html><head><style>@font-face { font-family: KaTeX_Main; src: url(missing.woff2); } .katex { font-family: KaTeX_Main; }</style></head>
+            <body><p>$$x$$</p><p><span class="katex">x</span></p><img src="missing.png" alt=""><script>throw new Error("boom")</script></body></html>
+            """)
         let visit = try HeadlessBrowser().visit(page, width: 800, evaluate: Self.probe)
         #expect(visit.problems.contains { $0.contains("boom") || $0.contains("exception") })
         #expect(visit.problems.contains { $0.contains("missing.png") || $0.contains("ERR_FILE_NOT_FOUND") })
         let facts = try JSONSerialization.jsonObject(with: Data((visit.evaluation as? String ?? "{}").utf8)) as? [String: Any] ?? [:]
         #expect(facts["rawLaTeX"] as? Bool == true)
+        #expect(facts["formulas"] as? Int == 1)
+        #expect(facts["fontsFailed"] as? [String] == ["KaTeX_Main"])
+        #expect(facts["katexFontsLoaded"] as? Int == 0)
     }
 }

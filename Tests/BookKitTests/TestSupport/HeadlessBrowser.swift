@@ -76,7 +76,8 @@ final class HeadlessBrowser {
         try? FileManager.default.removeItem(at: profile)
     }
 
-    /// Loads a page at a window width, waits for its load event, evaluates `expression`, takes a full-page
+    /// Loads a page at a window width, waits for its load event, evaluates `expression` (awaiting it if it is a
+    /// promise), takes a full-page
     /// screenshot, and reports console problems.
     func visit(_ url: URL, width: Int, evaluate expression: String) throws -> PageReport {
         _ = try send("Emulation.setDeviceMetricsOverride", ["width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500], inSession: true)
@@ -84,7 +85,8 @@ final class HeadlessBrowser {
         _ = try send("Page.navigate", ["url": url.absoluteString], inSession: true)
         try waitForEvent("Page.loadEventFired")
         var report = PageReport()
-        let result = try send("Runtime.evaluate", ["expression": expression, "returnByValue": true], inSession: true)
+        // A promise is awaited: the probe waits for the page's fonts.
+        let result = try send("Runtime.evaluate", ["expression": expression, "returnByValue": true, "awaitPromise": true], inSession: true)
         report.evaluation = (result["result"] as? [String: Any])?["value"]
         let shot = try send("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true], inSession: true)
         report.screenshot = Data(base64Encoded: shot["data"] as? String ?? "") ?? Data()
