@@ -33,6 +33,21 @@ import BookTestSupport
         #expect(!fixed.contains("\(first)```output") || first.allSatisfy { $0 == " " || $0 == ">" }, "no list marker was copied:\n\(fixed)")
     }
 
+    /// Was: `--fix` wrote a new output block after a quoted snippet outside the quote, where it belongs to no
+    /// snippet.
+    @Test func fixKeepsTheBlockQuoteAroundNewBlocks() {
+        let text = "> Quoted:\n>\n> ```swift\n> print(1)\n> ```\n\nAfter.\n"
+        let (_, chapter, errors) = TestChapter.extract(text)
+        #expect(errors.isEmpty)
+        var outcome = SnippetOutcome()
+        outcome.stdout = "1\n\nend\n"
+        let fixed = Fix.apply(to: text, chapter: chapter, outcomes: [0: outcome], comparable: { _ in true })
+        #expect(fixed == "> Quoted:\n>\n> ```swift\n> print(1)\n> ```\n>\n> ```output\n> 1\n>\n> end\n> ```\n\nAfter.\n")
+        let (_, again, againErrors) = TestChapter.extract(fixed)
+        #expect(againErrors.isEmpty)
+        #expect(again.snippets[0].expected?.text == "1\n\nend\n")
+    }
+
     @Test func continuationPrefix() {
         #expect(Fix.continuation(of: "> 1. ") == ">    ")
         #expect(Fix.continuation(of: "- > ") == "  > ")

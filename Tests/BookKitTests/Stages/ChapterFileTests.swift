@@ -100,6 +100,17 @@ import BookTestSupport
         #expect(String(decoding: files["real.md"] ?? Data(), as: UTF8.self).contains("```output\nnew\n```"))
     }
 
+    /// Load itself, in process: a CRLF chapter gets a load error located at its first carriage return
+    /// (and empty text), the book still loads, and the other chapters are read as they are.
+    @Test func loadLocatesACRLFChapterAndKeepsTheOthers() throws {
+        let book = try ScratchChapters("crlf", chapters: ["a": "# A\r\n\r\nText.\r\n", "b": "# B\n\nText.\n"])
+        defer { book.remove() }
+        let loaded = try Load.book(root: book.root)
+        #expect(loaded.chapters[0].loadError?.description.hasPrefix("chapters/a.md:1:4: error: the chapter has Windows (CRLF) line endings") == true)
+        #expect(loaded.chapters[0].text.isEmpty)
+        #expect(loaded.chapters[1].loadError == nil && loaded.chapters[1].text == "# B\n\nText.\n")
+    }
+
     /// Was: the whole book failed with exit 2 at `chapters/book.json:1:1` (non-UTF-8) or at line 1 (CRLF).
     @Test(arguments: [
         ("crlf", "chapters/two.md:5:9: error: the chapter has Windows (CRLF) line endings"),

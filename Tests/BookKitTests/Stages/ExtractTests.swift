@@ -62,6 +62,15 @@ import BookTestSupport
         ])
     }
 
+    /// Was: an output block after a link reference definition (which cmark drops from the tree) was taken
+    /// as the snippet's.
+    @Test func onlyBlankLinesMaySeparateASnippetFromItsOutput() {
+        let text = "```swift\nprint(1)\n```\n[kexue]: https://kexue.fm\n\n```output\n1\n```\n"
+        let (_, chapter, errors) = TestChapter.extract(text)
+        #expect(chapter.snippets[0].expected == nil)
+        #expect(errors.map(\.message) == ["output block does not follow a snippet"])
+    }
+
     @Test func duplicateIdsAndSilentOutputAreErrors() {
         let text = "```swift id=a\nprint(1)\n```\n\n```swift silent id=a\nprint(2)\n```\n\n```output\n2\n```\n"
         let source = TestChapter.source(text)

@@ -49,6 +49,15 @@ import BookTestSupport
         #expect(!html.contains("KXMATH"))
     }
 
+    /// Was: math in an image's alt text was replaced by KaTeX's markup inside the attribute.
+    @Test func mathInAnAttributeIsEscapedText() {
+        let (parsed, chapter, _) = TestChapter.extract("![The curve $y < x^2$](fig.png)\n")
+        let math = TypesetMath(html: ["<span class=\"katex\">y</span>"], labels: [:])
+        let html = ChapterPage.chapterBody(CheckedChapter(parsed: parsed, chapter: chapter, outcomes: [:], errors: [], math: math)).0
+        #expect(html.contains("alt=\"The curve $y &lt; x^2$\""))
+        #expect(!html.contains("alt=\"The curve <span"))
+    }
+
     @Test func mathKeepsLineNumbers() {
         let text = "Before\n\n$$\na\nb\n$$\n\n```swift\nprint(1)\n```\n"
         let parsed = Parse.chapter(TestChapter.source(text))
