@@ -7,6 +7,7 @@ import BookTestSupport
 /// (`Fixtures/NAME.errors`).
 @Suite struct FixtureTests {
     @Test func everyModePasses() throws {
+        // The one page golden with real KaTeX (the others typeset math readably): modes.md has one formula.
         let (checked, report) = try Fixtures.check("modes")
         #expect(report.errors.isEmpty, "\(report.errors.map(\.description).joined(separator: "\n"))")
         #expect(report.snippets == 10)
@@ -21,7 +22,7 @@ import BookTestSupport
     /// A snippet's figures are taken out of its text output, checked against their blocks, and rendered
     /// as numbered, captioned SVG.
     @Test func figuresAreCheckedAndRendered() throws {
-        let (checked, report) = try Fixtures.check("figures")
+        let (checked, report) = try Fixtures.check("figures", math: .readable)
         #expect(report.errors.isEmpty, "\(report.errors.map(\.description).joined(separator: "\n"))")
         #expect(checked.outcomes[0]?.stdout == "plotting 4 points\n")
         #expect(checked.outcomes[0]?.figures.count == 2)
@@ -71,9 +72,10 @@ import BookTestSupport
         #expect(relabelled.errors.map(\.kind) == [.output])
     }
 
-    /// Boxes, numbered equations, \eqref links, escaping: the page a reader sees, as a golden file.
+    /// Boxes, numbered equations, \eqref links, escaping: the page a reader sees, as a golden file (math
+    /// typeset readably, as its TeX).
     @Test func readingFeaturesRender() throws {
-        let (checked, report) = try Fixtures.check("reading")
+        let (checked, report) = try Fixtures.check("reading", math: .readable)
         #expect(report.errors.isEmpty, "\(report.errors.map(\.description).joined(separator: "\n"))")
         let body = ChapterPage.chapterBody(checked).0
         #expect(body.contains("<a class=\"eqref\" href=\"#eq-score\">(1)</a>"))
