@@ -1,6 +1,7 @@
 import Foundation
 
-/// A value shared between threads.
+/// A value shared between threads (progress lines of a parallel build, what a stand-in renderer was sent).
+/// `@unchecked Sendable`: every read and write of `stored` holds `lock`.
 public final class Locked<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: Value
