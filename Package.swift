@@ -77,5 +77,5 @@ let package = Package(
         .testTarget(name: "BookKitTests", dependencies: ["BookKit", "book"], exclude: ["Fixtures"]),
         .testTarget(name: "ChapterTests", dependencies: ["BookKit"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

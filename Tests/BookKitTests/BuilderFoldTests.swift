@@ -16,7 +16,7 @@ import Testing
         return root
     }
 
-    private func build(_ root: URL, fix: Bool = false, progress: @escaping (String) -> Void = { _ in }) throws -> BookBuilder.Report {
+    private func build(_ root: URL, fix: Bool = false, progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> BookBuilder.Report {
         var options = BookBuilder.Options(root: root, packageRoot: Fixtures.packageRoot)
         options.output = root.appendingPathComponent("site")
         options.fix = fix

@@ -11,6 +11,15 @@ import Testing
         #expect(LibraryBuild.codegenFlags.contains("-O"))
     }
 
+    /// The library copy the chapters link is compiled in the language mode the package builds it in, so it
+    /// is checked the same way (the compiler's own default is Swift 5).
+    @Test func languageModeMatchesPackageSwift() throws {
+        let manifest = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("Package.swift"), encoding: .utf8)
+        #expect(LibraryBuild.languageMode.count == 2 && LibraryBuild.languageMode.first == "-swift-version")
+        let mode = try #require(LibraryBuild.languageMode.last)
+        #expect(manifest.contains("swiftLanguageModes: [.v\(mode)]"))
+    }
+
     @Test func fingerprintCoversSources() throws {
         let (toolchain, _) = try Fixtures.environment.get()
         let build = LibraryBuild(root: Fixtures.packageRoot, toolchain: toolchain)

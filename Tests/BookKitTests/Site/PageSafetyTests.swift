@@ -309,10 +309,10 @@ import Testing
         var options = BookBuilder.Options(root: root, packageRoot: Fixtures.packageRoot)
         options.output = root.appendingPathComponent("site")
         options.jobs = 2
-        let lines = Lines()
-        options.progress = { lines.append($0) }
+        let lines = Locked([String]())
+        options.progress = { line in lines.update { $0.append(line) } }
         let report = try BookBuilder(options: options).build()
-        let statuses: [String] = lines.all.map { line in
+        let statuses: [String] = lines.value.map { line in
             let words = line.split(separator: " ")
             return words.prefix(2).joined(separator: " ")
         }
@@ -338,12 +338,4 @@ struct SplitMix {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
-}
-
-/// Progress lines collected from the build's threads.
-private final class Lines: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-    func append(_ line: String) { lock.lock(); lines.append(line); lock.unlock() }
-    var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
 }

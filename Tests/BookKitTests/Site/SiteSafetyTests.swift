@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import BookKit
 
@@ -139,13 +140,12 @@ struct ScratchBook {
     }
 }
 
-/// A value shared between threads.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-    init(_ value: Value) { stored = value }
-    var value: Value { lock.lock(); defer { lock.unlock() }; return stored }
-    func update<T>(_ body: (inout Value) -> T) -> T { lock.lock(); defer { lock.unlock() }; return body(&stored) }
+/// A value shared between threads: a `Mutex` that closures can capture (a class holding it).
+final class Locked<Value: Sendable>: Sendable {
+    private let stored: Mutex<Value>
+    init(_ value: Value) { stored = Mutex(value) }
+    var value: Value { stored.withLock { $0 } }
+    func update<T: Sendable>(_ body: (inout Value) -> T) -> T { stored.withLock { body(&$0) } }
 }
 
 /// `book build --output`: never deletes what it did not write.
