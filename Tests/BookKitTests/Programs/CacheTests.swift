@@ -21,8 +21,10 @@ import Testing
             }
             try fm.createDirectory(at: root.appendingPathComponent("chapters"), withIntermediateDirectories: true)
             // Not inlinable across modules (it reads a private global), so the programs really link the
-            // library's archive and a broken archive shows.
-            try "private var base = 2.0\n@inline(never) public func kernelScale() -> Double { base }\n"
+            // library's archive and a broken archive shows. A `var`, which the optimiser cannot fold as it
+            // would a `let`; `nonisolated(unsafe)` because the library builds in Swift 6 mode, safe because
+            // nothing writes it.
+            try "nonisolated(unsafe) private var base = 2.0\n@inline(never) public func kernelScale() -> Double { base }\n"
                 .write(to: root.appendingPathComponent("Sources/Kernels/Scale.swift"), atomically: true, encoding: .utf8)
             try "@_exported import Kernels\n".write(to: root.appendingPathComponent("Sources/Kexue/Kexue.swift"), atomically: true, encoding: .utf8)
             try """
