@@ -20,6 +20,19 @@ import Testing
         #expect(manifest.contains("swiftLanguageModes: [.v\(mode)]"))
     }
 
+    /// The flag reaches the compiler: a global `var`, legal in Swift 5 and a data-race error in Swift 6, makes
+    /// the library's copy fail to build, as `swift build` does.
+    @Test func libraryCopyIsCheckedInSwift6Mode() throws {
+        let scratch = try CacheTests.Scratch("lib-swift6")
+        defer { scratch.remove() }
+        try "public var kernelCounter = 0\n"
+            .write(to: scratch.root.appendingPathComponent("Sources/Kernels/Counter.swift"), atomically: true, encoding: .utf8)
+        let library = LibraryBuild(root: scratch.root, toolchain: scratch.toolchain)
+        let error = #expect(throws: BookError.self) { try library.build() }
+        #expect(error?.message == "the core library (Kernels) does not compile", "\(String(describing: error))")
+        #expect(error?.detail.contains("'kernelCounter' is not concurrency-safe") == true, "\(String(describing: error?.detail))")
+    }
+
     @Test func fingerprintCoversSources() throws {
         let (toolchain, _) = try Fixtures.environment.get()
         let build = LibraryBuild(root: Fixtures.packageRoot, toolchain: toolchain)
