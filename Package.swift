@@ -80,5 +80,5 @@ let package = Package(
         .testTarget(name: "BookKitTests", dependencies: ["BookKit", "BookTestSupport", "book"], exclude: ["Fixtures"]),
         .testTarget(name: "ChapterTests", dependencies: ["BookKit"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -15,8 +15,8 @@ import Foundation
 /// records their runs beside them; `--fix` writes chapter files; Typeset runs KaTeX and caches under
 /// `.build/book/katex/`; Write replaces the site folder. Parse, Extract, Check, Render and LinkCheck are pure
 /// (Render only lists KaTeX's font folder).
-public struct BookBuilder {
-    public struct Options {
+public struct BookBuilder: Sendable {
+    public struct Options: Sendable {
         /// The book root: holds `chapters/`.
         public var root: URL
         /// The package whose `Sources/Kernels` and `Sources/Kexue` the chapters link, and whose `.build/book/`
@@ -37,8 +37,8 @@ public struct BookBuilder {
         /// Chapters built at once, and compiles, program runs and KaTeX runs at once across the whole book
         /// (`WorkSlots`); default the core count.
         public var jobs = ProcessInfo.processInfo.activeProcessorCount
-        /// Called with one line per finished chapter.
-        public var progress: (String) -> Void = { _ in }
+        /// Called with one line per finished chapter (from the worker that finished it; never two at once).
+        public var progress: @Sendable (String) -> Void = { _ in }
         /// Renders the math in the Typeset stage; nil is KaTeX (cached under `packageRoot`'s `.build/book/katex/`).
         /// Page golden tests set `MathRenderer.readable`.
         var math: MathRenderer?
@@ -148,7 +148,7 @@ public struct BookBuilder {
 
     /// What every chapter's programs are built and run with: the toolchain, the library (built here, on disk
     /// under `.build/book/`), and the book-wide limit on compiles and runs at once.
-    struct ProgramEnvironment {
+    struct ProgramEnvironment: Sendable {
         var toolchain: Toolchain
         var library: LibraryBuild.Product
         var slots: WorkSlots

@@ -42,6 +42,12 @@ public func runParts(threads: Int, _ body: (Int) -> Void) {
 }
 
 /// A single persistent worker thread driven by a mutex, trylock polling and two condition variables.
+///
+/// `@unchecked Sendable` because the compiler cannot see which lock guards which field: `job` and `done`
+/// are read and written only with `mutex` held (`pollLocked` reads them under a successful trylock);
+/// `busy` admits one caller at a time; the pthread objects are set up in `init` and never freed (the
+/// runner lives as long as the process). Synchronization's `Mutex` would be checked, but it has no
+/// condition variables or trylock, and needs macOS 15 where the package supports 13.
 final class TwoThreadRunner: @unchecked Sendable {
     static let shared = TwoThreadRunner()
     /// Polls before blocking (≈ 80 ns each, so ≈ 1 ms of spinning after a job).
@@ -148,12 +154,19 @@ func cpuPause(_ seed: Int) -> Void {
     for _ in 0..<48 { x = x &* 1_103_515_245 &+ 12_345 }
     if x == 42 { pauseSink &+= 1 }
 }
+/// Written only if a pause ever ends at 42, which no seed below 200 000 does (`spinLimit` is 12 000):
+/// the store never runs, so the two threads never race on it. It is there only so that the optimiser
+/// cannot prove `cpuPause` free of effects and delete it.
 nonisolated(unsafe) var pauseSink = 0
 
 // MARK: - Scratch memory
 
 /// A pool of 64-byte aligned float buffers reused across calls, so that packing buffers of a few
 /// hundred KB do not cost fresh page faults on every GEMM.
+///
+/// `@unchecked Sendable`: `free` is read and changed only with `mutex` held, and a buffer taken from it
+/// belongs to one caller until it is put back. (Synchronization's `Mutex` needs macOS 15; the package
+/// supports 13.)
 final class ScratchPool: @unchecked Sendable {
     static let shared = ScratchPool()
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)

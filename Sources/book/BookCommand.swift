@@ -1,6 +1,7 @@
 import ArgumentParser
 import BookKit
 import Foundation
+import Synchronization
 
 @main
 struct BookCommand: AsyncParsableCommand {
@@ -73,7 +74,7 @@ struct BuildCommand: ParsableCommand {
         options.output = URL(fileURLWithPath: output, relativeTo: rootURL).standardizedFileURL
         options.progress = { line in
             print(line)
-            fflush(stdout)
+            fflush(nil)
         }
         let report: BookBuilder.Report
         do {
@@ -102,19 +103,23 @@ struct BuildCommand: ParsableCommand {
 /// terminal's reach), then exit. The site and the caches are written atomically, so what was built before
 /// stays whole.
 enum Interrupts {
-    nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
+    /// The installed sources, kept for the life of the process (a released source stops delivering).
+    private static let sources = Mutex<[DispatchSourceSignal]>([])
 
     static func install() {
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler {
-                ActiveProcessGroups.shared.killAll()
-                FileHandle.standardError.write(Data("\ninterrupted: the previous site and the caches are intact\n".utf8))
-                exit(130)
+            // Made inside the lock: a source that never leaves it can be handed to the mutex's value.
+            sources.withLock { sources in
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+                source.setEventHandler {
+                    ActiveProcessGroups.shared.killAll()
+                    FileHandle.standardError.write(Data("\ninterrupted: the previous site and the caches are intact\n".utf8))
+                    exit(130)
+                }
+                source.resume()
+                sources.append(source)
             }
-            source.resume()
-            sources.append(source)
         }
     }
 }

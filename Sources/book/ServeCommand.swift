@@ -2,6 +2,7 @@ import ArgumentParser
 import BookKit
 import FlyingFox
 import Foundation
+import Synchronization
 
 /// `book serve`: builds, serves `site/` on 127.0.0.1, rebuilds when a chapter or the library changes, and
 /// reloads open pages after each rebuild.
@@ -29,7 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
         options.fix = false
         options.progress = { line in
             print(line)
-            fflush(stdout)
+            fflush(nil)
         }
         let generation = Generation()
         rebuild(options, generation: generation)
@@ -48,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
             return HTTPResponse(statusCode: .ok, headers: [.contentType: type, .cacheControl: "no-store"], body: body)
         }
         print("serving \(site.path) at http://127.0.0.1:\(port)/ (Ctrl-C stops)")
-        fflush(stdout)
+        fflush(nil)
 
         let watched = ["chapters", "Sources/Kernels", "Sources/Kexue"].map { rootURL.appendingPathComponent($0) }
         let watcher = Task.detached {
@@ -67,11 +68,10 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 /// The build generation the live-reload script polls.
-final class Generation: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current = 0
-    var value: Int { lock.lock(); defer { lock.unlock() }; return current }
-    func bump() { lock.lock(); current += 1; lock.unlock() }
+final class Generation: Sendable {
+    private let current = Mutex(0)
+    var value: Int { current.withLock { $0 } }
+    func bump() { current.withLock { $0 += 1 } }
 }
 
 private func rebuild(_ options: BookBuilder.Options, generation: Generation) {
@@ -79,7 +79,7 @@ private func rebuild(_ options: BookBuilder.Options, generation: Generation) {
         let report = try BookBuilder(options: options).build()
         for error in report.errors { FileHandle.standardError.write(Data(("\n" + error.description + "\n").utf8)) }
         print(String(format: "rebuilt in %.2f s: %d errors", report.seconds, report.errors.count))
-        fflush(stdout)
+        fflush(nil)
     } catch {
         FileHandle.standardError.write(Data((error.description + "\n").utf8))
     }

@@ -78,21 +78,20 @@ import BookTestSupport
     /// Results and progress lines keep book order whatever finishes first, also with maps nested in maps.
     @Test func nestedParallelMapsKeepOrderAndTheSlotLimit() {
         let slots = WorkSlots(2)
-        let lock = NSLock()
-        var running = 0, most = 0
-        var lines: [Int] = []
+        let running = Locked((now: 0, most: 0))
+        let lines = Locked([Int]())
         let results = ParallelMap.run(Array(0..<4), jobs: 2) { chapter in
             ParallelMap.run(Array(0..<5), jobs: 2) { program in
                 slots.run {
-                    lock.lock(); running += 1; most = max(most, running); lock.unlock()
+                    running.update { $0.now += 1; $0.most = max($0.most, $0.now) }
                     Thread.sleep(forTimeInterval: Double((chapter * 7 + program * 3) % 5) / 100)
-                    lock.lock(); running -= 1; lock.unlock()
+                    running.update { $0.now -= 1 }
                     return chapter * 10 + program
                 }
             }
-        } completed: { lines.append($0[0] / 10) }
+        } completed: { chapter in lines.update { $0.append(chapter[0] / 10) } }
         #expect(results == (0..<4).map { c in (0..<5).map { c * 10 + $0 } })
-        #expect(lines == [0, 1, 2, 3])
-        #expect(most == 2)
+        #expect(lines.value == [0, 1, 2, 3])
+        #expect(running.value.most == 2)
     }
 }

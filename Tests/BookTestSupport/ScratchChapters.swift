@@ -23,7 +23,7 @@ public struct ScratchChapters: Sendable {
 
     /// Builds the book in process into `site/`, as `book build` would.
     public func build(fix: Bool = false, chapters: [String] = [], jobs: Int? = nil, useCache: Bool = true,
-                      progress: @escaping (String) -> Void = { _ in }) throws -> BookBuilder.Report {
+                      progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> BookBuilder.Report {
         var options = BookBuilder.Options(root: root, packageRoot: Fixtures.packageRoot)
         options.output = folder.url("site")
         options.fix = fix

@@ -5,8 +5,10 @@ import Foundation
 /// the library is cheap and never touches this package's.
 public enum TinyLibrary {
     /// Not inlinable across modules (it reads a private global), so the programs really link the library's
-    /// archive and a broken archive shows.
-    public static let kernels = "private var base = 2.0\n@inline(never) public func kernelScale() -> Double { base }\n"
+    /// archive and a broken archive shows. A `var`, which the optimiser cannot fold as it would a `let`;
+    /// `nonisolated(unsafe)` because the library builds in Swift 6 mode, safe because nothing writes it.
+    public static let kernels =
+        "nonisolated(unsafe) private var base = 2.0\n@inline(never) public func kernelScale() -> Double { base }\n"
 
     public static func write(in folder: ScratchFolder) throws {
         try folder.write("Sources/Kernels/Scale.swift", kernels)

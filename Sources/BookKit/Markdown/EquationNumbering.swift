@@ -21,8 +21,6 @@ struct EquationNumbering {
     private(set) var labels: [String: (number: Int, anchor: String)] = [:]
     private(set) var errors: [BookError] = []
 
-    static let starredEnvironments = MathProtection.displayEnvironments.filter { $0.hasSuffix("*") }
-
     init(spans: [MathProtection.Span], path: String) {
         var number = 0
         // First pass: numbers and labels, so that an \eqref may point forward.

@@ -104,16 +104,6 @@ public struct CompilerDiagnostics: Sendable, Hashable {
         return own.isEmpty ? groups : own
     }
 
-    /// Whether any error is located in a snippet of `plan` other than `snippet`, and the first such snippet.
-    public func errorElsewhere(than snippet: Snippet, in plan: ProgramPlan) -> Snippet? {
-        let others = plan.snippets.filter { $0.index != snippet.index }
-        for diagnostic in diagnostics where diagnostic.severity == .error {
-            guard let line = diagnostic.location?.line else { continue }
-            if let other = others.first(where: { $0.codeLine <= line && line < $0.endLine }) { return other }
-        }
-        return nil
-    }
-
     /// The text of `groups`, at most `shownGroups` of them, then a line counting the rest.
     public static func render(_ groups: [[Diagnostic]], preamble: String = "") -> String {
         let shown = groups.prefix(shownGroups).map { $0.map(\.text).joined(separator: "\n") }

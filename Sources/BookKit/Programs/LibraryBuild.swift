@@ -20,6 +20,10 @@ public struct LibraryBuild: Sendable {
     /// allows no floating-point contraction or reassociation the source does not write, so the split only
     /// moves where functions are emitted (the whole book passes `--exact` built either way).
     static let libraryThreads = ["-num-threads", "2"]
+    /// The library is compiled in the language mode Package.swift gives it (`swiftLanguageModes`; the
+    /// compiler's default is 5), so that the copy the chapters link is checked as strictly as the package's
+    /// (LibraryBuildTests compares the two). Chapter programs are not: see `Build.compileFlags`.
+    static let languageMode = ["-swift-version", "6"]
     /// The library's modules in dependency order; each is `Sources/<name>/**/*.swift`.
     public static let modules = ["Kernels", "Kexue"]
 
@@ -55,7 +59,7 @@ public struct LibraryBuild: Sendable {
 
     public func fingerprint() -> String {
         var hash = SHA256()
-        hash.update(toolchain.version + "\n" + (LibraryBuild.codegenFlags + LibraryBuild.libraryThreads).joined(separator: " ") + "\n")
+        hash.update(toolchain.version + "\n" + (LibraryBuild.codegenFlags + LibraryBuild.libraryThreads + LibraryBuild.languageMode).joined(separator: " ") + "\n")
         for (module, files) in sources() {
             hash.update("module \(module)\n")
             for file in files {
@@ -99,7 +103,8 @@ public struct LibraryBuild: Sendable {
                              "-emit-module-path", scratch.appendingPathComponent("\(module).swiftmodule").path,
                              "-I", scratch.path, "-L", scratch.path,
                              "-o", scratch.appendingPathComponent("lib\(module).a").path]
-                + LibraryBuild.codegenFlags + LibraryBuild.libraryThreads + files.map { root.appendingPathComponent($0).path }
+                + LibraryBuild.codegenFlags + LibraryBuild.libraryThreads + LibraryBuild.languageMode
+                + files.map { root.appendingPathComponent($0).path }
             let result = try Subprocess(executable: toolchain.swiftc, arguments: arguments,
                                         timeout: 1200).run()
             guard result.termination == .exited(0), !result.timedOut else {

@@ -68,15 +68,6 @@ struct ProgramCache {
         }
     }
 
-    /// The SHA-256 an executable's record carries, read without checking the executable (for the run
-    /// cache's key, after `Build.compile` checked it).
-    static func recordedExecutableSHA256(in directory: URL) -> String? {
-        guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("record.json").path),
-              let entry = try? JSONDecoder().decode(Entry.self, from: data),
-              case .built(let digest) = entry.outcome else { return nil }
-        return digest
-    }
-
     static func checksum(key: String, outcome: Outcome) -> String {
         var hash = SHA256()
         hash.update("program-record-1\u{0}\(key)\u{0}")

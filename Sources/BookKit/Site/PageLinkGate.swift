@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Renders each chapter's page as soon as the chapter is checked, and checks the page's links before the
 /// chapter's progress line is printed: a broken link fails its chapter like any other error (the line says
 /// FAIL, the page carries the banner, the report counts it).
@@ -7,11 +9,24 @@
 /// page exists; `finish` releases the rest. Anchors of pages not built now are trusted here; `BookBuilder`
 /// checks the whole site once more (the index and claims pages' own links), and its errors too reach the
 /// chapter's banner.
-final class PageLinkGate {
+///
+/// Sendable: `BookBuilder` feeds it from whichever worker finished a chapter (one at a time, in book order);
+/// its changing state is behind a mutex.
+final class PageLinkGate: Sendable {
     struct Entry {
         var built: ChapterBuild
         var page: String
         var needs: Set<String>
+    }
+
+    /// What changes as chapters arrive.
+    private struct State {
+        var queue: [Entry?] = []
+        var ids: [String: Set<String>] = [:]
+        /// Rendered chapter pages (with their banners), by site path.
+        var pages: [String: String] = [:]
+        /// The chapters released, with link errors added, by slug.
+        var released: [String: ChapterBuild] = [:]
     }
 
     private let book: Book
@@ -19,12 +34,11 @@ final class PageLinkGate {
     private let knownPages: Set<String>
     /// Pages of the chapters built now, by site path (`slug.html`).
     private let building: Set<String>
-    private var queue: [Entry?] = []
-    private var ids: [String: Set<String>] = [:]
+    private let state: Mutex<State>
     /// Rendered chapter pages (with their banners), by site path.
-    private(set) var pages: [String: String] = [:]
+    var pages: [String: String] { state.withLock { $0.pages } }
     /// The chapters released, with link errors added, by slug.
-    private(set) var released: [String: ChapterBuild] = [:]
+    var released: [String: ChapterBuild] { state.withLock { $0.released } }
 
     init(book: Book, building slugs: [String], stamp: Render.Stamp) {
         self.book = book
@@ -35,45 +49,54 @@ final class PageLinkGate {
         // The index and claims pages are rendered at the end, but their anchors are known now: the index depends
         // on the manifest alone, and the claims page's anchors not on its rows (`Render.claimsPage` gives them
         // none; PageLinkGateTests holds it to that). So a link into them is checked before the chapter's line.
-        ids["index.html"] = LinkCheck.attributeValues("id", in: Render.index(book: book, stamp: stamp))
-        ids["claims.html"] = LinkCheck.attributeValues("id", in: Render.claimsPage(book: book, chapters: [], stamp: stamp))
+        var initial = State()
+        initial.ids["index.html"] = LinkCheck.attributeValues("id", in: Render.index(book: book, stamp: stamp))
+        initial.ids["claims.html"] = LinkCheck.attributeValues("id", in: Render.claimsPage(book: book, chapters: [], stamp: stamp))
+        state = Mutex(initial)
     }
 
     /// The next chapter in book order; returns the chapters whose lines may be printed now, in order.
     func add(_ built: ChapterBuild) -> [ChapterBuild] {
         let path = "\(built.source.slug).html"
         let page = render(built)
-        pages[path] = page
-        ids[path] = LinkCheck.attributeValues("id", in: page)
-        queue.append(Entry(built: built, page: page,
-                           needs: LinkCheck.pagesWithLinkedAnchors(in: page, path: path).intersection(building)))
-        return release(all: false)
+        let ids = LinkCheck.attributeValues("id", in: page)
+        let entry = Entry(built: built, page: page,
+                          needs: LinkCheck.pagesWithLinkedAnchors(in: page, path: path).intersection(building))
+        return state.withLock { state in
+            state.pages[path] = page
+            state.ids[path] = ids
+            state.queue.append(entry)
+            return release(all: false, &state)
+        }
     }
 
     /// A chapter that failed to build (an environment error): nothing to render; later chapters go on.
     func addFailure() -> [ChapterBuild] {
-        queue.append(nil)
-        return release(all: false)
+        state.withLock { state in
+            state.queue.append(nil)
+            return release(all: false, &state)
+        }
     }
 
     /// Every chapter still waiting (all pages that can exist now do).
-    func finish() -> [ChapterBuild] { release(all: true) }
+    func finish() -> [ChapterBuild] { state.withLock { release(all: true, &$0) } }
 
-    private func release(all: Bool) -> [ChapterBuild] {
+    private func release(all: Bool, _ state: inout State) -> [ChapterBuild] {
         var ready: [ChapterBuild] = []
-        while let first = queue.first {
-            guard var entry = first else { queue.removeFirst(); continue }
-            guard all || entry.needs.allSatisfy({ pages[$0] != nil }) else { break }
-            queue.removeFirst()
+        while let first = state.queue.first {
+            guard var entry = first else { state.queue.removeFirst(); continue }
+            guard all || entry.needs.allSatisfy({ state.pages[$0] != nil }) else { break }
+            state.queue.removeFirst()
             let path = "\(entry.built.source.slug).html"
+            let ids = state.ids
             let errors = LinkCheck.errors(inPage: path, html: entry.page, chapter: entry.built.source,
-                                          knownPages: knownPages, ids: { self.ids[$0] })
+                                          knownPages: knownPages, ids: { ids[$0] })
             if !errors.isEmpty {
                 entry.built.record(errors)
                 // The banner lists the link errors too; the page's ids do not change.
-                pages[path] = render(entry.built)
+                state.pages[path] = render(entry.built)
             }
-            released[entry.built.source.slug] = entry.built
+            state.released[entry.built.source.slug] = entry.built
             ready.append(entry.built)
         }
         return ready

@@ -257,6 +257,12 @@ public enum Build {
     /// the program's cache key and of its run's identity, so the two builds never share a cache entry).
     /// Programs that are only checked stop after SIL diagnostics (definite initialisation and the like
     /// are errors there, not in type checking).
+    ///
+    /// No `-swift-version`: chapter programs compile in the compiler's default language mode, Swift 5, while
+    /// the library they link is Swift 6 (`LibraryBuild.languageMode`). In Swift 6 mode a program's top-level
+    /// code is main-actor isolated, so the globals a snippet declares could not be read from the functions
+    /// and closures of later snippets (nor from `Trials`' worker threads) without annotations a chapter
+    /// should not need to teach.
     static func compileFlags(runs: Bool, optimized: Bool = true) -> [String] {
         let common = ["-diagnostic-style=llvm", "-suppress-warnings"]
         let codegen = optimized ? LibraryBuild.codegenFlags : LibraryBuild.codegenFlags.map { $0 == "-O" ? "-Onone" : $0 }

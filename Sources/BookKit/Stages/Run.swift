@@ -229,8 +229,9 @@ public enum Run {
 }
 
 /// The harness's side of one run's protocol: checks each frame the runtime sends and records where each
-/// snippet's output starts. A class because `Subprocess` calls it from its read loop (one thread).
-final class RunProtocol: @unchecked Sendable {
+/// snippet's output starts. A class because `Subprocess` calls it from its read loop; not Sendable: that
+/// loop runs on the thread that called `run`, the one that reads `marks` and `figures` after.
+final class RunProtocol {
     /// Unguessable per run: 128 random bits.
     let nonce: String
     private let budgets: [Double]

@@ -1,5 +1,6 @@
 import CSystemSupport
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -297,8 +298,10 @@ fileprivate final class Pipes {
     var lifeline: [Int32] = [-1, -1]
     var status: [Int32] = [-1, -1]
 
-    private static let all: [ReferenceWritableKeyPath<Pipes, [Int32]>] =
+    /// Computed, not stored: key paths are not Sendable, so a stored static would be shared mutable state.
+    private static var all: [ReferenceWritableKeyPath<Pipes, [Int32]>] {
         [\.input, \.output, \.error, \.control, \.acknowledge, \.lifeline, \.status]
+    }
 
     func make() -> Bool {
         for keyPath in Self.all {
@@ -486,28 +489,29 @@ fileprivate struct Session {
 
 /// The lifelines of the programs running now. The kernel closes them if the build dies, which stops every
 /// program; `killAll` stops them on purpose (Ctrl-C).
-public final class ActiveProcessGroups: @unchecked Sendable {
+public final class ActiveProcessGroups: Sendable {
     public static let shared = ActiveProcessGroups()
-    private let lock = NSLock()
-    private var lifelines: [Int: Int32] = [:]
-    private var next = 0
+    private struct State {
+        var lifelines: [Int: Int32] = [:]
+        var next = 0
+    }
+    private let state = Mutex(State())
 
     func insert(lifeline: Int32) -> Int {
-        lock.lock(); defer { lock.unlock() }
-        next += 1
-        lifelines[next] = lifeline
-        return next
+        state.withLock { state in
+            state.next += 1
+            state.lifelines[state.next] = lifeline
+            return state.next
+        }
     }
 
     func remove(_ registration: Int) {
-        lock.lock(); lifelines[registration] = nil; lock.unlock()
+        state.withLock { $0.lifelines[registration] = nil }
     }
 
     /// Asks every running program's supervisor to kill its program's tree.
     public func killAll() {
-        lock.lock()
-        let current = Array(lifelines.values)
-        lock.unlock()
+        let current = state.withLock { Array($0.lifelines.values) }
         var byte: UInt8 = 1
         for fd in current { _ = write(fd, &byte, 1) }
     }

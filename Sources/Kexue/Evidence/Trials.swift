@@ -73,6 +73,9 @@ public struct Trials: Sendable {
 }
 
 /// The next seed index, shared by the two parts of a run.
+///
+/// `@unchecked Sendable`: `value` is read and changed only with `mutex` held. (Synchronization's `Mutex`
+/// would let the compiler check it, but it needs macOS 15; the package supports 13.)
 final class SeedCounter: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private var value = 0

@@ -12,6 +12,28 @@ import BookTestSupport
         #expect(LibraryBuild.codegenFlags.contains("-O"))
     }
 
+    /// The library copy the chapters link is compiled in the language mode the package builds it in, so it
+    /// is checked the same way (the compiler's own default is Swift 5).
+    @Test func languageModeMatchesPackageSwift() throws {
+        let manifest = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("Package.swift"), encoding: .utf8)
+        #expect(LibraryBuild.languageMode.count == 2 && LibraryBuild.languageMode.first == "-swift-version")
+        let mode = try #require(LibraryBuild.languageMode.last)
+        #expect(manifest.contains("swiftLanguageModes: [.v\(mode)]"))
+    }
+
+    /// The flag reaches the compiler: a global `var`, legal in Swift 5 and a data-race error in Swift 6, makes
+    /// the library's copy fail to build, as `swift build` does.
+    @Test func libraryCopyIsCheckedInSwift6Mode() throws {
+        let scratch = try CacheTests.Scratch("lib-swift6")
+        defer { scratch.remove() }
+        try "public var kernelCounter = 0\n"
+            .write(to: scratch.root.appendingPathComponent("Sources/Kernels/Counter.swift"), atomically: true, encoding: .utf8)
+        let library = LibraryBuild(root: scratch.root, toolchain: scratch.toolchain)
+        let error = #expect(throws: BookError.self) { try library.build() }
+        #expect(error?.message == "the core library (Kernels) does not compile", "\(String(describing: error))")
+        #expect(error?.detail.contains("'kernelCounter' is not concurrency-safe") == true, "\(String(describing: error?.detail))")
+    }
+
     /// The fingerprint names a library build (its folder and the programs' cache keys): each change to a
     /// source the build compiles gives a new one, and rewriting the same bytes, or adding a file the build
     /// does not compile, keeps it (or every build would start cold).
