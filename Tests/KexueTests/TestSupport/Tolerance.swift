@@ -11,6 +11,7 @@
 // the call site, or use `standardErrors`.
 
 import Foundation
+@testable import Kexue
 
 enum Tolerance {
     /// Unit roundoff of Float, 2^-24 ≈ 6.0e-8: |fl(x ∘ y) − x ∘ y| ≤ u·|x ∘ y| for one rounding to nearest.
@@ -60,6 +61,14 @@ enum Tolerance {
             + elementaryULPs * unit * logL + 2 * unit * (logitMagnitude + logL)
     }
 
+    /// Absolute bound on one output of a Float layer or RMS norm (gain 1, bias 0) of a row of `dimension` values
+    /// with max |x| ≤ `inputMagnitude` and standard deviation (RMS for the RMS norm) `deviation`: the bound derived
+    /// for the Kernels norms (KernelsTests `layerNormMatchesTwin`), u·(16 + d/4)·(|x̂| + mean|x|/σ), with
+    /// |x̂| ≤ 2·max|x|/σ and mean|x| ≤ max|x|.
+    static func normalized(dimension: Int, inputMagnitude: Double, deviation: Double, unit: Double = float) -> Double {
+        unit * (16 + Double(dimension) / 4) * 3 * inputMagnitude / deviation
+    }
+
     /// Total error of a central difference (f(x+h) − f(x−h))/2h of a function evaluated with absolute error
     /// `evaluationError`: truncation h²/6·|f'''| plus rounding 2·evaluationError/2h (Nocedal & Wright §8.1).
     /// The step minimising it is h = (3·evaluationError/|f'''|)^{1/3}.
@@ -72,4 +81,16 @@ enum Tolerance {
     static func standardErrors(_ count: Double, deviation: Double, samples: Int) -> Double {
         count * deviation / Double(samples).squareRoot()
     }
+}
+
+/// The largest |got − want| / bound(i) over two same-shape tensors (≤ 1: every element within its bound), with the
+/// index where it is reached, for failure messages.
+func boundRatio(_ got: Tensor, _ want: Tensor, bound: (Int) -> Double) -> (ratio: Double, index: Int) {
+    precondition(got.shape == want.shape, "boundRatio: \(got.shape) and \(want.shape)")
+    var worst = (ratio: 0.0, index: -1)
+    for i in 0..<got.count {
+        let r = abs(Double(got.scalars[i]) - Double(want.scalars[i])) / bound(i)
+        if r > worst.ratio || worst.index < 0 { worst = (r, i) }
+    }
+    return worst
 }
