@@ -69,6 +69,11 @@ enum Tolerance {
         unit * (16 + Double(dimension) / 4) * 3 * inputMagnitude / deviation
     }
 
+    /// Absolute bound on one output of the Float RoPE rotation y = x₀·cos − x₁·sin (or x₁·cos + x₀·sin) of a pair
+    /// with |x₀| + |x₁| = `pairMagnitude`: cos and sin are rounded to Float once each (angles in Double), the
+    /// products and the sum add 2u (as derived for the Kernels `rope`, KernelsTests `ropeMatchesTwinAndInverts`).
+    static func rope(pairMagnitude: Double, unit: Double = float) -> Double { 4 * unit * pairMagnitude }
+
     /// Total error of a central difference (f(x+h) − f(x−h))/2h of a function evaluated with absolute error
     /// `evaluationError`: truncation h²/6·|f'''| plus rounding 2·evaluationError/2h (Nocedal & Wright §8.1).
     /// The step minimising it is h = (3·evaluationError/|f'''|)^{1/3}.

@@ -117,7 +117,8 @@ import Glibc
             let x = Variable(randomTensor([2, shape.n, 6], seed: 40 + UInt64(index), std: 2))
             let m = mask(shape.lengths, n: shape.n)
             let lengths = shape.lengths ?? [shape.n, shape.n]
-            let p = unit.projections(x, mask: m)
+            // Projections without a graph, so that the fused path applies to them (their values do not depend on it).
+            let p = Variable.withoutGradients { unit.projections(x, mask: m) }
             let composed = unit.forward(x, mask: m)
             let composedAV = Variable.matmul(composed.attention, p.v).value
             let fusedAV = Variable.withoutGradients {
