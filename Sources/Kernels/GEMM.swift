@@ -3,7 +3,9 @@
 // Versions in this file:
 // - `sgemm`: BLIS-style, packed panels + 6×16 FMA micro-kernel (GEMMMicroKernel.swift), cache
 //   blocking KC/MC/NC, two threads above `parallelWorkThreshold`, split over M or N, never over K.
-// - `sgemmReference`: the naive triple loop accumulating in Double: algorithmic reference and fallback.
+// - `sgemmReference`: the naive triple loop accumulating in Double: the algorithmic reference that
+//   GEMMTests compares `sgemm` with. Not a fallback: `sgemm` handles every shape (edge tiles run the
+//   full-tile code on a copy) and no library code calls the twin.
 // - `sgemmBatched` / `sgemmBatchedReference`: the same over a batch with element strides
 //   (the `bmd,bnd->bmn` token-pair score is `sgemmBatched(transB: true, …)`).
 //
@@ -208,8 +210,9 @@ func checkGEMMShape(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, lda: Int
 
 // MARK: - Reference twins
 
-/// Algorithmic reference and fallback for `sgemm`: the triple loop, accumulating in Double, then
-/// C = Float(alpha·Σ + beta·C). Same conventions (C not read when beta == 0).
+/// Algorithmic reference for `sgemm`: the triple loop, accumulating in Double, then
+/// C = Float(alpha·Σ + beta·C). Same conventions (C not read when beta == 0). The oracle of GEMMTests;
+/// nothing in the library calls it (`sgemm` never falls back: it handles every shape itself).
 public func sgemmReference(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
                            alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                            b: UnsafePointer<Float>, ldb: Int,

@@ -4,7 +4,9 @@
 // Versions: `softmaxRows` / `logSoftmaxRows` / `logSumExpRows` are 3-pass SIMD8 kernels (max, exp and
 // sum, scale) over rows that stay in L1/L2, with the polynomial `vexp`; rows are shared out to two
 // threads above a size threshold (each row is computed the same way on either thread).
-// The `…Reference` twins compute in Double: algorithmic reference and fallback.
+// The `…Reference` twins compute in Double: algorithmic references, the oracles KernelsTests compare the
+// kernels with. Nothing falls back to them: the kernels handle every shape (widths that are not multiples of
+// 8 in a scalar tail, fully masked rows by the conventions below) themselves, and no library code calls a twin.
 //
 // Logits are z = λ·x + mask (λ = temperature, mask row `mask + r·maskRowStride`, stride 0 broadcasts
 // one mask row, e.g. a key-padding mask of 0 / −inf).

@@ -10,6 +10,7 @@
 ///
 /// Properties:
 /// - Nodes none of whose inputs require a gradient record nothing (no closure, no inputs): inference builds no graph.
+///   Inside `Variable.withoutGradients { … }` no node records anything, even one computed from parameters.
 /// - Pullbacks capture input and output *tensors*, never nodes, so the graph has no reference cycles and is freed
 ///   when the root goes out of scope.
 /// - Leaves (parameters) *accumulate* into `grad` across `backward()` calls, as in PyTorch; call `zeroGrad()` (or the
@@ -42,7 +43,7 @@ public final class Variable {
     public init(_ value: Tensor, inputs: [Variable], name: String = "", pullback: @escaping (Tensor) -> [Tensor?]) {
         self.value = value
         self.name = name
-        let needed = inputs.contains { $0.requiresGrad }
+        let needed = Variable.isRecordingGradients && inputs.contains { $0.requiresGrad }
         self.requiresGrad = needed
         self.inputs = needed ? inputs : []
         self.pullback = needed ? pullback : nil

@@ -30,12 +30,18 @@ public enum SequenceTraining {
     }
 
     /// Accuracy on the scored positions of `batches` fresh batches of `batchSize` sequences at `length`.
+    ///
+    /// The forward passes run inside `Variable.withoutGradients`: no graph is kept, and GAU models take the fused
+    /// attention kernel (`GatedAttentionUnit.fusedAttentionValues`), whose outputs differ from the composed
+    /// graph's by rounding only, so an argmax can flip only between near-tied logits.
     public static func accuracy(_ model: some SequenceModel, task: SyntheticSequenceTask, length: Int,
                                 batches: Int, batchSize: Int, rng: inout SeededRNG) -> Double {
         var correct = 0, scored = 0
         for _ in 0..<batches {
             let batch = task.batch(size: batchSize, length: length, rng: &rng)
-            let logits = model.logits(tokens: batch.tokens, size: batchSize, length: length).value
+            let logits = Variable.withoutGradients {
+                model.logits(tokens: batch.tokens, size: batchSize, length: length).value
+            }
             let r = task.correct(logits: logits, batch: batch)
             correct += r.correct
             scored += r.scored

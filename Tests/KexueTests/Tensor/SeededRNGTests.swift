@@ -25,9 +25,11 @@ import Testing
         var d = SeededRNG(seed: 0)
         #expect(d.uniformDouble() == 0.6012629994179048)
         var n = SeededRNG(seed: 0)
-        // Box-Muller in Double; compare loosely in case libm differs in the last bit.
+        // Box-Muller r·cos(2πu₂) in Double, r = √(−2 log u₁) ≤ 4 for these draws; another libm may differ by its
+        // error in log, sqrt and cos (`elementaryULPs` each, relative) and r·2π·u in the angle.
         let expected = [-0.01410679738124918, -1.845895087695827, 0.7881791614487657]
-        for e in expected { #expect(abs(n.normalDouble() - e) < 1e-12) }
+        let platform = 4 * (2 * Double.pi + 3 * Tolerance.elementaryULPs) * Tolerance.double
+        for e in expected { #expect(abs(n.normalDouble() - e) <= platform) }
     }
 
     @Test func uniformMomentsAndRange() {
@@ -40,9 +42,9 @@ import Testing
             s += u; s2 += u * u
         }
         let mean = s / Double(n), variance = s2 / Double(n) - mean * mean
-        // Standard errors: 1/√(12n) ≈ 9e-4 for the mean; allow ~5σ.
-        #expect(abs(mean - 0.5) < 5e-3)
-        #expect(abs(variance - 1.0 / 12) < 3e-3)
+        // Five standard errors: U(0,1) has sd √(1/12); (u − ½)² has sd √(1/80 − 1/144) = √(1/180).
+        #expect(abs(mean - 0.5) <= Tolerance.standardErrors(5, deviation: (1.0 / 12).squareRoot(), samples: n))
+        #expect(abs(variance - 1.0 / 12) <= Tolerance.standardErrors(5, deviation: (1.0 / 180).squareRoot(), samples: n))
     }
 
     @Test func normalMoments() {
@@ -51,9 +53,9 @@ import Testing
         var s = 0.0, s2 = 0.0
         for _ in 0..<n { let z = Double(rng.normal()); s += z; s2 += z * z }
         let mean = s / Double(n), variance = s2 / Double(n) - mean * mean
-        // Standard error of the mean 1/√n ≈ 3e-3; of the variance √(2/n) ≈ 4.5e-3.
-        #expect(abs(mean) < 0.015)
-        #expect(abs(variance - 1) < 0.025)
+        // Five standard errors: z has sd 1, z² has sd √2.
+        #expect(abs(mean) <= Tolerance.standardErrors(5, deviation: 1, samples: n))
+        #expect(abs(variance - 1) <= Tolerance.standardErrors(5, deviation: 2.0.squareRoot(), samples: n))
     }
 
     @Test func truncatedNormalStaysInsideTwoStd() {
@@ -65,8 +67,12 @@ import Testing
             #expect(z >= 0 && z <= 2)
             s2 += Double((z - 1) * (z - 1))
         }
-        // The std of N(0,1) truncated at ±2 is 0.8796.
-        #expect(abs((s2 / Double(n)).squareRoot() - 0.5 * 0.8796) < 0.01)
+        // The std of N(0,1) truncated at ±2 is 0.87962566. w = (z − 1)/0.5 has E w² = 0.7737 and E w⁴ = 1.4161
+        // (truncated-normal moments), so (z − 1)² = w²/4 has sd √(1.4161 − 0.7737²)/4 = 0.226, and the sample std
+        // √(mean) has standard error 0.226/√n / (2·0.4398); five of them.
+        let sd = 0.5 * 0.87962566103423978
+        let fiveSE = Tolerance.standardErrors(5, deviation: (1.4161 - 0.7737 * 0.7737).squareRoot() / 4, samples: n) / (2 * sd)
+        #expect(abs((s2 / Double(n)).squareRoot() - sd) <= fiveSE)
     }
 
     @Test func uniformIntIsInRangeAndCoversIt() {

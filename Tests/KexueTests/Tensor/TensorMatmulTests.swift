@@ -2,22 +2,25 @@ import Testing
 @testable import Kexue
 
 @Suite struct TensorMatmulTests {
-    /// Literal Σ_p A[i,p]·B[p,j] in Double on explicit transposes.
-    func reference(_ a: Tensor, _ b: Tensor) -> Tensor {
+    /// Literal Σ_p A[i,p]·B[p,j] in Double on explicit transposes, with each element's bound: the k-term Float
+    /// dot product's γ_k·Σ_p|A[i,p]·B[p,j]| (`Tolerance.dot`) plus u·|C| for rounding the reference to Float.
+    func reference(_ a: Tensor, _ b: Tensor) -> (value: Tensor, bound: [Double]) {
         let m = a.shape[0], k = a.shape[1], n = b.shape[1]
-        var out = [Float](repeating: 0, count: m * n)
+        var out = [Float](repeating: 0, count: m * n), bound = [Double](repeating: 0, count: m * n)
         for i in 0..<m { for j in 0..<n {
-            var s = 0.0
-            for p in 0..<k { s += Double(a.scalars[i * k + p]) * Double(b.scalars[p * n + j]) }
+            var s = 0.0, magnitude = 0.0
+            for p in 0..<k {
+                let x = Double(a.scalars[i * k + p]) * Double(b.scalars[p * n + j])
+                s += x; magnitude += abs(x)
+            }
             out[i * n + j] = Float(s)
+            bound[i * n + j] = Tolerance.dot(length: k, magnitude: magnitude) + Tolerance.float * abs(s)
         } }
-        return Tensor(shape: [m, n], scalars: out)
+        return (Tensor(shape: [m, n], scalars: out), bound)
     }
 
-    // Tolerance: a k-term Float dot product errs by at most ~k·ulp·Σ|a·b|; with unit normals Σ|a·b| ≈ 0.64k,
-    // so k·k·6e-8 ≤ 1e-4 for k ≤ 33; use 1e-4 plus a 1e-5·|ref| relative part.
-    func close(_ x: Tensor, _ y: Tensor) -> Bool {
-        x.shape == y.shape && zip(x.scalars, y.scalars).allSatisfy { abs($0 - $1) <= 1e-4 + 1e-5 * abs($1) }
+    func close(_ x: Tensor, _ reference: (value: Tensor, bound: [Double])) -> Bool {
+        x.shape == reference.value.shape && boundRatio(x, reference.value, bound: { reference.bound[$0] }).ratio <= 1
     }
 
     @Test(arguments: [(1, 1, 1), (3, 4, 5), (7, 13, 2), (17, 1, 9), (16, 33, 8)])

@@ -122,10 +122,28 @@ public final class GatedAttentionUnit: Layer {
     }
 
     /// O for `x` of shape `[batch, n, d]` and an optional `[batch, n]` 0/1 padding mask.
-    public func callAsFunction(_ x: Variable, mask: Tensor? = nil) -> Variable { forward(x, mask: mask).output }
+    ///
+    /// Inside `Variable.withoutGradients` (and whenever Q, K and V need no gradient) A·V comes from the fused Kernels
+    /// `attention`, which never materialises the `[n, n]` matrix A; otherwise, and for masks that are not suffix
+    /// padding, from the composed graph of `forward`. The two agree to rounding (`GatedAttentionUnitFusedTests`).
+    public func callAsFunction(_ x: Variable, mask: Tensor? = nil) -> Variable {
+        let p = projections(x, mask: mask)
+        if let av = GatedAttentionUnit.fusedAttentionValues(q: p.q, k: p.k, v: p.v, normalization: normalization,
+                                                            mask: mask) {
+            return outputDense(p.u * Variable(av))
+        }
+        return attend(p, mask: mask).output
+    }
 
-    /// The forward pass, keeping every intermediate (see `Intermediates`).
+    /// The forward pass, keeping every intermediate (see `Intermediates`). Always the composed graph: A is one of
+    /// the intermediates.
     public func forward(_ x: Variable, mask: Tensor? = nil) -> Intermediates {
+        attend(projections(x, mask: mask), mask: mask)
+    }
+
+    /// U, V, Z, Q and K for `x` (shape and mask checked); internal for the fused-path tests.
+    func projections(_ x: Variable, mask: Tensor?) -> (u: Variable, v: Variable, z: Variable, q: Variable,
+                                                        k: Variable) {
         require(x.rank == 3 && x.shape[2] == dimension,
                 "GatedAttentionUnit: input \(x.shape) must be [batch, length, \(dimension)]")
         let (b, n) = (x.shape[0], x.shape[1])
@@ -139,11 +157,35 @@ public final class GatedAttentionUnit: Layer {
             q = q.rope(table: table)
             k = k.rope(table: table)
         }
+        return (u, v, z, q, k)
+    }
+
+    /// A and O by the composed, differentiable graph.
+    private func attend(_ p: (u: Variable, v: Variable, z: Variable, q: Variable, k: Variable),
+                        mask: Tensor?) -> Intermediates {
+        let (b, n) = (p.q.shape[0], p.q.shape[1])
         // a = QKᵀ/√s: the 1/√s of the later bert4keras code; relu(a)²/n then equals the post's relu²(QKᵀ)/(ns).
-        let scores = Variable.matmul(q, k, transposeB: true) * Float(1 / Double(keySize).squareRoot())
+        let scores = Variable.matmul(p.q, p.k, transposeB: true) * GatedAttentionUnit.scoreScale(keySize: keySize)
         let a = GatedAttentionUnit.normalize(scores, normalization, mask: mask, batch: b, length: n)
-        let o = outputDense(u * Variable.matmul(a, v))
-        return Intermediates(u: u, v: v, z: z, q: q, k: k, attention: a, output: o)
+        let o = outputDense(p.u * Variable.matmul(a, p.v))
+        return Intermediates(u: p.u, v: p.v, z: p.z, q: p.q, k: p.k, attention: a, output: o)
+    }
+
+    /// 1/√s, the scale of the scores a = QKᵀ/√s.
+    static func scoreScale(keySize: Int) -> Float { Float(1 / Double(keySize).squareRoot()) }
+
+    /// n of relu²/n for a sequence of `length` unpadded tokens (at least 1: an all-padding row stays 0, not NaN).
+    static func reluDivisor(_ normalizerLength: NormalizerLength, length l: Int) -> Float {
+        switch normalizerLength {
+        case .actual: return Float(max(l, 1))
+        case .fixed(let fixed): return Float(fixed)
+        }
+    }
+
+    /// log l / log t of the entropy-invariant softmax for `length` l unpadded tokens (l ≥ 1, so log l ≥ 0).
+    static func entropyInvariantTemperature(training: Int, minimum: Int?, length l: Int) -> Float {
+        let effective = max(minimum.map { max(l, $0) } ?? l, 1)
+        return Float(log(Double(effective)) / log(Double(training)))
     }
 
     /// Scores `[b, n, n]` (already divided by √s) → attention weights, masking padded keys.
@@ -154,21 +196,14 @@ public final class GatedAttentionUnit: Layer {
         case .reluSquared(let length):
             // Padded keys are multiplied to 0 before relu², so their weight is exactly 0 (bert4keras sets them to 0).
             let masked = mask.map { scores * AttentionMask.keyMultiplier($0, scoreRank: 3) } ?? scores
-            let divisors: [Float]
-            switch length {
-            case .actual: divisors = lengths.map { Float(max($0, 1)) }  // ≥ 1: an all-padding row stays 0, not NaN
-            case .fixed(let fixed): divisors = [Float](repeating: Float(fixed), count: b)
-            }
+            let divisors = lengths.map { reluDivisor(length, length: $0) }
             return masked.relu().squared() * Tensor(shape: [b, 1, 1], scalars: divisors.map { 1 / $0 })
         case .softmax:
             let masked = mask.map { scores + AttentionMask.keyBias($0, scoreRank: 3) } ?? scores
             return masked.softmax()
         case .entropyInvariantSoftmax(let training, let minimum):
             // The temperature log l / log t (l ≥ 1, so log l ≥ 0) is applied before the −∞ bias, never to it.
-            let temperatures = lengths.map { l -> Float in
-                let effective = max(minimum.map { max(l, $0) } ?? l, 1)
-                return Float(log(Double(effective)) / log(Double(training)))
-            }
+            let temperatures = lengths.map { entropyInvariantTemperature(training: training, minimum: minimum, length: $0) }
             let scaled = scores * Tensor(shape: [b, 1, 1], scalars: temperatures)
             let masked = mask.map { scaled + AttentionMask.keyBias($0, scoreRank: 3) } ?? scaled
             return masked.softmax()

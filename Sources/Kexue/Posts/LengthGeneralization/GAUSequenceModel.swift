@@ -10,6 +10,11 @@
 /// with n = actual and with n fixed at the training length are the same model at the training length, and so are
 /// softmax and the entropy-invariant softmax whose training length is the training length; they differ only at
 /// other lengths, which is what chapter 6 measures.
+///
+/// Inside `Variable.withoutGradients` (which `SequenceTraining.accuracy` opens) every unit's A·V comes from the fused
+/// Kernels `attention`, which never holds the `[n, n]` matrix; outside it (training, analysis code) the composed
+/// graph is recorded, and a unit's `forward` always composes (it returns A). The two agree to Float rounding
+/// (`GatedAttentionUnitFusedTests`); chapter 6's printed numbers are the same either way.
 public final class GAUSequenceModel: SequenceModel {
     public let embedding: Embedding
     public let units: [GatedAttentionUnit]

@@ -41,7 +41,8 @@ import Testing
                          [LabeledSpan(type: 2, start: 4, end: 4)]]
         let prf = PRF.evaluate(predicted: predicted, gold: gold)
         #expect(prf == PRF(correct: 1, predicted: 3, gold: 2))
-        #expect(abs(prf.precision - 1.0 / 3) < 1e-12 && abs(prf.recall - 0.5) < 1e-12 && abs(prf.f1 - 0.4) < 1e-12)
+        // One correctly rounded division each (1/3, 1/2 and 2·1/5), as the literals: equal bit for bit.
+        #expect(prf.precision == 1.0 / 3 && prf.recall == 0.5 && prf.f1 == 0.4)
         #expect(prf.description == "P 0.3333 R 0.5000 F1 0.4000 (1 correct / 3 predicted / 2 gold)")
     }
 

@@ -25,7 +25,10 @@ import Testing
                 let x = trained.logits(tokens: batch.tokens, size: 2, length: length).value
                 let y = other.logits(tokens: batch.tokens, size: 2, length: length).value
                 let gap = maxAbsDifference(x, y)
-                #expect(same ? gap < 1e-5 : gap > 1e-4, "\(a) vs \(b) at n = \(length): gap \(gap)")
+                // At the training length the two normalisations compute the same numbers (n = 12 divides both
+                // relu²s; log 12/log 12 is exactly 1), so the logits are identical; elsewhere they differ by
+                // O(0.01–1), and 1e-4 only rules out a rounding-level difference.
+                #expect(same ? gap == 0 : gap > 1e-4, "\(a) vs \(b) at n = \(length): gap \(gap)")
             }
         }
     }
