@@ -2,6 +2,8 @@
 // interleaved rounds, medians, ratios; plus the measured fp32 peak and memory bandwidth.
 // `swift run -c release bench build`: the book build's timings (BuildSuite.swift); `--large`: the chapter
 // stages on generated chapters of 256 KB to 4 MB (LargeChapterSuite.swift).
+// `swift run -c release bench train`: one training step of each chapter model, ours vs torch eager, after
+// checking that both give the same first losses from the same weights (TrainSuite.swift).
 
 import ArgumentParser
 import Foundation
@@ -10,9 +12,9 @@ import Kernels
 @main
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmark the Kernels module against numpy and torch (each when installed), or the book build.")
+        abstract: "Benchmark the Kernels module against numpy and torch (each when installed), the chapters' training steps against torch, or the book build.")
 
-    @Argument(help: "What to measure: kernels (default) or build (cold, warm, prose-edit and code-edit book builds).")
+    @Argument(help: "What to measure: kernels (default), train (one training step of each chapter model, ours vs torch eager from the same exported weights, first losses checked to agree), or build (cold, warm, prose-edit and code-edit book builds).")
     var suite = "kernels"
 
     @Option(help: "For the build suite: the package root (holds chapters/ and Sources/).")
@@ -33,7 +35,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Seconds of work per round and side.")
     var seconds = 0.03
 
-    @Option(help: "Only run cases whose kernel name contains this text.")
+    @Option(help: "Only run cases whose kernel (or, for train, model) name contains this text.")
     var filter: String?
 
     @Option(help: "Seconds to wait after each multi-threaded peer round (0: the peer's OpenBLAS threads stop spinning after ≈ 1.5 ms, and a pause lets our worker fall asleep, which costs more).")
@@ -46,7 +48,9 @@ struct Bench: ParsableCommand {
     var threads = "1,2"
 
     func validate() throws {
-        guard ["kernels", "build"].contains(suite) else { throw ValidationError("suite must be kernels or build") }
+        guard ["kernels", "train", "build"].contains(suite) else {
+            throw ValidationError("suite must be kernels, train or build")
+        }
     }
 
     func run() throws {
@@ -56,6 +60,11 @@ struct Bench: ParsableCommand {
         }
         if suite == "build" {
             try BuildSuite(root: URL(fileURLWithPath: root).standardizedFileURL, overheadOnly: overhead).run(json: json)
+            return
+        }
+        if suite == "train" {
+            try TrainSuite(threadCounts: threads.split(separator: ",").compactMap { Int($0) }, rounds: rounds,
+                           seconds: seconds, filter: filter, noPeer: noPeer).run(json: json)
             return
         }
         let started = now()

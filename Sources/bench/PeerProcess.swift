@@ -40,7 +40,8 @@ final class PeerProcess {
     private let process: Subprocess.Running
     private(set) var versionLine = ""
 
-    init(_ library: PeerLibrary, threads: Int) throws {
+    /// - Parameter script: the peer's program (default: the library's kernels peer; `bench train` passes its own).
+    init(_ library: PeerLibrary, threads: Int, script: String? = nil) throws {
         self.library = library
         self.threads = threads
         var env = ProcessInfo.processInfo.environment
@@ -58,7 +59,7 @@ final class PeerProcess {
         env["OMP_WAIT_POLICY"] = env["OMP_WAIT_POLICY"] ?? "PASSIVE"
         env["BENCH_THREADS"] = String(threads)
         // A whole bench run talks to the same peer: no time limit of its own.
-        process = try Subprocess(executable: "python3", arguments: ["-c", library.script], environment: env,
+        process = try Subprocess(executable: "python3", arguments: ["-c", script ?? library.script], environment: env,
                                  timeout: .greatestFiniteMagnitude).start(interactive: true)
         versionLine = try request(#"{"op": "version"}"#)
     }

@@ -1,0 +1,114 @@
+// The models the chapters train, built from Kexue's layers exactly as the chapters' setup snippets build them
+// (same shapes, initialisers, seeds and first batch), each wrapped as one training step for `bench train`.
+
+import Kexue
+
+/// One chapter model's training step, and what the torch peer needs to build the same computation.
+struct TrainCase {
+    /// "ch3 GAU stack".
+    let model: String
+    /// The chapter's shapes, e.g. "b8 n16 d32 L16".
+    let shape: String
+    /// The peer's builder for this architecture (`gau_stack`, `transformer_stack`, `roformer_v2`).
+    let peerModel: String
+    /// The architecture's sizes and constants, a JSON object the peer reads.
+    let config: String
+    /// The batch every step uses, a JSON object (`ids`, `labels`; −1 labels are not scored).
+    let batch: String
+    /// The trainable leaves in the order the peer consumes them (their initial values are exported).
+    let parameters: [Variable]
+    /// Adam's constant rate (the chapter's), β and ε at their defaults on both sides.
+    let learningRate: Float
+    /// Residual sublayers plus the embedding norm and the read-out: the depth of the tolerance.
+    let depth: Int
+    /// The longest inner product of the forward pass (the FFN's or projection's K).
+    let longestDot: Int
+    /// zeroGrad, forward, loss, backward, Adam update; returns the loss (read as a training loop does).
+    let step: () -> Float
+}
+
+/// Chapter 3: the histogram task (vocabulary 8, length 16, batch 8, 16 classes) and its two post-norm stacks at
+/// 16 sublayers, d = 32: GAU (e = 64, s = 16, relu²/n, no RoPE, biases) and 8 Transformer blocks (2 heads,
+/// f = 128, ReLU, LayerNorm ε 1e-5). Adam at 1e-3, seed 1, the first batch of the chapter's data stream.
+func chapter3Cases() -> [TrainCase] {
+    let vocabulary = 8, length = 16, batchSize = 8, classes = 16, d = 32, depth = 16
+    var data = SeededRNG(seed: 2022 &+ 1)
+    var ids: [Int] = [], labels: [Int] = []
+    for _ in 0..<batchSize {
+        let sequence = (0..<length).map { _ in data.uniformInt(below: vocabulary) }
+        ids += sequence
+        labels += sequence.map { t in sequence.filter { $0 == t }.count - 1 }
+    }
+    let batch = #"{"ids": \#(ids), "labels": \#(labels)}"#
+
+    func stack(gau: Bool) -> TrainCase {
+        var rng = SeededRNG(seed: 1)
+        let embedding = Embedding(vocabularySize: vocabulary, dimension: d, initializer: .normal(mean: 0, std: 1),
+                                  rng: &rng)
+        let inputNorm = LayerNorm(dimension: d, epsilon: 1e-5)
+        var gaus: [GatedAttentionUnit] = [], gauNorms: [LayerNorm] = [], blocks: [TransformerBlock] = []
+        if gau {
+            gaus = (0..<depth).map { _ in
+                GatedAttentionUnit(dimension: d, hiddenSize: 2 * d, keySize: 16, useRoPE: false, rng: &rng)
+            }
+            gauNorms = (0..<depth).map { _ in LayerNorm(dimension: d, epsilon: 1e-5) }
+        } else {
+            blocks = (0..<depth / 2).map { _ in
+                TransformerBlock(dimension: d, heads: 2, normPosition: .post, epsilon: 1e-5, rng: &rng)
+            }
+        }
+        let readout = Dense(inputSize: d, outputSize: classes, rng: &rng)
+        let parameters = embedding.parameters + inputNorm.parameters + gaus.flatMap(\.parameters)
+            + gauNorms.flatMap(\.parameters) + blocks.flatMap(\.parameters) + readout.parameters
+        let adam = Adam(parameters: parameters, learningRate: 1e-3)
+        let step: () -> Float = {
+            adam.zeroGrad()
+            var h = inputNorm(embedding(ids, shape: [batchSize, length]))
+            for (unit, norm) in zip(gaus, gauNorms) { h = norm(h + unit(h)) }
+            for block in blocks { h = block(h) }
+            let loss = Loss.softmaxCrossEntropy(logits: readout(h), labels: labels)
+            loss.backward()
+            adam.step()
+            return loss.value.scalar
+        }
+        let config = gau
+            ? #"{"batch": 8, "length": 16, "depth": 16, "hidden": 64, "key": 16, "eps": 1e-5}"#
+            : #"{"batch": 8, "length": 16, "depth": 16, "heads": 2, "eps": 1e-5, "bias": true, "norm": "layer", "rope": false, "embedding_norm": "layer"}"#
+        return TrainCase(model: gau ? "ch3 GAU stack" : "ch3 Transformer", shape: "b8 n16 d32 L16",
+                         peerModel: gau ? "gau_stack" : "transformer_stack", config: config, batch: batch,
+                         parameters: parameters, learningRate: 1e-3, depth: depth + 2, longestDot: gau ? 2 * d : 4 * d, step: step)
+    }
+    return [stack(gau: true), stack(gau: false)]
+}
+
+/// Chapter 5: `TinyRoFormerV2` without ReZero: embedding (N(0, 1)), gain-free RMS norm, 6 RoFormerV2 layers
+/// (h = 32, 2 heads, FFN 128 ReLU, no biases, RoPE, post RMS norm ε 1e-12) and a bias-free read-out, on the
+/// masked noisy repeat (vocabulary 16 + mask), batches of 8 × 32, CE over the masked positions; Adam at 3e-3.
+func chapter5Cases() -> [TrainCase] {
+    let task = SyntheticSequenceTask(kind: .maskedNoisyRepeat(period: 5, noise: 0.1, maskRate: 0.15),
+                                     vocabularySize: 16)
+    let (h, heads, depth, batchSize, length) = (32, 2, 6, 8, 32)
+    var data = SeededRNG(seed: 100 + 1)
+    let b = task.batch(size: batchSize, length: length, rng: &data)
+    var rng = SeededRNG(seed: 1)
+    let embedding = Embedding(vocabularySize: task.inputVocabularySize, dimension: h,
+                              initializer: .normal(mean: 0, std: 1), rng: &rng)
+    let layers = (0..<depth).map { _ in RoFormerV2Layer(hiddenSize: h, heads: heads, rng: &rng) }
+    let head = Dense(inputSize: h, outputSize: task.vocabularySize, useBias: false,
+                     initializer: RoFormerV2Layer.initializer(for: [h, task.vocabularySize]), rng: &rng)
+    let parameters = embedding.parameters + layers.flatMap(\.parameters) + head.parameters
+    let adam = Adam(parameters: parameters, learningRate: 3e-3)
+    let step: () -> Float = {
+        adam.zeroGrad()
+        var x = Variable.rmsNorm(embedding(b.tokens, shape: [batchSize, length]))
+        for layer in layers { x = layer(x) }
+        let loss = task.loss(logits: head(x), batch: b)
+        loss.backward()
+        adam.step()
+        return loss.value.scalar
+    }
+    let config = #"{"batch": 8, "length": 32, "depth": 12, "heads": 2, "eps": 1e-12, "bias": false, "norm": "rms", "rope": true, "embedding_norm": "rms"}"#
+    return [TrainCase(model: "ch5 RoFormerV2", shape: "b8 n32 h32 L6", peerModel: "transformer_stack",
+                      config: config, batch: #"{"ids": \#(b.tokens), "labels": \#(b.targets)}"#,
+                      parameters: parameters, learningRate: 3e-3, depth: 2 * depth + 2, longestDot: 4 * h, step: step)]
+}

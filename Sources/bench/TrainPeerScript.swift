@@ -1,0 +1,124 @@
+// The torch peer of `bench train`: the chapters' models written in torch eager as torch users write them
+// (F.linear as nn.Linear does, F.layer_norm / F.rms_norm, F.scaled_dot_product_attention, F.cross_entropy,
+// torch.optim.Adam with its defaults), loaded with our exported initial weights. One persistent `python3 -c`
+// process per thread count; JSON lines in, one line out per request:
+//   {"op": "version"}                                      → "torch 2.13.0+cpu"
+//   {"op": "load", "key", "model", "config", "batch", "folder", "lr"} → {"losses": [first, second]}
+//     (builds the model from folder/index.json + folder/weights.bin and runs two steps from the exported weights)
+//   {"op": "time", "key", "reps"}                           → mean seconds per step of `reps` more steps
+
+let torchTrainPeerScript = #"""
+import os, sys, json, time, math
+import torch
+import torch.nn.functional as F
+torch.set_num_threads(int(os.environ['BENCH_THREADS']))
+torch.set_num_interop_threads(1)
+
+def load_parameters(folder):
+    index = json.load(open(os.path.join(folder, 'index.json')))
+    flat = torch.frombuffer(bytearray(open(os.path.join(folder, 'weights.bin'), 'rb').read()), dtype=torch.float32)
+    params = []
+    for e in index:
+        n = math.prod(e['shape'])
+        t = flat[e['offset']:e['offset'] + n].reshape(e['shape']).clone()
+        # Our Dense weight is [in, out] (y = xW); nn.Linear keeps [out, in] (y = xWᵀ).
+        if e['dense']: t = t.t().contiguous()
+        params.append(torch.nn.Parameter(t))
+    return params
+
+def rope_tables(n, dh):
+    theta = torch.pow(torch.tensor(10000.0, dtype=torch.float64), -2 * torch.arange(dh // 2, dtype=torch.float64) / dh)
+    angle = torch.arange(n, dtype=torch.float64)[:, None] * theta[None, :]
+    cos = torch.repeat_interleave(torch.cos(angle), 2, -1).float()[:, None, :]
+    sin = torch.repeat_interleave(torch.sin(angle), 2, -1).float()[:, None, :]
+    return cos, sin
+
+def rope(x, cos, sin):
+    # Interleaved pairs (bert4keras): (x0, x1) -> (x0 cos - x1 sin, x1 cos + x0 sin); x is [b, n, h, dh].
+    x2 = torch.stack([-x[..., 1::2], x[..., ::2]], -1).reshape(x.shape)
+    return x * cos + x2 * sin
+
+def gau_stack(P, cfg, ids, labels):
+    it = iter(P)
+    emb, g0, b0 = next(it), next(it), next(it)
+    L, e, s, eps, n = cfg['depth'], cfg['hidden'], cfg['key'], cfg['eps'], cfg['length']
+    units = [[next(it) for _ in range(8)] for _ in range(L)]
+    norms = [(next(it), next(it)) for _ in range(L)]
+    Wr, br = next(it), next(it)
+    d = emb.shape[1]
+    def loss():
+        h = F.layer_norm(F.embedding(ids, emb), (d,), g0, b0, eps)
+        for (W, b, gq, bq, gk, bk, Wo, bo), (g, bb) in zip(units, norms):
+            u, v, z = F.silu(F.linear(h, W, b)).split([e, e, s], -1)
+            q = z * gq + bq
+            k = z * gk + bk
+            a = torch.relu(q @ k.transpose(-1, -2) * (1 / math.sqrt(s))).square() * (1 / n)
+            h = F.layer_norm(h + F.linear(u * (a @ v), Wo, bo), (d,), g, bb, eps)
+        return F.cross_entropy(F.linear(h, Wr, br).reshape(-1, Wr.shape[0]), labels)
+    return loss
+
+def transformer_stack(P, cfg, ids, labels):
+    it = iter(P)
+    bias, layer, eps, H = cfg['bias'], cfg['norm'] == 'layer', cfg['eps'], cfg['heads']
+    emb = next(it)
+    g0, b0 = (next(it), next(it)) if cfg['embedding_norm'] == 'layer' else (None, None)
+    def take():
+        w = next(it); return (w, next(it) if bias else None)
+    blocks = []
+    for _ in range(cfg['depth'] // 2):
+        q, k, v, o = take(), take(), take(), take()
+        n1 = (next(it), next(it)) if layer else None
+        f1, f2 = take(), take()
+        n2 = (next(it), next(it)) if layer else None
+        blocks.append((q, k, v, o, n1, f1, f2, n2))
+    readout = take()
+    d = emb.shape[1]; dh = d // H; B, n = ids.shape
+    cos, sin = rope_tables(n, dh) if cfg['rope'] else (None, None)
+    def norm(x, p):
+        return F.layer_norm(x, (d,), p[0], p[1], eps) if layer else F.rms_norm(x, (d,), None, eps)
+    def heads(t, rotate):
+        t = t.view(B, n, H, dh)
+        if rotate and cos is not None: t = rope(t, cos, sin)
+        return t.transpose(1, 2)
+    def loss():
+        x = F.embedding(ids, emb)
+        x = F.layer_norm(x, (d,), g0, b0, eps) if g0 is not None else F.rms_norm(x, (d,), None, eps)
+        for q, k, v, o, n1, f1, f2, n2 in blocks:
+            ctx = F.scaled_dot_product_attention(heads(F.linear(x, *q), True), heads(F.linear(x, *k), True),
+                                                 heads(F.linear(x, *v), False), scale=1 / math.sqrt(dh))
+            x = norm(x + F.linear(ctx.transpose(1, 2).reshape(B, n, d), *o), n1)
+            x = norm(x + F.linear(torch.relu(F.linear(x, *f1)), *f2), n2)
+        logits = F.linear(x, *readout).reshape(-1, readout[0].shape[0])
+        scored = (labels >= 0).nonzero().squeeze(1)
+        return F.cross_entropy(logits[scored], labels[scored])
+    return loss
+
+models = {}
+for line in sys.stdin:
+    req = json.loads(line)
+    op = req['op']
+    if op == 'version':
+        print('torch ' + torch.__version__, flush=True); continue
+    if op == 'load':
+        cfg = req['config']
+        params = load_parameters(req['folder'])
+        ids = torch.tensor(req['batch']['ids']).view(cfg['batch'], cfg['length'])
+        labels = torch.tensor(req['batch']['labels'])
+        loss_fn = {'gau_stack': gau_stack, 'transformer_stack': transformer_stack}[req['model']](params, cfg, ids, labels)
+        opt = torch.optim.Adam(params, lr=req['lr'])
+        def step(loss_fn=loss_fn, opt=opt):
+            opt.zero_grad()
+            loss = loss_fn()
+            loss.backward()
+            opt.step()
+            return loss.item()
+        models[req['key']] = step
+        first = step(); second = step()
+        print(json.dumps({'losses': [first, second]}), flush=True); continue
+    if op == 'time':
+        step = models[req['key']]; reps = req['reps']
+        t0 = time.perf_counter()
+        for _ in range(reps): step()
+        print((time.perf_counter() - t0) / reps, flush=True); continue
+    print('none', flush=True)
+"""#
