@@ -112,3 +112,38 @@ func chapter5Cases() -> [TrainCase] {
                       config: config, batch: #"{"ids": \#(b.tokens), "labels": \#(b.targets)}"#,
                       parameters: parameters, learningRate: 3e-3, depth: 2 * depth + 2, longestDot: 4 * h, step: step)]
 }
+
+/// Chapter 1: `TinyEncoder` (D = 48, 4 heads, 2 pre-norm layers with RoPE, FFN 96, LayerNorm ε 1e-6, key padding
+/// mask) under an `EfficientGlobalPointer` head (40 types, head size 16, padding and triangle masks), loss
+/// `globalPointerCrossEntropy` (summed over types, mean over the batch); Adam at 5e-3; the first batch of 16
+/// sentences of seed 1's shuffled training set (padded to its longest sentence).
+func chapter1Cases() -> [TrainCase] {
+    let data = SyntheticSpans(config: SyntheticSpans.Config(types: 40, compoundTypes: 10, maxEntities: 3),
+                              trainCount: 400, testCount: 200, seed: 8877)
+    let seed: UInt64 = 1
+    var rng = SeededRNG(seed: seed)
+    let encoder = TinyEncoder(vocabularySize: data.vocabulary.count, hiddenSize: 48, heads: 4, layers: 2, rng: &rng)
+    var headRNG = SeededRNG(seed: seed &+ 1)
+    _ = GlobalPointer(hiddenSize: 48, types: 40, headSize: 16, rng: &headRNG)  // drawn first in the chapter
+    let egp = EfficientGlobalPointer(hiddenSize: 48, types: 40, headSize: 16, rng: &headRNG)
+    var order = SeededRNG(seed: seed &+ 2)
+    let permutation = order.shuffled(Array(data.train.indices))
+    let batch = SyntheticSpans.batch(permutation[0..<16].map { data.train[$0] })
+    let parameters = encoder.parameters + egp.parameters
+    let adam = Adam(parameters: parameters, learningRate: 5e-3)
+    let step: () -> Float = {
+        adam.zeroGrad()
+        let hidden = encoder(batch.ids, batch: batch.batch, length: batch.length, mask: batch.mask)
+        let loss = Loss.globalPointerCrossEntropy(scores: egp(hidden, mask: batch.mask), gold: batch.gold)
+        loss.backward()
+        adam.step()
+        return loss.value.scalar
+    }
+    let n = batch.length
+    let positives = Loss.globalPointerPositives(batch.gold, types: 40, length: n)
+    let mask = batch.mask.flatMap { $0.map { $0 ? 1 : 0 } }
+    let config = #"{"batch": 16, "length": \#(n), "layers": 2, "heads": 4, "eps": 1e-6, "types": 40, "head_size": 16}"#
+    return [TrainCase(model: "ch1 encoder+EGP", shape: "b16 n\(n) D48 L2 m40", peerModel: "encoder_egp",
+                      config: config, batch: #"{"ids": \#(batch.ids), "mask": \#(mask), "positives": \#(positives)}"#,
+                      parameters: parameters, learningRate: 5e-3, depth: 2 * 2 + 2, longestDot: 96, step: step)]
+}

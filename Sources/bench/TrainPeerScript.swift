@@ -93,6 +93,52 @@ def transformer_stack(P, cfg, ids, labels):
         return F.cross_entropy(logits[scored], labels[scored])
     return loss
 
+def encoder_egp(P, cfg, ids, batch):
+    it = iter(P)
+    B, n, H, eps, m, dq = cfg['batch'], cfg['length'], cfg['heads'], cfg['eps'], cfg['types'], cfg['head_size']
+    emb = next(it)
+    blocks = [[next(it) for _ in range(16)] for _ in range(cfg['layers'])]
+    gf, bf = next(it), next(it)
+    Wp, bp, Wt, bt = next(it), next(it), next(it), next(it)
+    d = emb.shape[1]; dh = d // H
+    real = torch.tensor(batch['mask'], dtype=torch.bool).view(B, n)
+    key_mask = real[:, None, None, :]                       # [B, 1, 1, n]: True = attend
+    cell = real[:, :, None] & real[:, None, :] & torch.ones(n, n, dtype=torch.bool).triu()[None]
+    span_mask = torch.zeros(B, 1, n, n).masked_fill(~cell[:, None], float('-inf'))
+    y = torch.zeros(B * m, n * n)
+    for r, cols in enumerate(batch['positives']):
+        for c in cols: y[r, c] = 1
+    y = y.bool()
+    cos, sin = rope_tables(n, dh)
+    cos_q, sin_q = rope_tables(n, dq)
+    def heads(t, rotate):
+        t = t.view(B, n, H, dh)
+        if rotate: t = rope(t, cos, sin)
+        return t.transpose(1, 2)
+    def loss():
+        x = F.embedding(ids, emb)
+        for Wq, bq, Wk, bk, Wv, bv, Wo, bo, g1, b1, W1, c1, W2, c2, g2, b2 in blocks:
+            a = F.layer_norm(x, (d,), g1, b1, eps)
+            ctx = F.scaled_dot_product_attention(heads(F.linear(a, Wq, bq), True), heads(F.linear(a, Wk, bk), True),
+                                                 heads(F.linear(a, Wv, bv), False), attn_mask=key_mask,
+                                                 scale=1 / math.sqrt(dh))
+            x = x + F.linear(ctx.transpose(1, 2).reshape(B, n, d), Wo, bo)
+            x = x + F.linear(torch.relu(F.linear(F.layer_norm(x, (d,), g2, b2, eps), W1, c1)), W2, c2)
+        h = F.layer_norm(x, (d,), gf, bf, eps)
+        xp = F.linear(h, Wp, bp)                             # [B, n, 2d]: q even channels, k odd
+        q = rope(xp[..., 0::2][:, :, None, :], cos_q, sin_q)[:, :, 0]
+        k = rope(xp[..., 1::2][:, :, None, :], cos_q, sin_q)[:, :, 0]
+        shared = q @ k.transpose(-1, -2) / math.sqrt(dq)
+        units = (F.linear(xp, Wt, bt).transpose(1, 2) / 2).reshape(B, m, 2, n)
+        s = shared[:, None] + units[:, :, 1, :, None] + units[:, :, 0, None, :] + span_mask
+        s = s.reshape(B * m, n * n)
+        s = torch.cat([torch.full_like(s[:, :1], float('-inf')), s[:, 1:]], 1)   # mask_zero: cell (0, 0) excluded
+        zero = torch.zeros_like(s[:, :1])
+        neg = torch.logsumexp(torch.cat([s.masked_fill(y, float('-inf')), zero], 1), 1)
+        pos = torch.logsumexp(torch.cat([(-s).masked_fill(~y, float('-inf')), zero], 1), 1)
+        return (neg + pos).sum() / B
+    return loss
+
 models = {}
 for line in sys.stdin:
     req = json.loads(line)
@@ -103,8 +149,11 @@ for line in sys.stdin:
         cfg = req['config']
         params = load_parameters(req['folder'])
         ids = torch.tensor(req['batch']['ids']).view(cfg['batch'], cfg['length'])
-        labels = torch.tensor(req['batch']['labels'])
-        loss_fn = {'gau_stack': gau_stack, 'transformer_stack': transformer_stack}[req['model']](params, cfg, ids, labels)
+        if req['model'] == 'encoder_egp':
+            loss_fn = encoder_egp(params, cfg, ids, req['batch'])
+        else:
+            labels = torch.tensor(req['batch']['labels'])
+            loss_fn = {'gau_stack': gau_stack, 'transformer_stack': transformer_stack}[req['model']](params, cfg, ids, labels)
         opt = torch.optim.Adam(params, lr=req['lr'])
         def step(loss_fn=loss_fn, opt=opt):
             opt.zero_grad()

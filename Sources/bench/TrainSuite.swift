@@ -36,7 +36,7 @@ struct TrainSuite {
 
     func run(json: Bool) throws {
         let started = now()
-        let cases = (chapter3Cases() + chapter5Cases()).filter { c in filter.map { c.model.contains($0) } ?? true }
+        let cases = (chapter3Cases() + chapter5Cases() + chapter1Cases()).filter { c in filter.map { c.model.contains($0) } ?? true }
         let hasTorch = !noPeer && PeerLibrary.torch.isAvailable
         var peers: [Int: PeerProcess] = [:]
         if hasTorch {
@@ -123,10 +123,10 @@ struct TrainSuite {
             }
         } else {
             print("")
-            print(pad("model", 18) + pad("shapes", 16) + pad("thr", 4) + lpad("ours ms", 10) + lpad("torch ms", 10)
+            print(pad("model", 18) + pad("shapes", 20) + pad("thr", 4) + lpad("ours ms", 10) + lpad("torch ms", 10)
                   + lpad("/torch", 9))
             for (c, t, ours, torch) in rows {
-                print(pad(c.model, 18) + pad(c.shape, 16) + pad("\(t)", 4) + lpad(String(format: "%.3f", ours * 1e3), 10)
+                print(pad(c.model, 18) + pad(c.shape, 20) + pad("\(t)", 4) + lpad(String(format: "%.3f", ours * 1e3), 10)
                       + lpad(torch.map { String(format: "%.3f", $0 * 1e3) } ?? "-", 10)
                       + lpad(torch.map { String(format: "%.2fx", $0 / ours) } ?? "-", 9))
             }
