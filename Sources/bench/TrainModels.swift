@@ -21,8 +21,6 @@ struct TrainCase {
     let learningRate: Float
     /// Residual sublayers plus the embedding norm and the read-out: the depth of the tolerance.
     let depth: Int
-    /// The longest inner product of the forward pass (the FFN's or projection's K).
-    let longestDot: Int
     /// zeroGrad, forward, loss, backward, Adam update; returns the loss (read as a training loop does).
     let step: () -> Float
 }
@@ -76,7 +74,7 @@ func chapter3Cases() -> [TrainCase] {
             : #"{"batch": 8, "length": 16, "depth": 16, "heads": 2, "eps": 1e-5, "bias": true, "norm": "layer", "rope": false, "embedding_norm": "layer"}"#
         return TrainCase(model: gau ? "ch3 GAU stack" : "ch3 Transformer", shape: "b8 n16 d32 L16",
                          peerModel: gau ? "gau_stack" : "transformer_stack", config: config, batch: batch,
-                         parameters: parameters, learningRate: 1e-3, depth: depth + 2, longestDot: gau ? 2 * d : 4 * d, step: step)
+                         parameters: parameters, learningRate: 1e-3, depth: depth + 2, step: step)
     }
     return [stack(gau: true), stack(gau: false)]
 }
@@ -110,7 +108,7 @@ func chapter5Cases() -> [TrainCase] {
     let config = #"{"batch": 8, "length": 32, "depth": 12, "heads": 2, "eps": 1e-12, "bias": false, "norm": "rms", "rope": true, "embedding_norm": "rms"}"#
     return [TrainCase(model: "ch5 RoFormerV2", shape: "b8 n32 h32 L6", peerModel: "transformer_stack",
                       config: config, batch: #"{"ids": \#(b.tokens), "labels": \#(b.targets)}"#,
-                      parameters: parameters, learningRate: 3e-3, depth: 2 * depth + 2, longestDot: 4 * h, step: step)]
+                      parameters: parameters, learningRate: 3e-3, depth: 2 * depth + 2, step: step)]
 }
 
 /// Chapter 1: `TinyEncoder` (D = 48, 4 heads, 2 pre-norm layers with RoPE, FFN 96, LayerNorm ε 1e-6, key padding
@@ -145,5 +143,5 @@ func chapter1Cases() -> [TrainCase] {
     let config = #"{"batch": 16, "length": \#(n), "layers": 2, "heads": 4, "eps": 1e-6, "types": 40, "head_size": 16}"#
     return [TrainCase(model: "ch1 encoder+EGP", shape: "b16 n\(n) D48 L2 m40", peerModel: "encoder_egp",
                       config: config, batch: #"{"ids": \#(batch.ids), "mask": \#(mask), "positives": \#(positives)}"#,
-                      parameters: parameters, learningRate: 5e-3, depth: 2 * 2 + 2, longestDot: 96, step: step)]
+                      parameters: parameters, learningRate: 5e-3, depth: 2 * 2 + 2, step: step)]
 }
