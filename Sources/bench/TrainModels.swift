@@ -145,3 +145,33 @@ func chapter1Cases() -> [TrainCase] {
                       config: config, batch: #"{"ids": \#(batch.ids), "mask": \#(mask), "positives": \#(positives)}"#,
                       parameters: parameters, learningRate: 5e-3, depth: 2 * 2 + 2, step: step)]
 }
+
+/// Chapter 6: `GAUSequenceModel` (2 GAUs, d = 64, e = 128, s = 32, RoPE, no biases, LeCun normal, gain-free RMS
+/// post-norm ε 1e-12) on the local-majority task (3 tokens, window 5) at the training length 64, batches of 8,
+/// CE over the scored positions (i ≥ 5); Adam at 2e-3; both normalisations the chapter trains (relu²/n with n the
+/// actual length, and softmax).
+func chapter6Cases() -> [TrainCase] {
+    let task = SyntheticSequenceTask(kind: .localMajority(window: 5), vocabularySize: 3)
+    let (batchSize, length, seed): (Int, Int, UInt64) = (8, 64, 1)
+    var data = SeededRNG(seed: 1000 + seed)
+    let b = task.batch(size: batchSize, length: length, rng: &data)
+    func make(_ normalization: AttentionNormalization, _ name: String, _ attention: String) -> TrainCase {
+        var rng = SeededRNG(seed: seed)
+        let model = GAUSequenceModel(task: task, dimension: 64, hiddenSize: 128, keySize: 32, layers: 2,
+                                     normalization: normalization, rng: &rng)
+        let adam = Adam(parameters: model.parameters, learningRate: 2e-3)
+        let step: () -> Float = {
+            adam.zeroGrad()
+            let loss = task.loss(logits: model.logits(tokens: b.tokens, size: batchSize, length: length), batch: b)
+            loss.backward()
+            adam.step()
+            return loss.value.scalar
+        }
+        let config = #"{"batch": 8, "length": 64, "depth": 2, "hidden": 128, "key": 32, "eps": 1e-12, "bias": false, "#
+            + #""rope": true, "norm": "rms", "attention": "\#(attention)"}"#
+        return TrainCase(model: "ch6 GAU " + name, shape: "b8 n64 d64 L2", peerModel: "gau_stack", config: config,
+                         batch: #"{"ids": \#(b.tokens), "labels": \#(b.targets)}"#, parameters: model.parameters,
+                         learningRate: 2e-3, depth: 2 + 2, step: step)
+    }
+    return [make(.reluSquared(length: .actual), "relu2", "relu2"), make(.softmax, "softmax", "softmax")]
+}

@@ -34,27 +34,45 @@ def rope_tables(n, dh):
     return cos, sin
 
 def rope(x, cos, sin):
-    # Interleaved pairs (bert4keras): (x0, x1) -> (x0 cos - x1 sin, x1 cos + x0 sin); x is [b, n, h, dh].
+    # Interleaved pairs (bert4keras): (x0, x1) -> (x0 cos - x1 sin, x1 cos + x0 sin); x is [b, n, h, dh] with
+    # tables [n, 1, dh], or [b, n, dh] with tables [n, dh].
     x2 = torch.stack([-x[..., 1::2], x[..., ::2]], -1).reshape(x.shape)
     return x * cos + x2 * sin
 
 def gau_stack(P, cfg, ids, labels):
+    # Chapter 3: LayerNorm'd embedding and post-LN, biases, relu²/n, no RoPE. Chapter 6: gain-free RMS norms,
+    # no biases, RoPE on q and k, relu²/n or softmax.
     it = iter(P)
-    emb, g0, b0 = next(it), next(it), next(it)
     L, e, s, eps, n = cfg['depth'], cfg['hidden'], cfg['key'], cfg['eps'], cfg['length']
-    units = [[next(it) for _ in range(8)] for _ in range(L)]
-    norms = [(next(it), next(it)) for _ in range(L)]
-    Wr, br = next(it), next(it)
+    bias, layer, relu2 = cfg.get('bias', True), cfg.get('norm', 'layer') == 'layer', cfg.get('attention', 'relu2') == 'relu2'
+    emb = next(it)
+    g0, b0 = (next(it), next(it)) if layer else (None, None)
+    def take():
+        w = next(it); return (w, next(it) if bias else None)
+    units = []
+    for _ in range(L):
+        W = take(); gq, bq, gk, bk = next(it), next(it), next(it), next(it); Wo = take()
+        units.append((W, gq, bq, gk, bk, Wo))
+    norms = [(next(it), next(it)) if layer else (None, None) for _ in range(L)]
+    readout = take()
     d = emb.shape[1]
+    cos, sin = rope_tables(n, s) if cfg.get('rope', False) else (None, None)
+    def norm(x, g, b):
+        return F.layer_norm(x, (d,), g, b, eps) if layer else F.rms_norm(x, (d,), None, eps)
     def loss():
-        h = F.layer_norm(F.embedding(ids, emb), (d,), g0, b0, eps)
-        for (W, b, gq, bq, gk, bk, Wo, bo), (g, bb) in zip(units, norms):
-            u, v, z = F.silu(F.linear(h, W, b)).split([e, e, s], -1)
+        h = norm(F.embedding(ids, emb), g0, b0)
+        for (W, gq, bq, gk, bk, Wo), (g, bb) in zip(units, norms):
+            u, v, z = F.silu(F.linear(h, *W)).split([e, e, s], -1)
             q = z * gq + bq
             k = z * gk + bk
-            a = torch.relu(q @ k.transpose(-1, -2) * (1 / math.sqrt(s))).square() * (1 / n)
-            h = F.layer_norm(h + F.linear(u * (a @ v), Wo, bo), (d,), g, bb, eps)
-        return F.cross_entropy(F.linear(h, Wr, br).reshape(-1, Wr.shape[0]), labels)
+            if cos is not None:
+                q = rope(q, cos[:, 0], sin[:, 0]); k = rope(k, cos[:, 0], sin[:, 0])
+            scores = q @ k.transpose(-1, -2) * (1 / math.sqrt(s))
+            a = torch.relu(scores).square() * (1 / n) if relu2 else torch.softmax(scores, -1)
+            h = norm(h + F.linear(u * (a @ v), *Wo), g, bb)
+        logits = F.linear(h, *readout).reshape(-1, readout[0].shape[0])
+        scored = (labels >= 0).nonzero().squeeze(1)
+        return F.cross_entropy(logits[scored], labels[scored])
     return loss
 
 def transformer_stack(P, cfg, ids, labels):
