@@ -175,3 +175,47 @@ func chapter6Cases() -> [TrainCase] {
     }
     return [make(.reluSquared(length: .actual), "relu2", "relu2"), make(.softmax, "softmax", "softmax")]
 }
+
+/// Chapter 2: `TinyEncoder` (D = 32, 2 heads, 2 layers, FFN 64) under a `GPLinker` (head size 16; entity head with
+/// RoPE and the triangle mask, head and tail tables without), loss entity + head + tail `globalPointerCrossEntropy`;
+/// Adam at 3e-3; both head kinds the chapter trains (GP and EGP). The batch: the middle one (by length) of the first
+/// pool of 128 sentences of seed 1's stream, cut by `lengthBatches` into 8 batches of 16 (the chapter trains on all
+/// eight in turn; the middle one has a typical length).
+func chapter2Cases() -> [TrainCase] {
+    let language = SyntheticRelations()
+    let seed: UInt64 = 1
+    var dataRNG = SeededRNG(seed: seed &+ 1_000)
+    let pool = (0..<128).map { _ in language.sentence(rng: &dataRNG) }
+    let sorted = pool.enumerated()
+        .sorted { ($0.element.tokens.count, $0.offset) < ($1.element.tokens.count, $1.offset) }.map(\.element)
+    let batch = language.batch(of: Array(sorted[64..<80]))
+    let (b, n, predicates) = (batch.shape[0], batch.shape[1], language.predicates)
+    let labels = batch.triples.map(GPLinker.labels)
+    let mask = batch.mask.flatMap { $0.map { $0 ? 1 : 0 } }
+    let batchJSON = #"{"ids": \#(batch.tokens), "mask": \#(mask), "#
+        + #""entity": \#(Loss.globalPointerPositives(labels.map(\.entity), types: 2, length: n)), "#
+        + #""head": \#(Loss.globalPointerPositives(labels.map(\.head), types: predicates, length: n)), "#
+        + #""tail": \#(Loss.globalPointerPositives(labels.map(\.tail), types: predicates, length: n))}"#
+    func make(_ kind: GPLinker.HeadKind) -> TrainCase {
+        var rng = SeededRNG(seed: seed)
+        let encoder = TinyEncoder(vocabularySize: language.vocabularySize, hiddenSize: 32, heads: 2, layers: 2,
+                                  rng: &rng)
+        let linker = GPLinker(hiddenSize: 32, predicates: predicates, headSize: 16, kind: kind, rng: &rng)
+        let parameters = encoder.parameters + linker.parameters
+        let adam = Adam(parameters: parameters, learningRate: 3e-3)
+        let step: () -> Float = {
+            adam.zeroGrad()
+            let h = encoder(batch.tokens, batch: b, length: n, mask: batch.mask)
+            let loss = GPLinker.loss(linker(h, mask: batch.mask), gold: batch.triples)
+            loss.backward()
+            adam.step()
+            return loss.value.scalar
+        }
+        let config = #"{"batch": \#(b), "length": \#(n), "layers": 2, "heads": 2, "eps": 1e-6, "head_size": 16, "#
+            + #""predicates": \#(predicates), "kind": "\#(kind.rawValue)"}"#
+        return TrainCase(model: "ch2 GPLinker " + (kind == .efficient ? "EGP" : "GP"),
+                         shape: "b\(b) n\(n) D32 L2 P\(predicates)", peerModel: "gplinker", config: config,
+                         batch: batchJSON, parameters: parameters, learningRate: 3e-3, depth: 2 * 2 + 2, step: step)
+    }
+    return [make(.standard), make(.efficient)]
+}

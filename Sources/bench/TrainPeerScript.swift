@@ -111,29 +111,20 @@ def transformer_stack(P, cfg, ids, labels):
         return F.cross_entropy(logits[scored], labels[scored])
     return loss
 
-def encoder_egp(P, cfg, ids, batch):
-    it = iter(P)
-    B, n, H, eps, m, dq = cfg['batch'], cfg['length'], cfg['heads'], cfg['eps'], cfg['types'], cfg['head_size']
+def tiny_encoder(it, cfg, ids, real):
+    # Kexue's TinyEncoder: pre-norm blocks (RoPE, key padding mask, ReLU FFN, biases), then a final LayerNorm.
+    B, n, H, eps = cfg['batch'], cfg['length'], cfg['heads'], cfg['eps']
     emb = next(it)
     blocks = [[next(it) for _ in range(16)] for _ in range(cfg['layers'])]
     gf, bf = next(it), next(it)
-    Wp, bp, Wt, bt = next(it), next(it), next(it), next(it)
     d = emb.shape[1]; dh = d // H
-    real = torch.tensor(batch['mask'], dtype=torch.bool).view(B, n)
     key_mask = real[:, None, None, :]                       # [B, 1, 1, n]: True = attend
-    cell = real[:, :, None] & real[:, None, :] & torch.ones(n, n, dtype=torch.bool).triu()[None]
-    span_mask = torch.zeros(B, 1, n, n).masked_fill(~cell[:, None], float('-inf'))
-    y = torch.zeros(B * m, n * n)
-    for r, cols in enumerate(batch['positives']):
-        for c in cols: y[r, c] = 1
-    y = y.bool()
     cos, sin = rope_tables(n, dh)
-    cos_q, sin_q = rope_tables(n, dq)
     def heads(t, rotate):
         t = t.view(B, n, H, dh)
         if rotate: t = rope(t, cos, sin)
         return t.transpose(1, 2)
-    def loss():
+    def forward():
         x = F.embedding(ids, emb)
         for Wq, bq, Wk, bk, Wv, bv, Wo, bo, g1, b1, W1, c1, W2, c2, g2, b2 in blocks:
             a = F.layer_norm(x, (d,), g1, b1, eps)
@@ -142,19 +133,83 @@ def encoder_egp(P, cfg, ids, batch):
                                                  scale=1 / math.sqrt(dh))
             x = x + F.linear(ctx.transpose(1, 2).reshape(B, n, d), Wo, bo)
             x = x + F.linear(torch.relu(F.linear(F.layer_norm(x, (d,), g2, b2, eps), W1, c1)), W2, c2)
-        h = F.layer_norm(x, (d,), gf, bf, eps)
+        return F.layer_norm(x, (d,), gf, bf, eps)
+    return forward
+
+def span_mask(real, n, triangle):
+    cell = real[:, :, None] & real[:, None, :]
+    if triangle: cell = cell & torch.ones(n, n, dtype=torch.bool).triu()[None]
+    return torch.zeros(real.shape[0], 1, n, n).masked_fill(~cell[:, None], float('-inf'))
+
+def efficient_global_pointer(it, cfg, m, real, rope_on, triangle):
+    Wp, bp, Wt, bt = next(it), next(it), next(it), next(it)
+    B, n, dq = cfg['batch'], cfg['length'], cfg['head_size']
+    mask = span_mask(real, n, triangle)
+    cos, sin = rope_tables(n, dq)
+    def scores(h):
         xp = F.linear(h, Wp, bp)                             # [B, n, 2d]: q even channels, k odd
-        q = rope(xp[..., 0::2][:, :, None, :], cos_q, sin_q)[:, :, 0]
-        k = rope(xp[..., 1::2][:, :, None, :], cos_q, sin_q)[:, :, 0]
+        q, k = xp[..., 0::2], xp[..., 1::2]
+        if rope_on:
+            q = rope(q, cos[:, 0], sin[:, 0]); k = rope(k, cos[:, 0], sin[:, 0])
         shared = q @ k.transpose(-1, -2) / math.sqrt(dq)
         units = (F.linear(xp, Wt, bt).transpose(1, 2) / 2).reshape(B, m, 2, n)
-        s = shared[:, None] + units[:, :, 1, :, None] + units[:, :, 0, None, :] + span_mask
-        s = s.reshape(B * m, n * n)
-        s = torch.cat([torch.full_like(s[:, :1], float('-inf')), s[:, 1:]], 1)   # mask_zero: cell (0, 0) excluded
-        zero = torch.zeros_like(s[:, :1])
-        neg = torch.logsumexp(torch.cat([s.masked_fill(y, float('-inf')), zero], 1), 1)
-        pos = torch.logsumexp(torch.cat([(-s).masked_fill(~y, float('-inf')), zero], 1), 1)
-        return (neg + pos).sum() / B
+        return shared[:, None] + units[:, :, 1, :, None] + units[:, :, 0, None, :] + mask
+    return scores
+
+def global_pointer(it, cfg, m, real, rope_on, triangle):
+    W, b = next(it), next(it)
+    B, n, dq = cfg['batch'], cfg['length'], cfg['head_size']
+    mask = span_mask(real, n, triangle)
+    cos, sin = rope_tables(n, dq)
+    def scores(h):
+        qk = F.linear(h, W, b)
+        if rope_on: qk = rope(qk.view(B, n, 2 * m, dq), cos, sin)
+        qk = qk.reshape(B, n, m, 2 * dq)
+        q, k = qk[..., :dq], qk[..., dq:]
+        return torch.einsum('bmhd,bnhd->bhmn', q, k) / math.sqrt(dq) + mask
+    return scores
+
+def dense_labels(positives, rows, n):
+    y = torch.zeros(rows, n * n, dtype=torch.bool)
+    for r, cols in enumerate(positives):
+        for c in cols: y[r, c] = True
+    return y
+
+def global_pointer_loss(s, y, B):
+    # bert4keras multilabel_categorical_crossentropy on [B·m, n²] rows with mask_zero (cell (0, 0) excluded),
+    # summed over types and averaged over the batch.
+    s = s.reshape(y.shape)
+    s = torch.cat([torch.full_like(s[:, :1], float('-inf')), s[:, 1:]], 1)
+    zero = torch.zeros_like(s[:, :1])
+    neg = torch.logsumexp(torch.cat([s.masked_fill(y, float('-inf')), zero], 1), 1)
+    pos = torch.logsumexp(torch.cat([(-s).masked_fill(~y, float('-inf')), zero], 1), 1)
+    return (neg + pos).sum() / B
+
+def encoder_egp(P, cfg, ids, batch):
+    it = iter(P)
+    B, n, m = cfg['batch'], cfg['length'], cfg['types']
+    real = torch.tensor(batch['mask'], dtype=torch.bool).view(B, n)
+    encode = tiny_encoder(it, cfg, ids, real)
+    head = efficient_global_pointer(it, cfg, m, real, True, True)
+    y = dense_labels(batch['positives'], B * m, n)
+    return lambda: global_pointer_loss(head(encode()), y, B)
+
+def gplinker(P, cfg, ids, batch):
+    it = iter(P)
+    B, n, Pn = cfg['batch'], cfg['length'], cfg['predicates']
+    real = torch.tensor(batch['mask'], dtype=torch.bool).view(B, n)
+    encode = tiny_encoder(it, cfg, ids, real)
+    make = efficient_global_pointer if cfg['kind'] == 'efficient' else global_pointer
+    entity = make(it, cfg, 2, real, True, True)
+    head = make(it, cfg, Pn, real, False, False)
+    tail = make(it, cfg, Pn, real, False, False)
+    ye = dense_labels(batch['entity'], B * 2, n)
+    yh = dense_labels(batch['head'], B * Pn, n)
+    yt = dense_labels(batch['tail'], B * Pn, n)
+    def loss():
+        h = encode()
+        return (global_pointer_loss(entity(h), ye, B) + global_pointer_loss(head(h), yh, B)
+                + global_pointer_loss(tail(h), yt, B))
     return loss
 
 models = {}
@@ -167,8 +222,8 @@ for line in sys.stdin:
         cfg = req['config']
         params = load_parameters(req['folder'])
         ids = torch.tensor(req['batch']['ids']).view(cfg['batch'], cfg['length'])
-        if req['model'] == 'encoder_egp':
-            loss_fn = encoder_egp(params, cfg, ids, req['batch'])
+        if req['model'] in ('encoder_egp', 'gplinker'):
+            loss_fn = {'encoder_egp': encoder_egp, 'gplinker': gplinker}[req['model']](params, cfg, ids, req['batch'])
         else:
             labels = torch.tensor(req['batch']['labels'])
             loss_fn = {'gau_stack': gau_stack, 'transformer_stack': transformer_stack}[req['model']](params, cfg, ids, labels)

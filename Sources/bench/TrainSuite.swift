@@ -37,7 +37,8 @@ struct TrainSuite {
 
     func run(json: Bool) throws {
         let started = now()
-        let cases = (chapter3Cases() + chapter5Cases() + chapter1Cases() + chapter6Cases()).filter { c in filter.map { c.model.contains($0) } ?? true }
+        let cases = (chapter3Cases() + chapter5Cases() + chapter1Cases() + chapter6Cases()
+                     + chapter2Cases()).filter { c in filter.map { c.model.contains($0) } ?? true }
         let hasTorch = !noPeer && PeerLibrary.torch.isAvailable
         var peers: [Int: PeerProcess] = [:]
         if hasTorch {
