@@ -32,7 +32,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Interleaved rounds per case (median reported).")
     var rounds = 9
 
-    @Option(help: "Seconds of work per round and side.")
+    @Option(help: "Seconds of work per round and side (train: at least 0.1).")
     var seconds = 0.03
 
     @Option(help: "Only run cases whose kernel (or, for train, model) name contains this text.")
@@ -40,6 +40,9 @@ struct Bench: ParsableCommand {
 
     @Option(help: "Seconds to wait after each multi-threaded peer round (0: the peer's OpenBLAS threads stop spinning after ≈ 1.5 ms, and a pause lets our worker fall asleep, which costs more).")
     var settle = 0.0
+
+    @Option(help: "For the train suite: torch's Adam, fused (default: one kernel, torch's fastest on CPU), foreach, or loop (torch's CPU default).")
+    var torchAdam = "fused"
 
     @Flag(help: "Skip the peers (only our figures).")
     var noPeer = false
@@ -50,6 +53,9 @@ struct Bench: ParsableCommand {
     func validate() throws {
         guard ["kernels", "train", "build"].contains(suite) else {
             throw ValidationError("suite must be kernels, train or build")
+        }
+        guard ["fused", "foreach", "loop"].contains(torchAdam) else {
+            throw ValidationError("--torch-adam must be fused, foreach or loop")
         }
     }
 
@@ -64,7 +70,7 @@ struct Bench: ParsableCommand {
         }
         if suite == "train" {
             try TrainSuite(threadCounts: threads.split(separator: ",").compactMap { Int($0) }, rounds: rounds,
-                           seconds: seconds, filter: filter, noPeer: noPeer).run(json: json)
+                           seconds: seconds, filter: filter, noPeer: noPeer, torchAdam: torchAdam).run(json: json)
             return
         }
         let started = now()

@@ -1,9 +1,9 @@
 // The torch peer of `bench train`: the chapters' models written in torch eager as torch users write them
 // (F.linear as nn.Linear does, F.layer_norm / F.rms_norm, F.scaled_dot_product_attention, F.cross_entropy,
-// torch.optim.Adam with its defaults), loaded with our exported initial weights. One persistent `python3 -c`
+// torch.optim.Adam, fused by default: `--torch-adam`), loaded with our exported initial weights. One persistent `python3 -c`
 // process per thread count; JSON lines in, one line out per request:
 //   {"op": "version"}                                      → "torch 2.13.0+cpu"
-//   {"op": "load", "key", "model", "config", "batch", "folder", "lr"} → {"losses": [first, second]}
+//   {"op": "load", "key", "model", "config", "batch", "folder", "lr", "adam"} → {"losses": [first, second]}
 //     (builds the model from folder/index.json + folder/weights.bin and runs two steps from the exported weights)
 //   {"op": "time", "key", "reps"}                           → mean seconds per step of `reps` more steps
 
@@ -227,7 +227,9 @@ for line in sys.stdin:
         else:
             labels = torch.tensor(req['batch']['labels'])
             loss_fn = {'gau_stack': gau_stack, 'transformer_stack': transformer_stack}[req['model']](params, cfg, ids, labels)
-        opt = torch.optim.Adam(params, lr=req['lr'])
+        # 'loop' is torch's default on CPU (one update per parameter); 'foreach' batches them; 'fused' is one kernel.
+        variant = {'loop': {'foreach': False}, 'foreach': {'foreach': True}, 'fused': {'fused': True}}[req['adam']]
+        opt = torch.optim.Adam(params, lr=req['lr'], **variant)
         def step(loss_fn=loss_fn, opt=opt):
             opt.zero_grad()
             loss = loss_fn()

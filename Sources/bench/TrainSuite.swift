@@ -15,6 +15,9 @@ struct TrainSuite {
     let seconds: Double
     let filter: String?
     let noPeer: Bool
+    /// torch's Adam: `fused` (one kernel over all parameters, the fastest on CPU), `foreach`, or `loop` (torch's
+    /// default on CPU: one small update per parameter tensor).
+    let torchAdam: String
 
     /// The agreement bound on the first step's loss: |ours − torch| ≤ 4·D·ulp(max(1, |loss|)), D the case's depth.
     /// Why: each sublayer sums in another order and rounds its elementwise ops (exp, rsqrt, swish) its own way, so
@@ -50,7 +53,7 @@ struct TrainSuite {
 
         if !json {
             print("Training-step bench: one step (forward, backward, Adam) of the chapters' models, ours vs "
-                  + (hasTorch ? peers.values.first!.versionLine + " eager" : "no peer")
+                  + (hasTorch ? peers.values.first!.versionLine + " eager (Adam: \(torchAdam))" : "no peer")
                   + "; interleaved rounds = \(rounds), medians.")
             if !hasTorch && !noPeer {
                 print("torch is not installed: its columns are skipped (install: \(PeerLibrary.torch.installHint)).")
@@ -68,7 +71,7 @@ struct TrainSuite {
                 guard let peer = peers[t] else { continue }
                 let answer = try peer.request(
                     #"{"op": "load", "key": "\#(index)", "model": "\#(c.peerModel)", "config": \#(c.config), "#
-                    + #""batch": \#(c.batch), "folder": "\#(caseFolder.path)", "lr": \#(c.learningRate)}"#)
+                    + #""batch": \#(c.batch), "folder": "\#(caseFolder.path)", "lr": \#(c.learningRate), "adam": "\#(torchAdam)"}"#)
                 guard let object = try? JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any],
                       let losses = object["losses"] as? [Double], losses.count == 2
                 else { throw BenchError.peer("bad answer '\(answer)' to load \(c.model)") }
@@ -81,8 +84,8 @@ struct TrainSuite {
                           + #""torch_loss": [\#(losses[0]), \#(losses[1])], "difference": [\#(fmt(d1)), \#(fmt(d2))], "#
                           + #""tolerance": [\#(fmt(tol1)), \#(fmt(tol2))], "agree": \#(ok)}"#)
                 } else {
-                    print(String(format: "%@ %d thr: loss ours %.7f torch %.7f |Δ| %.2g (tol %.2g); after one Adam "
-                                 + "step ours %.7f torch %.7f |Δ| %.2g (tol %.2g)%@", pad(c.model, 16), t,
+                    print(String(format: "%@%d thr: loss ours %.7f torch %.7f |Δ| %.2g (tol %.2g); after one Adam "
+                                 + "step ours %.7f torch %.7f |Δ| %.2g (tol %.2g)%@", pad(c.model, 18), t,
                                  ours[0], losses[0], d1, tol1, ours[1], losses[1], d2, tol2, ok ? "" : "  DISAGREE"))
                 }
             }
@@ -119,7 +122,7 @@ struct TrainSuite {
                 let torchName = peers[t]?.versionLine
                 print(#"{"kernel": "train \#(c.model)", "shape": "\#(c.shape)", "threads": \#(t), "#
                       + #""ours": \#(fmt(ours * 1e3)), "unit": "ms/step", "torch": \#(torch.map { fmt($0 * 1e3) } ?? "null"), "#
-                      + #""torch_name": \#(torchName.map { "\"\($0)\"" } ?? "null"), "#
+                      + #""torch_name": \#(torchName.map { "\"\($0) eager, Adam \(torchAdam)\"" } ?? "null"), "#
                       + #""torch_ratio": \#(torch.map { fmt($0 / ours) } ?? "null"), "#
                       + #""best_ratio": \#(torch.map { fmt($0 / ours) } ?? "null")}"#)
             }
