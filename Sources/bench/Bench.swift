@@ -44,6 +44,9 @@ struct Bench: ParsableCommand {
     @Option(help: "For the train suite: torch's Adam, fused (default: one kernel, torch's fastest on CPU), foreach, or loop (torch's CPU default).")
     var torchAdam = "fused"
 
+    @Option(help: "For the train suite: scale the weights sent to torch by 1 + this, to see the loss check fail (1e-4 fails every case).")
+    var perturb: Float = 0
+
     @Flag(help: "Skip the peers (only our figures).")
     var noPeer = false
 
@@ -70,7 +73,7 @@ struct Bench: ParsableCommand {
         }
         if suite == "train" {
             try TrainSuite(threadCounts: threads.split(separator: ",").compactMap { Int($0) }, rounds: rounds,
-                           seconds: seconds, filter: filter, noPeer: noPeer, torchAdam: torchAdam).run(json: json)
+                           seconds: seconds, filter: filter, noPeer: noPeer, torchAdam: torchAdam, perturb: perturb).run(json: json)
             return
         }
         let started = now()

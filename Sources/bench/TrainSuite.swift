@@ -18,14 +18,17 @@ struct TrainSuite {
     /// torch's Adam: `fused` (one kernel over all parameters, the fastest on CPU), `foreach`, or `loop` (torch's
     /// default on CPU: one small update per parameter tensor).
     let torchAdam: String
+    /// Scales every weight the peer receives by 1 + this (0 normally): the check's own test, since any
+    /// perturbation of 1e-4 must make every case fail (`bench train --perturb 1e-4` exits 1).
+    var perturb: Float = 0
 
     /// The agreement bound on the first step's loss: |ours − torch| ≤ 4·D·ulp(max(1, |loss|)), D the case's depth.
     /// Why: each sublayer sums in another order and rounds its elementwise ops (exp, rsqrt, swish) its own way, so
     /// its output differs by a few ulps relative; the norms keep the activations at unit scale, so the layers'
     /// differences add rather than multiply (D of them); the loss, a mean over the batch's rows, carries about the
     /// same relative difference (the rows' differences average). Measured: 0 to 1 ulp on every case. A real
-    /// difference in the computation lands above it: scaling every exported weight by 1 + 1e-4 moves chapter 3's
-    /// losses by 7.6e-5 and 1.0e-4, against bounds of 1.7e-5.
+    /// difference in the computation lands above it: `--perturb 1e-4` (every weight sent to torch × 1.0001) fails
+    /// all eight cases (chapter 3: 7.6e-5 and 1.0e-4 against bounds of 1.7e-5); `--perturb 1e-6` passes them all.
     static func tolerance(_ c: TrainCase, loss: Float) -> Double {
         4 * Double(c.depth) * Double(max(1, abs(loss)).ulp)
     }
@@ -64,7 +67,7 @@ struct TrainSuite {
         for (index, c) in cases.enumerated() {
             // Export before our first step, so both sides start from the same weights.
             let caseFolder = folder.appendingPathComponent("case\(index)")
-            try exportParameters(c.parameters, to: caseFolder)
+            try exportParameters(c.parameters, to: caseFolder, scale: 1 + perturb)
             let ours = [ourStep(c, threads: 1), ourStep(c, threads: 1)]
             var agreed = true
             for t in threadCounts {
@@ -172,14 +175,15 @@ struct TrainSuite {
 /// Writes the parameters' current values as fp32 little-endian (`weights.bin`, one array after another) with an
 /// index (`index.json`: per parameter its name, shape, offset in floats, and whether it is a `Dense` weight, which
 /// Kexue stores `[in, out]` and torch's `nn.Linear` `[out, in]`; Dense names its weight `<name>.weight`).
-func exportParameters(_ parameters: [Variable], to folder: URL) throws {
+/// `scale` multiplies every value (1: the weights as they are; `--perturb` only).
+func exportParameters(_ parameters: [Variable], to folder: URL, scale: Float = 1) throws {
     precondition(UInt32(1).littleEndian == 1, "exportParameters writes the host's byte order, assumed little-endian")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     var scalars: [Float] = [], entries: [String] = []
     for p in parameters {
         entries.append(#"{"name": "\#(p.name)", "shape": \#(p.shape), "offset": \#(scalars.count), "#
                        + #""dense": \#(p.name.hasSuffix(".weight") && p.shape.count == 2)}"#)
-        scalars += p.value.scalars
+        scalars += scale == 1 ? p.value.scalars : p.value.scalars.map { $0 * scale }
     }
     try scalars.withUnsafeBytes { Data($0) }.write(to: folder.appendingPathComponent("weights.bin"))
     try Data(("[" + entries.joined(separator: ",\n") + "]").utf8).write(to: folder.appendingPathComponent("index.json"))
