@@ -1,18 +1,48 @@
-// The peer: a persistent `python3 -c` process running numpy, one per thread count, so that
-// OPENBLAS_NUM_THREADS is fixed at its start. It receives one JSON request per line and answers with
-// the mean time per call (seconds) of `reps` back-to-back calls.
+// The peers: a persistent `python3 -c` process per library and thread count (numpy with its OpenBLAS; torch
+// with MKL/oneDNN), so that the thread count is fixed at its start. Each receives one JSON request per line and
+// answers with the mean time per call (seconds) of `reps` back-to-back calls, or `none` when it has no such op.
 
 import BookKit
 import Foundation
 
-/// One persistent numpy peer, started like every process of this package (`BookKit.Subprocess`: supervised,
+/// A library the bench compares against.
+enum PeerLibrary: String, CaseIterable {
+    case numpy, torch
+
+    /// The command that installs it on this machine kind (pip's configured local wheel), for the message
+    /// printed when it is missing. The bench installs nothing by itself.
+    var installHint: String {
+        switch self {
+        case .numpy: return "pip install numpy"
+        case .torch: return "pip install torch==2.13.0+cpu"
+        }
+    }
+
+    /// Whether `python3` can import it.
+    var isAvailable: Bool {
+        let result = try? Subprocess(executable: "python3", arguments: ["-c", "import \(rawValue)"], timeout: 120).run()
+        return result?.termination == .exited(0)
+    }
+
+    fileprivate var script: String {
+        switch self {
+        case .numpy: return numpyPeerScript
+        case .torch: return torchPeerScript
+        }
+    }
+}
+
+/// One persistent peer, started like every process of this package (`BookKit.Subprocess`: supervised,
 /// killed with its children if the bench dies) and talked to over its standard input and output.
 final class PeerProcess {
+    let library: PeerLibrary
     let threads: Int
     private let process: Subprocess.Running
     private(set) var versionLine = ""
 
-    init(threads: Int) throws {
+    /// - Parameter script: the peer's program (default: the library's kernels peer; `bench train` passes its own).
+    init(_ library: PeerLibrary, threads: Int, script: String? = nil) throws {
+        self.library = library
         self.threads = threads
         var env = ProcessInfo.processInfo.environment
         // These two slow numpy's bundled OpenBLAS down on this machine (cpu-performance.md).
@@ -24,8 +54,12 @@ final class PeerProcess {
         // cycles (≈ 1.5 ms) matches our worker's own ≈ 1 ms of polling before it sleeps.
         env["OPENBLAS_THREAD_TIMEOUT"] = env["OPENBLAS_THREAD_TIMEOUT"] ?? "22"
         env["OMP_NUM_THREADS"] = String(threads)
+        env["MKL_NUM_THREADS"] = String(threads)
+        // The same courtesy from torch's OpenMP workers: sleep when idle instead of spinning on our core.
+        env["OMP_WAIT_POLICY"] = env["OMP_WAIT_POLICY"] ?? "PASSIVE"
+        env["BENCH_THREADS"] = String(threads)
         // A whole bench run talks to the same peer: no time limit of its own.
-        process = try Subprocess(executable: "python3", arguments: ["-c", peerScript], environment: env,
+        process = try Subprocess(executable: "python3", arguments: ["-c", script ?? library.script], environment: env,
                                  timeout: .greatestFiniteMagnitude).start(interactive: true)
         versionLine = try request(#"{"op": "version"}"#)
     }
@@ -41,9 +75,11 @@ final class PeerProcess {
         return line
     }
 
-    /// Mean seconds per call over `reps` calls of the op (set up and warmed on first use).
-    func time(op: String, shape: String, reps: Int) throws -> Double {
+    /// Mean seconds per call over `reps` calls of the op (set up and warmed on first use); nil when this
+    /// peer has no such operation.
+    func time(op: String, shape: String, reps: Int) throws -> Double? {
         let answer = try request(#"{"op": "\#(op)", "shape": \#(shape), "reps": \#(reps)}"#)
+        if answer == "none" { return nil }
         guard let t = Double(answer) else { throw BenchError.peer("bad answer '\(answer)' for \(op) \(shape)") }
         return t
     }
@@ -56,13 +92,7 @@ enum BenchError: Error, CustomStringConvertible {
     }
 }
 
-/// torch is the second peer of the issue; it is used only to report whether it is importable.
-func torchAvailable() -> Bool {
-    let result = try? Subprocess(executable: "python3", arguments: ["-c", "import torch"], timeout: 120).run()
-    return result?.termination == .exited(0)
-}
-
-private let peerScript = #"""
+private let numpyPeerScript = #"""
 import sys, json, time
 import numpy as np
 
@@ -131,7 +161,7 @@ def make(op, shape):
         def run():
             return x / np.sqrt((x * x).mean(-1, keepdims=True) + np.float32(1e-12)) * g
         return run
-    raise ValueError(op)
+    return None
 
 cache = {}
 for line in sys.stdin:
@@ -140,9 +170,93 @@ for line in sys.stdin:
         print('numpy ' + np.__version__, flush=True); continue
     key = json.dumps([req['op'], req['shape']])
     if key not in cache:
-        cache[key] = make(req['op'], req['shape']); cache[key]()
+        cache[key] = make(req['op'], req['shape'])
+        if cache[key] is not None: cache[key]()
     fn = cache[key]; reps = req['reps']
+    if fn is None:
+        print('none', flush=True); continue
     t0 = time.perf_counter()
     for _ in range(reps): fn()
     print((time.perf_counter() - t0) / reps, flush=True)
+"""#
+
+/// The torch peer: the same operations as torch users write them (fused library calls where torch has one:
+/// `scaled_dot_product_attention`, `layer_norm`, `rms_norm`, `softmax`, `logsumexp`), under `inference_mode`,
+/// with `BENCH_THREADS` intra-op threads and one inter-op thread.
+private let torchPeerScript = #"""
+import os, sys, json, time
+import torch
+import torch.nn.functional as F
+torch.set_num_threads(int(os.environ['BENCH_THREADS']))
+torch.set_num_interop_threads(1)
+
+def make(op, shape):
+    g = torch.Generator().manual_seed(0)
+    f = lambda *s: torch.randn(*s, generator=g, dtype=torch.float32)
+    if op == 'gemm':
+        ta, tb, m, n, k = shape
+        A = f(k, m).t() if ta else f(m, k)
+        B = f(n, k).t() if tb else f(k, n)
+        c = torch.empty(m, n)
+        return lambda: torch.matmul(A, B, out=c)
+    if op == 'bgemm':
+        bt, m, n, d = shape
+        q = f(bt, m, d); kt = f(bt, n, d).transpose(1, 2); c = torch.empty(bt, m, n)
+        return lambda: torch.bmm(q, kt, out=c)
+    if op == 'softmax':
+        r, c = shape; x = f(r, c)
+        return lambda: torch.softmax(x, dim=1)
+    if op == 'attention':
+        kind, n, d, causal = shape
+        q = f(1, 1, n, d); k = f(1, 1, n, d); v = f(1, 1, n, d); scale = 1 / d ** 0.5
+        if kind == 'softmax':
+            return lambda: F.scaled_dot_product_attention(q, k, v, is_causal=causal, scale=scale)
+        mask = torch.triu(torch.full((n, n), float('-inf')), 1) if causal else None
+        def run():
+            s = (q @ k.transpose(-1, -2)) * scale
+            if mask is not None: s = s + mask
+            return (torch.relu(s).square_() / n) @ v
+        return run
+    if op == 'ce':
+        r, c = shape; s = f(r, c); y = (torch.rand(r, c, generator=g) < 0.05).float()
+        z = torch.zeros(r, 1)
+        def run():
+            yp = (1 - 2 * y) * s
+            yn = torch.cat([yp - y * 1e12, z], -1)
+            ypos = torch.cat([yp - (1 - y) * 1e12, z], -1)
+            return torch.logsumexp(yn, -1) + torch.logsumexp(ypos, -1)
+        return run
+    if op == 'rope':
+        n, h, d = shape; x = f(n, h, d)
+        pos = torch.arange(n, dtype=torch.float64)[:, None] * torch.pow(10000.0, -2 * torch.arange(d // 2) / d)[None, :]
+        cos = torch.repeat_interleave(torch.cos(pos), 2, -1).float()[:, None, :]
+        sin = torch.repeat_interleave(torch.sin(pos), 2, -1).float()[:, None, :]
+        def run():
+            x2 = torch.stack([-x[..., 1::2], x[..., ::2]], -1).reshape(x.shape)
+            return x * cos + x2 * sin
+        return run
+    if op == 'layernorm':
+        r, d = shape; x = f(r, d); w = f(d); b = f(d)
+        return lambda: F.layer_norm(x, (d,), w, b, 1e-12)
+    if op == 'rmsnorm':
+        r, d = shape; x = f(r, d); w = f(d)
+        return lambda: F.rms_norm(x, (d,), w, 1e-12)
+    return None
+
+cache = {}
+with torch.inference_mode():
+    for line in sys.stdin:
+        req = json.loads(line)
+        if req['op'] == 'version':
+            print('torch ' + torch.__version__, flush=True); continue
+        key = json.dumps([req['op'], req['shape']])
+        if key not in cache:
+            cache[key] = make(req['op'], req['shape'])
+            if cache[key] is not None: cache[key]()
+        fn = cache[key]; reps = req['reps']
+        if fn is None:
+            print('none', flush=True); continue
+        t0 = time.perf_counter()
+        for _ in range(reps): fn()
+        print((time.perf_counter() - t0) / reps, flush=True)
 """#
