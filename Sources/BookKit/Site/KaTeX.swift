@@ -82,23 +82,6 @@ struct KaTeX {
         cacheDirectory.appendingPathComponent(SHA256.hex("katex-\(Self.version)\u{0}\(formula.display)\u{0}\(formula.tex)").prefix(24) + ".json")
     }
 
-    /// The script Node runs: reads a JSON array of formulas from the file named by its argument, writes a
-    /// JSON array of `{html}` or `{error}`. Only `\href` to an in-page anchor is trusted (our `\eqref`).
-    static let script = #"""
-    const katex = require("katex");
-    const fs = require("fs");
-    const items = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
-    const options = (display) => ({
-      displayMode: display, throwOnError: true, output: "htmlAndMathml", strict: "ignore",
-      trust: (context) => context.command === "\\href" && context.url.startsWith("#"),
-    });
-    const out = items.map((item) => {
-      try { return { html: katex.renderToString(item.tex, options(item.display)) }; }
-      catch (error) { return { error: String(error.message || error) }; }
-    });
-    process.stdout.write(JSON.stringify(out));
-    """#
-
     private struct Answer: Decodable { var html: String?; var error: String? }
 
     private func runNode(_ formulas: [Formula]) throws(BookError) -> [Result<String, KaTeXError>] {
@@ -106,6 +89,8 @@ struct KaTeX {
             throw BookError(.environment, at: nil, "KaTeX is not installed (no \(nodeModules)/katex)",
                             hint: "install the Debian packages katex and libjs-katex (.ci/deps does)")
         }
+        // `Resources/katex-render.js`: formulas in (a JSON file named by its argument), `{html}` or `{error}` out.
+        let renderScript = try BookResources.load().katexRender
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("book-katex-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
         try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -113,7 +98,7 @@ struct KaTeX {
         do {
             let payload = formulas.map { ["tex": $0.tex, "display": $0.display] as [String: Any] }
             try JSONSerialization.data(withJSONObject: payload).write(to: input)
-            try Self.script.write(to: script, atomically: true, encoding: .utf8)
+            try renderScript.write(to: script, atomically: true, encoding: .utf8)
         } catch {
             throw BookError(.environment, at: nil, "cannot write KaTeX's input to \(scratch.path): \(error)")
         }
