@@ -20,16 +20,26 @@
     }).join("") : "<li>No matches</li>";
     list.hidden = false;
   });
+  // Each code block gets a copy button in a band above its code (never over it), outside the `<pre>` so that it
+  // neither scrolls with a wide line nor ends up in the copied text: the copy is the `<code>` element's text,
+  // exactly the snippet's source.
   document.querySelectorAll("pre.code").forEach(function (pre) {
+    var code = pre.querySelector("code");
+    if (!code) return;
+    var block = document.createElement("div");
+    block.className = "code-block";
+    pre.parentNode.insertBefore(block, pre);
+    block.appendChild(pre);
     var button = document.createElement("button");
     button.className = "copy"; button.type = "button"; button.textContent = "Copy";
+    button.setAttribute("aria-label", "Copy the code");
     button.addEventListener("click", function () {
-      var text = pre.innerText;
+      var text = code.textContent;
       var done = function () { button.textContent = "Copied"; setTimeout(function () { button.textContent = "Copy"; }, 1200); };
       if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text).then(done); return; }
       var area = document.createElement("textarea"); area.value = text; document.body.appendChild(area);
       area.select(); document.execCommand("copy"); area.remove(); done();
     });
-    pre.appendChild(button);
+    block.insertBefore(button, pre);
   });
 })();

@@ -38,6 +38,10 @@ enum PageTemplate {
 
     static func sidebar(book: Book, current: String?, sections: [Section]) -> String {
         var html = "<nav class=\"sidebar\" aria-label=\"Book\">\n<p class=\"book-title\"><a href=\"index.html\">\(HTML.escape(book.title))</a></p>\n"
+        // On narrow screens the search and the contents fold behind a menu button: a checkbox and its label, so it
+        // works without JavaScript (style.css shows `.nav-body` when the box is checked; wide screens always show it).
+        html += "<input type=\"checkbox\" id=\"nav-toggle\" class=\"nav-toggle\" aria-label=\"Show the contents\">"
+        html += "<label for=\"nav-toggle\" class=\"nav-button\" aria-hidden=\"true\">☰ Contents</label>\n<div class=\"nav-body\">\n"
         html += "<div class=\"search\"><input type=\"search\" id=\"search\" placeholder=\"Search the book\" aria-label=\"Search the book\" autocomplete=\"off\"><ol id=\"search-results\" hidden></ol></div>\n<ol class=\"chapters\">\n"
         for chapter in book.chapters {
             let isCurrent = chapter.slug == current
@@ -51,7 +55,7 @@ enum PageTemplate {
             }
             html += "</li>\n"
         }
-        html += "<li class=\"claims-link\"><a href=\"claims.html\">All claims</a></li>\n</ol>\n</nav>"
+        html += "<li class=\"claims-link\"><a href=\"claims.html\">All claims</a></li>\n</ol>\n</div>\n</nav>"
         return html
     }
 }

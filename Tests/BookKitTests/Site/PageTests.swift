@@ -61,7 +61,7 @@ import Testing
         #expect(html.contains("<span class=\"status\">(not attempted)</span>"))
         #expect(html.contains("<aside class=\"box differences-box\""))
         #expect(html.contains("<em>CLUENER</em>"))
-        #expect(html.contains("lang=\"zh\">Efficient GlobalPointer：少点参数，多点效果</a> by Su Jianlin, 2022-01-25."))
+        #expect(html.contains("lang=\"zh-Hans\">Efficient GlobalPointer：少点参数，多点效果</a> by Su Jianlin, 2022-01-25."))
         #expect(sections.map(\.anchor) == ["parameters"])
     }
 
