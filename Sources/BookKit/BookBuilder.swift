@@ -10,8 +10,9 @@ import Foundation
 /// (only a link into the index or claims page, checked with the whole site after all lines, misses it).
 /// `book build` and the chapter tests both go through here.
 ///
-/// What touches the disk: Load reads the manifest and the chapters; the site session locks and recovers
-/// the site folder; the library build and Build write under `.build/book/`; Run executes the programs and
+/// What touches the disk: `BookResources` reads the stylesheet and scripts beside the executable (first, so that
+/// a missing one stops the build before anything else); Load reads the manifest and the chapters; the site session
+/// locks and recovers the site folder; the library build and Build write under `.build/book/`; Run executes the programs and
 /// records their runs beside them; `--fix` writes chapter files; Typeset runs KaTeX and caches under
 /// `.build/book/katex/`; Write replaces the site folder. Parse, Extract, Check, Render and LinkCheck are pure
 /// (Render only lists KaTeX's font folder).
