@@ -72,4 +72,22 @@ import Testing
         #expect(stderr.contains("\nhint: run the book with `swift run book`"))
         #expect(!FileManager.default.fileExists(atPath: root.path), "nothing was written")
     }
+
+    /// The render script is part of the KaTeX cache key: after an edit of `katex-render.js` no formula is served
+    /// from a cache entry the old script wrote.
+    @Test func anEditedKaTeXScriptRendersEveryFormulaAgain() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("book-katex-script-\(getpid())")
+        try? FileManager.default.removeItem(at: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let formula = KaTeX.Formula(tex: "x", display: false)
+        let bundled = KaTeX(cacheDirectory: folder)
+        let before = try bundled.render([formula])[0].get()
+        var edited = bundled
+        let script = try BookResources.load().katexRender
+        edited.renderScript = script.replacingOccurrences(of: "katex.renderToString(item.tex,", with: "katex.renderToString(item.tex + \"y\",")
+        #expect(edited.renderScript != script, "the edit applies")
+        let after = try edited.render([formula])[0].get()
+        #expect(before != after, "rendered by the edited script, not read from the old script's cache entry")
+        #expect(try bundled.render([formula])[0].get() == before)
+    }
 }
