@@ -225,11 +225,19 @@ struct ReadingTests {
         report("navigation 1280 px", desktop)
         #expect(desktop["chaptersShown"] as? Bool == true)
         #expect(desktop["buttonShown"] as? Bool == false)
-        let phone = try facts(browser, page, width: 360, probe)
-        report("navigation 360 px", phone)
-        #expect((phone["titleTop"] as? Int ?? .max) < 150, "the title starts on the first screen")
-        #expect(phone["chaptersShown"] as? Bool == false, "the chapters are folded")
-        #expect(phone["buttonShown"] as? Bool == true)
-        #expect(phone["chaptersShownAfterClick"] as? Bool == true, "the menu button unfolds them")
+        // The same page without its scripts: the menu is HTML and CSS alone.
+        let html = try String(contentsOf: Self.site.appendingPathComponent(page), encoding: .utf8)
+        let withoutScripts = html.replacingOccurrences(of: #"<script src="[^"]*"></script>"#, with: "", options: .regularExpression)
+        #expect(withoutScripts != html && !withoutScripts.contains("<script"))
+        let scriptless = "no-scripts-" + page
+        try withoutScripts.write(to: Self.site.appendingPathComponent(scriptless), atomically: true, encoding: .utf8)
+        for (name, visited) in [("with scripts", page), ("without scripts", scriptless)] {
+            let phone = try facts(browser, visited, width: 360, probe)
+            report("navigation 360 px \(name)", phone)
+            #expect((phone["titleTop"] as? Int ?? .max) < 150, "the title starts on the first screen")
+            #expect(phone["chaptersShown"] as? Bool == false, "the chapters are folded")
+            #expect(phone["buttonShown"] as? Bool == true)
+            #expect(phone["chaptersShownAfterClick"] as? Bool == true, "the menu button unfolds them \(name)")
+        }
     }
 }
