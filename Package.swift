@@ -52,7 +52,9 @@ let package = Package(
                 .product(name: "SwiftParserDiagnostics", package: "swift-syntax"),
                 .product(name: "SwiftDiagnostics", package: "swift-syntax"),
                 .product(name: "SwiftLexicalLookup", package: "swift-syntax"),
-            ]
+            ],
+            // The stylesheet and scripts as real CSS and JavaScript files (`BookResources`).
+            resources: [.copy("Resources")]
         ),
         .executableTarget(
             name: "book",

@@ -10,8 +10,9 @@ import Foundation
 /// (only a link into the index or claims page, checked with the whole site after all lines, misses it).
 /// `book build` and the chapter tests both go through here.
 ///
-/// What touches the disk: Load reads the manifest and the chapters; the site session locks and recovers
-/// the site folder; the library build and Build write under `.build/book/`; Run executes the programs and
+/// What touches the disk: `BookResources` reads the stylesheet and scripts beside the executable (first, so that
+/// a missing one stops the build before anything else); Load reads the manifest and the chapters; the site session
+/// locks and recovers the site folder; the library build and Build write under `.build/book/`; Run executes the programs and
 /// records their runs beside them; `--fix` writes chapter files; Typeset runs KaTeX and caches under
 /// `.build/book/katex/`; Write replaces the site folder. Parse, Extract, Check, Render and LinkCheck are pure
 /// (Render only lists KaTeX's font folder).
@@ -110,6 +111,8 @@ public struct BookBuilder: Sendable {
     /// [→ Fix → the same stages on the new text] → Typeset → Render → LinkCheck → Write.
     public func build() throws(BookError) -> Report {
         let started = Date()
+        // The stylesheet and scripts, checked before anything else: without them nothing could be published.
+        let resources = try BookResources.load()
         let book = try Load.book(root: options.root)
         TestHook.pause(at: "load")
         let selected = try select(in: book)
@@ -124,8 +127,8 @@ public struct BookBuilder: Sendable {
         var report = Report()
         if let site, let stamp {
             let book = book.withSources(of: chapters)
-            var rendered = render(book, chapters, pages: pages, stamp: stamp, previousFiles: site.previousFiles,
-                                  placeholders: &report.placeholders)
+            var rendered = render(book, chapters, pages: pages, stamp: stamp, resources: resources,
+                                  previousFiles: site.previousFiles, placeholders: &report.placeholders)
             linkCheck(&rendered, &chapters, book: book, stamp: stamp, placeholders: report.placeholders)
             TestHook.pause(at: "render")
             try write(rendered, book: book, site: site)
@@ -194,11 +197,12 @@ public struct BookBuilder: Sendable {
     /// chapters keeps the other pages of the previous site; a chapter without one gets a placeholder page, so
     /// that no link of the published site dangles.
     func render(_ book: Book, _ chapters: [ChapterBuild], pages: [String: String], stamp: Render.Stamp,
-                previousFiles: Set<String>, placeholders: inout [String]) -> Site {
+                resources: BookResources, previousFiles: Set<String>, placeholders: inout [String]) -> Site {
         let all = book.chapters.map { source in
             chapters.first { $0.source.slug == source.slug }?.chapter ?? Extract.chapter(Parse.chapter(source)).0
         }
-        var site = Render.site(book: book, chapters: chapters.map(\.checked), all: all, stamp: stamp, pages: pages)
+        var site = Render.site(book: book, chapters: chapters.map(\.checked), all: all, stamp: stamp, pages: pages,
+                               resources: resources)
         if !options.chapters.isEmpty {
             for source in book.chapters where site.files["\(source.slug).html"] == nil && !previousFiles.contains("\(source.slug).html") {
                 let snippets = all.first { $0.source.slug == source.slug }?.snippets ?? []

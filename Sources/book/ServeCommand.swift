@@ -23,6 +23,13 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         Interrupts.install()
+        let resources: BookResources
+        do {
+            resources = try BookResources.load()
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(BookExit.environment)
+        }
         let rootURL = URL(fileURLWithPath: root).standardizedFileURL
         let site = URL(fileURLWithPath: output, relativeTo: rootURL).standardizedFileURL
         var options = BookBuilder.Options(root: rootURL)
@@ -45,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
                 return HTTPResponse(statusCode: .notFound, body: Data("not found\n".utf8))
             }
             let type = LiveReload.contentType(for: file)
-            let body = type.hasPrefix("text/html") ? Data(LiveReload.inject(into: String(decoding: data, as: UTF8.self)).utf8) : data
+            let body = type.hasPrefix("text/html") ? Data(LiveReload.inject(into: String(decoding: data, as: UTF8.self), resources: resources).utf8) : data
             return HTTPResponse(statusCode: .ok, headers: [.contentType: type, .cacheControl: "no-store"], body: body)
         }
         print("serving \(site.path) at http://127.0.0.1:\(port)/ (Ctrl-C stops)")

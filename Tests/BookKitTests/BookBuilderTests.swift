@@ -32,7 +32,7 @@ import BookTestSupport
         #expect(first.chapters[1].errors.map(\.kind) == [.output])
         let site = root.appendingPathComponent("site")
         let firstTree = try tree(site)
-        #expect(Set(firstTree.keys) == ["index.html", "modes.html", "wrong.html", "style.css", "claims.html", "search-index.js", SiteFolder.markerName])
+        #expect(Set(firstTree.keys) == ["index.html", "modes.html", "wrong.html", "style.css", "book.js", "claims.html", "search-index.js", SiteFolder.markerName])
         #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("katex/fonts/KaTeX_Main-Regular.woff2").path),
                 "KaTeX's stylesheet and fonts are copied in, so pages work offline")
         let index = String(decoding: firstTree["index.html"]!, as: UTF8.self)

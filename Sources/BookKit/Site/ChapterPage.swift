@@ -31,7 +31,7 @@ enum ChapterPage {
     static func header(_ source: ChapterSource) -> String {
         var html = "<p class=\"chapter-summary\">\(HTML.escape(source.summary))</p>"
         if let original = source.original {
-            html += "<p class=\"original\">Original post: <a href=\"\(HTML.escape(original.url))\" lang=\"zh\">\(HTML.escape(original.title))</a>"
+            html += "<p class=\"original\">Original post: <a href=\"\(HTML.escape(original.url))\" lang=\"zh-Hans\">\(HTML.escape(original.title))</a>"
             html += " by \(HTML.escape(original.author)), \(HTML.escape(original.date)).</p>"
         }
         return html

@@ -4,8 +4,9 @@ import Foundation
 /// Pages then need only KaTeX's stylesheet and fonts (from `libjs-katex`, copied into the site): no
 /// JavaScript, no CDN.
 ///
-/// One Node process renders all formulas that are not in the cache (`.build/book/katex/`, one small file
-/// per formula, keyed by the formula, the mode and KaTeX's version), so a warm build starts no Node at all.
+/// One Node process renders all formulas that are not in the cache (`.build/book/katex/`, one small file per
+/// formula, keyed by the formula, the mode, KaTeX's version and the render script), so a warm build starts no
+/// Node at all.
 /// Cache entries are checked before use (`KaTeXCacheEntry`): one that was edited, truncated or written for
 /// another formula is rendered again, never published.
 struct KaTeX {
@@ -23,6 +24,9 @@ struct KaTeX {
     /// them elsewhere to stand for a machine without them.
     var node = "node"
     var nodeModules = KaTeX.nodeModules
+    /// The script Node runs; nil means the bundled `Resources/katex-render.js` (`BookResources`). Its hash is part
+    /// of every cache key beside KaTeX's version, so an edited script renders every formula again.
+    var renderScript: String? = nil
 
     /// Renders each formula: its HTML, or KaTeX's error message.
     ///
@@ -43,22 +47,26 @@ struct KaTeX {
     }
 
     private func renderDistinct(_ formulas: [Formula]) throws(BookError) -> [Result<String, KaTeXError>] {
+        let script: String
+        if let renderScript { script = renderScript } else { script = try BookResources.load().katexRender }
+        let version = "\(Self.version)+script-\(SHA256.hex(script).prefix(16))"
         var results = [Result<String, KaTeXError>?](repeating: nil, count: formulas.count)
         var misses: [Int] = []
         for (index, formula) in formulas.enumerated() {
-            if let html = KaTeXCacheEntry.load(from: cacheFile(formula), formula: formula, version: Self.version) {
+            if let html = KaTeXCacheEntry.load(from: cacheFile(formula, version: version), formula: formula, version: version) {
                 results[index] = .success(html)
             } else {
                 misses.append(index)
             }
         }
         if !misses.isEmpty {
-            let rendered = try runNode(misses.map { formulas[$0] })
+            let rendered = try runNode(misses.map { formulas[$0] }, script: script)
             try? FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
             for (index, result) in zip(misses, rendered) {
                 results[index] = result
                 if case .success(let html) = result {
-                    KaTeXCacheEntry.store(html, formula: formulas[index], version: Self.version, to: cacheFile(formulas[index]))
+                    KaTeXCacheEntry.store(html, formula: formulas[index], version: version,
+                                          to: cacheFile(formulas[index], version: version))
                 }
             }
         }
@@ -77,31 +85,16 @@ struct KaTeX {
         return version
     }()
 
-    private func cacheFile(_ formula: Formula) -> URL {
+    /// - Parameter version: KaTeX's version and the render script's hash.
+    private func cacheFile(_ formula: Formula, version: String) -> URL {
         // `.json`, not the `.html` of unchecked entries from earlier versions, which are never read.
-        cacheDirectory.appendingPathComponent(SHA256.hex("katex-\(Self.version)\u{0}\(formula.display)\u{0}\(formula.tex)").prefix(24) + ".json")
+        cacheDirectory.appendingPathComponent(SHA256.hex("katex-\(version)\u{0}\(formula.display)\u{0}\(formula.tex)").prefix(24) + ".json")
     }
-
-    /// The script Node runs: reads a JSON array of formulas from the file named by its argument, writes a
-    /// JSON array of `{html}` or `{error}`. Only `\href` to an in-page anchor is trusted (our `\eqref`).
-    static let script = #"""
-    const katex = require("katex");
-    const fs = require("fs");
-    const items = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
-    const options = (display) => ({
-      displayMode: display, throwOnError: true, output: "htmlAndMathml", strict: "ignore",
-      trust: (context) => context.command === "\\href" && context.url.startsWith("#"),
-    });
-    const out = items.map((item) => {
-      try { return { html: katex.renderToString(item.tex, options(item.display)) }; }
-      catch (error) { return { error: String(error.message || error) }; }
-    });
-    process.stdout.write(JSON.stringify(out));
-    """#
 
     private struct Answer: Decodable { var html: String?; var error: String? }
 
-    private func runNode(_ formulas: [Formula]) throws(BookError) -> [Result<String, KaTeXError>] {
+    /// - Parameter script: `katex-render.js`: formulas in (a JSON file named by its argument), `{html}` or `{error}` out.
+    private func runNode(_ formulas: [Formula], script renderScript: String) throws(BookError) -> [Result<String, KaTeXError>] {
         guard FileManager.default.fileExists(atPath: "\(nodeModules)/katex/package.json") else {
             throw BookError(.environment, at: nil, "KaTeX is not installed (no \(nodeModules)/katex)",
                             hint: "install the Debian packages katex and libjs-katex (.ci/deps does)")
@@ -113,7 +106,7 @@ struct KaTeX {
         do {
             let payload = formulas.map { ["tex": $0.tex, "display": $0.display] as [String: Any] }
             try JSONSerialization.data(withJSONObject: payload).write(to: input)
-            try Self.script.write(to: script, atomically: true, encoding: .utf8)
+            try renderScript.write(to: script, atomically: true, encoding: .utf8)
         } catch {
             throw BookError(.environment, at: nil, "cannot write KaTeX's input to \(scratch.path): \(error)")
         }

@@ -6,24 +6,19 @@ public enum LiveReload {
     /// The path the page polls; answers the build generation, which changes after every rebuild.
     public static let generationPath = "/__book/generation"
 
-    /// Polls the generation twice a second and reloads the page when it changes (after a rebuild).
-    static let script = """
-    <script>
-    (function () {
-      var seen = null;
-      function poll() {
-        fetch("\(generationPath)", { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (g) {
-          if (seen !== null && g !== seen) { location.reload(); }
-          seen = g;
-        }).catch(function () {}).finally(function () { setTimeout(poll, 500); });
-      }
-      poll();
-    })();
-    </script>
-    """
+    /// Where `live-reload.js` says `generationPath`: the one path lives here, the script names it by this
+    /// placeholder (`LiveReloadTests` checks that the script uses it).
+    static let generationPathPlaceholder = "__BOOK_GENERATION_PATH__"
+
+    /// `live-reload.js` as a script element: polls the generation twice a second and reloads the page when it
+    /// changes (after a rebuild).
+    static func script(_ resources: BookResources) -> String {
+        "<script>\n" + resources.liveReload.replacingOccurrences(of: generationPathPlaceholder, with: generationPath) + "</script>"
+    }
 
     /// The page with the live-reload script before `</body>` (or at the end when there is none).
-    public static func inject(into html: String) -> String {
+    public static func inject(into html: String, resources: BookResources) -> String {
+        let script = script(resources)
         guard let range = html.range(of: "</body>", options: .backwards) else { return html + script }
         return html.replacingCharacters(in: range, with: script + "\n</body>")
     }

@@ -1,5 +1,6 @@
 /// The shell every page shares: head, sidebar (chapters, the current chapter's sections, search), main
-/// column, footer stamp. Scripts are small, inline and optional: the page reads fine without them.
+/// column, footer stamp. Scripts are small files of the site (`search-index.js`, and `book.js` from
+/// `BookResources`) and optional: the page reads fine without them.
 enum PageTemplate {
     /// A section of the current chapter, for the sidebar.
     struct Section {
@@ -28,7 +29,7 @@ enum PageTemplate {
         </div>
         <footer class="stamp">\(HTML.escape(book.title)) · built from commit \(HTML.escape(stamp.commit)) with \(HTML.escape(stamp.swiftVersion))</footer>
         <script src="search-index.js"></script>
-        <script>\(script)</script>
+        <script src="book.js"></script>
         </body>
         </html>
 
@@ -37,6 +38,10 @@ enum PageTemplate {
 
     static func sidebar(book: Book, current: String?, sections: [Section]) -> String {
         var html = "<nav class=\"sidebar\" aria-label=\"Book\">\n<p class=\"book-title\"><a href=\"index.html\">\(HTML.escape(book.title))</a></p>\n"
+        // On narrow screens the search and the contents fold behind a menu button: a checkbox and its label, so it
+        // works without JavaScript (style.css shows `.nav-body` when the box is checked; wide screens always show it).
+        html += "<input type=\"checkbox\" id=\"nav-toggle\" class=\"nav-toggle\" aria-label=\"Show the contents\">"
+        html += "<label for=\"nav-toggle\" class=\"nav-button\" aria-hidden=\"true\">☰ Contents</label>\n<div class=\"nav-body\">\n"
         html += "<div class=\"search\"><input type=\"search\" id=\"search\" placeholder=\"Search the book\" aria-label=\"Search the book\" autocomplete=\"off\"><ol id=\"search-results\" hidden></ol></div>\n<ol class=\"chapters\">\n"
         for chapter in book.chapters {
             let isCurrent = chapter.slug == current
@@ -50,44 +55,7 @@ enum PageTemplate {
             }
             html += "</li>\n"
         }
-        html += "<li class=\"claims-link\"><a href=\"claims.html\">All claims</a></li>\n</ol>\n</nav>"
+        html += "<li class=\"claims-link\"><a href=\"claims.html\">All claims</a></li>\n</ol>\n</div>\n</nav>"
         return html
     }
-
-    /// Search over `window.BOOK_SEARCH` (every term must occur; substring matching, so CJK text needs no
-    /// word splitting), and a copy button on code blocks.
-    static let script = #"""
-    (function () {
-      var input = document.getElementById("search"), list = document.getElementById("search-results");
-      var index = window.BOOK_SEARCH || [];
-      function esc(s) { return s.replace(/[&<>"']/g, function (c) { return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]; }); }
-      // Hits whose section heading names a term come first, then those whose chapter title does; book order otherwise.
-      function rank(text, terms) { text = text.toLowerCase(); return terms.filter(function (t) { return text.indexOf(t) >= 0; }).length; }
-      if (input) input.addEventListener("input", function () {
-        var terms = input.value.toLowerCase().split(/\s+/).filter(function (t) { return t.length > 0; });
-        list.innerHTML = "";
-        if (!terms.length) { list.hidden = true; return; }
-        var hits = index.filter(function (e) { return terms.every(function (t) { return e.x.indexOf(t) >= 0; }); })
-          .map(function (e, i) { return {e: e, i: i, s: 2 * rank(e.h, terms) + rank(e.c, terms)}; })
-          .sort(function (a, b) { return b.s - a.s || a.i - b.i; })
-          .slice(0, 20).map(function (r) { return r.e; });
-        list.innerHTML = hits.length ? hits.map(function (e) {
-          return '<li><a href="' + e.p + (e.a ? "#" + e.a : "") + '">' + esc(e.c) + (e.h ? " › " + esc(e.h) : "") + "</a></li>";
-        }).join("") : "<li>No matches</li>";
-        list.hidden = false;
-      });
-      document.querySelectorAll("pre.code").forEach(function (pre) {
-        var button = document.createElement("button");
-        button.className = "copy"; button.type = "button"; button.textContent = "Copy";
-        button.addEventListener("click", function () {
-          var text = pre.innerText;
-          var done = function () { button.textContent = "Copied"; setTimeout(function () { button.textContent = "Copy"; }, 1200); };
-          if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text).then(done); return; }
-          var area = document.createElement("textarea"); area.value = text; document.body.appendChild(area);
-          area.select(); document.execCommand("copy"); area.remove(); done();
-        });
-        pre.appendChild(button);
-      });
-    })();
-    """#
 }

@@ -21,7 +21,7 @@ public enum SiteFolder {
     public static let markerContents = "This folder is a site written by `book build`; the next build replaces it whole.\n"
 
     /// The files a build writes at the top of a site, besides the chapter pages (`SLUG.html`).
-    static let siteFiles: Set<String> = ["index.html", "claims.html", "style.css", "search-index.js", "katex", markerName]
+    static let siteFiles: Set<String> = ["index.html", "claims.html", "style.css", "book.js", "search-index.js", "katex", markerName]
 
     /// Slugs no chapter may have: the page `SLUG.html` would be, or be named like, a file the build writes
     /// for itself (`index` would replace the book's index page).

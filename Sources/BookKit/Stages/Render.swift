@@ -45,10 +45,12 @@ public enum Render {
     ///   - all: every chapter of the book, extracted but not run: the claims page and the search index
     ///     cover the whole book even when only some chapters are built.
     ///   - pages: chapter pages already rendered (by `PageLinkGate`), by site path; the others are rendered here.
+    ///   - resources: the stylesheet and page script (`BookResources.load()`), written as they are.
     public static func site(book: Book, chapters: [CheckedChapter], all: [Chapter], stamp: Stamp,
-                            pages: [String: String] = [:]) -> Site {
+                            pages: [String: String] = [:], resources: BookResources) -> Site {
         var site = Site()
-        site.files["style.css"] = Stylesheet.css
+        site.files["style.css"] = resources.stylesheet
+        site.files["book.js"] = resources.pageScript
         site.copies = Typeset.assetCopies()
         site.files["index.html"] = index(book: book, stamp: stamp)
         site.files["claims.html"] = claimsPage(book: book, chapters: all, stamp: stamp)

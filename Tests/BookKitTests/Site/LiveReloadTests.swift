@@ -20,10 +20,22 @@ import BookTestSupport
         #expect(LiveReload.resolve("/sub/", in: site) == nil, "a folder without index.html")
     }
 
-    @Test func injectsBeforeTheClosingBody() {
-        let page = LiveReload.inject(into: "<html><body><p>x</p></body></html>")
+    @Test func injectsBeforeTheClosingBody() throws {
+        let page = LiveReload.inject(into: "<html><body><p>x</p></body></html>", resources: try BookResources.load())
+        #expect(page.hasPrefix("<html><body><p>x</p><script>\n// Injected by `book serve`"))
         #expect(page.hasSuffix("</script>\n</body></html>"))
-        #expect(page.contains(LiveReload.generationPath))
+    }
+
+    /// The route `book serve` answers and the path `live-reload.js` polls are one: the script names it only by
+    /// the placeholder `LiveReload` substitutes.
+    @Test func theScriptPollsTheGenerationRoute() throws {
+        let resources = try BookResources.load()
+        #expect(resources.liveReload.components(separatedBy: LiveReload.generationPathPlaceholder).count == 2,
+                "live-reload.js names the generation path once, by the placeholder")
+        #expect(!resources.liveReload.contains(LiveReload.generationPath), "and never spells the path itself")
+        let script = LiveReload.script(resources)
+        #expect(script.contains("fetch(\"\(LiveReload.generationPath)\""))
+        #expect(!script.contains(LiveReload.generationPathPlaceholder))
     }
 
     @Test func watcherSeesEdits() throws {

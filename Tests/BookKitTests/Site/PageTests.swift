@@ -59,15 +59,16 @@ import BookTestSupport
         #expect(html.contains("<span class=\"status\">(not attempted)</span>"))
         #expect(html.contains("<aside class=\"box differences-box\""))
         #expect(html.contains("<em>CLUENER</em>"))
-        #expect(html.contains("lang=\"zh\">Efficient GlobalPointer：少点参数，多点效果</a> by Su Jianlin, 2022-01-25."))
+        #expect(html.contains("lang=\"zh-Hans\">Efficient GlobalPointer：少点参数，多点效果</a> by Su Jianlin, 2022-01-25."))
         #expect(sections.map(\.anchor) == ["parameters"])
     }
 
-    @Test func brokenLinksAreLocated() {
+    @Test func brokenLinksAreLocated() throws {
         let (parsed, chapter, _) = extract(Self.text)
         let book = Book(title: "B", subtitle: "", chapters: [chapter.source])
         let checked = CheckedChapter(parsed: parsed, chapter: chapter, outcomes: [:], errors: [])
-        let site = Render.site(book: book, chapters: [checked], all: [chapter], stamp: .init(commit: "c", swiftVersion: "s"))
+        let site = Render.site(book: book, chapters: [checked], all: [chapter], stamp: .init(commit: "c", swiftVersion: "s"),
+                               resources: try BookResources.load())
         let errors = LinkCheck.errors(in: site, book: book)
         #expect(errors["t"]?.map { $0.description.split(separator: "\n")[0] } == [
             "chapters/t.md:19:1: error: broken link '#missing': no anchor '#missing' in t.html",

@@ -32,7 +32,7 @@ import BookTestSupport
 
     /// A slug whose page is a file the build writes for itself. Was: `index` (or `claims`) replaced
     /// site/index.html (claims.html) with the chapter, exit 0.
-    @Test(arguments: ["index", "claims", "style", "search-index", "katex"])
+    @Test(arguments: ["index", "claims", "style", "book", "search-index", "katex"])
     func reservedSlugsAreRejected(slug: String) throws {
         let book = try ScratchBook("reserved-\(slug)")
         defer { book.remove() }

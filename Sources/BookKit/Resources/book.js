@@ -1,0 +1,45 @@
+// The pages' script (written to the site as book.js): search over window.BOOK_SEARCH (every term must occur;
+// substring matching, so CJK text needs no word splitting), and a copy button on code blocks. Optional: the
+// page reads fine without it.
+(function () {
+  var input = document.getElementById("search"), list = document.getElementById("search-results");
+  var index = window.BOOK_SEARCH || [];
+  function esc(s) { return s.replace(/[&<>"']/g, function (c) { return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]; }); }
+  // Hits whose section heading names a term come first, then those whose chapter title does; book order otherwise.
+  function rank(text, terms) { text = text.toLowerCase(); return terms.filter(function (t) { return text.indexOf(t) >= 0; }).length; }
+  if (input) input.addEventListener("input", function () {
+    var terms = input.value.toLowerCase().split(/\s+/).filter(function (t) { return t.length > 0; });
+    list.innerHTML = "";
+    if (!terms.length) { list.hidden = true; return; }
+    var hits = index.filter(function (e) { return terms.every(function (t) { return e.x.indexOf(t) >= 0; }); })
+      .map(function (e, i) { return {e: e, i: i, s: 2 * rank(e.h, terms) + rank(e.c, terms)}; })
+      .sort(function (a, b) { return b.s - a.s || a.i - b.i; })
+      .slice(0, 20).map(function (r) { return r.e; });
+    list.innerHTML = hits.length ? hits.map(function (e) {
+      return '<li><a href="' + e.p + (e.a ? "#" + e.a : "") + '">' + esc(e.c) + (e.h ? " › " + esc(e.h) : "") + "</a></li>";
+    }).join("") : "<li>No matches</li>";
+    list.hidden = false;
+  });
+  // Each code block gets a copy button in a band above its code (never over it), outside the `<pre>` so that it
+  // neither scrolls with a wide line nor ends up in the copied text: the copy is the `<code>` element's text,
+  // exactly the snippet's source.
+  document.querySelectorAll("pre.code").forEach(function (pre) {
+    var code = pre.querySelector("code");
+    if (!code) return;
+    var block = document.createElement("div");
+    block.className = "code-block";
+    pre.parentNode.insertBefore(block, pre);
+    block.appendChild(pre);
+    var button = document.createElement("button");
+    button.className = "copy"; button.type = "button"; button.textContent = "Copy";
+    button.setAttribute("aria-label", "Copy the code");
+    button.addEventListener("click", function () {
+      var text = code.textContent;
+      var done = function () { button.textContent = "Copied"; setTimeout(function () { button.textContent = "Copy"; }, 1200); };
+      if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text).then(done); return; }
+      var area = document.createElement("textarea"); area.value = text; document.body.appendChild(area);
+      area.select(); document.execCommand("copy"); area.remove(); done();
+    });
+    block.insertBefore(button, pre);
+  });
+})();
