@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// The stylesheet and scripts are files (`Sources/BookKit/Resources/`) shipped as BookKit's resource bundle:
 /// the site carries them byte for byte, and a missing one is an environment error with a hint, never a crash.

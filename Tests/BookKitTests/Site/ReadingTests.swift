@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BookKit
+import BookTestSupport
 
 /// How the pages read in headless Chromium at desktop (1280 px) and phone (360 px) width, on the real book's
 /// pages rendered without running anything (each snippet shows its recorded output; math stays LaTeX): fast,
