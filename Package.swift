@@ -67,7 +67,9 @@ let package = Package(
         .executableTarget(
             name: "bench",
             // BookKit: `bench build --large` times its stages in process.
-            dependencies: ["Kernels", "Kexue", "BookKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Kernels", "Kexue", "BookKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: numericFlags
         ),
 

@@ -127,8 +127,9 @@ public struct BookBuilder: Sendable {
         var report = Report()
         if let site, let stamp {
             let book = book.withSources(of: chapters)
-            var rendered = render(book, chapters, pages: pages, stamp: stamp, resources: resources,
-                                  previousFiles: site.previousFiles, placeholders: &report.placeholders)
+            var rendered = render(
+                book, chapters, pages: pages, stamp: stamp, resources: resources,
+                previousFiles: site.previousFiles, placeholders: &report.placeholders)
             linkCheck(&rendered, &chapters, book: book, stamp: stamp, placeholders: report.placeholders)
             TestHook.pause(at: "render")
             try write(rendered, book: book, site: site)
@@ -143,8 +144,9 @@ public struct BookBuilder: Sendable {
     func select(in book: Book) throws(BookError) -> [ChapterSource] {
         let unknown = options.chapters.filter { slug in !book.chapters.contains { $0.slug == slug } }
         guard unknown.isEmpty else {
-            throw BookError(.usage, at: nil, "no chapter with slug \(unknown.map { "'\($0)'" }.joined(separator: ", "))",
-                            hint: "slugs: \(book.chapters.map(\.slug).joined(separator: ", "))")
+            throw BookError(
+                .usage, at: nil, "no chapter with slug \(unknown.map { "'\($0)'" }.joined(separator: ", "))",
+                hint: "slugs: \(book.chapters.map(\.slug).joined(separator: ", "))")
         }
         return book.chapters.filter { options.chapters.isEmpty || options.chapters.contains($0.slug) }
     }
@@ -168,8 +170,10 @@ public struct BookBuilder: Sendable {
     /// before its chapter's line is printed. The first environment error (in book order) is thrown once all
     /// chapters are done.
     /// - Returns: the chapters, and their rendered pages by site path (empty without a site).
-    func buildChapters(_ selected: [ChapterSource], of book: Book, stamp: Render.Stamp?,
-                       programs: ProgramEnvironment) throws(BookError) -> ([ChapterBuild], [String: String]) {
+    func buildChapters(
+        _ selected: [ChapterSource], of book: Book, stamp: Render.Stamp?,
+        programs: ProgramEnvironment
+    ) throws(BookError) -> ([ChapterBuild], [String: String]) {
         let gate = stamp.map { PageLinkGate(book: book, building: selected.map(\.slug), stamp: $0) }
         let progress = options.progress
         let results = ParallelMap.run(selected, jobs: options.jobs) { source in
@@ -196,21 +200,26 @@ public struct BookBuilder: Sendable {
     /// Render: the site as values (pure; `PageLinkGate` rendered the chapter pages already). A build of some
     /// chapters keeps the other pages of the previous site; a chapter without one gets a placeholder page, so
     /// that no link of the published site dangles.
-    func render(_ book: Book, _ chapters: [ChapterBuild], pages: [String: String], stamp: Render.Stamp,
-                resources: BookResources, previousFiles: Set<String>, placeholders: inout [String]) -> Site {
+    func render(
+        _ book: Book, _ chapters: [ChapterBuild], pages: [String: String], stamp: Render.Stamp,
+        resources: BookResources, previousFiles: Set<String>, placeholders: inout [String]
+    ) -> Site {
         let all = book.chapters.map { source in
             chapters.first { $0.source.slug == source.slug }?.chapter ?? Extract.chapter(Parse.chapter(source)).0
         }
-        var site = Render.site(book: book, chapters: chapters.map(\.checked), all: all, stamp: stamp, pages: pages,
-                               resources: resources)
+        var site = Render.site(
+            book: book, chapters: chapters.map(\.checked), all: all, stamp: stamp, pages: pages,
+            resources: resources)
         if !options.chapters.isEmpty {
-            for source in book.chapters where site.files["\(source.slug).html"] == nil && !previousFiles.contains("\(source.slug).html") {
+            for source in book.chapters
+            where site.files["\(source.slug).html"] == nil && !previousFiles.contains("\(source.slug).html") {
                 let snippets = all.first { $0.source.slug == source.slug }?.snippets ?? []
                 site.files["\(source.slug).html"] = StubPage.html(
                     source, book: book, stamp: stamp,
                     anchors: snippets.map { $0.info.id.map { "snippet-\($0)" } ?? "snippet-\($0.index + 1)" })
                 placeholders.append(source.slug)
-                options.progress("stub  " + source.slug + ": not built yet, its page is a placeholder (a full build builds it)")
+                options.progress(
+                    "stub  " + source.slug + ": not built yet, its page is a placeholder (a full build builds it)")
             }
         }
         return site
@@ -219,8 +228,10 @@ public struct BookBuilder: Sendable {
     /// LinkCheck: the whole site once more (links of the index and claims pages, and into their anchors).
     /// Each error joins its chapter's error list like any other, and the chapter's page is rendered again
     /// so that its banner shows it; errors of the index and claims pages go to the first chapter.
-    func linkCheck(_ site: inout Site, _ chapters: inout [ChapterBuild], book: Book, stamp: Render.Stamp,
-                   placeholders: [String]) {
+    func linkCheck(
+        _ site: inout Site, _ chapters: inout [ChapterBuild], book: Book, stamp: Render.Stamp,
+        placeholders: [String]
+    ) {
         let linkErrors = LinkCheck.errors(in: site, book: book, placeholders: Set(placeholders.map { "\($0).html" }))
         for i in chapters.indices {
             var found = linkErrors[chapters[i].source.slug] ?? []
@@ -230,16 +241,20 @@ public struct BookBuilder: Sendable {
             guard !new.isEmpty else { continue }
             chapters[i].record(new)
             let position = book.chapters.firstIndex { $0.slug == chapters[i].source.slug } ?? 0
-            site.files["\(chapters[i].source.slug).html"] = ChapterPage.html(chapters[i].checked, book: book, position: position,
-                                                                             stamp: stamp)
+            site.files["\(chapters[i].source.slug).html"] = ChapterPage.html(
+                chapters[i].checked, book: book, position: position,
+                stamp: stamp)
         }
     }
 
     /// Write: replaces the site folder with the new site in one exchange (`SiteWriter`).
     func write(_ site: Site, book: Book, site session: SiteSession) throws(BookError) {
-        let kept = try SiteWriter.write(site, to: session.output, keepOthers: !options.chapters.isEmpty, slugs: book.chapters.map(\.slug))
+        let kept = try SiteWriter.write(
+            site, to: session.output, keepOthers: !options.chapters.isEmpty, slugs: book.chapters.map(\.slug))
         if !kept.isEmpty {
-            options.progress("kept \(kept.count) \(kept.count == 1 ? "entry" : "entries") the build did not write: \(kept.joined(separator: ", "))")
+            options.progress(
+                "kept \(kept.count) \(kept.count == 1 ? "entry" : "entries") the build did not write: \(kept.joined(separator: ", "))"
+            )
         }
     }
 
@@ -247,10 +262,15 @@ public struct BookBuilder: Sendable {
 
     /// Parses, extracts, compiles, runs and checks one chapter (and fixes its file with `--fix`). Chapters
     /// checked this way (the tests, in parallel) share one process-wide limit of the core count.
-    public func chapter(_ source: ChapterSource, library: LibraryBuild.Product,
-                        toolchain: Toolchain) throws(BookError) -> (CheckedChapter, ChapterReport) {
-        let built = try chapter(source, programs: ProgramEnvironment(toolchain: toolchain, library: library,
-                                                                    slots: WorkSlots.processWide))
+    public func chapter(
+        _ source: ChapterSource, library: LibraryBuild.Product,
+        toolchain: Toolchain
+    ) throws(BookError) -> (CheckedChapter, ChapterReport) {
+        let built = try chapter(
+            source,
+            programs: ProgramEnvironment(
+                toolchain: toolchain, library: library,
+                slots: WorkSlots.processWide))
         return (built.checked, built.report)
     }
 
@@ -269,8 +289,10 @@ public struct BookBuilder: Sendable {
             built = try check(ChapterBuild(fixedSource), programs: programs, useCache: true)
             // Inline expectations `--fix` could not rewrite are still wrong: say why at each.
             let compared = built.compared
-            built.record(Fix.refusals(chapter: built.chapter, outcomes: built.outcomes, comparable: { compared.contains($0.index) },
-                                            exact: options.exact))
+            built.record(
+                Fix.refusals(
+                    chapter: built.chapter, outcomes: built.outcomes, comparable: { compared.contains($0.index) },
+                    exact: options.exact))
             built.fixed = true
             built.compiledPrograms += first.compiledPrograms
             built.ranPrograms += first.ranPrograms
@@ -289,7 +311,9 @@ public struct BookBuilder: Sendable {
         guard built.extracted else { return built }
         let chapterPrograms = try Build.chapter(built.chapter) { plans throws(BookError) in
             let results = ParallelMap.run(plans, jobs: programs.slots.count) { plan in
-                Result { () throws(BookError) -> CompiledProgram in try buildProgram(plan, programs: programs, useCache: useCache) }
+                Result { () throws(BookError) -> CompiledProgram in
+                    try buildProgram(plan, programs: programs, useCache: useCache)
+                }
             }
             var compiled: [CompiledProgram] = []
             for result in results { compiled.append(try result.get()) }
@@ -306,8 +330,9 @@ public struct BookBuilder: Sendable {
             runs.append(run)
             if !run.cached { built.ranPrograms += 1 }
         }
-        let result = Check.chapter(built.chapter, compiled: compiled, runs: runs, failures: chapterPrograms.failures,
-                                   exact: options.exact)
+        let result = Check.chapter(
+            built.chapter, compiled: compiled, runs: runs, failures: chapterPrograms.failures,
+            exact: options.exact)
         built.compiled = compiled
         built.outcomes = result.outcomes
         built.compared = result.compared
@@ -315,24 +340,30 @@ public struct BookBuilder: Sendable {
         built.passedSnippets = result.passed
         let failed = Set(chapterPrograms.failures.map(\.snippet))
         built.notRun.didNotCompile = failed.count
-        built.notRun.stopped = built.chapter.snippets.filter { snippet in
-            snippet.info.mode.runsInMainProgram && !failed.contains(snippet.index) && result.outcomes[snippet.index]?.ran != true
-        }.count + result.unjudged.count
+        built.notRun.stopped =
+            built.chapter.snippets.filter { snippet in
+                snippet.info.mode.runsInMainProgram && !failed.contains(snippet.index)
+                    && result.outcomes[snippet.index]?.ran != true
+            }.count + result.unjudged.count
         built.record(result.errors)
         return built
     }
 
     /// Build: compiles one program (on disk under `.build/book/programs/`), in a work slot.
-    func buildProgram(_ plan: ProgramPlan, programs: ProgramEnvironment, useCache: Bool) throws(BookError) -> CompiledProgram {
+    func buildProgram(_ plan: ProgramPlan, programs: ProgramEnvironment, useCache: Bool) throws(BookError)
+        -> CompiledProgram
+    {
         try programs.slots.run { () throws(BookError) in
-            try Build.compile(plan, library: programs.library, toolchain: programs.toolchain, root: options.packageRoot,
-                              useCache: useCache)
+            try Build.compile(
+                plan, library: programs.library, toolchain: programs.toolchain, root: options.packageRoot,
+                useCache: useCache)
         }
     }
 
     /// Run: runs a compiled program (its record beside it on disk), in a work slot; nil for a program that
     /// did not compile or is only checked.
-    func run(_ program: CompiledProgram, programs: ProgramEnvironment, useCache: Bool) throws(BookError) -> ProgramRun? {
+    func run(_ program: CompiledProgram, programs: ProgramEnvironment, useCache: Bool) throws(BookError) -> ProgramRun?
+    {
         guard program.succeeded, program.executable != nil else { return nil }
         return try programs.slots.run { () throws(BookError) in try Run.program(program, useCache: useCache) }
     }
@@ -347,30 +378,39 @@ public struct BookBuilder: Sendable {
         let compared = built.compared
         // Output that differs from one run to the next is never recorded: the file stays as it is.
         var reruns = 0
-        let unstable = try Fix.unstable(chapter: built.chapter, outcomes: built.outcomes, comparable: { compared.contains($0.index) },
-                                        exact: options.exact,
-                                        compiled: built.compiled, rerun: { program throws(BookError) in
-                                            reruns += 1
-                                            return try programs.slots.run { () throws(BookError) in try Run.program(program, useCache: false) }
-                                        })
+        let unstable = try Fix.unstable(
+            chapter: built.chapter, outcomes: built.outcomes, comparable: { compared.contains($0.index) },
+            exact: options.exact,
+            compiled: built.compiled,
+            rerun: { program throws(BookError) in
+                reruns += 1
+                return try programs.slots.run { () throws(BookError) in try Run.program(program, useCache: false) }
+            })
         built.ranPrograms += reruns
         guard unstable.isEmpty else {
-            built.record(unstable + Fix.refusals(chapter: built.chapter, outcomes: built.outcomes, comparable: { compared.contains($0.index) },
-                                            exact: options.exact))
+            built.record(
+                unstable
+                    + Fix.refusals(
+                        chapter: built.chapter, outcomes: built.outcomes, comparable: { compared.contains($0.index) },
+                        exact: options.exact))
             return nil
         }
-        let text = Fix.apply(to: source.text, chapter: built.chapter, outcomes: built.outcomes,
-                             comparable: { compared.contains($0.index) }, exact: options.exact)
+        let text = Fix.apply(
+            to: source.text, chapter: built.chapter, outcomes: built.outcomes,
+            comparable: { compared.contains($0.index) }, exact: options.exact)
         guard text != source.text else {
-            built.record(Fix.refusals(chapter: built.chapter, outcomes: built.outcomes, comparable: { compared.contains($0.index) },
-                                            exact: options.exact))
+            built.record(
+                Fix.refusals(
+                    chapter: built.chapter, outcomes: built.outcomes, comparable: { compared.contains($0.index) },
+                    exact: options.exact))
             return nil
         }
         let url = source.file ?? options.root.appendingPathComponent(source.path)
         guard (try? String(contentsOf: url, encoding: .utf8)) == source.text else {
-            throw BookError(.environment, at: SourcePosition(file: source.path, line: 1),
-                            "the chapter changed during the build; --fix did not write it",
-                            hint: "run `swift run book build --fix` again")
+            throw BookError(
+                .environment, at: SourcePosition(file: source.path, line: 1),
+                "the chapter changed during the build; --fix did not write it",
+                hint: "run `swift run book build --fix` again")
         }
         do {
             try text.write(to: url, atomically: true, encoding: .utf8)
@@ -387,8 +427,12 @@ public struct BookBuilder: Sendable {
         var built = built
         // KaTeX is a process too: it takes a work slot like a compile.
         let typeset = try programs.slots.run { () throws(BookError) in
-            try Typeset.chapters([CheckedChapter(parsed: built.parsed, chapter: built.chapter, outcomes: built.outcomes,
-                                                 errors: [])], math: options.math ?? .katex(packageRoot: options.packageRoot))[0]
+            try Typeset.chapters(
+                [
+                    CheckedChapter(
+                        parsed: built.parsed, chapter: built.chapter, outcomes: built.outcomes,
+                        errors: [])
+                ], math: options.math ?? .katex(packageRoot: options.packageRoot))[0]
         }
         built.math = typeset.math
         built.record(typeset.errors)
@@ -407,7 +451,8 @@ public struct BookBuilder: Sendable {
 
     /// The source commit for the page footer: deterministic for a given checkout.
     func commit() -> String {
-        let git = Subprocess(executable: "git", arguments: ["-C", options.root.path, "rev-parse", "--short=12", "HEAD"], timeout: 30)
+        let git = Subprocess(
+            executable: "git", arguments: ["-C", options.root.path, "rev-parse", "--short=12", "HEAD"], timeout: 30)
         guard let result = try? git.run(), result.termination == .exited(0) else { return "unknown" }
         return String(decoding: result.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -418,7 +463,9 @@ extension Book {
     func withSources(of chapters: [ChapterBuild]) -> Book {
         var book = self
         for built in chapters {
-            if let i = book.chapters.firstIndex(where: { $0.slug == built.source.slug }) { book.chapters[i] = built.source }
+            if let i = book.chapters.firstIndex(where: { $0.slug == built.source.slug }) {
+                book.chapters[i] = built.source
+            }
         }
         return book
     }

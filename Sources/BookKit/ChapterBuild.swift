@@ -46,7 +46,10 @@ struct ChapterBuild: Sendable {
         guard !new.isEmpty else { return }
         let path = source.path
         func key(_ error: BookError) -> (Int, Int, Int) {
-            (error.location.map { $0.file == path ? 0 : 1 } ?? 0, error.location?.line ?? 0, error.location?.column ?? 0)
+            (
+                error.location.map { $0.file == path ? 0 : 1 } ?? 0, error.location?.line ?? 0,
+                error.location?.column ?? 0
+            )
         }
         // A stable sort: errors at the same place stay in the order the stages found them.
         errors = (errors + new).enumerated().sorted { a, b in
@@ -63,8 +66,9 @@ struct ChapterBuild: Sendable {
     }
 
     var report: BookBuilder.ChapterReport {
-        BookBuilder.ChapterReport(slug: source.slug, path: source.path, errors: errors, snippets: chapter.snippets.count,
-                                  checked: checkedSnippets, passed: passedSnippets, seconds: seconds, fixed: fixed,
-                                  compiled: compiledPrograms, ran: ranPrograms, notRun: notRun)
+        BookBuilder.ChapterReport(
+            slug: source.slug, path: source.path, errors: errors, snippets: chapter.snippets.count,
+            checked: checkedSnippets, passed: passedSnippets, seconds: seconds, fixed: fixed,
+            compiled: compiledPrograms, ran: ranPrograms, notRun: notRun)
     }
 }

@@ -19,9 +19,9 @@
 // Backward: not fused here; Kexue differentiates the unfused composition (GEMM, softmax, GEMM).
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The attention nonlinearity.
@@ -52,12 +52,15 @@ let attentionBK = 256
 ///   - causal: query i sees keys j ≤ i.
 ///   - reluNormalizer: l in relu²/l (default max(1, keyLength)); ignored for softmax.
 ///   - threads: `nil` → 2 when 4·nq·nk·d ≥ 4 MFLOP. Results do not depend on it.
-public func attention(kind: AttentionKind = .softmax, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
-                      v: UnsafePointer<Float>, queries nq: Int, keys nk: Int, headDim d: Int, valueDim dv: Int,
-                      scale: Float, keyLength: Int? = nil, causal: Bool = false, reluNormalizer: Float? = nil,
-                      output o: UnsafeMutablePointer<Float>, threads: Int? = nil) {
-    precondition(nq >= 0 && nk >= 0 && d > 0 && dv > 0,
-                 "attention: bad shapes Q [\(nq), \(d)], K [\(nk), \(d)], V [\(nk), \(dv)]")
+public func attention(
+    kind: AttentionKind = .softmax, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
+    v: UnsafePointer<Float>, queries nq: Int, keys nk: Int, headDim d: Int, valueDim dv: Int,
+    scale: Float, keyLength: Int? = nil, causal: Bool = false, reluNormalizer: Float? = nil,
+    output o: UnsafeMutablePointer<Float>, threads: Int? = nil
+) {
+    precondition(
+        nq >= 0 && nk >= 0 && d > 0 && dv > 0,
+        "attention: bad shapes Q [\(nq), \(d)], K [\(nk), \(d)], V [\(nk), \(dv)]")
     let keyLimit = min(nk, max(0, keyLength ?? nk))
     let invL: Float = 1 / (reluNormalizer ?? Float(max(1, keyLimit)))
     let dvPad = roundUp(dv, gemmNR)
@@ -79,18 +82,20 @@ public func attention(kind: AttentionKind = .softmax, q: UnsafePointer<Float>, k
         runParts(threads: t) { part in
             let rows = part == 0 ? 0..<cut : cut..<nq
             if rows.isEmpty { return }
-            attentionRows(kind: kind, rows: rows, q: q, kPack: kPack, vPack: vPack, keyLimit: keyLimit,
-                          d: d, dv: dv, dvPad: dvPad, scale: scale, causal: causal, invL: invL, o: o)
+            attentionRows(
+                kind: kind, rows: rows, q: q, kPack: kPack, vPack: vPack, keyLimit: keyLimit,
+                d: d, dv: dv, dvPad: dvPad, scale: scale, causal: causal, invL: invL, o: o)
         }
     }
 }
 
-
 /// One thread's query rows, tiled by BQ.
-private func attentionRows(kind: AttentionKind, rows: Range<Int>, q: UnsafePointer<Float>,
-                           kPack: UnsafePointer<Float>, vPack: UnsafePointer<Float>, keyLimit: Int,
-                           d: Int, dv: Int, dvPad: Int, scale: Float, causal: Bool, invL: Float,
-                           o: UnsafeMutablePointer<Float>) {
+private func attentionRows(
+    kind: AttentionKind, rows: Range<Int>, q: UnsafePointer<Float>,
+    kPack: UnsafePointer<Float>, vPack: UnsafePointer<Float>, keyLimit: Int,
+    d: Int, dv: Int, dvPad: Int, scale: Float, causal: Bool, invL: Float,
+    o: UnsafeMutablePointer<Float>
+) {
     let bq = attentionBQ, bk = attentionBK
     let sizes = (q: roundUp(bq, gemmMR) * d, s: bq * bk, p: roundUp(bq, gemmMR) * bk)
     ScratchPool.shared.withFloats(sizes.q + sizes.s + sizes.p + 2 * bq) { scratch in
@@ -109,15 +114,17 @@ private func attentionRows(kind: AttentionKind, rows: Range<Int>, q: UnsafePoint
             while kb < keyEnd {
                 let n = min(bk, keyEnd - kb)
                 // S = scale · Q_blk · K_blkᵀ  (m × n, row stride bk).
-                gemmMacroKernel(mc: m, nc: n, kc: d, packedA: qPack, packedB: kPack + kb * d,
-                                c: sTile, ldc: bk, alpha: scale, beta: 0)
+                gemmMacroKernel(
+                    mc: m, nc: n, kc: d, packedA: qPack, packedB: kPack + kb * d,
+                    c: sTile, ldc: bk, alpha: scale, beta: 0)
                 for r in 0..<m {
                     let s = sTile + r * bk
                     // Allowed keys of this row inside the tile: [0, valid).
                     let valid = causal ? max(0, min(n, i0 + r + 1 - kb)) : n
                     if kind == .softmax {
-                        softmaxTileRow(s, n: n, valid: valid, runMax: runMax + r, runSum: runSum + r,
-                                       o: oBlock + r * dv, dv: dv)
+                        softmaxTileRow(
+                            s, n: n, valid: valid, runMax: runMax + r, runSum: runSum + r,
+                            o: oBlock + r * dv, dv: dv)
                     } else {
                         reluSquaredTileRow(s, n: n, valid: valid, invL: invL)
                     }
@@ -127,8 +134,9 @@ private func attentionRows(kind: AttentionKind, rows: Range<Int>, q: UnsafePoint
                 // The V panel of this key block was packed with all its rows (a causal block may
                 // use fewer): its slivers are `panelRows` deep.
                 let panelRows = min(bk, keyLimit - kb)
-                gemmMacroKernel(mc: m, nc: dv, kc: n, packedA: pPack, packedB: vPack + kb * dvPad,
-                                bSliverRows: panelRows, c: oBlock, ldc: dv, alpha: 1, beta: 1)
+                gemmMacroKernel(
+                    mc: m, nc: dv, kc: n, packedA: pPack, packedB: vPack + kb * dvPad,
+                    bSliverRows: panelRows, c: oBlock, ldc: dv, alpha: 1, beta: 1)
                 kb += bk
             }
             if kind == .softmax {
@@ -146,9 +154,11 @@ private func attentionRows(kind: AttentionKind, rows: Range<Int>, q: UnsafePoint
 /// Online-softmax step for one row of a score tile: masks keys ≥ valid, updates the running max and
 /// sum, rescales the row's output accumulator, and leaves P = e^{s − m_new} in `s`.
 @inline(__always)
-private func softmaxTileRow(_ s: UnsafeMutablePointer<Float>, n: Int, valid: Int,
-                            runMax: UnsafeMutablePointer<Float>, runSum: UnsafeMutablePointer<Float>,
-                            o: UnsafeMutablePointer<Float>, dv: Int) {
+private func softmaxTileRow(
+    _ s: UnsafeMutablePointer<Float>, n: Int, valid: Int,
+    runMax: UnsafeMutablePointer<Float>, runSum: UnsafeMutablePointer<Float>,
+    o: UnsafeMutablePointer<Float>, dv: Int
+) {
     var j = valid
     while j < n { s[j] = -.infinity; j += 1 }
     let tileMax = rowMax(s, nil, n, 1)
@@ -160,7 +170,7 @@ private func softmaxTileRow(_ s: UnsafeMutablePointer<Float>, n: Int, valid: Int
         return
     }
     let sum = rowExpSum(s, nil, n, 1, shift: mNew, out: s)
-    let alpha = vexpScalar(mOld - mNew)          // 0 when mOld = −inf, 1 when the max did not move
+    let alpha = vexpScalar(mOld - mNew)  // 0 when mOld = −inf, 1 when the max did not move
     runSum.pointee = runSum.pointee * alpha + sum
     runMax.pointee = mNew
     if alpha != 1 { scaleRow(o, dv, alpha) }
@@ -192,10 +202,12 @@ func scaleRow(_ x: UnsafeMutablePointer<Float>, _ n: Int, _ factor: Float) {
 
 /// Algorithmic reference for `attention`: the full nq × nk score matrix in Double, then softmax (or
 /// relu²/l) and A·V in Double. Same masks and conventions.
-public func attentionReference(kind: AttentionKind = .softmax, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
-                               v: UnsafePointer<Float>, queries nq: Int, keys nk: Int, headDim d: Int,
-                               valueDim dv: Int, scale: Float, keyLength: Int? = nil, causal: Bool = false,
-                               reluNormalizer: Float? = nil, output o: UnsafeMutablePointer<Float>) {
+public func attentionReference(
+    kind: AttentionKind = .softmax, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
+    v: UnsafePointer<Float>, queries nq: Int, keys nk: Int, headDim d: Int,
+    valueDim dv: Int, scale: Float, keyLength: Int? = nil, causal: Bool = false,
+    reluNormalizer: Float? = nil, output o: UnsafeMutablePointer<Float>
+) {
     let keyLimit = min(nk, max(0, keyLength ?? nk))
     let l = Double(reluNormalizer ?? Float(max(1, keyLimit)))
     for i in 0..<nq {

@@ -22,10 +22,12 @@
 ///     BLAS convention); NaN/inf in A or B propagate as in IEEE arithmetic.
 ///   - threads: `nil` → 2 when 2·m·n·k ≥ 4 MFLOP (`parallelWorkThreshold`), else 1. Results do not depend on it.
 /// - Complexity: 2·m·n·k FLOP; `k == 0` gives C = beta·C.
-public func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
-                  alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
-                  b: UnsafePointer<Float>, ldb: Int,
-                  beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int? = nil) {
+public func sgemm(
+    transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+    alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+    b: UnsafePointer<Float>, ldb: Int,
+    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int? = nil
+) {
     checkGEMMShape(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
     if m == 0 || n == 0 { return }
     let work = 2 * Double(m) * Double(n) * Double(k)
@@ -33,8 +35,9 @@ public func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k:
     let (ars, acs) = transA ? (1, lda) : (lda, 1)
     let (brs, bcs) = transB ? (1, ldb) : (ldb, 1)
     if t == 1 {
-        gemmRegion(m: m, n: n, k: k, alpha: alpha, a: a, ars: ars, acs: acs, b: b, brs: brs, bcs: bcs,
-                   beta: beta, c: c, ldc: ldc)
+        gemmRegion(
+            m: m, n: n, k: k, alpha: alpha, a: a, ars: ars, acs: acs, b: b, brs: brs, bcs: bcs,
+            beta: beta, c: c, ldc: ldc)
         return
     }
     // Split at a tile boundary; each part is an independent GEMM. Rows are preferred: splitting
@@ -47,11 +50,13 @@ public func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k:
         let hi = part == 0 ? cut : (splitN ? n : m)
         if hi <= lo { return }
         if splitN {
-            gemmRegion(m: m, n: hi - lo, k: k, alpha: alpha, a: a, ars: ars, acs: acs,
-                       b: b + lo * bcs, brs: brs, bcs: bcs, beta: beta, c: c + lo, ldc: ldc)
+            gemmRegion(
+                m: m, n: hi - lo, k: k, alpha: alpha, a: a, ars: ars, acs: acs,
+                b: b + lo * bcs, brs: brs, bcs: bcs, beta: beta, c: c + lo, ldc: ldc)
         } else {
-            gemmRegion(m: hi - lo, n: n, k: k, alpha: alpha, a: a + lo * ars, ars: ars, acs: acs,
-                       b: b, brs: brs, bcs: bcs, beta: beta, c: c + lo * ldc, ldc: ldc)
+            gemmRegion(
+                m: hi - lo, n: n, k: k, alpha: alpha, a: a + lo * ars, ars: ars, acs: acs,
+                b: b, brs: brs, bcs: bcs, beta: beta, c: c + lo * ldc, ldc: ldc)
         }
     }
 }
@@ -63,11 +68,13 @@ public func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k:
 /// B = k [batch, n, d], strideA = m·d, strideB = n·d, strideC = m·n. With two threads, whole batch
 /// entries are shared out when there are at least 4 of them (or each is small), otherwise each GEMM
 /// is split; either way results are identical to one thread.
-public func sgemmBatched(transA: Bool = false, transB: Bool = false, batch: Int, m: Int, n: Int, k: Int,
-                         alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, strideA: Int,
-                         b: UnsafePointer<Float>, ldb: Int, strideB: Int,
-                         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, strideC: Int,
-                         threads: Int? = nil) {
+public func sgemmBatched(
+    transA: Bool = false, transB: Bool = false, batch: Int, m: Int, n: Int, k: Int,
+    alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, strideA: Int,
+    b: UnsafePointer<Float>, ldb: Int, strideB: Int,
+    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, strideC: Int,
+    threads: Int? = nil
+) {
     precondition(batch >= 0, "sgemmBatched: batch \(batch) < 0")
     checkGEMMShape(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
     if batch == 0 || m == 0 || n == 0 { return }
@@ -75,9 +82,10 @@ public func sgemmBatched(transA: Bool = false, transB: Bool = false, batch: Int,
     let t = resolveThreads(threads, work: each * Double(batch))
     if t == 1 || (batch < 4 && each >= parallelWorkThreshold) {
         for i in 0..<batch {
-            sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                  a: a + i * strideA, lda: lda, b: b + i * strideB, ldb: ldb, beta: beta,
-                  c: c + i * strideC, ldc: ldc, threads: t)
+            sgemm(
+                transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                a: a + i * strideA, lda: lda, b: b + i * strideB, ldb: ldb, beta: beta,
+                c: c + i * strideC, ldc: ldc, threads: t)
         }
         return
     }
@@ -85,9 +93,10 @@ public func sgemmBatched(transA: Bool = false, transB: Bool = false, batch: Int,
     runParts(threads: 2) { part in
         let range = part == 0 ? 0..<half : half..<batch
         for i in range {
-            sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                  a: a + i * strideA, lda: lda, b: b + i * strideB, ldb: ldb, beta: beta,
-                  c: c + i * strideC, ldc: ldc, threads: 1)
+            sgemm(
+                transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                a: a + i * strideA, lda: lda, b: b + i * strideB, ldb: ldb, beta: beta,
+                c: c + i * strideC, ldc: ldc, threads: 1)
         }
     }
 }
@@ -95,16 +104,19 @@ public func sgemmBatched(transA: Bool = false, transB: Bool = false, batch: Int,
 // MARK: - Serial blocked GEMM
 
 /// One thread's share: op(A)(i, p) = a[i·ars + p·acs], op(B)(p, j) = b[p·brs + j·bcs].
-func gemmRegion(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, ars: Int, acs: Int,
-                b: UnsafePointer<Float>, brs: Int, bcs: Int, beta: Float,
-                c: UnsafeMutablePointer<Float>, ldc: Int) {
+func gemmRegion(
+    m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, ars: Int, acs: Int,
+    b: UnsafePointer<Float>, brs: Int, bcs: Int, beta: Float,
+    c: UnsafeMutablePointer<Float>, ldc: Int
+) {
     if k == 0 {
         scaleMatrix(c, rows: m, cols: n, ld: ldc, by: beta)
         return
     }
     if m * n * k <= gemmSmallVolume {
-        gemmSmall(m: m, n: n, k: k, alpha: alpha, a: a, ars: ars, acs: acs, b: b, brs: brs, bcs: bcs,
-                  beta: beta, c: c, ldc: ldc)
+        gemmSmall(
+            m: m, n: n, k: k, alpha: alpha, a: a, ars: ars, acs: acs, b: b, brs: brs, bcs: bcs,
+            beta: beta, c: c, ldc: ldc)
         return
     }
     let kcMax = min(k, gemmKC)
@@ -125,8 +137,9 @@ func gemmRegion(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, a
                 while ic < m {
                     let mc = min(gemmMC, m - ic)
                     packA(a + ic * ars + pc * acs, rowStride: ars, colStride: acs, m: mc, k: kc, into: packedA)
-                    gemmMacroKernel(mc: mc, nc: nc, kc: kc, packedA: packedA, packedB: packedB,
-                                    c: c + ic * ldc + jc, ldc: ldc, alpha: alpha, beta: betaBlock)
+                    gemmMacroKernel(
+                        mc: mc, nc: nc, kc: kc, packedA: packedA, packedB: packedB,
+                        c: c + ic * ldc + jc, ldc: ldc, alpha: alpha, beta: betaBlock)
                     ic += gemmMC
                 }
                 pc += gemmKC
@@ -143,9 +156,11 @@ let gemmSmallVolume = 128 * 128 * 128
 /// Small problems: the micro-kernel reads op(A) in place and op(B) in place when B is not
 /// transposed; only the edge slivers (and a transposed B) are packed, so nothing is read out of
 /// bounds. K is cut at the same KC boundaries as `gemmRegion`, so results are bit-identical to it.
-func gemmSmall(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, ars: Int, acs: Int,
-               b: UnsafePointer<Float>, brs: Int, bcs: Int, beta: Float,
-               c: UnsafeMutablePointer<Float>, ldc: Int) {
+func gemmSmall(
+    m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, ars: Int, acs: Int,
+    b: UnsafePointer<Float>, brs: Int, bcs: Int, beta: Float,
+    c: UnsafeMutablePointer<Float>, ldc: Int
+) {
     let kcMax = min(k, gemmKC)
     let packWholeB = bcs != 1
     let sizeB = packWholeB ? kcMax * roundUp(n, gemmNR) : kcMax * gemmNR
@@ -163,17 +178,21 @@ func gemmSmall(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, ar
                 packB(b + pc * brs + fullCols, rowStride: brs, colStride: 1, k: kc, n: n - fullCols, into: packedB)
             }
             if fullRows < m {
-                packA(a + fullRows * ars + pc * acs, rowStride: ars, colStride: acs, m: m - fullRows, k: kc, into: edgeA)
+                packA(
+                    a + fullRows * ars + pc * acs, rowStride: ars, colStride: acs, m: m - fullRows, k: kc, into: edgeA)
             }
             var jr = 0
             while jr < n {
                 let cols = min(gemmNR, n - jr)
-                let (bp, bks) = packWholeB ? (UnsafePointer(packedB + jr * kc), gemmNR)
+                let (bp, bks) =
+                    packWholeB
+                    ? (UnsafePointer(packedB + jr * kc), gemmNR)
                     : cols == gemmNR ? (b + pc * brs + jr, brs) : (UnsafePointer(packedB), gemmNR)
                 var ir = 0
                 while ir < m {
                     let rows = min(gemmMR, m - ir)
-                    let (ap, r, s) = rows == gemmMR ? (a + ir * ars + pc * acs, ars, acs) : (UnsafePointer(edgeA), 1, gemmMR)
+                    let (ap, r, s) =
+                        rows == gemmMR ? (a + ir * ars + pc * acs, ars, acs) : (UnsafePointer(edgeA), 1, gemmMR)
                     let cTile = c + ir * ldc + jr
                     if rows == gemmMR && cols == gemmNR {
                         gemmMicroKernelStrided(kc, ap, r, s, bp, bks, cTile, ldc, alpha, betaBlock)
@@ -201,10 +220,12 @@ func checkGEMMShape(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, lda: Int
     precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative size m=\(m) n=\(n) k=\(k)")
     // The shape strings are built only for a failure message: formatting them on every call cost more than a
     // small product.
-    precondition(lda >= max(1, transA ? m : k),
-                 "sgemm: lda \(lda) too small for A \(transA ? "[k=\(k), m=\(m)]" : "[m=\(m), k=\(k)]")")
-    precondition(ldb >= max(1, transB ? k : n),
-                 "sgemm: ldb \(ldb) too small for B \(transB ? "[n=\(n), k=\(k)]" : "[k=\(k), n=\(n)]")")
+    precondition(
+        lda >= max(1, transA ? m : k),
+        "sgemm: lda \(lda) too small for A \(transA ? "[k=\(k), m=\(m)]" : "[m=\(m), k=\(k)]")")
+    precondition(
+        ldb >= max(1, transB ? k : n),
+        "sgemm: ldb \(ldb) too small for B \(transB ? "[n=\(n), k=\(k)]" : "[k=\(k), n=\(n)]")")
     precondition(ldc >= max(1, n), "sgemm: ldc \(ldc) too small for C [m=\(m), n=\(n)]")
 }
 
@@ -213,10 +234,12 @@ func checkGEMMShape(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, lda: Int
 /// Algorithmic reference for `sgemm`: the triple loop, accumulating in Double, then
 /// C = Float(alpha·Σ + beta·C). Same conventions (C not read when beta == 0). The oracle of GEMMTests;
 /// nothing in the library calls it (`sgemm` never falls back: it handles every shape itself).
-public func sgemmReference(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
-                           alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
-                           b: UnsafePointer<Float>, ldb: Int,
-                           beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+public func sgemmReference(
+    transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+    alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+    b: UnsafePointer<Float>, ldb: Int,
+    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+) {
     checkGEMMShape(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
     for i in 0..<m {
         for j in 0..<n {
@@ -233,13 +256,16 @@ public func sgemmReference(transA: Bool = false, transB: Bool = false, m: Int, n
 }
 
 /// Algorithmic reference for `sgemmBatched`: `sgemmReference` on every batch entry.
-public func sgemmBatchedReference(transA: Bool = false, transB: Bool = false, batch: Int, m: Int, n: Int,
-                                  k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, strideA: Int,
-                                  b: UnsafePointer<Float>, ldb: Int, strideB: Int,
-                                  beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, strideC: Int) {
+public func sgemmBatchedReference(
+    transA: Bool = false, transB: Bool = false, batch: Int, m: Int, n: Int,
+    k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, strideA: Int,
+    b: UnsafePointer<Float>, ldb: Int, strideB: Int,
+    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, strideC: Int
+) {
     for i in 0..<batch {
-        sgemmReference(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                       a: a + i * strideA, lda: lda, b: b + i * strideB, ldb: ldb, beta: beta,
-                       c: c + i * strideC, ldc: ldc)
+        sgemmReference(
+            transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+            a: a + i * strideA, lda: lda, b: b + i * strideB, ldb: ldb, beta: beta,
+            c: c + i * strideC, ldc: ldc)
     }
 }

@@ -29,8 +29,10 @@ func roundUp(_ x: Int, _ multiple: Int) -> Int {
 
 /// Packs the m × k block of op(A) whose element (i, p) is `src[i·rowStride + p·colStride]` into
 /// MR-row slivers at `dst` (size roundUp(m, 6) · k floats).
-func packA(_ src: UnsafePointer<Float>, rowStride: Int, colStride: Int, m: Int, k: Int,
-           into dst: UnsafeMutablePointer<Float>) {
+func packA(
+    _ src: UnsafePointer<Float>, rowStride: Int, colStride: Int, m: Int, k: Int,
+    into dst: UnsafeMutablePointer<Float>
+) {
     var out = dst
     var i0 = 0
     while i0 < m {
@@ -64,8 +66,10 @@ func packA(_ src: UnsafePointer<Float>, rowStride: Int, colStride: Int, m: Int, 
 
 /// Packs the k × n block of op(B) whose element (p, j) is `src[p·rowStride + j·colStride]` into
 /// NR-column slivers at `dst` (size k · roundUp(n, 16) floats).
-func packB(_ src: UnsafePointer<Float>, rowStride: Int, colStride: Int, k: Int, n: Int,
-           into dst: UnsafeMutablePointer<Float>) {
+func packB(
+    _ src: UnsafePointer<Float>, rowStride: Int, colStride: Int, k: Int, n: Int,
+    into dst: UnsafeMutablePointer<Float>
+) {
     var out = dst
     var j0 = 0
     while j0 < n {
@@ -113,8 +117,10 @@ func packB(_ src: UnsafePointer<Float>, rowStride: Int, colStride: Int, k: Int, 
 /// ([kc][6]) and `b` ([kc][16]). C is not read when beta == 0. The result of every element depends
 /// only on its own row of `a` and column of `b`, in the fixed order p = 0, 1, …, kc−1.
 @inline(never)
-func gemmMicroKernel(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-                     _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ alpha: Float, _ beta: Float) {
+func gemmMicroKernel(
+    _ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+    _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ alpha: Float, _ beta: Float
+) {
     microKernelBody(kc, a, 1, gemmMR, b, gemmNR, c, ldc, alpha, beta)
 }
 
@@ -122,16 +128,20 @@ func gemmMicroKernel(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Fl
 /// b + p·bks (16 contiguous floats each): the unpacked path of small problems. Same arithmetic,
 /// same order, so results are bit-identical to the packed path.
 @inline(never)
-func gemmMicroKernelStrided(_ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ acs: Int,
-                            _ b: UnsafePointer<Float>, _ bks: Int,
-                            _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ alpha: Float, _ beta: Float) {
+func gemmMicroKernelStrided(
+    _ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ acs: Int,
+    _ b: UnsafePointer<Float>, _ bks: Int,
+    _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ alpha: Float, _ beta: Float
+) {
     microKernelBody(kc, a, ars, acs, b, bks, c, ldc, alpha, beta)
 }
 
 @inline(__always)
-func microKernelBody(_ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ acs: Int,
-                     _ b: UnsafePointer<Float>, _ bks: Int,
-                     _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ alpha: Float, _ beta: Float) {
+func microKernelBody(
+    _ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ acs: Int,
+    _ b: UnsafePointer<Float>, _ bks: Int,
+    _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ alpha: Float, _ beta: Float
+) {
     var c00 = Vec8(), c01 = Vec8(), c10 = Vec8(), c11 = Vec8(), c20 = Vec8(), c21 = Vec8()
     var c30 = Vec8(), c31 = Vec8(), c40 = Vec8(), c41 = Vec8(), c50 = Vec8(), c51 = Vec8()
     let a0 = a, a1 = a + ars, a2 = a + 2 &* ars, a3 = a + 3 &* ars, a4 = a + 4 &* ars, a5 = a + 5 &* ars
@@ -186,10 +196,12 @@ func microKernelBody(_ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ acs: In
 /// copy of C so that every stored element goes through exactly the same arithmetic as in a full tile.
 /// A and B must be readable for the full 6 × 16 tile (packed and zero-padded).
 @inline(never)
-func gemmMicroKernelEdge(_ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ acs: Int,
-                         _ b: UnsafePointer<Float>, _ bks: Int,
-                         _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ alpha: Float, _ beta: Float,
-                         rows: Int, cols: Int) {
+func gemmMicroKernelEdge(
+    _ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ acs: Int,
+    _ b: UnsafePointer<Float>, _ bks: Int,
+    _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ alpha: Float, _ beta: Float,
+    rows: Int, cols: Int
+) {
     withUnsafeTemporaryAllocation(of: Float.self, capacity: gemmMR * gemmNR) { tmp in
         let t = tmp.baseAddress!
         t.initialize(repeating: 0, count: gemmMR * gemmNR)
@@ -207,9 +219,11 @@ func gemmMicroKernelEdge(_ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ acs
 /// Loop order jr (B sliver, kept in L1) outside ir (A slivers, streamed from L2).
 /// `bSliverRows`: rows per B sliver in the packed panel when the panel was packed deeper than kc
 /// (only the first kc rows of each sliver are used); default kc.
-func gemmMacroKernel(mc: Int, nc: Int, kc: Int, packedA: UnsafePointer<Float>,
-                     packedB: UnsafePointer<Float>, bSliverRows: Int? = nil, c: UnsafeMutablePointer<Float>,
-                     ldc: Int, alpha: Float, beta: Float) {
+func gemmMacroKernel(
+    mc: Int, nc: Int, kc: Int, packedA: UnsafePointer<Float>,
+    packedB: UnsafePointer<Float>, bSliverRows: Int? = nil, c: UnsafeMutablePointer<Float>,
+    ldc: Int, alpha: Float, beta: Float
+) {
     let bStride = bSliverRows ?? kc
     var jr = 0
     while jr < nc {
@@ -223,8 +237,9 @@ func gemmMacroKernel(mc: Int, nc: Int, kc: Int, packedA: UnsafePointer<Float>,
             if rows == gemmMR && cols == gemmNR {
                 gemmMicroKernel(kc, aSliver, bSliver, cTile, ldc, alpha, beta)
             } else {
-                gemmMicroKernelEdge(kc, aSliver, 1, gemmMR, bSliver, gemmNR, cTile, ldc, alpha, beta,
-                                    rows: rows, cols: cols)
+                gemmMicroKernelEdge(
+                    kc, aSliver, 1, gemmMR, bSliver, gemmNR, cTile, ldc, alpha, beta,
+                    rows: rows, cols: cols)
             }
             ir &+= gemmMR
         }

@@ -14,15 +14,17 @@
 // gives NaN loss for that row. Labels are read as positive when y > 0.5.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One side's shifted exp sums: (maxNeg, maxPos) are the shifts, sums exclude the appended zero.
 @inline(__always)
-private func ceRowSums(_ s: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int,
-                       storeTerms out: UnsafeMutablePointer<Float>?) -> (mNeg: Float, mPos: Float, sNeg: Float, sPos: Float) {
+private func ceRowSums(
+    _ s: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int,
+    storeTerms out: UnsafeMutablePointer<Float>?
+) -> (mNeg: Float, mPos: Float, sNeg: Float, sPos: Float) {
     let half = Vec8(repeating: 0.5)
     // Pass 1: maxima of t over each side, starting from the appended 0.
     var mn = Vec8(), mp = Vec8()
@@ -49,7 +51,7 @@ private func ceRowSums(_ s: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n
     while j &+ 8 <= n {
         let v = load8(s + j), pos = load8(y + j) .> half
         let t = v.replacing(with: -v, where: pos)
-        let e = vexpNonPositive(t - mn8.replacing(with: mp8, where: pos))   // t ≤ its side's max
+        let e = vexpNonPositive(t - mn8.replacing(with: mp8, where: pos))  // t ≤ its side's max
         if let out = out { store8(e, out + j) }
         sn += e.replacing(with: 0, where: pos)
         sp += e.replacing(with: 0, where: .!pos)
@@ -69,8 +71,10 @@ private func ceRowSums(_ s: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n
 /// A side whose maximum is +inf (a +inf negative score or a −inf positive score): its terms become the
 /// limit weights (1 for the infinite terms, 0 for the others), so the loss is +inf and the gradient
 /// is the limit of the softmax weights instead of inf − inf = NaN.
-private func ceRowSumsInfinite(_ s: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int, mNeg: Float, mPos: Float,
-                               storeTerms out: UnsafeMutablePointer<Float>?) -> (mNeg: Float, mPos: Float, sNeg: Float, sPos: Float) {
+private func ceRowSumsInfinite(
+    _ s: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int, mNeg: Float, mPos: Float,
+    storeTerms out: UnsafeMutablePointer<Float>?
+) -> (mNeg: Float, mPos: Float, sNeg: Float, sPos: Float) {
     var sNeg: Float = 0, sPos: Float = 0
     for j in 0..<n {
         let pos = y[j] > 0.5
@@ -86,8 +90,10 @@ private func ceRowSumsInfinite(_ s: UnsafePointer<Float>, _ y: UnsafePointer<Flo
 /// - Parameters:
 ///   - labels: 1 for positive classes, 0 for negative (read as y > 0.5).
 ///   - loss: [rows].
-public func multilabelCrossEntropy(scores: UnsafePointer<Float>, labels: UnsafePointer<Float>, rows: Int,
-                                   classes: Int, loss: UnsafeMutablePointer<Float>, threads: Int? = nil) {
+public func multilabelCrossEntropy(
+    scores: UnsafePointer<Float>, labels: UnsafePointer<Float>, rows: Int,
+    classes: Int, loss: UnsafeMutablePointer<Float>, threads: Int? = nil
+) {
     precondition(rows >= 0 && classes >= 0, "multilabelCrossEntropy: bad shape [\(rows), \(classes)]")
     forRowParts(rows: rows, threads: rowThreads(threads, rows: rows, elements: rows * classes)) { range in
         for r in range {
@@ -102,9 +108,11 @@ public func multilabelCrossEntropy(scores: UnsafePointer<Float>, labels: UnsafeP
 /// Gradient of Σ_r dLoss[r]·loss[r] with respect to the scores, [rows, classes]:
 /// ∂loss/∂s_i = e^{s_i} / (1 + Σ_neg e^{s}) for a negative i, −e^{−s_j} / (1 + Σ_pos e^{−s}) for a
 /// positive j (a softmax over each side with the appended zero). `dLoss == nil` means all ones.
-public func multilabelCrossEntropyBackward(scores: UnsafePointer<Float>, labels: UnsafePointer<Float>, rows: Int,
-                                           classes: Int, dLoss: UnsafePointer<Float>? = nil,
-                                           grad: UnsafeMutablePointer<Float>, threads: Int? = nil) {
+public func multilabelCrossEntropyBackward(
+    scores: UnsafePointer<Float>, labels: UnsafePointer<Float>, rows: Int,
+    classes: Int, dLoss: UnsafePointer<Float>? = nil,
+    grad: UnsafeMutablePointer<Float>, threads: Int? = nil
+) {
     precondition(rows >= 0 && classes >= 0, "multilabelCrossEntropyBackward: bad shape [\(rows), \(classes)]")
     forRowParts(rows: rows, threads: rowThreads(threads, rows: rows, elements: rows * classes)) { range in
         for r in range {
@@ -128,10 +136,12 @@ public func multilabelCrossEntropyBackward(scores: UnsafePointer<Float>, labels:
 // MARK: - Reference twins (Double)
 
 /// Algorithmic reference for `multilabelCrossEntropy`, literally the post's formula in Double.
-public func multilabelCrossEntropyReference(scores: UnsafePointer<Float>, labels: UnsafePointer<Float>, rows: Int,
-                                            classes: Int, loss: UnsafeMutablePointer<Float>) {
+public func multilabelCrossEntropyReference(
+    scores: UnsafePointer<Float>, labels: UnsafePointer<Float>, rows: Int,
+    classes: Int, loss: UnsafeMutablePointer<Float>
+) {
     for r in 0..<rows {
-        var neg: [Double] = [0], pos: [Double] = [0]   // the appended zero logit
+        var neg: [Double] = [0], pos: [Double] = [0]  // the appended zero logit
         for j in 0..<classes {
             let s = Double(scores[r * classes + j])
             if labels[r * classes + j] > 0.5 { pos.append(-s) } else { neg.append(s) }
@@ -141,9 +151,11 @@ public func multilabelCrossEntropyReference(scores: UnsafePointer<Float>, labels
 }
 
 /// Algorithmic reference for `multilabelCrossEntropyBackward` (Double).
-public func multilabelCrossEntropyBackwardReference(scores: UnsafePointer<Float>, labels: UnsafePointer<Float>,
-                                                    rows: Int, classes: Int, dLoss: UnsafePointer<Float>? = nil,
-                                                    grad: UnsafeMutablePointer<Float>) {
+public func multilabelCrossEntropyBackwardReference(
+    scores: UnsafePointer<Float>, labels: UnsafePointer<Float>,
+    rows: Int, classes: Int, dLoss: UnsafePointer<Float>? = nil,
+    grad: UnsafeMutablePointer<Float>
+) {
     for r in 0..<rows {
         var neg: [Double] = [0], pos: [Double] = [0]
         for j in 0..<classes {
@@ -154,8 +166,9 @@ public func multilabelCrossEntropyBackwardReference(scores: UnsafePointer<Float>
         let upstream = Double(dLoss?[r] ?? 1)
         for j in 0..<classes {
             let s = Double(scores[r * classes + j])
-            grad[r * classes + j] = Float(labels[r * classes + j] > 0.5
-                ? -upstream * exp(-s - lPos) : upstream * exp(s - lNeg))
+            grad[r * classes + j] = Float(
+                labels[r * classes + j] > 0.5
+                    ? -upstream * exp(-s - lPos) : upstream * exp(s - lNeg))
         }
     }
 }

@@ -65,7 +65,8 @@ func rowDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> F
     var a0 = Vec8(), a1 = Vec8()
     var j = 0
     while j &+ 16 <= n {
-        a0 = a0.addingProduct(load8(a + j), load8(b + j)); a1 = a1.addingProduct(load8(a + (j &+ 8)), load8(b + (j &+ 8)))
+        a0 = a0.addingProduct(load8(a + j), load8(b + j));
+        a1 = a1.addingProduct(load8(a + (j &+ 8)), load8(b + (j &+ 8)))
         j &+= 16
     }
     while j &+ 8 <= n { a0 = a0.addingProduct(load8(a + j), load8(b + j)); j &+= 8 }
@@ -84,10 +85,12 @@ func layerNormStats(_ x: UnsafePointer<Float>, _ d: Int, _ eps: Float) -> (mean:
 
 /// y = (x − mean)·rstd ⊙ gain + bias for x, y [rows, d] (y may be x); gain, bias [d] or nil (1, 0).
 /// Optional `mean`, `rstd` [rows] receive the statistics.
-public func layerNorm(_ x: UnsafePointer<Float>, rows: Int, dim d: Int, gain: UnsafePointer<Float>? = nil,
-                      bias: UnsafePointer<Float>? = nil, epsilon: Float = 1e-12, output y: UnsafeMutablePointer<Float>,
-                      mean: UnsafeMutablePointer<Float>? = nil, rstd: UnsafeMutablePointer<Float>? = nil,
-                      threads: Int? = nil) {
+public func layerNorm(
+    _ x: UnsafePointer<Float>, rows: Int, dim d: Int, gain: UnsafePointer<Float>? = nil,
+    bias: UnsafePointer<Float>? = nil, epsilon: Float = 1e-12, output y: UnsafeMutablePointer<Float>,
+    mean: UnsafeMutablePointer<Float>? = nil, rstd: UnsafeMutablePointer<Float>? = nil,
+    threads: Int? = nil
+) {
     precondition(rows >= 0 && d > 0, "layerNorm: bad shape [\(rows), \(d)]")
     forRowParts(rows: rows, threads: rowThreads(threads, rows: rows, elements: rows * d)) { range in
         for r in range {
@@ -98,11 +101,11 @@ public func layerNorm(_ x: UnsafePointer<Float>, rows: Int, dim d: Int, gain: Un
             let m8 = Vec8(repeating: mu), r8 = Vec8(repeating: rs)
             var j = 0
             switch (gain, bias) {
-            case let (g?, b?):
+            case (let g?, let b?):
                 while j &+ 8 <= d { store8(((load8(xr + j) - m8) * r8) * load8(g + j) + load8(b + j), yr + j); j &+= 8 }
-            case let (g?, nil):
+            case (let g?, nil):
                 while j &+ 8 <= d { store8((load8(xr + j) - m8) * r8 * load8(g + j), yr + j); j &+= 8 }
-            case let (nil, b?):
+            case (nil, let b?):
                 while j &+ 8 <= d { store8((load8(xr + j) - m8) * r8 + load8(b + j), yr + j); j &+= 8 }
             case (nil, nil):
                 while j &+ 8 <= d { store8((load8(xr + j) - m8) * r8, yr + j); j &+= 8 }
@@ -115,10 +118,12 @@ public func layerNorm(_ x: UnsafePointer<Float>, rows: Int, dim d: Int, gain: Un
 /// Backward of `layerNorm` (statistics recomputed from x): with x̂ = (x − μ)·rstd and ĝ = dy ⊙ gain,
 /// dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ ⊙ x̂)); dGain = Σ_rows dy ⊙ x̂, dBias = Σ_rows dy (overwritten,
 /// rows summed in order 0, 1, …). x, dy, dx [rows, d]; gain, dGain, dBias [d] or nil.
-public func layerNormBackward(_ x: UnsafePointer<Float>, dy: UnsafePointer<Float>, rows: Int, dim d: Int,
-                              gain: UnsafePointer<Float>? = nil, epsilon: Float = 1e-12,
-                              dx: UnsafeMutablePointer<Float>, dGain: UnsafeMutablePointer<Float>? = nil,
-                              dBias: UnsafeMutablePointer<Float>? = nil) {
+public func layerNormBackward(
+    _ x: UnsafePointer<Float>, dy: UnsafePointer<Float>, rows: Int, dim d: Int,
+    gain: UnsafePointer<Float>? = nil, epsilon: Float = 1e-12,
+    dx: UnsafeMutablePointer<Float>, dGain: UnsafeMutablePointer<Float>? = nil,
+    dBias: UnsafeMutablePointer<Float>? = nil
+) {
     dGain?.update(repeating: 0, count: d)
     dBias?.update(repeating: 0, count: d)
     withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * d) { tmp in
@@ -141,9 +146,11 @@ public func layerNormBackward(_ x: UnsafePointer<Float>, dy: UnsafePointer<Float
 
 /// y = x/√(mean(x²) + ε) ⊙ gain for x, y [rows, d] (y may be x); `gain == nil` is RoFormerV2's
 /// parameter-free norm. Optional `rstd` [rows] receives 1/√(mean(x²) + ε).
-public func rmsNorm(_ x: UnsafePointer<Float>, rows: Int, dim d: Int, gain: UnsafePointer<Float>? = nil,
-                    epsilon: Float = 1e-12, output y: UnsafeMutablePointer<Float>,
-                    rstd: UnsafeMutablePointer<Float>? = nil, threads: Int? = nil) {
+public func rmsNorm(
+    _ x: UnsafePointer<Float>, rows: Int, dim d: Int, gain: UnsafePointer<Float>? = nil,
+    epsilon: Float = 1e-12, output y: UnsafeMutablePointer<Float>,
+    rstd: UnsafeMutablePointer<Float>? = nil, threads: Int? = nil
+) {
     precondition(rows >= 0 && d > 0, "rmsNorm: bad shape [\(rows), \(d)]")
     forRowParts(rows: rows, threads: rowThreads(threads, rows: rows, elements: rows * d)) { range in
         for r in range {
@@ -164,9 +171,11 @@ public func rmsNorm(_ x: UnsafePointer<Float>, rows: Int, dim d: Int, gain: Unsa
 
 /// Backward of `rmsNorm`: with x̂ = x·rstd and ĝ = dy ⊙ gain, dx = rstd·(ĝ − x̂·mean(ĝ ⊙ x̂)),
 /// dGain = Σ_rows dy ⊙ x̂ (overwritten). x, dy, dx [rows, d]; gain, dGain [d] or nil.
-public func rmsNormBackward(_ x: UnsafePointer<Float>, dy: UnsafePointer<Float>, rows: Int, dim d: Int,
-                            gain: UnsafePointer<Float>? = nil, epsilon: Float = 1e-12,
-                            dx: UnsafeMutablePointer<Float>, dGain: UnsafeMutablePointer<Float>? = nil) {
+public func rmsNormBackward(
+    _ x: UnsafePointer<Float>, dy: UnsafePointer<Float>, rows: Int, dim d: Int,
+    gain: UnsafePointer<Float>? = nil, epsilon: Float = 1e-12,
+    dx: UnsafeMutablePointer<Float>, dGain: UnsafeMutablePointer<Float>? = nil
+) {
     dGain?.update(repeating: 0, count: d)
     withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * d) { tmp in
         let gHat = tmp.baseAddress!, xHat = gHat + d
@@ -187,9 +196,11 @@ public func rmsNormBackward(_ x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
 // MARK: - Reference twins (Double)
 
 /// Algorithmic reference for `layerNorm` (Double statistics and arithmetic).
-public func layerNormReference(_ x: UnsafePointer<Float>, rows: Int, dim d: Int, gain: UnsafePointer<Float>? = nil,
-                               bias: UnsafePointer<Float>? = nil, epsilon: Float = 1e-12,
-                               output y: UnsafeMutablePointer<Float>) {
+public func layerNormReference(
+    _ x: UnsafePointer<Float>, rows: Int, dim d: Int, gain: UnsafePointer<Float>? = nil,
+    bias: UnsafePointer<Float>? = nil, epsilon: Float = 1e-12,
+    output y: UnsafeMutablePointer<Float>
+) {
     for r in 0..<rows {
         let v = (0..<d).map { Double(x[r * d + $0]) }
         let mu = v.reduce(0, +) / Double(d)
@@ -202,8 +213,10 @@ public func layerNormReference(_ x: UnsafePointer<Float>, rows: Int, dim d: Int,
 }
 
 /// Algorithmic reference for `rmsNorm` (Double).
-public func rmsNormReference(_ x: UnsafePointer<Float>, rows: Int, dim d: Int, gain: UnsafePointer<Float>? = nil,
-                             epsilon: Float = 1e-12, output y: UnsafeMutablePointer<Float>) {
+public func rmsNormReference(
+    _ x: UnsafePointer<Float>, rows: Int, dim d: Int, gain: UnsafePointer<Float>? = nil,
+    epsilon: Float = 1e-12, output y: UnsafeMutablePointer<Float>
+) {
     for r in 0..<rows {
         let v = (0..<d).map { Double(x[r * d + $0]) }
         let rs = 1 / (v.reduce(0) { $0 + $1 * $1 } / Double(d) + Double(epsilon)).squareRoot()

@@ -8,9 +8,9 @@
 // (when the worker is busy with another caller, or `threads == 1`) gives bit-identical results.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Work (in floating-point operations) above which the kernels use two threads by default. Below
@@ -67,11 +67,13 @@ final class TwoThreadRunner: @unchecked Sendable {
         pthread_cond_init(workDone, nil)
         var thread = pthread_t()
         let context = Unmanaged.passRetained(self).toOpaque()
-        let rc = pthread_create(&thread, nil, { context in
-            let runner = Unmanaged<TwoThreadRunner>.fromOpaque(context!).takeUnretainedValue()
-            runner.workerLoop()
-            return nil
-        }, context)
+        let rc = pthread_create(
+            &thread, nil,
+            { context in
+                let runner = Unmanaged<TwoThreadRunner>.fromOpaque(context!).takeUnretainedValue()
+                runner.workerLoop()
+                return nil
+            }, context)
         precondition(rc == 0, "Kernels: cannot start the worker thread (pthread_create returned \(rc))")
         pthread_detach(thread)
     }
@@ -149,7 +151,7 @@ final class TwoThreadRunner: @unchecked Sendable {
 
 /// A pause of ≈ 60 ns that touches no memory (a dependent multiply chain the optimiser keeps).
 @inline(never)
-func cpuPause(_ seed: Int) -> Void {
+func cpuPause(_ seed: Int) {
     var x = seed
     for _ in 0..<48 { x = x &* 1_103_515_245 &+ 12_345 }
     if x == 42 { pauseSink &+= 1 }

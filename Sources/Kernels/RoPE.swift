@@ -10,9 +10,9 @@
 // is a 32-bit rotate of 64-bit lanes) and `ropeReference` (angles and rotation in Double).
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// cos/sin of m·θ_i for positions m = start ..< start + positions, laid out for the kernel:
@@ -59,8 +59,10 @@ func swapPairs(_ v: Vec8) -> Vec8 {
 /// Applies RoPE (or its inverse) to x of shape [positions, groups, dim] (groups = heads sharing a
 /// position, 1 for [positions, dim]); row p uses position `table.start + p`. `output` may be `x`.
 /// - Parameter threads: `nil` → 2 above ~98k elements (positions are shared out; results identical).
-public func rope(_ x: UnsafePointer<Float>, output y: UnsafeMutablePointer<Float>, positions: Int,
-                 groups: Int = 1, table: RoPETable, inverse: Bool = false, threads: Int? = nil) {
+public func rope(
+    _ x: UnsafePointer<Float>, output y: UnsafeMutablePointer<Float>, positions: Int,
+    groups: Int = 1, table: RoPETable, inverse: Bool = false, threads: Int? = nil
+) {
     let dim = table.dim
     precondition(positions <= table.positions, "rope: \(positions) positions but table has \(table.positions)")
     precondition(groups >= 1, "rope: groups \(groups) < 1")
@@ -96,8 +98,10 @@ public func rope(_ x: UnsafePointer<Float>, output y: UnsafeMutablePointer<Float
 
 /// Algorithmic reference for `rope`: angles, cos/sin and the rotation in Double, positions from
 /// `start`, no table.
-public func ropeReference(_ x: UnsafePointer<Float>, output y: UnsafeMutablePointer<Float>, positions: Int,
-                          groups: Int = 1, dim: Int, start: Int = 0, base: Double = 10000, inverse: Bool = false) {
+public func ropeReference(
+    _ x: UnsafePointer<Float>, output y: UnsafeMutablePointer<Float>, positions: Int,
+    groups: Int = 1, dim: Int, start: Int = 0, base: Double = 10000, inverse: Bool = false
+) {
     for p in 0..<positions {
         for g in 0..<groups {
             let o = (p * groups + g) * dim

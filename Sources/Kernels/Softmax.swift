@@ -18,9 +18,9 @@
 // - NaN anywhere in a row's logits makes that row all NaN; a +inf logit makes its row NaN.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Elements (rows·cols) above which the row kernels default to two threads (≈ 60 µs of work).
@@ -70,8 +70,10 @@ func rowMax(_ x: UnsafePointer<Float>, _ m: UnsafePointer<Float>?, _ n: Int, _ l
 
 /// Σ_j e^(z_j − shift); stores the terms into `out` when given.
 @inline(__always)
-func rowExpSum(_ x: UnsafePointer<Float>, _ m: UnsafePointer<Float>?, _ n: Int, _ lambda: Float, shift: Float,
-               out: UnsafeMutablePointer<Float>?) -> Float {
+func rowExpSum(
+    _ x: UnsafePointer<Float>, _ m: UnsafePointer<Float>?, _ n: Int, _ lambda: Float, shift: Float,
+    out: UnsafeMutablePointer<Float>?
+) -> Float {
     let l8 = Vec8(repeating: lambda), s8 = Vec8(repeating: shift)
     var acc = Vec8()
     var j = 0
@@ -98,9 +100,11 @@ func rowExpSum(_ x: UnsafePointer<Float>, _ m: UnsafePointer<Float>?, _ n: Int, 
 /// - Parameters:
 ///   - mask: optional additive mask; row r is `mask + r·maskRowStride` (stride 0: one shared row).
 ///   - threads: `nil` → 2 above ~98k elements. Results do not depend on it.
-public func softmaxRows(_ x: UnsafePointer<Float>, rows: Int, cols: Int, temperature lambda: Float = 1,
-                        mask: UnsafePointer<Float>? = nil, maskRowStride: Int = 0,
-                        output y: UnsafeMutablePointer<Float>, threads: Int? = nil) {
+public func softmaxRows(
+    _ x: UnsafePointer<Float>, rows: Int, cols: Int, temperature lambda: Float = 1,
+    mask: UnsafePointer<Float>? = nil, maskRowStride: Int = 0,
+    output y: UnsafeMutablePointer<Float>, threads: Int? = nil
+) {
     precondition(rows >= 0 && cols >= 0, "softmaxRows: bad shape [\(rows), \(cols)]")
     forRowParts(rows: rows, threads: rowThreads(threads, rows: rows, elements: rows * cols)) { range in
         for r in range {
@@ -123,9 +127,11 @@ public func softmaxRows(_ x: UnsafePointer<Float>, rows: Int, cols: Int, tempera
 
 /// y[r, :] = log-softmax(λ·x[r, :] + mask[r, :]) = z − logsumexp(z), shapes as `softmaxRows`.
 /// A fully masked row gives all −inf.
-public func logSoftmaxRows(_ x: UnsafePointer<Float>, rows: Int, cols: Int, temperature lambda: Float = 1,
-                           mask: UnsafePointer<Float>? = nil, maskRowStride: Int = 0,
-                           output y: UnsafeMutablePointer<Float>, threads: Int? = nil) {
+public func logSoftmaxRows(
+    _ x: UnsafePointer<Float>, rows: Int, cols: Int, temperature lambda: Float = 1,
+    mask: UnsafePointer<Float>? = nil, maskRowStride: Int = 0,
+    output y: UnsafeMutablePointer<Float>, threads: Int? = nil
+) {
     precondition(rows >= 0 && cols >= 0, "logSoftmaxRows: bad shape [\(rows), \(cols)]")
     forRowParts(rows: rows, threads: rowThreads(threads, rows: rows, elements: rows * cols)) { range in
         for r in range {
@@ -144,16 +150,20 @@ public func logSoftmaxRows(_ x: UnsafePointer<Float>, rows: Int, cols: Int, temp
 
 /// out[r] = log Σ_j exp(λ·x[r, j] + mask[r, j]) for x [rows, cols]; a fully masked or empty row
 /// gives −inf.
-public func logSumExpRows(_ x: UnsafePointer<Float>, rows: Int, cols: Int, temperature lambda: Float = 1,
-                          mask: UnsafePointer<Float>? = nil, maskRowStride: Int = 0,
-                          output out: UnsafeMutablePointer<Float>, threads: Int? = nil) {
+public func logSumExpRows(
+    _ x: UnsafePointer<Float>, rows: Int, cols: Int, temperature lambda: Float = 1,
+    mask: UnsafePointer<Float>? = nil, maskRowStride: Int = 0,
+    output out: UnsafeMutablePointer<Float>, threads: Int? = nil
+) {
     precondition(rows >= 0 && cols >= 0, "logSumExpRows: bad shape [\(rows), \(cols)]")
     forRowParts(rows: rows, threads: rowThreads(threads, rows: rows, elements: rows * cols)) { range in
         for r in range {
             let xr = x + r * cols
             let mr = mask.map { $0 + r * maskRowStride }
             let zmax = rowMax(xr, mr, cols, lambda)
-            out[r] = zmax == -.infinity ? -.infinity
+            out[r] =
+                zmax == -.infinity
+                ? -.infinity
                 : zmax + logf(rowExpSum(xr, mr, cols, lambda, shift: zmax, out: nil))
         }
     }
@@ -161,8 +171,10 @@ public func logSumExpRows(_ x: UnsafePointer<Float>, rows: Int, cols: Int, tempe
 
 /// Backward of `softmaxRows`: dx = λ · y ⊙ (dy − Σ_j y_j·dy_j) row by row, for y, dy, dx [rows, cols]
 /// (dx may alias dy). The mask gets no gradient. A fully masked row (y = 0) gives dx = 0.
-public func softmaxBackwardRows(y: UnsafePointer<Float>, dy: UnsafePointer<Float>, rows: Int, cols: Int,
-                                temperature lambda: Float = 1, dx: UnsafeMutablePointer<Float>) {
+public func softmaxBackwardRows(
+    y: UnsafePointer<Float>, dy: UnsafePointer<Float>, rows: Int, cols: Int,
+    temperature lambda: Float = 1, dx: UnsafeMutablePointer<Float>
+) {
     for r in 0..<rows {
         let yr = y + r * cols, gr = dy + r * cols, dr = dx + r * cols
         var acc = Vec8()
@@ -179,8 +191,10 @@ public func softmaxBackwardRows(y: UnsafePointer<Float>, dy: UnsafePointer<Float
 
 /// Backward of `logSoftmaxRows`: dx = λ · (dy − softmax ⊙ Σ_j dy_j) with softmax = exp(y), for
 /// y (the log-softmax output), dy, dx [rows, cols]. A fully masked row (y = −inf) gives dx = 0.
-public func logSoftmaxBackwardRows(y: UnsafePointer<Float>, dy: UnsafePointer<Float>, rows: Int, cols: Int,
-                                   temperature lambda: Float = 1, dx: UnsafeMutablePointer<Float>) {
+public func logSoftmaxBackwardRows(
+    y: UnsafePointer<Float>, dy: UnsafePointer<Float>, rows: Int, cols: Int,
+    temperature lambda: Float = 1, dx: UnsafeMutablePointer<Float>
+) {
     for r in 0..<rows {
         let yr = y + r * cols, gr = dy + r * cols, dr = dx + r * cols
         if cols > 0 && yr[0] == -.infinity && (0..<cols).allSatisfy({ yr[$0] == -.infinity }) {
@@ -196,9 +210,11 @@ public func logSoftmaxBackwardRows(y: UnsafePointer<Float>, dy: UnsafePointer<Fl
 // MARK: - Reference twins (Double)
 
 /// Algorithmic reference for `softmaxRows` (Double, same conventions: fully masked row → zeros).
-public func softmaxRowsReference(_ x: UnsafePointer<Float>, rows: Int, cols: Int, temperature lambda: Float = 1,
-                                 mask: UnsafePointer<Float>? = nil, maskRowStride: Int = 0,
-                                 output y: UnsafeMutablePointer<Float>) {
+public func softmaxRowsReference(
+    _ x: UnsafePointer<Float>, rows: Int, cols: Int, temperature lambda: Float = 1,
+    mask: UnsafePointer<Float>? = nil, maskRowStride: Int = 0,
+    output y: UnsafeMutablePointer<Float>
+) {
     for r in 0..<rows {
         let z = referenceLogits(x + r * cols, mask.map { $0 + r * maskRowStride }, cols, lambda)
         let zmax = z.filter { !$0.isNaN }.max() ?? -.infinity
@@ -210,9 +226,11 @@ public func softmaxRowsReference(_ x: UnsafePointer<Float>, rows: Int, cols: Int
 }
 
 /// Algorithmic reference for `logSoftmaxRows` (Double).
-public func logSoftmaxRowsReference(_ x: UnsafePointer<Float>, rows: Int, cols: Int, temperature lambda: Float = 1,
-                                    mask: UnsafePointer<Float>? = nil, maskRowStride: Int = 0,
-                                    output y: UnsafeMutablePointer<Float>) {
+public func logSoftmaxRowsReference(
+    _ x: UnsafePointer<Float>, rows: Int, cols: Int, temperature lambda: Float = 1,
+    mask: UnsafePointer<Float>? = nil, maskRowStride: Int = 0,
+    output y: UnsafeMutablePointer<Float>
+) {
     for r in 0..<rows {
         let z = referenceLogits(x + r * cols, mask.map { $0 + r * maskRowStride }, cols, lambda)
         let lse = referenceLogSumExp(z)
@@ -221,17 +239,22 @@ public func logSoftmaxRowsReference(_ x: UnsafePointer<Float>, rows: Int, cols: 
 }
 
 /// Algorithmic reference for `logSumExpRows` (Double).
-public func logSumExpRowsReference(_ x: UnsafePointer<Float>, rows: Int, cols: Int, temperature lambda: Float = 1,
-                                   mask: UnsafePointer<Float>? = nil, maskRowStride: Int = 0,
-                                   output out: UnsafeMutablePointer<Float>) {
+public func logSumExpRowsReference(
+    _ x: UnsafePointer<Float>, rows: Int, cols: Int, temperature lambda: Float = 1,
+    mask: UnsafePointer<Float>? = nil, maskRowStride: Int = 0,
+    output out: UnsafeMutablePointer<Float>
+) {
     for r in 0..<rows {
-        out[r] = Float(referenceLogSumExp(referenceLogits(x + r * cols, mask.map { $0 + r * maskRowStride }, cols, lambda)))
+        out[r] = Float(
+            referenceLogSumExp(referenceLogits(x + r * cols, mask.map { $0 + r * maskRowStride }, cols, lambda)))
     }
 }
 
 /// Algorithmic reference for `softmaxBackwardRows` (Double).
-public func softmaxBackwardRowsReference(y: UnsafePointer<Float>, dy: UnsafePointer<Float>, rows: Int, cols: Int,
-                                         temperature lambda: Float = 1, dx: UnsafeMutablePointer<Float>) {
+public func softmaxBackwardRowsReference(
+    y: UnsafePointer<Float>, dy: UnsafePointer<Float>, rows: Int, cols: Int,
+    temperature lambda: Float = 1, dx: UnsafeMutablePointer<Float>
+) {
     for r in 0..<rows {
         var dot = 0.0
         for j in 0..<cols { dot += Double(y[r * cols + j]) * Double(dy[r * cols + j]) }

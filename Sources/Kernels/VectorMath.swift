@@ -6,9 +6,9 @@
 // arithmetic); `pointwiseMax`, `.max()` and float→int conversions become per-lane calls (pitfall 5).
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The SIMD vector type of every kernel: 8 lanes of fp32, one AVX2 register.

@@ -12,18 +12,29 @@ import Kernels
 @main
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmark the Kernels module against numpy and torch (each when installed), the chapters' training steps against torch, or the book build.")
+        abstract:
+            "Benchmark the Kernels module against numpy and torch (each when installed), the chapters' training steps against torch, or the book build."
+    )
 
-    @Argument(help: "What to measure: kernels (default), train (one training step of each chapter model, ours vs torch eager from the same exported weights, first losses checked to agree), or build (cold, warm, prose-edit and code-edit book builds).")
+    @Argument(
+        help:
+            "What to measure: kernels (default), train (one training step of each chapter model, ours vs torch eager from the same exported weights, first losses checked to agree), or build (cold, warm, prose-edit and code-edit book builds)."
+    )
     var suite = "kernels"
 
     @Option(help: "For the build suite: the package root (holds chapters/ and Sources/).")
     var root = "."
 
-    @Flag(help: "For the build suite: time parse, extract and render on generated chapters of 256 KB to 4 MB instead (no compiler, no KaTeX).")
+    @Flag(
+        help:
+            "For the build suite: time parse, extract and render on generated chapters of 256 KB to 4 MB instead (no compiler, no KaTeX)."
+    )
     var large = false
 
-    @Flag(help: "For the build suite: only the per-program overhead (one-line programs compiled and run, and the cost of a snippet left out because it does not compile).")
+    @Flag(
+        help:
+            "For the build suite: only the per-program overhead (one-line programs compiled and run, and the cost of a snippet left out because it does not compile)."
+    )
     var overhead = false
 
     @Flag(help: "Print one JSON object per line instead of the table.")
@@ -38,13 +49,22 @@ struct Bench: ParsableCommand {
     @Option(help: "Only run cases whose kernel (or, for train, model) name contains this text.")
     var filter: String?
 
-    @Option(help: "Seconds to wait after each multi-threaded peer round (0: the peer's OpenBLAS threads stop spinning after ≈ 1.5 ms, and a pause lets our worker fall asleep, which costs more).")
+    @Option(
+        help:
+            "Seconds to wait after each multi-threaded peer round (0: the peer's OpenBLAS threads stop spinning after ≈ 1.5 ms, and a pause lets our worker fall asleep, which costs more)."
+    )
     var settle = 0.0
 
-    @Option(help: "For the train suite: torch's Adam, fused (default: one kernel, torch's fastest on CPU), foreach, or loop (torch's CPU default).")
+    @Option(
+        help:
+            "For the train suite: torch's Adam, fused (default: one kernel, torch's fastest on CPU), foreach, or loop (torch's CPU default)."
+    )
     var torchAdam = "fused"
 
-    @Option(help: "For the train suite: scale the weights sent to torch by 1 + this, to see the loss check fail (1e-4 fails every case).")
+    @Option(
+        help:
+            "For the train suite: scale the weights sent to torch by 1 + this, to see the loss check fail (1e-4 fails every case)."
+    )
     var perturb: Float = 0
 
     @Flag(help: "Skip the peers (only our figures).")
@@ -72,8 +92,10 @@ struct Bench: ParsableCommand {
             return
         }
         if suite == "train" {
-            try TrainSuite(threadCounts: threads.split(separator: ",").compactMap { Int($0) }, rounds: rounds,
-                           seconds: seconds, filter: filter, noPeer: noPeer, torchAdam: torchAdam, perturb: perturb).run(json: json)
+            try TrainSuite(
+                threadCounts: threads.split(separator: ",").compactMap { Int($0) }, rounds: rounds,
+                seconds: seconds, filter: filter, noPeer: noPeer, torchAdam: torchAdam, perturb: perturb
+            ).run(json: json)
             return
         }
         let started = now()
@@ -93,20 +115,26 @@ struct Bench: ParsableCommand {
         }
         if json {
             for t in threadCounts {
-                emit(kernel: "limit: fp32 FMA peak", shape: "12 chains SIMD8", threads: t, ours: peak[t]!, peers: [],
-                     unit: "GFLOP/s")
-                emit(kernel: "limit: memory triad", shape: "3x64MB", threads: t, ours: triad[t]!, peers: [],
-                     unit: "GB/s")
+                emit(
+                    kernel: "limit: fp32 FMA peak", shape: "12 chains SIMD8", threads: t, ours: peak[t]!, peers: [],
+                    unit: "GFLOP/s")
+                emit(
+                    kernel: "limit: memory triad", shape: "3x64MB", threads: t, ours: triad[t]!, peers: [],
+                    unit: "GB/s")
             }
         } else {
-            print("Kernels bench: ours vs \(peerNames.isEmpty ? "no peer" : peerNames.joined(separator: " and ")); "
-                  + "interleaved rounds = \(rounds), medians.")
+            print(
+                "Kernels bench: ours vs \(peerNames.isEmpty ? "no peer" : peerNames.joined(separator: " and ")); "
+                    + "interleaved rounds = \(rounds), medians.")
             for library in missing {
-                print("\(library.rawValue) is not installed: its columns are skipped (install: \(library.installHint)).")
+                print(
+                    "\(library.rawValue) is not installed: its columns are skipped (install: \(library.installHint)).")
             }
             for t in threadCounts {
-                print(String(format: "limits, %d thread(s): fp32 FMA peak %.1f GFLOP/s, memory triad %.1f GB/s",
-                             t, peak[t]!, triad[t]!))
+                print(
+                    String(
+                        format: "limits, %d thread(s): fp32 FMA peak %.1f GFLOP/s, memory triad %.1f GB/s",
+                        t, peak[t]!, triad[t]!))
             }
             print("")
             var header = pad("kernel", 24) + pad("shape", 16) + pad("thr", 4) + lpad("ours", 9)
@@ -134,7 +162,8 @@ struct Bench: ParsableCommand {
                 for _ in 0..<repsOurs { bench.run() }
                 ours.append((now() - s) / Double(repsOurs))
                 for (i, peer) in sides.enumerated() {
-                    guard let reps = repsPeer[i], let t = try peer.time(op: bench.peerOp, shape: bench.peerShape, reps: reps)
+                    guard let reps = repsPeer[i],
+                        let t = try peer.time(op: bench.peerOp, shape: bench.peerShape, reps: reps)
                     else { continue }
                     theirs[i].append(t)
                     // Let the peer's idle threads finish spinning before the next side's round, so that they
@@ -147,22 +176,29 @@ struct Bench: ParsableCommand {
                 (peer, times.isEmpty ? nil : bench.work / median(times) / 1e9)
             }
             if json {
-                emit(kernel: bench.kernel, shape: bench.shape, threads: bench.threads, ours: rateOurs,
-                     peers: ratePeers.map { ($0.0.library.rawValue, peerDisplayName($0.0), $0.1) }, unit: bench.unit)
+                emit(
+                    kernel: bench.kernel, shape: bench.shape, threads: bench.threads, ours: rateOurs,
+                    peers: ratePeers.map { ($0.0.library.rawValue, peerDisplayName($0.0), $0.1) }, unit: bench.unit)
             } else {
-                let limit: Double? = bench.unit == "GFLOP/s" ? peak[bench.threads] : bench.unit == "GB/s" ? triad[bench.threads] : nil
+                let limit: Double? =
+                    bench.unit == "GFLOP/s" ? peak[bench.threads] : bench.unit == "GB/s" ? triad[bench.threads] : nil
                 let fraction = limit.map { String(format: "%.0f%%", 100 * rateOurs / $0) } ?? "-"
-                var line = pad(bench.kernel, 24) + pad(bench.shape, 16) + pad("\(bench.threads)", 4)
+                var line =
+                    pad(bench.kernel, 24) + pad(bench.shape, 16) + pad("\(bench.threads)", 4)
                     + lpad(String(format: "%.2f", rateOurs), 9)
                 for (_, rate) in ratePeers { line += lpad(rate.map { String(format: "%.2f", $0) } ?? "-", 9) }
                 line += "  " + pad(bench.unit, 8)
-                for (_, rate) in ratePeers { line += lpad(rate.map { String(format: "%.2fx", rateOurs / $0) } ?? "-", 8) }
+                for (_, rate) in ratePeers {
+                    line += lpad(rate.map { String(format: "%.2fx", rateOurs / $0) } ?? "-", 8)
+                }
                 print(line + lpad(fraction, 10))
             }
         }
         if !json {
-            print(String(format: "\n(/peer: our throughput over the peer's; of limit: GFLOP/s vs the FMA peak, GB/s vs the "
-                         + "out-of-cache triad.) Total %.0f s.", now() - started))
+            print(
+                String(
+                    format: "\n(/peer: our throughput over the peer's; of limit: GFLOP/s vs the FMA peak, GB/s vs the "
+                        + "out-of-cache triad.) Total %.0f s.", now() - started))
         }
     }
 
@@ -174,12 +210,16 @@ struct Bench: ParsableCommand {
     /// One JSON object per line: our rate, then per peer its rate and our ratio to it (`numpy`, `numpy_ratio`,
     /// `torch`, `torch_ratio`, null where a peer lacks the operation or is not installed), and `best_ratio`,
     /// ours over the fastest peer.
-    private func emit(kernel: String, shape: String, threads: Int, ours: Double,
-                      peers: [(library: String, name: String, rate: Double?)], unit: String) {
+    private func emit(
+        kernel: String, shape: String, threads: Int, ours: Double,
+        peers: [(library: String, name: String, rate: Double?)], unit: String
+    ) {
         func num(_ x: Double?) -> String { x.map { String(format: "%.4g", $0) } ?? "null" }
         func str(_ s: String?) -> String { s.map { "\"\($0)\"" } ?? "null" }
-        var fields = ["\"kernel\": \(str(kernel))", "\"shape\": \(str(shape))", "\"threads\": \(threads)",
-                      "\"ours\": \(num(ours))", "\"unit\": \(str(unit))"]
+        var fields = [
+            "\"kernel\": \(str(kernel))", "\"shape\": \(str(shape))", "\"threads\": \(threads)",
+            "\"ours\": \(num(ours))", "\"unit\": \(str(unit))",
+        ]
         for peer in peers {
             fields.append("\"\(peer.library)\": \(num(peer.rate))")
             fields.append("\"\(peer.library)_name\": \(str(peer.name))")

@@ -24,7 +24,8 @@ struct BuildSuite {
         defer { try? FileManager.default.removeItem(at: scratch) }
         for folder in ["chapters", "Sources/Kernels", "Sources/Kexue"] {
             let target = scratch.appendingPathComponent(folder)
-            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: root.appendingPathComponent(folder), to: target)
         }
         let build = [book.path, "build", "--root", scratch.path]
@@ -33,35 +34,54 @@ struct BuildSuite {
         if !overheadOnly {
             // Cold: no library build, no program cache.
             let cold = try timed(build)
-            rows.append(Row(name: "cold full build", seconds: cold.seconds, note: "library release build + every chapter program"))
+            rows.append(
+                Row(
+                    name: "cold full build", seconds: cold.seconds,
+                    note: "library release build + every chapter program"))
 
             // Chapters in parallel: every program compiled and run again, 1 job vs 2.
             let one = try timed(build + ["--no-cache", "--jobs", "1"]).seconds
             let two = try timed(build + ["--no-cache", "--jobs", "2"]).seconds
-            rows.append(Row(name: "rebuild all, --jobs 1", seconds: one, note: "library cached; programs compiled and run"))
-            rows.append(Row(name: "rebuild all, --jobs 2", seconds: two, note: String(format: "speed-up %.2fx over --jobs 1", one / two)))
+            rows.append(
+                Row(name: "rebuild all, --jobs 1", seconds: one, note: "library cached; programs compiled and run"))
+            rows.append(
+                Row(
+                    name: "rebuild all, --jobs 2", seconds: two,
+                    note: String(format: "speed-up %.2fx over --jobs 1", one / two)))
 
             // Warm no-op, with the binary run directly and through `swift run`.
             let direct = try median((0..<rounds).map { _ in try timed(build).seconds })
             rows.append(Row(name: "warm no-op (book binary)", seconds: direct, note: "median of \(rounds)"))
-            let swiftRun = try median((0..<3).map { _ in
-                try timed(["swift", "run", "-c", "release", "--package-path", root.path, "book", "build", "--root", scratch.path]).seconds
-            })
-            rows.append(Row(name: "warm no-op (swift run)", seconds: swiftRun,
-                            note: String(format: "SwiftPM start-up %.0f%%, book %.0f%%", 100 * (swiftRun - direct) / swiftRun, 100 * direct / swiftRun)))
+            let swiftRun = try median(
+                (0..<3).map { _ in
+                    try timed([
+                        "swift", "run", "-c", "release", "--package-path", root.path, "book", "build", "--root",
+                        scratch.path,
+                    ]).seconds
+                })
+            rows.append(
+                Row(
+                    name: "warm no-op (swift run)", seconds: swiftRun,
+                    note: String(
+                        format: "SwiftPM start-up %.0f%%, book %.0f%%", 100 * (swiftRun - direct) / swiftRun,
+                        100 * direct / swiftRun)))
 
             // Edits of the first chapter.
-            let chapters = try FileManager.default.contentsOfDirectory(atPath: scratch.appendingPathComponent("chapters").path)
-                .filter { $0.hasSuffix(".md") }.sorted()
+            let chapters = try FileManager.default.contentsOfDirectory(
+                atPath: scratch.appendingPathComponent("chapters").path
+            )
+            .filter { $0.hasSuffix(".md") }.sorted()
             guard let first = chapters.first else { throw BuildSuiteError("no chapters to edit") }
             let file = scratch.appendingPathComponent("chapters/\(first)")
             let original = try String(contentsOf: file, encoding: .utf8)
 
             try (original + "\nAn added paragraph of prose.\n").write(to: file, atomically: true, encoding: .utf8)
             let prose = try timed(build)
-            rows.append(Row(name: "prose edit, one chapter", seconds: prose.seconds, note: workLine(prose.output, first)))
+            rows.append(
+                Row(name: "prose edit, one chapter", seconds: prose.seconds, note: workLine(prose.output, first)))
 
-            guard let fence = original.range(of: "```swift") , let end = original[fence.upperBound...].range(of: "\n") else {
+            guard let fence = original.range(of: "```swift"), let end = original[fence.upperBound...].range(of: "\n")
+            else {
                 throw BuildSuiteError("\(first) has no snippet to edit")
             }
             var edited = original
@@ -76,8 +96,10 @@ struct BuildSuite {
         // compile, which costs one more compile of its program (the snippet is left out, the rest recompiled).
         let programs = 8
         let tiny = scratch.appendingPathComponent("tiny")
-        try FileManager.default.createDirectory(at: tiny.appendingPathComponent("chapters"), withIntermediateDirectories: true)
-        try #"{"title": "Overhead", "chapters": [{"slug": "tiny", "file": "tiny.md", "title": "Tiny", "summary": "One-line programs."}]}"#
+        try FileManager.default.createDirectory(
+            at: tiny.appendingPathComponent("chapters"), withIntermediateDirectories: true)
+        try
+            #"{"title": "Overhead", "chapters": [{"slug": "tiny", "file": "tiny.md", "title": "Tiny", "summary": "One-line programs."}]}"#
             .write(to: tiny.appendingPathComponent("chapters/book.json"), atomically: true, encoding: .utf8)
         func tinyChapter(broken: Bool) -> String {
             (0..<programs).map { i in
@@ -85,7 +107,9 @@ struct BuildSuite {
                     + (broken && i == 0 ? "```swift\nlet broken: Int = \"\(i)\"\n```\n\n" : "")
             }.joined()
         }
-        let tinyBuild = [book.path, "build", "--root", tiny.path, "--package", scratch.path, "--no-cache", "--jobs", "1"]
+        let tinyBuild = [
+            book.path, "build", "--root", tiny.path, "--package", scratch.path, "--no-cache", "--jobs", "1",
+        ]
         let tinyFile = tiny.appendingPathComponent("chapters/tiny.md")
         try tinyChapter(broken: false).write(to: tinyFile, atomically: true, encoding: .utf8)
         _ = try timed(tinyBuild)  // the library's release build for this package copy
@@ -97,17 +121,24 @@ struct BuildSuite {
             try tinyChapter(broken: true).write(to: tinyFile, atomically: true, encoding: .utf8)
             broken.append(try timed(tinyBuild).seconds)
         }
-        rows.append(Row(name: "per program (compile+run)", seconds: median(clean) / Double(programs),
-                        note: "\(programs) one-line programs, --no-cache --jobs 1, median of \(rounds) builds / \(programs)"))
-        rows.append(Row(name: "one snippet left out", seconds: median(zip(broken, clean).map { $0 - $1 }),
-                        note: "extra time when one snippet does not compile (its failed compile, then the program without it)"))
+        rows.append(
+            Row(
+                name: "per program (compile+run)", seconds: median(clean) / Double(programs),
+                note: "\(programs) one-line programs, --no-cache --jobs 1, median of \(rounds) builds / \(programs)"))
+        rows.append(
+            Row(
+                name: "one snippet left out", seconds: median(zip(broken, clean).map { $0 - $1 }),
+                note: "extra time when one snippet does not compile (its failed compile, then the program without it)"))
 
         for row in rows {
             if json {
-                print("{\"suite\":\"build\",\"case\":\"\(row.name)\",\"seconds\":\(String(format: "%.3f", row.seconds)),\"note\":\"\(row.note)\"}")
+                print(
+                    "{\"suite\":\"build\",\"case\":\"\(row.name)\",\"seconds\":\(String(format: "%.3f", row.seconds)),\"note\":\"\(row.note)\"}"
+                )
             } else {
-                print(row.name.padding(toLength: 28, withPad: " ", startingAt: 0)
-                      + String(format: "%8.3f s   ", row.seconds) + row.note)
+                print(
+                    row.name.padding(toLength: 28, withPad: " ", startingAt: 0)
+                        + String(format: "%8.3f s   ", row.seconds) + row.note)
             }
         }
     }
@@ -117,13 +148,17 @@ struct BuildSuite {
     private func buildBookBinary() throws -> URL {
         let configuration = overheadOnly ? "debug" : "release"
         _ = try timed(["swift", "build", "-c", configuration, "--package-path", root.path, "--product", "book"])
-        let output = try timed(["swift", "build", "-c", configuration, "--package-path", root.path, "--show-bin-path"]).output
-        return URL(fileURLWithPath: output.trimmingCharacters(in: .whitespacesAndNewlines)).appendingPathComponent("book")
+        let output = try timed(["swift", "build", "-c", configuration, "--package-path", root.path, "--show-bin-path"])
+            .output
+        return URL(fileURLWithPath: output.trimmingCharacters(in: .whitespacesAndNewlines)).appendingPathComponent(
+            "book")
     }
 
     /// The progress line of `chapter` (`ok ... 1 compiled, 1 run`), trimmed to its work summary.
     private func workLine(_ output: String, _ chapter: String) -> String {
-        let lines = output.split(separator: "\n").filter { $0.hasPrefix("ok") || $0.hasPrefix("FAIL") || $0.hasPrefix("fixed") }
+        let lines = output.split(separator: "\n").filter {
+            $0.hasPrefix("ok") || $0.hasPrefix("FAIL") || $0.hasPrefix("fixed")
+        }
         let work = lines.map { line in line.split(separator: " ", omittingEmptySubsequences: true) }
             .map { words in "\(words[1]): " + words.suffix(from: 6).joined(separator: " ") }
         return work.joined(separator: "; ")
@@ -131,12 +166,16 @@ struct BuildSuite {
 
     private func timed(_ command: [String]) throws -> (seconds: Double, output: String) {
         // No limit of its own: a cold build of the whole book is the slowest case timed here.
-        let result = try Subprocess(executable: command[0], arguments: Array(command.dropFirst()),
-                                    timeout: .greatestFiniteMagnitude).run()
+        let result = try Subprocess(
+            executable: command[0], arguments: Array(command.dropFirst()),
+            timeout: .greatestFiniteMagnitude
+        ).run()
         let output = String(decoding: result.stdout, as: UTF8.self)
         // 1 means a chapter failed its checks (a chapter in progress): the timing still counts.
-        guard result.termination == .exited(0)
-                || (command.contains("build") && command.contains("--root") && result.termination == .exited(1)) else {
+        guard
+            result.termination == .exited(0)
+                || (command.contains("build") && command.contains("--root") && result.termination == .exited(1))
+        else {
             throw BuildSuiteError("\(command.joined(separator: " ")) failed (\(result.termination)):\n\(output)")
         }
         return (result.seconds, output)

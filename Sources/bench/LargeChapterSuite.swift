@@ -30,23 +30,31 @@ struct LargeChapterSuite {
         for row in rows {
             let name = row.bytes >= 1 << 20 ? "\(row.bytes >> 20) MB" : "\(row.bytes >> 10) KB"
             if json {
-                print("{\"suite\":\"build-large\",\"case\":\"\(name)\",\"seconds\":\(String(format: "%.3f", row.total)),"
-                      + "\"parse\":\(String(format: "%.3f", row.parse)),\"extract\":\(String(format: "%.3f", row.extract)),"
-                      + "\"render\":\(String(format: "%.3f", row.render)),\"secondsPerMB\":\(String(format: "%.3f", row.perMB))}")
+                print(
+                    "{\"suite\":\"build-large\",\"case\":\"\(name)\",\"seconds\":\(String(format: "%.3f", row.total)),"
+                        + "\"parse\":\(String(format: "%.3f", row.parse)),\"extract\":\(String(format: "%.3f", row.extract)),"
+                        + "\"render\":\(String(format: "%.3f", row.render)),\"secondsPerMB\":\(String(format: "%.3f", row.perMB))}"
+                )
             } else {
-                print(name.padding(toLength: 8, withPad: " ", startingAt: 0)
-                      + String(format: "parse %6.3f s  extract %6.3f s  render %6.3f s  total %6.3f s  %6.3f s/MB",
-                               row.parse, row.extract, row.render, row.total, row.perMB))
+                print(
+                    name.padding(toLength: 8, withPad: " ", startingAt: 0)
+                        + String(
+                            format: "parse %6.3f s  extract %6.3f s  render %6.3f s  total %6.3f s  %6.3f s/MB",
+                            row.parse, row.extract, row.render, row.total, row.perMB))
             }
         }
         if !json, let first = rows.first, let last = rows.last {
-            print(String(format: "time per MB, %@ vs %@: %.2fx (1.00x is linear)", "4 MB", "256 KB", last.perMB / first.perMB))
+            print(
+                String(
+                    format: "time per MB, %@ vs %@: %.2fx (1.00x is linear)", "4 MB", "256 KB", last.perMB / first.perMB
+                ))
         }
     }
 
     /// One round: parse (cmark, math protection, the HTML checks), extract, render (restore, splice, template).
     private func measure(_ text: String) -> Row {
-        let source = ChapterSource(slug: "large", path: "chapters/large.md", title: "Large", summary: "Generated.", text: text)
+        let source = ChapterSource(
+            slug: "large", path: "chapters/large.md", title: "Large", summary: "Generated.", text: text)
         var start = Date()
         let parsed = Parse.chapter(source)
         let parse = Date().timeIntervalSince(start)
@@ -70,10 +78,12 @@ struct LargeChapterSuite {
             section += 1
             text += "## Section \(section)\n\n"
             for p in 0..<20 {
-                text += "Paragraph \(p): the score $s_{\(p)} = q^\\top k$ grows with $n$, the softmax $p_i = e^{s_i}/Z$ "
+                text +=
+                    "Paragraph \(p): the score $s_{\(p)} = q^\\top k$ grows with $n$, the softmax $p_i = e^{s_i}/Z$ "
                     + "stays below one, it costs $5 and $10, `let x = $0` is code, and [the section](#section-\(section)) links back.\n\n"
             }
-            text += "$$\n\\sum_{i=1}^{n} p_i = 1 \\label{eq:s\(section)}\n$$\n\nBy \\eqref{eq:s\(section)}, the shares add up.\n\n"
+            text +=
+                "$$\n\\sum_{i=1}^{n} p_i = 1 \\label{eq:s\(section)}\n$$\n\nBy \\eqref{eq:s\(section)}, the shares add up.\n\n"
             text += String(repeating: "costs $5 each; ", count: 200) + "done.\n\n"
             text += "```swift id=s\(section)\nprint(\(section))\n```\n\n"
         }

@@ -41,8 +41,9 @@ func chapter3Cases() -> [TrainCase] {
 
     func stack(gau: Bool) -> TrainCase {
         var rng = SeededRNG(seed: 1)
-        let embedding = Embedding(vocabularySize: vocabulary, dimension: d, initializer: .normal(mean: 0, std: 1),
-                                  rng: &rng)
+        let embedding = Embedding(
+            vocabularySize: vocabulary, dimension: d, initializer: .normal(mean: 0, std: 1),
+            rng: &rng)
         let inputNorm = LayerNorm(dimension: d, epsilon: 1e-5)
         var gaus: [GatedAttentionUnit] = [], gauNorms: [LayerNorm] = [], blocks: [TransformerBlock] = []
         if gau {
@@ -56,7 +57,8 @@ func chapter3Cases() -> [TrainCase] {
             }
         }
         let readout = Dense(inputSize: d, outputSize: classes, rng: &rng)
-        let parameters = embedding.parameters + inputNorm.parameters + gaus.flatMap(\.parameters)
+        let parameters =
+            embedding.parameters + inputNorm.parameters + gaus.flatMap(\.parameters)
             + gauNorms.flatMap(\.parameters) + blocks.flatMap(\.parameters) + readout.parameters
         let adam = Adam(parameters: parameters, learningRate: 1e-3)
         let step: () -> Float = {
@@ -69,12 +71,14 @@ func chapter3Cases() -> [TrainCase] {
             adam.step()
             return loss.value.scalar
         }
-        let config = gau
+        let config =
+            gau
             ? #"{"batch": 8, "length": 16, "depth": 16, "hidden": 64, "key": 16, "eps": 1e-5}"#
             : #"{"batch": 8, "length": 16, "depth": 16, "heads": 2, "eps": 1e-5, "bias": true, "norm": "layer", "rope": false, "embedding_norm": "layer"}"#
-        return TrainCase(model: gau ? "ch3 GAU stack" : "ch3 Transformer", shape: "b8 n16 d32 L16",
-                         peerModel: gau ? "gau_stack" : "transformer_stack", config: config, batch: batch,
-                         parameters: parameters, learningRate: 1e-3, depth: depth + 2, step: step)
+        return TrainCase(
+            model: gau ? "ch3 GAU stack" : "ch3 Transformer", shape: "b8 n16 d32 L16",
+            peerModel: gau ? "gau_stack" : "transformer_stack", config: config, batch: batch,
+            parameters: parameters, learningRate: 1e-3, depth: depth + 2, step: step)
     }
     return [stack(gau: true), stack(gau: false)]
 }
@@ -83,17 +87,20 @@ func chapter3Cases() -> [TrainCase] {
 /// (h = 32, 2 heads, FFN 128 ReLU, no biases, RoPE, post RMS norm ε 1e-12) and a bias-free read-out, on the
 /// masked noisy repeat (vocabulary 16 + mask), batches of 8 × 32, CE over the masked positions; Adam at 3e-3.
 func chapter5Cases() -> [TrainCase] {
-    let task = SyntheticSequenceTask(kind: .maskedNoisyRepeat(period: 5, noise: 0.1, maskRate: 0.15),
-                                     vocabularySize: 16)
+    let task = SyntheticSequenceTask(
+        kind: .maskedNoisyRepeat(period: 5, noise: 0.1, maskRate: 0.15),
+        vocabularySize: 16)
     let (h, heads, depth, batchSize, length) = (32, 2, 6, 8, 32)
     var data = SeededRNG(seed: 100 + 1)
     let b = task.batch(size: batchSize, length: length, rng: &data)
     var rng = SeededRNG(seed: 1)
-    let embedding = Embedding(vocabularySize: task.inputVocabularySize, dimension: h,
-                              initializer: .normal(mean: 0, std: 1), rng: &rng)
+    let embedding = Embedding(
+        vocabularySize: task.inputVocabularySize, dimension: h,
+        initializer: .normal(mean: 0, std: 1), rng: &rng)
     let layers = (0..<depth).map { _ in RoFormerV2Layer(hiddenSize: h, heads: heads, rng: &rng) }
-    let head = Dense(inputSize: h, outputSize: task.vocabularySize, useBias: false,
-                     initializer: RoFormerV2Layer.initializer(for: [h, task.vocabularySize]), rng: &rng)
+    let head = Dense(
+        inputSize: h, outputSize: task.vocabularySize, useBias: false,
+        initializer: RoFormerV2Layer.initializer(for: [h, task.vocabularySize]), rng: &rng)
     let parameters = embedding.parameters + layers.flatMap(\.parameters) + head.parameters
     let adam = Adam(parameters: parameters, learningRate: 3e-3)
     let step: () -> Float = {
@@ -105,10 +112,14 @@ func chapter5Cases() -> [TrainCase] {
         adam.step()
         return loss.value.scalar
     }
-    let config = #"{"batch": 8, "length": 32, "depth": 12, "heads": 2, "eps": 1e-12, "bias": false, "norm": "rms", "rope": true, "embedding_norm": "rms"}"#
-    return [TrainCase(model: "ch5 RoFormerV2", shape: "b8 n32 h32 L6", peerModel: "transformer_stack",
-                      config: config, batch: #"{"ids": \#(b.tokens), "labels": \#(b.targets)}"#,
-                      parameters: parameters, learningRate: 3e-3, depth: 2 * depth + 2, step: step)]
+    let config =
+        #"{"batch": 8, "length": 32, "depth": 12, "heads": 2, "eps": 1e-12, "bias": false, "norm": "rms", "rope": true, "embedding_norm": "rms"}"#
+    return [
+        TrainCase(
+            model: "ch5 RoFormerV2", shape: "b8 n32 h32 L6", peerModel: "transformer_stack",
+            config: config, batch: #"{"ids": \#(b.tokens), "labels": \#(b.targets)}"#,
+            parameters: parameters, learningRate: 3e-3, depth: 2 * depth + 2, step: step)
+    ]
 }
 
 /// Chapter 1: `TinyEncoder` (D = 48, 4 heads, 2 pre-norm layers with RoPE, FFN 96, LayerNorm ε 1e-6, key padding
@@ -116,8 +127,9 @@ func chapter5Cases() -> [TrainCase] {
 /// `globalPointerCrossEntropy` (summed over types, mean over the batch); Adam at 5e-3; the first batch of 16
 /// sentences of seed 1's shuffled training set (padded to its longest sentence).
 func chapter1Cases() -> [TrainCase] {
-    let data = SyntheticSpans(config: SyntheticSpans.Config(types: 40, compoundTypes: 10, maxEntities: 3),
-                              trainCount: 400, testCount: 200, seed: 8877)
+    let data = SyntheticSpans(
+        config: SyntheticSpans.Config(types: 40, compoundTypes: 10, maxEntities: 3),
+        trainCount: 400, testCount: 200, seed: 8877)
     let seed: UInt64 = 1
     var rng = SeededRNG(seed: seed)
     let encoder = TinyEncoder(vocabularySize: data.vocabulary.count, hiddenSize: 48, heads: 4, layers: 2, rng: &rng)
@@ -141,9 +153,12 @@ func chapter1Cases() -> [TrainCase] {
     let positives = Loss.globalPointerPositives(batch.gold, types: 40, length: n)
     let mask = batch.mask.flatMap { $0.map { $0 ? 1 : 0 } }
     let config = #"{"batch": 16, "length": \#(n), "layers": 2, "heads": 4, "eps": 1e-6, "types": 40, "head_size": 16}"#
-    return [TrainCase(model: "ch1 encoder+EGP", shape: "b16 n\(n) D48 L2 m40", peerModel: "encoder_egp",
-                      config: config, batch: #"{"ids": \#(batch.ids), "mask": \#(mask), "positives": \#(positives)}"#,
-                      parameters: parameters, learningRate: 5e-3, depth: 2 * 2 + 2, step: step)]
+    return [
+        TrainCase(
+            model: "ch1 encoder+EGP", shape: "b16 n\(n) D48 L2 m40", peerModel: "encoder_egp",
+            config: config, batch: #"{"ids": \#(batch.ids), "mask": \#(mask), "positives": \#(positives)}"#,
+            parameters: parameters, learningRate: 5e-3, depth: 2 * 2 + 2, step: step)
+    ]
 }
 
 /// Chapter 6: `GAUSequenceModel` (2 GAUs, d = 64, e = 128, s = 32, RoPE, no biases, LeCun normal, gain-free RMS
@@ -157,8 +172,9 @@ func chapter6Cases() -> [TrainCase] {
     let b = task.batch(size: batchSize, length: length, rng: &data)
     func make(_ normalization: AttentionNormalization, _ name: String, _ attention: String) -> TrainCase {
         var rng = SeededRNG(seed: seed)
-        let model = GAUSequenceModel(task: task, dimension: 64, hiddenSize: 128, keySize: 32, layers: 2,
-                                     normalization: normalization, rng: &rng)
+        let model = GAUSequenceModel(
+            task: task, dimension: 64, hiddenSize: 128, keySize: 32, layers: 2,
+            normalization: normalization, rng: &rng)
         let adam = Adam(parameters: model.parameters, learningRate: 2e-3)
         let step: () -> Float = {
             adam.zeroGrad()
@@ -167,11 +183,13 @@ func chapter6Cases() -> [TrainCase] {
             adam.step()
             return loss.value.scalar
         }
-        let config = #"{"batch": 8, "length": 64, "depth": 2, "hidden": 128, "key": 32, "eps": 1e-12, "bias": false, "#
+        let config =
+            #"{"batch": 8, "length": 64, "depth": 2, "hidden": 128, "key": 32, "eps": 1e-12, "bias": false, "#
             + #""rope": true, "norm": "rms", "attention": "\#(attention)"}"#
-        return TrainCase(model: "ch6 GAU " + name, shape: "b8 n64 d64 L2", peerModel: "gau_stack", config: config,
-                         batch: #"{"ids": \#(b.tokens), "labels": \#(b.targets)}"#, parameters: model.parameters,
-                         learningRate: 2e-3, depth: 2 + 2, step: step)
+        return TrainCase(
+            model: "ch6 GAU " + name, shape: "b8 n64 d64 L2", peerModel: "gau_stack", config: config,
+            batch: #"{"ids": \#(b.tokens), "labels": \#(b.targets)}"#, parameters: model.parameters,
+            learningRate: 2e-3, depth: 2 + 2, step: step)
     }
     return [make(.reluSquared(length: .actual), "relu2", "relu2"), make(.softmax, "softmax", "softmax")]
 }
@@ -192,14 +210,16 @@ func chapter2Cases() -> [TrainCase] {
     let (b, n, predicates) = (batch.shape[0], batch.shape[1], language.predicates)
     let labels = batch.triples.map(GPLinker.labels)
     let mask = batch.mask.flatMap { $0.map { $0 ? 1 : 0 } }
-    let batchJSON = #"{"ids": \#(batch.tokens), "mask": \#(mask), "#
+    let batchJSON =
+        #"{"ids": \#(batch.tokens), "mask": \#(mask), "#
         + #""entity": \#(Loss.globalPointerPositives(labels.map(\.entity), types: 2, length: n)), "#
         + #""head": \#(Loss.globalPointerPositives(labels.map(\.head), types: predicates, length: n)), "#
         + #""tail": \#(Loss.globalPointerPositives(labels.map(\.tail), types: predicates, length: n))}"#
     func make(_ kind: GPLinker.HeadKind) -> TrainCase {
         var rng = SeededRNG(seed: seed)
-        let encoder = TinyEncoder(vocabularySize: language.vocabularySize, hiddenSize: 32, heads: 2, layers: 2,
-                                  rng: &rng)
+        let encoder = TinyEncoder(
+            vocabularySize: language.vocabularySize, hiddenSize: 32, heads: 2, layers: 2,
+            rng: &rng)
         let linker = GPLinker(hiddenSize: 32, predicates: predicates, headSize: 16, kind: kind, rng: &rng)
         let parameters = encoder.parameters + linker.parameters
         let adam = Adam(parameters: parameters, learningRate: 3e-3)
@@ -211,11 +231,13 @@ func chapter2Cases() -> [TrainCase] {
             adam.step()
             return loss.value.scalar
         }
-        let config = #"{"batch": \#(b), "length": \#(n), "layers": 2, "heads": 2, "eps": 1e-6, "head_size": 16, "#
+        let config =
+            #"{"batch": \#(b), "length": \#(n), "layers": 2, "heads": 2, "eps": 1e-6, "head_size": 16, "#
             + #""predicates": \#(predicates), "kind": "\#(kind.rawValue)"}"#
-        return TrainCase(model: "ch2 GPLinker " + (kind == .efficient ? "EGP" : "GP"),
-                         shape: "b\(b) n\(n) D32 L2 P\(predicates)", peerModel: "gplinker", config: config,
-                         batch: batchJSON, parameters: parameters, learningRate: 3e-3, depth: 2 * 2 + 2, step: step)
+        return TrainCase(
+            model: "ch2 GPLinker " + (kind == .efficient ? "EGP" : "GP"),
+            shape: "b\(b) n\(n) D32 L2 P\(predicates)", peerModel: "gplinker", config: config,
+            batch: batchJSON, parameters: parameters, learningRate: 3e-3, depth: 2 * 2 + 2, step: step)
     }
     return [make(.standard), make(.efficient)]
 }

@@ -43,8 +43,9 @@ struct TrainSuite {
 
     func run(json: Bool) throws {
         let started = now()
-        let cases = (chapter3Cases() + chapter5Cases() + chapter1Cases() + chapter6Cases()
-                     + chapter2Cases()).filter { c in filter.map { c.model.contains($0) } ?? true }
+        let cases =
+            (chapter3Cases() + chapter5Cases() + chapter1Cases() + chapter6Cases()
+            + chapter2Cases()).filter { c in filter.map { c.model.contains($0) } ?? true }
         let hasTorch = !noPeer && PeerLibrary.torch.isAvailable
         var peers: [Int: PeerProcess] = [:]
         if hasTorch {
@@ -55,9 +56,10 @@ struct TrainSuite {
         defer { try? FileManager.default.removeItem(at: folder) }
 
         if !json {
-            print("Training-step bench: one step (forward, backward, Adam) of the chapters' models, ours vs "
-                  + (hasTorch ? peers.values.first!.versionLine + " eager (Adam: \(torchAdam))" : "no peer")
-                  + "; interleaved rounds = \(rounds), medians.")
+            print(
+                "Training-step bench: one step (forward, backward, Adam) of the chapters' models, ours vs "
+                    + (hasTorch ? peers.values.first!.versionLine + " eager (Adam: \(torchAdam))" : "no peer")
+                    + "; interleaved rounds = \(rounds), medians.")
             if !hasTorch && !noPeer {
                 print("torch is not installed: its columns are skipped (install: \(PeerLibrary.torch.installHint)).")
             }
@@ -74,22 +76,26 @@ struct TrainSuite {
                 guard let peer = peers[t] else { continue }
                 let answer = try peer.request(
                     #"{"op": "load", "key": "\#(index)", "model": "\#(c.peerModel)", "config": \#(c.config), "#
-                    + #""batch": \#(c.batch), "folder": "\#(caseFolder.path)", "lr": \#(c.learningRate), "adam": "\#(torchAdam)"}"#)
+                        + #""batch": \#(c.batch), "folder": "\#(caseFolder.path)", "lr": \#(c.learningRate), "adam": "\#(torchAdam)"}"#
+                )
                 guard let object = try? JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any],
-                      let losses = object["losses"] as? [Double], losses.count == 2
+                    let losses = object["losses"] as? [Double], losses.count == 2
                 else { throw BenchError.peer("bad answer '\(answer)' to load \(c.model)") }
                 let d1 = abs(Double(ours[0]) - losses[0]), d2 = abs(Double(ours[1]) - losses[1])
                 let tol1 = TrainSuite.tolerance(c, loss: ours[0]), tol2 = TrainSuite.secondTolerance(c, loss: ours[1])
                 let ok = d1 <= tol1 && d2 <= tol2
                 agreed = agreed && ok
                 if json {
-                    print(#"{"check": "\#(c.model)", "threads": \#(t), "our_loss": [\#(ours[0]), \#(ours[1])], "#
-                          + #""torch_loss": [\#(losses[0]), \#(losses[1])], "difference": [\#(fmt(d1)), \#(fmt(d2))], "#
-                          + #""tolerance": [\#(fmt(tol1)), \#(fmt(tol2))], "agree": \#(ok)}"#)
+                    print(
+                        #"{"check": "\#(c.model)", "threads": \#(t), "our_loss": [\#(ours[0]), \#(ours[1])], "#
+                            + #""torch_loss": [\#(losses[0]), \#(losses[1])], "difference": [\#(fmt(d1)), \#(fmt(d2))], "#
+                            + #""tolerance": [\#(fmt(tol1)), \#(fmt(tol2))], "agree": \#(ok)}"#)
                 } else {
-                    print(String(format: "%@%d thr: loss ours %.7f torch %.7f |Δ| %.2g (tol %.2g); after one Adam "
-                                 + "step ours %.7f torch %.7f |Δ| %.2g (tol %.2g)%@", pad(c.model, 18), t,
-                                 ours[0], losses[0], d1, tol1, ours[1], losses[1], d2, tol2, ok ? "" : "  DISAGREE"))
+                    print(
+                        String(
+                            format: "%@%d thr: loss ours %.7f torch %.7f |Δ| %.2g (tol %.2g); after one Adam "
+                                + "step ours %.7f torch %.7f |Δ| %.2g (tol %.2g)%@", pad(c.model, 18), t,
+                            ours[0], losses[0], d1, tol1, ours[1], losses[1], d2, tol2, ok ? "" : "  DISAGREE"))
                 }
             }
             guard agreed else {
@@ -128,25 +134,30 @@ struct TrainSuite {
         if json {
             for (c, t, ours, torch) in rows {
                 let torchName = peers[t]?.versionLine
-                print(#"{"kernel": "train \#(c.model)", "shape": "\#(c.shape)", "threads": \#(t), "#
-                      + #""ours": \#(fmt(ours * 1e3)), "unit": "ms/step", "torch": \#(torch.map { fmt($0 * 1e3) } ?? "null"), "#
-                      + #""torch_name": \#(torchName.map { "\"\($0) eager, Adam \(torchAdam)\"" } ?? "null"), "#
-                      + #""torch_ratio": \#(torch.map { fmt($0 / ours) } ?? "null"), "#
-                      + #""best_ratio": \#(best(c, upTo: t).map { fmt($0 / ours) } ?? "null")}"#)
+                print(
+                    #"{"kernel": "train \#(c.model)", "shape": "\#(c.shape)", "threads": \#(t), "#
+                        + #""ours": \#(fmt(ours * 1e3)), "unit": "ms/step", "torch": \#(torch.map { fmt($0 * 1e3) } ?? "null"), "#
+                        + #""torch_name": \#(torchName.map { "\"\($0) eager, Adam \(torchAdam)\"" } ?? "null"), "#
+                        + #""torch_ratio": \#(torch.map { fmt($0 / ours) } ?? "null"), "#
+                        + #""best_ratio": \#(best(c, upTo: t).map { fmt($0 / ours) } ?? "null")}"#)
             }
         } else {
             print("")
-            print(pad("model", 18) + pad("shapes", 20) + pad("thr", 4) + lpad("ours ms", 10) + lpad("torch ms", 10)
-                  + lpad("/torch", 9) + lpad("/best", 9))
+            print(
+                pad("model", 18) + pad("shapes", 20) + pad("thr", 4) + lpad("ours ms", 10) + lpad("torch ms", 10)
+                    + lpad("/torch", 9) + lpad("/best", 9))
             for (c, t, ours, torch) in rows {
-                print(pad(c.model, 18) + pad(c.shape, 20) + pad("\(t)", 4) + lpad(String(format: "%.3f", ours * 1e3), 10)
-                      + lpad(torch.map { String(format: "%.3f", $0 * 1e3) } ?? "-", 10)
-                      + lpad(torch.map { String(format: "%.2fx", $0 / ours) } ?? "-", 9)
-                      + lpad(best(c, upTo: t).map { String(format: "%.2fx", $0 / ours) } ?? "-", 9))
+                print(
+                    pad(c.model, 18) + pad(c.shape, 20) + pad("\(t)", 4) + lpad(String(format: "%.3f", ours * 1e3), 10)
+                        + lpad(torch.map { String(format: "%.3f", $0 * 1e3) } ?? "-", 10)
+                        + lpad(torch.map { String(format: "%.2fx", $0 / ours) } ?? "-", 9)
+                        + lpad(best(c, upTo: t).map { String(format: "%.2fx", $0 / ours) } ?? "-", 9))
             }
-            print(String(format: "\n(ms per training step, median of interleaved rounds; /torch: torch's time at the same "
-                         + "thread count over ours, so above 1 we are faster; /best: torch's fastest time at up to as "
-                         + "many threads over ours. Goal ≥ 2x.) Total %.0f s.", now() - started))
+            print(
+                String(
+                    format: "\n(ms per training step, median of interleaved rounds; /torch: torch's time at the same "
+                        + "thread count over ours, so above 1 we are faster; /best: torch's fastest time at up to as "
+                        + "many threads over ours. Goal ≥ 2x.) Total %.0f s.", now() - started))
         }
         if !failures.isEmpty {
             throw BenchError.peer("training-step check failed: " + failures.joined(separator: "; "))
@@ -181,8 +192,9 @@ func exportParameters(_ parameters: [Variable], to folder: URL, scale: Float = 1
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     var scalars: [Float] = [], entries: [String] = []
     for p in parameters {
-        entries.append(#"{"name": "\#(p.name)", "shape": \#(p.shape), "offset": \#(scalars.count), "#
-                       + #""dense": \#(p.name.hasSuffix(".weight") && p.shape.count == 2)}"#)
+        entries.append(
+            #"{"name": "\#(p.name)", "shape": \#(p.shape), "offset": \#(scalars.count), "#
+                + #""dense": \#(p.name.hasSuffix(".weight") && p.shape.count == 2)}"#)
         scalars += scale == 1 ? p.value.scalars : p.value.scalars.map { $0 * scale }
     }
     try scalars.withUnsafeBytes { Data($0) }.write(to: folder.appendingPathComponent("weights.bin"))

@@ -7,7 +7,8 @@ import Synchronization
 struct BookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "book",
-        abstract: "Builds the executable book: compiles and runs every chapter's Swift snippets, checks their output, renders the site.",
+        abstract:
+            "Builds the executable book: compiles and runs every chapter's Swift snippets, checks their output, renders the site.",
         subcommands: [BuildCommand.self, ServeCommand.self],
         defaultSubcommand: BuildCommand.self
     )
@@ -31,7 +32,8 @@ struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
         abstract: "Build chapters and write the site.",
-        discussion: "Exit status: 0 if every check holds, 1 if a check fails, 2 for environment errors, 64 for usage errors."
+        discussion:
+            "Exit status: 0 if every check holds, 1 if a check fails, 2 for environment errors, 64 for usage errors."
     )
 
     @Option(name: .customLong("chapter"), help: "Build only this chapter (its slug); repeatable.")
@@ -40,7 +42,10 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "Rewrite the chapters' output blocks to the actual output; no other byte changes.")
     var fix = false
 
-    @Flag(help: "Fail on any difference between a recorded and an actual output, tolerance notwithstanding (timings with tolerance=measured excepted).")
+    @Flag(
+        help:
+            "Fail on any difference between a recorded and an actual output, tolerance notwithstanding (timings with tolerance=measured excepted)."
+    )
     var exact = false
 
     @Flag(name: .customLong("no-cache"), help: "Compile and run every program again instead of reusing cached results.")
@@ -65,7 +70,8 @@ struct BuildCommand: ParsableCommand {
     func run() throws {
         Interrupts.install()
         let rootURL = URL(fileURLWithPath: root).standardizedFileURL
-        var options = BookBuilder.Options(root: rootURL, packageRoot: package.map { URL(fileURLWithPath: $0).standardizedFileURL })
+        var options = BookBuilder.Options(
+            root: rootURL, packageRoot: package.map { URL(fileURLWithPath: $0).standardizedFileURL })
         options.chapters = chapters
         options.fix = fix
         options.exact = exact
@@ -87,11 +93,12 @@ struct BuildCommand: ParsableCommand {
             FileHandle.standardError.write(Data(("\n" + error.description + "\n").utf8))
         }
         let failed = report.checked - report.passed
-        print("""
+        print(
+            """
 
-        \(report.chapters.count) chapters, \(report.snippets) snippets\(report.notRun.total > 0 ? " (\(report.notRun.summary))" : ""), \(report.passed) checks passed, \
-        \(failed) failed, \(report.errors.count) errors, \(String(format: "%.1f", report.seconds)) s
-        """)
+            \(report.chapters.count) chapters, \(report.snippets) snippets\(report.notRun.total > 0 ? " (\(report.notRun.summary))" : ""), \(report.passed) checks passed, \
+            \(failed) failed, \(report.errors.count) errors, \(String(format: "%.1f", report.seconds)) s
+            """)
         if let output = options.output {
             print("site: \(output.path)/index.html")
         }
@@ -114,7 +121,8 @@ enum Interrupts {
                 let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
                 source.setEventHandler {
                     ActiveProcessGroups.shared.killAll()
-                    FileHandle.standardError.write(Data("\ninterrupted: the previous site and the caches are intact\n".utf8))
+                    FileHandle.standardError.write(
+                        Data("\ninterrupted: the previous site and the caches are intact\n".utf8))
                     exit(130)
                 }
                 source.resume()

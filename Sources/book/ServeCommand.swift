@@ -44,15 +44,20 @@ struct ServeCommand: AsyncParsableCommand {
 
         let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: port), logger: .disabled)
         await server.appendRoute(HTTPRoute("GET \(LiveReload.generationPath)")) { _ in
-            HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain", .cacheControl: "no-store"],
-                         body: Data(String(generation.value).utf8))
+            HTTPResponse(
+                statusCode: .ok, headers: [.contentType: "text/plain", .cacheControl: "no-store"],
+                body: Data(String(generation.value).utf8))
         }
         await server.appendRoute("GET *") { request in
-            guard let file = LiveReload.resolve(request.path, in: site), let data = FileManager.default.contents(atPath: file.path) else {
+            guard let file = LiveReload.resolve(request.path, in: site),
+                let data = FileManager.default.contents(atPath: file.path)
+            else {
                 return HTTPResponse(statusCode: .notFound, body: Data("not found\n".utf8))
             }
             let type = LiveReload.contentType(for: file)
-            let body = type.hasPrefix("text/html") ? Data(LiveReload.inject(into: String(decoding: data, as: UTF8.self), resources: resources).utf8) : data
+            let body =
+                type.hasPrefix("text/html")
+                ? Data(LiveReload.inject(into: String(decoding: data, as: UTF8.self), resources: resources).utf8) : data
             return HTTPResponse(statusCode: .ok, headers: [.contentType: type, .cacheControl: "no-store"], body: body)
         }
         print("serving \(site.path) at http://127.0.0.1:\(port)/ (Ctrl-C stops)")

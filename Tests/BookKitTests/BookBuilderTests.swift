@@ -1,17 +1,24 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// The whole build on a small fixture book: the site's files, determinism, subset builds.
 @Suite struct BookBuilderTests {
     /// A scratch book root with a manifest and two fixture chapters.
     private func scratchBook(_ name: String) throws -> ScratchChapters {
-        let fixture = { (name: String) in try String(contentsOf: Fixtures.directory.appendingPathComponent("\(name).md"), encoding: .utf8) }
-        return try ScratchChapters(name, title: "Fixture <Book>", [
-            Manifest.Entry("modes", title: "Modes & more", summary: "Every mode.", text: try fixture("modes")),
-            Manifest.Entry("wrong", file: "wrong-output.md", title: "Wrong", summary: "Fails its check.", text: try fixture("wrong-output")),
-        ])
+        let fixture = { (name: String) in
+            try String(contentsOf: Fixtures.directory.appendingPathComponent("\(name).md"), encoding: .utf8)
+        }
+        return try ScratchChapters(
+            name, title: "Fixture <Book>",
+            [
+                Manifest.Entry("modes", title: "Modes & more", summary: "Every mode.", text: try fixture("modes")),
+                Manifest.Entry(
+                    "wrong", file: "wrong-output.md", title: "Wrong", summary: "Fails its check.",
+                    text: try fixture("wrong-output")),
+            ])
     }
 
     private func tree(_ folder: URL) throws -> [String: Data] {
@@ -32,9 +39,15 @@ import BookTestSupport
         #expect(first.chapters[1].errors.map(\.kind) == [.output])
         let site = root.appendingPathComponent("site")
         let firstTree = try tree(site)
-        #expect(Set(firstTree.keys) == ["index.html", "modes.html", "wrong.html", "style.css", "book.js", "claims.html", "search-index.js", SiteFolder.markerName])
-        #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("katex/fonts/KaTeX_Main-Regular.woff2").path),
-                "KaTeX's stylesheet and fonts are copied in, so pages work offline")
+        #expect(
+            Set(firstTree.keys) == [
+                "index.html", "modes.html", "wrong.html", "style.css", "book.js", "claims.html", "search-index.js",
+                SiteFolder.markerName,
+            ])
+        #expect(
+            FileManager.default.fileExists(
+                atPath: site.appendingPathComponent("katex/fonts/KaTeX_Main-Regular.woff2").path),
+            "KaTeX's stylesheet and fonts are copied in, so pages work offline")
         let index = String(decoding: firstTree["index.html"]!, as: UTF8.self)
         #expect(index.contains("Fixture &lt;Book&gt;"))
         #expect(index.contains("<a href=\"modes.html\">Modes &amp; more</a>"))
@@ -43,7 +56,9 @@ import BookTestSupport
         _ = try book.build()
         #expect(try tree(site) == firstTree)
         // No staging or retired folders are left behind.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).filter { !$0.hasSuffix(".lock") }.sorted() == ["chapters", "site"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: root.path).filter { !$0.hasSuffix(".lock") }.sorted()
+                == ["chapters", "site"])
     }
 
     @Test func subsetBuildKeepsOtherPages() throws {
@@ -63,7 +78,8 @@ import BookTestSupport
         #expect {
             try book.build(chapters: ["modes", "nope"])
         } throws: { error in
-            (error as? BookError)?.kind == .usage && (error as? BookError)?.message.hasPrefix("no chapter with slug 'nope'") == true
+            (error as? BookError)?.kind == .usage
+                && (error as? BookError)?.message.hasPrefix("no chapter with slug 'nope'") == true
         }
         #expect(!FileManager.default.fileExists(atPath: book.folder.url("site").path), "no site was written")
     }
@@ -76,7 +92,9 @@ import BookTestSupport
             _ = try Load.book(root: book.root)
             Issue.record("a manifest without chapters must fail")
         } catch {
-            #expect(error.description.hasPrefix("chapters/book.json:1:1: error: the manifest is not valid: missing key 'chapters'"))
+            #expect(
+                error.description.hasPrefix(
+                    "chapters/book.json:1:1: error: the manifest is not valid: missing key 'chapters'"))
         }
     }
 }

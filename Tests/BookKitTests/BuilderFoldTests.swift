@@ -1,21 +1,27 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// The builder as a fold: every stage's errors reach the chapter's one error list and so its page banner,
 /// and `--fix` output goes back through the same stages.
 @Suite struct BuilderFoldTests {
     /// A scratch book of one chapter, built against this package's library.
     private func book(_ name: String, chapter text: String) throws -> ScratchChapters {
-        try ScratchChapters("fold-\(name)", title: "Fold", [Manifest.Entry("one", title: "One", summary: "s", text: text)])
+        try ScratchChapters(
+            "fold-\(name)", title: "Fold", [Manifest.Entry("one", title: "One", summary: "s", text: text)])
     }
 
     /// A link into the claims page's anchors was checked only once the whole site was rendered (after the
     /// chapter's page and line): its error was in the report and on stderr, but the page said nothing was
     /// wrong and the chapter's line said `ok`.
     @Test func aLinkErrorIntoTheClaimsPageIsOnThePageBannerAndTheLine() throws {
-        let book = try book("link", chapter: "# One\n\nSee [the claims](claims.html#no-such-claim).\n\n```swift\nprint(1)\n```\n\n```output\n1\n```\n")
+        let book = try book(
+            "link",
+            chapter:
+                "# One\n\nSee [the claims](claims.html#no-such-claim).\n\n```swift\nprint(1)\n```\n\n```output\n1\n```\n"
+        )
         defer { book.remove() }
         let lines = Locked([String]())
         let report = try book.build { line in lines.update { $0.append(line) } }
@@ -24,21 +30,28 @@ import BookTestSupport
         #expect(messages == ["broken link 'claims.html#no-such-claim': no anchor '#no-such-claim' in claims.html"])
         let page = try book.read("site/one.html")
         #expect(page.contains("class=\"build-errors\""))
-        #expect(page.contains("broken link &#39;claims.html#no-such-claim&#39;") || page.contains("broken link 'claims.html#no-such-claim'"))
+        #expect(
+            page.contains("broken link &#39;claims.html#no-such-claim&#39;")
+                || page.contains("broken link 'claims.html#no-such-claim'"))
     }
 
     /// A broken link of the claims page (found only by the whole-site check, after every chapter's page and
     /// line) joins the first chapter's errors, after the chapter's own, and its page banner (before: only the
     /// report and stderr had it).
     @Test func aLinkErrorOfTheClaimsPageIsOnTheFirstChaptersBanner() throws {
-        let book = try book("claims", chapter: "# One\n\n```claims\nreproduced: A claim. (#nope)\n```\n\n```swift id=a\nprint(1)\n```\n\n```output\n1\n```\n")
+        let book = try book(
+            "claims",
+            chapter:
+                "# One\n\n```claims\nreproduced: A claim. (#nope)\n```\n\n```swift id=a\nprint(1)\n```\n\n```output\n1\n```\n"
+        )
         defer { book.remove() }
         let report = try book.build()
-        #expect(report.errors.map { "\($0.location?.description ?? "") \($0.message)" } == [
-            "chapters/one.md:1:1 broken link '#snippet-nope': no anchor '#snippet-nope' in one.html",
-            "chapters/one.md:4:1 claim names snippet 'nope', which does not exist",
-            "chapters/book.json:1:1 broken link 'one.html#snippet-nope': no anchor '#snippet-nope' in one.html",
-        ])
+        #expect(
+            report.errors.map { "\($0.location?.description ?? "") \($0.message)" } == [
+                "chapters/one.md:1:1 broken link '#snippet-nope': no anchor '#snippet-nope' in one.html",
+                "chapters/one.md:4:1 claim names snippet 'nope', which does not exist",
+                "chapters/book.json:1:1 broken link 'one.html#snippet-nope': no anchor '#snippet-nope' in one.html",
+            ])
         let page = try book.read("site/one.html")
         #expect(page.contains("broken link &#39;one.html#snippet-nope&#39;"))
     }
@@ -46,7 +59,8 @@ import BookTestSupport
     /// `--fix` writes the new text, which then goes through Parse … Check again (no plan remapping): the
     /// chapter comes out green and the next build has nothing to fix or compile.
     @Test func fixedTextGoesThroughTheStagesAgain() throws {
-        let text = "# One\n\n```swift\nprint(\"a\")\nprint(\"b\")\nprint(\"c\")\n```\n\n```output\nwrong\n```\n\n```swift\nprint(\"d\")\n```\n\n```output\nd\n```\n"
+        let text =
+            "# One\n\n```swift\nprint(\"a\")\nprint(\"b\")\nprint(\"c\")\n```\n\n```output\nwrong\n```\n\n```swift\nprint(\"d\")\n```\n\n```output\nd\n```\n"
         let book = try book("fix", chapter: text)
         defer { book.remove() }
         let report = try book.build(fix: true)
@@ -70,7 +84,8 @@ import BookTestSupport
         let stamp = Render.Stamp(commit: "c", swiftVersion: "s")
         let withRows = Render.claimsPage(book: book, chapters: [chapter], stamp: stamp)
         #expect(withRows.contains("A claim."), "the fixture has a claim row")
-        #expect(LinkCheck.attributeValues("id", in: withRows)
+        #expect(
+            LinkCheck.attributeValues("id", in: withRows)
                 == LinkCheck.attributeValues("id", in: Render.claimsPage(book: book, chapters: [], stamp: stamp)))
     }
 }

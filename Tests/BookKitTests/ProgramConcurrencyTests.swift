@@ -1,7 +1,8 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// A chapter's programs run in parallel, and all chapters' compiles and runs share one limit of `--jobs`:
 /// snippet time limits are wall-clock, so the build must never run more programs than it was given.
@@ -45,10 +46,12 @@ import BookTestSupport
         let logs = try ScratchFolder("concurrency-log")
         defer { logs.remove() }
         let log = logs.root.path
-        let book = try ScratchChapters("concurrency", chapters: [
-            "one": "# One\n\n" + chapter("one", programs: 3, log: log),
-            "two": "# Two\n\n" + chapter("two", programs: 3, log: log),
-        ])
+        let book = try ScratchChapters(
+            "concurrency",
+            chapters: [
+                "one": "# One\n\n" + chapter("one", programs: 3, log: log),
+                "two": "# Two\n\n" + chapter("two", programs: 3, log: log),
+            ])
         defer { book.remove() }
 
         // One chapter: its three programs overlap (they ran one after another before).
@@ -83,13 +86,17 @@ import BookTestSupport
         let results = ParallelMap.run(Array(0..<4), jobs: 2) { chapter in
             ParallelMap.run(Array(0..<5), jobs: 2) { program in
                 slots.run {
-                    running.update { $0.now += 1; $0.most = max($0.most, $0.now) }
+                    running.update {
+                        $0.now += 1; $0.most = max($0.most, $0.now)
+                    }
                     Thread.sleep(forTimeInterval: Double((chapter * 7 + program * 3) % 5) / 100)
                     running.update { $0.now -= 1 }
                     return chapter * 10 + program
                 }
             }
-        } completed: { chapter in lines.update { $0.append(chapter[0] / 10) } }
+        } completed: { chapter in
+            lines.update { $0.append(chapter[0] / 10) }
+        }
         #expect(results == (0..<4).map { c in (0..<5).map { c * 10 + $0 } })
         #expect(lines.value == [0, 1, 2, 3])
         #expect(running.value.most == 2)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BookKit
 
 /// Shared set-up for the tests that build chapters: the package root, the fixture folder, the toolchain and
@@ -38,20 +39,25 @@ public enum Fixtures {
     }
 
     /// Runs the whole chapter pipeline on a fixture, as `book build` would (without writing anything).
-    public static func check(_ name: String, text: String? = nil, root: URL = packageRoot, fix: Bool = false, exact: Bool = false,
-                             math: Math = .katex, useCache: Bool = true) throws -> (CheckedChapter, BookBuilder.ChapterReport) {
+    public static func check(
+        _ name: String, text: String? = nil, root: URL = packageRoot, fix: Bool = false, exact: Bool = false,
+        math: Math = .katex, useCache: Bool = true
+    ) throws -> (CheckedChapter, BookBuilder.ChapterReport) {
         let (toolchain, library) = try environment.get()
         var options = BookBuilder.Options(root: root, packageRoot: packageRoot)
         options.fix = fix
         options.exact = exact
         options.useCache = useCache
         if math == .readable { options.math = .readable }
-        return try BookBuilder(options: options).chapter(try source(name, text: text), library: library, toolchain: toolchain)
+        return try BookBuilder(options: options).chapter(
+            try source(name, text: text), library: library, toolchain: toolchain)
     }
 
     /// Compares `actual` with the golden file `Fixtures/NAME`. With `BOOK_RECORD=1`, or when the golden
     /// file does not exist yet, records it, and the test fails once so that a new snapshot is looked at.
-    public static func expectGolden(_ actual: String, _ name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    public static func expectGolden(
+        _ actual: String, _ name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) {
         let url = directory.appendingPathComponent(name)
         let record = ProcessInfo.processInfo.environment["BOOK_RECORD"] == "1"
         guard !record, let golden = try? String(contentsOf: url, encoding: .utf8) else {
@@ -59,7 +65,9 @@ public enum Fixtures {
             Issue.record("recorded golden file \(name); check it and run again", sourceLocation: sourceLocation)
             return
         }
-        #expect(actual == golden, "differs from golden file \(name) (BOOK_RECORD=1 re-records)", sourceLocation: sourceLocation)
+        #expect(
+            actual == golden, "differs from golden file \(name) (BOOK_RECORD=1 re-records)",
+            sourceLocation: sourceLocation)
     }
 
     /// The `book` executable of this build (BookKitTests depends on it, so SwiftPM builds it first): beside
@@ -69,8 +77,10 @@ public enum Fixtures {
         while !folder.path.isEmpty, folder.path != "/" {
             let candidate = folder.appendingPathComponent("book")
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-               FileManager.default.isExecutableFile(atPath: candidate.path) {
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory),
+                !isDirectory.boolValue,
+                FileManager.default.isExecutableFile(atPath: candidate.path)
+            {
                 return candidate
             }
             folder.deleteLastPathComponent()

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import BookKit
 
 /// A scratch book (a tiny library of its own and two chapters whose outputs are recorded) driven through
@@ -10,9 +11,15 @@ public struct ScratchBook {
     public init(_ name: String) throws {
         folder = try ScratchFolder("safety-\(name)")
         try TinyLibrary.write(in: folder)
-        try folder.write("chapters/book.json", Manifest(title: "Safety", entries: [
-            Manifest.Entry("one", title: "One", summary: "s", text: ""), Manifest.Entry("two", title: "Two", summary: "s", text: ""),
-        ]).json)
+        try folder.write(
+            "chapters/book.json",
+            Manifest(
+                title: "Safety",
+                entries: [
+                    Manifest.Entry("one", title: "One", summary: "s", text: ""),
+                    Manifest.Entry("two", title: "Two", summary: "s", text: ""),
+                ]
+            ).json)
         try chapter("one", prose: "First.")
         try chapter("two", prose: "Second.")
     }
@@ -21,7 +28,10 @@ public struct ScratchBook {
 
     /// A chapter whose snippet prints its name, with that output recorded: it passes without `--fix`.
     public func chapter(_ name: String, prose: String) throws {
-        try write("chapters/\(name).md", "# \(name)\n\n\(prose) See [the other](\(name == "one" ? "two" : "one").html).\n\n```swift\nprint(\"\(name)\")\n```\n\n```output\n\(name)\n```\n")
+        try write(
+            "chapters/\(name).md",
+            "# \(name)\n\n\(prose) See [the other](\(name == "one" ? "two" : "one").html).\n\n```swift\nprint(\"\(name)\")\n```\n\n```output\n\(name)\n```\n"
+        )
     }
 
     public struct Run {
@@ -44,15 +54,19 @@ public struct ScratchBook {
             environment["HOME"] = root.path
         }
         guard let stage else {
-            let result = try Subprocess(executable: command[0], arguments: Array(command.dropFirst()), environment: environment).run()
+            let result = try Subprocess(
+                executable: command[0], arguments: Array(command.dropFirst()), environment: environment
+            ).run()
             // As Foundation reports it: the exit status, or the number of the signal that ended it.
             let (status, signaled): (Int32, Bool)
             switch result.termination {
             case .exited(let code): (status, signaled) = (code, false)
             case .signaled(let signal): (status, signaled) = (signal, true)
             }
-            return Run(status: status, signaled: signaled,
-                       stdout: String(decoding: result.stdout, as: UTF8.self), stderr: String(decoding: result.stderr, as: UTF8.self))
+            return Run(
+                status: status, signaled: signaled,
+                stdout: String(decoding: result.stdout, as: UTF8.self),
+                stderr: String(decoding: result.stderr, as: UTF8.self))
         }
         // Foundation.Process, not `Subprocess`: `killAt` must SIGKILL `book` alone, by its pid, as a user's
         // `kill -9` would (what survives on disk is the point); `Subprocess` kills a program's whole tree and
@@ -71,17 +85,21 @@ public struct ScratchBook {
                 while true {
                     let chunk = pipe.fileHandleForReading.availableData
                     if chunk.isEmpty { return }
-                    let text = sink.update { $0.append(chunk); return String(decoding: $0, as: UTF8.self) }
+                    let text = sink.update {
+                        $0.append(chunk); return String(decoding: $0, as: UTF8.self)
+                    }
                     if text.contains("book: paused at \(stage) ") { kill(process.processIdentifier, SIGKILL) }
                 }
             }
         }
-        readers.forEach { $0.start() }
+        for reader in readers { reader.start() }
         process.waitUntilExit()
         // Let the readers drain what is left in the pipes.
         for _ in 0..<100 where readers.contains(where: { !$0.isFinished }) { Thread.sleep(forTimeInterval: 0.05) }
-        return Run(status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
-                   stdout: String(decoding: outData.value, as: UTF8.self), stderr: String(decoding: errData.value, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
+            stdout: String(decoding: outData.value, as: UTF8.self),
+            stderr: String(decoding: errData.value, as: UTF8.self))
     }
 
     /// Every file under `folder` (relative path → bytes; a link as its target), skipping the caches.
@@ -115,12 +133,15 @@ public struct ScratchBook {
                 site.copies[name] = url
             }
         }
-        return LinkCheck.errors(in: site, book: Book(title: "", subtitle: "", chapters: [])).values.flatMap { $0 }.map(\.message)
+        return LinkCheck.errors(in: site, book: Book(title: "", subtitle: "", chapters: [])).values.flatMap { $0 }.map(
+            \.message)
     }
 
     /// Leftovers of the site writer beside the site.
     public func leftovers() -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter { $0.contains(".site.staging-") || $0.contains(".site.old-") }
+        ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter {
+            $0.contains(".site.staging-") || $0.contains(".site.old-")
+        }
     }
 
     public func remove() { folder.remove() }

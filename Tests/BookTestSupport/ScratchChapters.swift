@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import BookKit
 
 /// A throw-away book root (`chapters/` with a manifest and the chapters' files) that links this package's
@@ -22,8 +23,10 @@ public struct ScratchChapters: Sendable {
     public func read(_ path: String) throws -> String { try folder.read(path) }
 
     /// Builds the book in process into `site/`, as `book build` would.
-    public func build(fix: Bool = false, chapters: [String] = [], jobs: Int? = nil, useCache: Bool = true,
-                      progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> BookBuilder.Report {
+    public func build(
+        fix: Bool = false, chapters: [String] = [], jobs: Int? = nil, useCache: Bool = true,
+        progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws -> BookBuilder.Report {
         var options = BookBuilder.Options(root: root, packageRoot: Fixtures.packageRoot)
         options.output = folder.url("site")
         options.fix = fix
@@ -35,11 +38,15 @@ public struct ScratchChapters: Sendable {
     }
 
     /// Runs `book ARGUMENTS --root ROOT --package PACKAGE` (this package's library) to its end.
-    public func book(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
-                     timeout: Double = 600) throws -> Subprocess.Result {
-        try Subprocess(executable: Fixtures.bookExecutable.path,
-                       arguments: arguments + ["--root", root.path, "--package", Fixtures.packageRoot.path],
-                       environment: environment, timeout: timeout).run()
+    public func book(
+        _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+        timeout: Double = 600
+    ) throws -> Subprocess.Result {
+        try Subprocess(
+            executable: Fixtures.bookExecutable.path,
+            arguments: arguments + ["--root", root.path, "--package", Fixtures.packageRoot.path],
+            environment: environment, timeout: timeout
+        ).run()
     }
 
     public func remove() { folder.remove() }

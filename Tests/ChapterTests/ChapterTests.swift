@@ -1,6 +1,6 @@
+import BookKit
 import Foundation
 import Testing
-import BookKit
 
 /// One test per chapter of the book, running the same checks as `book build --exact`: a change to the library
 /// that alters a chapter's output at all fails here, and so does a recorded output typed by hand.

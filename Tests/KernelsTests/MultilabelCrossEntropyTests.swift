@@ -1,5 +1,6 @@
-import Testing
 import Foundation
+import Testing
+
 @testable import Kernels
 
 /// The post's formula evaluated literally in Double (for finite differences).
@@ -20,8 +21,9 @@ private func zlprLoss(_ s: [Double], _ y: [Float]) -> Double {
         multilabelCrossEntropy(scores: s, labels: y, rows: rows, classes: classes, loss: &loss)
         multilabelCrossEntropyReference(scores: s, labels: y, rows: rows, classes: classes, loss: &lossRef)
         multilabelCrossEntropyBackward(scores: s, labels: y, rows: rows, classes: classes, dLoss: dl, grad: &grad)
-        multilabelCrossEntropyBackwardReference(scores: s, labels: y, rows: rows, classes: classes, dLoss: dl,
-                                                grad: &gradRef)
+        multilabelCrossEntropyBackwardReference(
+            scores: s, labels: y, rows: rows, classes: classes, dLoss: dl,
+            grad: &gradRef)
         // Each side is a logsumexp with the appended 0: shifted arguments cost u·(|t| + |max|) each,
         // exp 4u, the 8-lane sum (n/8 + 3)·u relative; the loss adds two of them and a final rounding.
         let tMax = Double(s.map { abs($0) }.max() ?? 0)
@@ -39,8 +41,8 @@ private func zlprLoss(_ s: [Double], _ y: [Float]) -> Double {
 
 @Test func multilabelCrossEntropyEdgeCases() {
     // Masked (−inf) negatives contribute nothing; ±1e4 scores stay finite; −inf on a positive → +inf.
-    let s: [Float] = [-.infinity, 2, -1e4, 1e4,  -.infinity, 0, 0, 0]
-    let y: [Float] = [0, 1, 0, 1,  1, 0, 0, 0]
+    let s: [Float] = [-.infinity, 2, -1e4, 1e4, -.infinity, 0, 0, 0]
+    let y: [Float] = [0, 1, 0, 1, 1, 0, 0, 0]
     var loss = [Float](repeating: 0, count: 2)
     multilabelCrossEntropy(scores: s, labels: y, rows: 2, classes: 4, loss: &loss)
     // Row 0: log(1 + e^{−1e4}) + log(1 + e^{−2} + e^{−1e4}) = log(1 + e^{−2}).

@@ -1,5 +1,6 @@
-import Testing
 import Foundation
+import Testing
+
 @testable import Kernels
 
 @Test func normsMatchTwins() {
@@ -19,7 +20,8 @@ import Foundation
             let rs = 1 / ((row.reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / Double(d)) + 1e-6).squareRoot()
             let meanAbs = row.reduce(0) { $0 + abs($1) } / Double(d)
             let xh = abs(Double(x[i]) - mu) * rs
-            return u32 * (16 + Double(d) / 4) * Double(g[i % d]) * (xh + meanAbs * rs) + u32 * abs(Double(b[i % d])) + 1e-30
+            return u32 * (16 + Double(d) / 4) * Double(g[i % d]) * (xh + meanAbs * rs) + u32 * abs(Double(b[i % d]))
+                + 1e-30
         }
         #expect(lr.ok, "layerNorm [\(rows), \(d)] offset \(offset): \(lr)")
         for useGain in [false, true] {
@@ -63,7 +65,9 @@ import Foundation
         let h = 1e-5
         func check(_ name: String, _ got: Float, _ plus: Double, _ minus: Double) {
             let fd = (plus - minus) / (2 * h)
-            #expect(abs(fd - Double(got)) <= 2e-5 + 1e-4 * abs(fd), "\(rms ? "rms" : "layer")Norm \(name): \(got) vs fd \(fd)")
+            #expect(
+                abs(fd - Double(got)) <= 2e-5 + 1e-4 * abs(fd),
+                "\(rms ? "rms" : "layer")Norm \(name): \(got) vs fd \(fd)")
         }
         for i in 0..<rows * d {
             var p = xd, m = xd; p[i] += h; m[i] -= h

@@ -1,5 +1,6 @@
-import Testing
 import Foundation
+import Testing
+
 @testable import Kernels
 
 @Test func ropeMatchesTwinAndInverts() {
@@ -11,7 +12,9 @@ import Foundation
         rope(x, output: &y, positions: positions, groups: groups, table: table)
         ropeReference(x, output: &yRef, positions: positions, groups: groups, dim: dim, start: start)
         // cos and sin are rounded to fp32 (u each), the product/fma adds 2u: |Δy| ≤ 4u·(|x0| + |x1|).
-        let pairSum: (Int) -> Double = { i in let p = i & ~1; return abs(Double(x[p])) + abs(Double(x[p + 1])) }
+        let pairSum: (Int) -> Double = { i in
+            let p = i & ~1; return abs(Double(x[p])) + abs(Double(x[p + 1]))
+        }
         let r = compareTwins(y, yRef) { 4 * u32 * pairSum($0) }
         #expect(r.ok, "rope [\(positions), \(groups), \(dim)] start \(start): \(r)")
         // Inverse after forward: two such errors.

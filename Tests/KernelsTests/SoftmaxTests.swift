@@ -1,6 +1,7 @@
-import Testing
-@testable import Kernels
 import Foundation
+import Testing
+
+@testable import Kernels
 
 /// Bound for a softmax element, derived: z = λx + m is rounded (u|z|), z − max is rounded
 /// (u|z − max|), exp adds ≤ 2.4e-7 ≈ 4u, the 8-lane sum adds (cols/8 + 3)·u relative, and the errors
@@ -16,8 +17,10 @@ private func maxAbsFinite(_ z: ArraySlice<Float>) -> Double {
 
 @Test func softmaxFamilyMatchesTwin() {
     var rng = SplitMix64(seed: 21)
-    for (rows, cols, scale, lambda) in [(1, 1, Float(1), Float(1)), (3, 7, 3, 1), (5, 64, 10, 0.5),
-                                        (4, 131, 1e4, 1), (17, 509, 4, 2), (2, 1024, 30, 1)] {
+    for (rows, cols, scale, lambda) in [
+        (1, 1, Float(1), Float(1)), (3, 7, 3, 1), (5, 64, 10, 0.5),
+        (4, 131, 1e4, 1), (17, 509, 4, 2), (2, 1024, 30, 1),
+    ] {
         let x = rng.array(rows * cols, -scale, scale)
         // Mask: one shared row with a few −inf (key padding) and finite offsets.
         var mask = rng.array(cols, -1, 1)
@@ -31,7 +34,8 @@ private func maxAbsFinite(_ z: ArraySlice<Float>) -> Double {
                 softmaxRowsReference(x, rows: rows, cols: cols, temperature: lambda, mask: m, output: &want)
             }
             let r = compareTwins(got, want) { i in
-                softmaxBound(y: want[i], zAbsMax: maxAbsFinite(z[(i / cols * cols)..<(i / cols * cols + cols)]), cols: cols)
+                softmaxBound(
+                    y: want[i], zAbsMax: maxAbsFinite(z[(i / cols * cols)..<(i / cols * cols + cols)]), cols: cols)
             }
             #expect(r.ok, "softmax [\(rows), \(cols)] scale \(scale) mask \(useMask): \(r)")
 
@@ -63,10 +67,10 @@ private func maxAbsFinite(_ z: ArraySlice<Float>) -> Double {
     // Huge logits do not overflow; fully masked rows give 0 / −inf / −inf; NaN poisons its row only.
     let cols = 11
     var x = [Float](repeating: 0, count: 4 * cols)
-    for j in 0..<cols { x[j] = j == 3 ? 1e4 : -1e4 }             // row 0: one-hot at 3
-    for j in 0..<cols { x[cols + j] = -.infinity }              // row 1: fully masked
-    for j in 0..<cols { x[2 * cols + j] = Float(j) }; x[2 * cols + 5] = .nan // row 2: NaN
-    for j in 0..<cols { x[3 * cols + j] = 1e4 }                 // row 3: uniform at 1e4
+    for j in 0..<cols { x[j] = j == 3 ? 1e4 : -1e4 }  // row 0: one-hot at 3
+    for j in 0..<cols { x[cols + j] = -.infinity }  // row 1: fully masked
+    for j in 0..<cols { x[2 * cols + j] = Float(j) }; x[2 * cols + 5] = .nan  // row 2: NaN
+    for j in 0..<cols { x[3 * cols + j] = 1e4 }  // row 3: uniform at 1e4
     var y = [Float](repeating: 7, count: 4 * cols), ls = y, lse = [Float](repeating: 7, count: 4)
     softmaxRows(x, rows: 4, cols: cols, output: &y)
     logSoftmaxRows(x, rows: 4, cols: cols, output: &ls)
@@ -120,7 +124,8 @@ private func maxAbsFinite(_ z: ArraySlice<Float>) -> Double {
             let lp = zip(softmaxD(xp, log: useLog), w).reduce(0) { $0 + $1.0 * Double($1.1) }
             let lm = zip(softmaxD(xm, log: useLog), w).reduce(0) { $0 + $1.0 * Double($1.1) }
             let fd = (lp - lm) / (2 * h)
-            #expect(abs(fd - Double(dx[i])) < 1e-5, "\(useLog ? "log-" : "")softmax backward [\(i)]: \(dx[i]) vs fd \(fd)")
+            #expect(
+                abs(fd - Double(dx[i])) < 1e-5, "\(useLog ? "log-" : "")softmax backward [\(i)]: \(dx[i]) vs fd \(fd)")
         }
     }
 }

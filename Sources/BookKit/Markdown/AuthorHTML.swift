@@ -35,7 +35,8 @@ enum AuthorHTML {
         "style", "title", "textarea", "xmp", "noembed", "noframes", "plaintext", "noscript", "animate", "set",
     ]
 
-    static let hint = "write the markup without scripts, event handlers (on...=), javascript:/vbscript:/data: URLs, "
+    static let hint =
+        "write the markup without scripts, event handlers (on...=), javascript:/vbscript:/data: URLs, "
         + "and without script, iframe, object, embed, meta, base, link, form or style elements; "
         + "a snippet's output or a figure shows what a program computes"
 
@@ -56,16 +57,23 @@ enum AuthorHTML {
             guard bytes[i] == UInt8(ascii: "<") else { i += 1; continue }
             guard i + 1 < bytes.count else {
                 // What a `<` at the very end opens depends on the markup after the block.
-                problems.append(Problem(offset: i, text: "<", message: "'<' at the end of its HTML block opens markup that is not closed"))
+                problems.append(
+                    Problem(
+                        offset: i, text: "<",
+                        message: "'<' at the end of its HTML block opens markup that is not closed"))
                 break
             }
             let next = bytes[i + 1]
-            if next == UInt8(ascii: "!"), i + 3 < bytes.count, bytes[i + 2] == UInt8(ascii: "-"), bytes[i + 3] == UInt8(ascii: "-") {
+            if next == UInt8(ascii: "!"), i + 3 < bytes.count, bytes[i + 2] == UInt8(ascii: "-"),
+                bytes[i + 3] == UInt8(ascii: "-")
+            {
                 // A comment: nothing in it is markup, up to where the tokenizer ends it.
                 guard let end = commentEnd(bytes, contentStart: i + 4) else {
                     // Left open, a later `-->` (say, inside another block's quoted attribute) would close it.
-                    problems.append(Problem(offset: i, text: "<!--",
-                                            message: "HTML comment is not closed in its HTML block: a '-->' after it would end it"))
+                    problems.append(
+                        Problem(
+                            offset: i, text: "<!--",
+                            message: "HTML comment is not closed in its HTML block: a '-->' after it would end it"))
                     break
                 }
                 i = end
@@ -73,18 +81,23 @@ enum AuthorHTML {
             }
             if next == UInt8(ascii: "!"), Array(bytes[(i + 2)..<min(i + 9, bytes.count)]) == Array("[CDATA[".utf8) {
                 // In SVG or MathML it ends at `]]>`, elsewhere at the first `>`: no single reading is safe.
-                problems.append(Problem(offset: i, text: "<![CDATA[", message: "CDATA section is not allowed in a chapter's HTML"))
+                problems.append(
+                    Problem(offset: i, text: "<![CDATA[", message: "CDATA section is not allowed in a chapter's HTML"))
                 i = (firstClose(from: i + 2).map { $0 + 1 }) ?? bytes.count
                 continue
             }
             // A declaration (`<!DOCTYPE`), a processing instruction or a bogus comment (`<!x`, `<?x`, `</ x`):
             // the tokenizer ends each at the first `>`, quotes or not.
-            let bogus = next == UInt8(ascii: "!") || next == UInt8(ascii: "?")
-                || (next == UInt8(ascii: "/") && !(i + 2 < bytes.count && (isLetter(bytes[i + 2]) || bytes[i + 2] == UInt8(ascii: ">"))))
+            let bogus =
+                next == UInt8(ascii: "!") || next == UInt8(ascii: "?")
+                || (next == UInt8(ascii: "/")
+                    && !(i + 2 < bytes.count && (isLetter(bytes[i + 2]) || bytes[i + 2] == UInt8(ascii: ">"))))
             if bogus {
                 guard let close = firstClose(from: i + 2) else {
                     let opener = text(i..<min(i + 4, bytes.count)).split(separator: "\n").first.map(String.init) ?? "<"
-                    problems.append(Problem(offset: i, text: opener, message: "'\(opener)' is not closed with '>' in its HTML block"))
+                    problems.append(
+                        Problem(
+                            offset: i, text: opener, message: "'\(opener)' is not closed with '>' in its HTML block"))
                     break
                 }
                 i = close + 1
@@ -95,10 +108,15 @@ enum AuthorHTML {
             let nameStart = closing ? i + 2 : i + 1
             guard nameStart < bytes.count, isLetter(bytes[nameStart]) else { i += 1; continue }
             var j = nameStart
-            while j < bytes.count, !isSpace(bytes[j]), bytes[j] != UInt8(ascii: "/"), bytes[j] != UInt8(ascii: ">") { j += 1 }
+            while j < bytes.count, !isSpace(bytes[j]), bytes[j] != UInt8(ascii: "/"), bytes[j] != UInt8(ascii: ">") {
+                j += 1
+            }
             let name = text(nameStart..<j).lowercased()
             if !closing, forbiddenElements.contains(name) {
-                problems.append(Problem(offset: i, text: "<" + text(nameStart..<j), message: "HTML element <\(name)> is not allowed in a chapter"))
+                problems.append(
+                    Problem(
+                        offset: i, text: "<" + text(nameStart..<j),
+                        message: "HTML element <\(name)> is not allowed in a chapter"))
             }
             // Attributes, as the HTML tokenizer reads them.
             var closed = false
@@ -109,7 +127,8 @@ enum AuthorHTML {
                 let attributeStart = j
                 j += 1  // the first character may be `=`
                 while j < bytes.count, !isSpace(bytes[j]), bytes[j] != UInt8(ascii: "/"), bytes[j] != UInt8(ascii: ">"),
-                      bytes[j] != UInt8(ascii: "=") { j += 1 }
+                    bytes[j] != UInt8(ascii: "=")
+                { j += 1 }
                 let attribute = text(attributeStart..<j).lowercased()
                 var k = j
                 while k < bytes.count, isSpace(bytes[k]) { k += 1 }
@@ -122,8 +141,11 @@ enum AuthorHTML {
                         var end = k + 1
                         while end < bytes.count, bytes[end] != quote { end += 1 }
                         guard end < bytes.count else {
-                            problems.append(Problem(offset: attributeStart, text: text(attributeStart..<j),
-                                                    message: "attribute '\(attribute)' of <\(name)> has no closing quote in its HTML block"))
+                            problems.append(
+                                Problem(
+                                    offset: attributeStart, text: text(attributeStart..<j),
+                                    message:
+                                        "attribute '\(attribute)' of <\(name)> has no closing quote in its HTML block"))
                             j = bytes.count
                             closed = true  // reported already
                             break
@@ -139,16 +161,22 @@ enum AuthorHTML {
                 }
                 if closing { continue }
                 if attribute.hasPrefix("on") {
-                    problems.append(Problem(offset: attributeStart, text: text(attributeStart..<min(j, bytes.count)),
-                                            message: "event-handler attribute '\(attribute)' is not allowed in a chapter's HTML"))
+                    problems.append(
+                        Problem(
+                            offset: attributeStart, text: text(attributeStart..<min(j, bytes.count)),
+                            message: "event-handler attribute '\(attribute)' is not allowed in a chapter's HTML"))
                 } else if let value, let scheme = dangerousScheme(value) {
-                    problems.append(Problem(offset: attributeStart, text: text(attributeStart..<min(j, bytes.count)),
-                                            message: "\(scheme) URL in attribute '\(attribute)' of <\(name)> is not allowed"))
+                    problems.append(
+                        Problem(
+                            offset: attributeStart, text: text(attributeStart..<min(j, bytes.count)),
+                            message: "\(scheme) URL in attribute '\(attribute)' of <\(name)> is not allowed"))
                 }
             }
             if !closed {
-                problems.append(Problem(offset: i, text: "<" + name,
-                                        message: "tag <\(name)> is not closed with '>' in its HTML block"))
+                problems.append(
+                    Problem(
+                        offset: i, text: "<" + name,
+                        message: "tag <\(name)> is not closed with '>' in its HTML block"))
             }
             i = max(j, i + 1)
         }
@@ -203,8 +231,10 @@ enum AuthorHTML {
         let scalars = Array(text.unicodeScalars)
         var result = String.UnicodeScalarView()
         var i = 0
-        let named: [String: Unicode.Scalar] = ["colon": ":", "Tab": "\t", "NewLine": "\n", "sol": "/", "amp": "&",
-                                               "lpar": "(", "rpar": ")", "period": ".", "semi": ";", "quot": "\"", "apos": "'"]
+        let named: [String: Unicode.Scalar] = [
+            "colon": ":", "Tab": "\t", "NewLine": "\n", "sol": "/", "amp": "&",
+            "lpar": "(", "rpar": ")", "period": ".", "semi": ";", "quot": "\"", "apos": "'",
+        ]
         while i < scalars.count {
             guard scalars[i] == "&", i + 1 < scalars.count else { result.append(scalars[i]); i += 1; continue }
             if scalars[i + 1] == "#" {
@@ -212,7 +242,9 @@ enum AuthorHTML {
                 let hex = j < scalars.count && (scalars[j] == "x" || scalars[j] == "X")
                 if hex { j += 1 }
                 var value: UInt32 = 0, digits = 0
-                while j < scalars.count, scalars[j].isASCII, let digit = UInt32(String(scalars[j]), radix: hex ? 16 : 10) {
+                while j < scalars.count, scalars[j].isASCII,
+                    let digit = UInt32(String(scalars[j]), radix: hex ? 16 : 10)
+                {
                     value = min(value &* (hex ? 16 : 10) &+ digit, 0x110000); digits += 1; j += 1
                 }
                 if digits > 0 {
@@ -224,7 +256,9 @@ enum AuthorHTML {
             } else {
                 var j = i + 1
                 var name = ""
-                while j < scalars.count, j - i < 12, scalars[j].properties.isAlphabetic { name.unicodeScalars.append(scalars[j]); j += 1 }
+                while j < scalars.count, j - i < 12, scalars[j].properties.isAlphabetic {
+                    name.unicodeScalars.append(scalars[j]); j += 1
+                }
                 if j < scalars.count, scalars[j] == ";", let scalar = named[name] {
                     result.append(scalar)
                     i = j + 1
@@ -257,7 +291,8 @@ extension AuthorHTML {
             let haystack = Array(lines![line - 1].utf8).map { $0 | (($0 >= 65 && $0 <= 90) ? 0x20 : 0) }
             let pattern = Array((needle.split(separator: "\n").first.map(String.init) ?? needle).lowercased().utf8)
             guard pattern.count <= haystack.count else { return fallback }
-            for start in 0...(haystack.count - pattern.count) where Array(haystack[start..<(start + pattern.count)]) == pattern {
+            for start in 0...(haystack.count - pattern.count)
+            where Array(haystack[start..<(start + pattern.count)]) == pattern {
                 return start + 1
             }
             return fallback
@@ -270,12 +305,19 @@ extension AuthorHTML {
                 for problem in problems(in: literal) {
                     let lineOffset = bytes[..<min(problem.offset, bytes.count)].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
                     let line = node.startLine + lineOffset
-                    located.append(Located(line: line, column: column(of: problem.text, line: line, fallback: lineOffset == 0 ? node.startColumn : 1),
-                                           message: problem.message))
+                    located.append(
+                        Located(
+                            line: line,
+                            column: column(
+                                of: problem.text, line: line, fallback: lineOffset == 0 ? node.startColumn : 1),
+                            message: problem.message))
                 }
             } else if node.isLinkOrImage, let message = problem(inURL: node.url) {
-                located.append(Located(line: node.startLine, column: column(of: "](", line: node.startLine, fallback: node.startColumn),
-                                       message: message))
+                located.append(
+                    Located(
+                        line: node.startLine,
+                        column: column(of: "](", line: node.startLine, fallback: node.startColumn),
+                        message: message))
             }
         }
         return located

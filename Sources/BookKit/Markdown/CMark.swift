@@ -162,4 +162,3 @@ struct MarkdownNode {
         return node
     }
 }
-

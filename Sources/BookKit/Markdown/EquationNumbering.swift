@@ -36,7 +36,8 @@ struct EquationNumbering {
                 labelNames.append(name)
                 body.removeSubrange(range)
             }
-            let unnumbered = (env.map { $0.hasSuffix("*") } ?? false) || body.contains("\\nonumber") || body.contains("\\notag")
+            let unnumbered =
+                (env.map { $0.hasSuffix("*") } ?? false) || body.contains("\\nonumber") || body.contains("\\notag")
             var assigned: Int?
             var anchor: String?
             if !unnumbered {
@@ -46,13 +47,19 @@ struct EquationNumbering {
             }
             for name in labelNames {
                 guard let assigned, let anchor else {
-                    errors.append(BookError(.chapterFormat, at: SourcePosition(file: path, line: span.line), "label '\(name)' is on an unnumbered equation",
-                                            detail: span.source, hint: "remove the star or \\nonumber, or the label"))
+                    errors.append(
+                        BookError(
+                            .chapterFormat, at: SourcePosition(file: path, line: span.line),
+                            "label '\(name)' is on an unnumbered equation",
+                            detail: span.source, hint: "remove the star or \\nonumber, or the label"))
                     continue
                 }
                 if labels[name] != nil {
-                    errors.append(BookError(.chapterFormat, at: SourcePosition(file: path, line: span.line), "label '\(name)' is defined twice",
-                                            detail: span.source, hint: "labels name one equation each"))
+                    errors.append(
+                        BookError(
+                            .chapterFormat, at: SourcePosition(file: path, line: span.line),
+                            "label '\(name)' is defined twice",
+                            detail: span.source, hint: "labels name one equation each"))
                 } else {
                     labels[name] = (assigned, anchor)
                 }
@@ -67,8 +74,11 @@ struct EquationNumbering {
                 if let target = labels[name] {
                     body.replaceSubrange(range, with: "\\href{#\(target.anchor)}{(\(target.number))}")
                 } else {
-                    errors.append(BookError(.chapterFormat, at: SourcePosition(file: path, line: spans[index].line), "\\eqref{\(name)} names no equation",
-                                            detail: spans[index].source, hint: "add \\label{\(name)} to the equation, or fix the name"))
+                    errors.append(
+                        BookError(
+                            .chapterFormat, at: SourcePosition(file: path, line: spans[index].line),
+                            "\\eqref{\(name)} names no equation",
+                            detail: spans[index].source, hint: "add \\label{\(name)} to the equation, or fix the name"))
                     body.replaceSubrange(range, with: "\\text{(??)}")
                 }
             }
@@ -90,10 +100,14 @@ struct EquationNumbering {
 
     /// The body of a math span without its delimiters, and the environment name for `\begin{...}` spans.
     static func stripDelimiters(_ source: String) -> (body: String, env: String?) {
-        if source.hasPrefix("$$"), source.hasSuffix("$$"), source.count >= 4 { return (String(source.dropFirst(2).dropLast(2)), nil) }
+        if source.hasPrefix("$$"), source.hasSuffix("$$"), source.count >= 4 {
+            return (String(source.dropFirst(2).dropLast(2)), nil)
+        }
         if source.hasPrefix("\\["), source.hasSuffix("\\]") { return (String(source.dropFirst(2).dropLast(2)), nil) }
         if source.hasPrefix("\\("), source.hasSuffix("\\)") { return (String(source.dropFirst(2).dropLast(2)), nil) }
-        if source.hasPrefix("$"), source.hasSuffix("$"), source.count >= 2 { return (String(source.dropFirst().dropLast()), nil) }
+        if source.hasPrefix("$"), source.hasSuffix("$"), source.count >= 2 {
+            return (String(source.dropFirst().dropLast()), nil)
+        }
         for env in MathProtection.displayEnvironments {
             let open = "\\begin{\(env)}", close = "\\end{\(env)}"
             if source.hasPrefix(open), source.hasSuffix(close) {

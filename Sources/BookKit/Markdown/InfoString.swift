@@ -36,9 +36,11 @@ enum InfoString {
                 let key = String(word[..<equals]), value = String(word[word.index(after: equals)...])
                 switch key {
                 case "id":
-                    guard !value.isEmpty, value.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-                        throw BookError(.chapterFormat, at: here, "snippet id '\(value)' is not a name",
-                                        hint: "use letters, digits, '-' and '_', e.g. id=scores")
+                    guard !value.isEmpty, value.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+                    else {
+                        throw BookError(
+                            .chapterFormat, at: here, "snippet id '\(value)' is not a name",
+                            hint: "use letters, digits, '-' and '_', e.g. id=scores")
                     }
                     result.id = value
                     result.idPosition = here
@@ -48,38 +50,46 @@ enum InfoString {
                     result.tolerance = .infinity
                 case "tolerance":
                     guard let number = Double(value), number >= 0, number.isFinite else {
-                        throw BookError(.chapterFormat, at: here, "tolerance '\(value)' is not a non-negative number",
-                                        hint: "a relative tolerance, e.g. tolerance=1e-3, or tolerance=measured for timings")
+                        throw BookError(
+                            .chapterFormat, at: here, "tolerance '\(value)' is not a non-negative number",
+                            hint: "a relative tolerance, e.g. tolerance=1e-3, or tolerance=measured for timings")
                     }
                     result.tolerance = number
                 case "fails":
                     // `fails=TEXT`: the mode, pinned to a phrase of the expected diagnostic.
                     guard !value.isEmpty else {
-                        throw BookError(.chapterFormat, at: here, "fails= names no diagnostic text",
-                                        hint: "write a phrase of the expected error, e.g. fails=\"cannot find\", or just 'fails'")
+                        throw BookError(
+                            .chapterFormat, at: here, "fails= names no diagnostic text",
+                            hint: "write a phrase of the expected error, e.g. fails=\"cannot find\", or just 'fails'")
                     }
                     if let modeWord {
-                        throw BookError(.chapterFormat, at: here, "snippet has two modes, '\(modeWord)' and 'fails'",
-                                        hint: "a snippet takes one mode (reset may stand beside it)")
+                        throw BookError(
+                            .chapterFormat, at: here, "snippet has two modes, '\(modeWord)' and 'fails'",
+                            hint: "a snippet takes one mode (reset may stand beside it)")
                     }
                     modeWord = "fails"
                     result.mode = .fails
                     result.expectedDiagnostic = value
                 case "timeout":
                     guard let seconds = Double(value), seconds > 0, seconds.isFinite else {
-                        throw BookError(.chapterFormat, at: here, "timeout '\(value)' is not a positive number of seconds",
-                                        hint: "e.g. timeout=30")
+                        throw BookError(
+                            .chapterFormat, at: here, "timeout '\(value)' is not a positive number of seconds",
+                            hint: "e.g. timeout=30")
                     }
                     result.timeout = seconds
                 case "optimize":
                     guard value == "none" else {
-                        throw BookError(.chapterFormat, at: here, "optimize '\(value)' is not a known setting",
-                                        hint: "optimize=none compiles the snippet's programs with -Onone (assert traps, traps carry their messages); without it they are compiled -O")
+                        throw BookError(
+                            .chapterFormat, at: here, "optimize '\(value)' is not a known setting",
+                            hint:
+                                "optimize=none compiles the snippet's programs with -Onone (assert traps, traps carry their messages); without it they are compiled -O"
+                        )
                     }
                     result.unoptimized = true
                 default:
-                    throw BookError(.chapterFormat, at: here, "unknown snippet key '\(key)'",
-                                    hint: "known keys: \(keys)")
+                    throw BookError(
+                        .chapterFormat, at: here, "unknown snippet key '\(key)'",
+                        hint: "known keys: \(keys)")
                 }
             } else if word == "reset" {
                 result.reset = true
@@ -87,15 +97,17 @@ enum InfoString {
                 result.unordered = true
             } else if let mode = SnippetMode(rawValue: word), mode != .normal {
                 if let modeWord {
-                    throw BookError(.chapterFormat, at: here, "snippet has two modes, '\(modeWord)' and '\(word)'",
-                                    hint: "a snippet takes one mode (reset may stand beside it)")
+                    throw BookError(
+                        .chapterFormat, at: here, "snippet has two modes, '\(modeWord)' and '\(word)'",
+                        hint: "a snippet takes one mode (reset may stand beside it)")
                 }
                 modeWord = word
                 result.mode = mode
             } else {
                 let modes = SnippetMode.allCases.filter { $0 != .normal }.map(\.rawValue) + ["reset", "unordered"]
-                throw BookError(.chapterFormat, at: here, "unknown snippet mode '\(word)'",
-                                hint: "modes: \(modes.joined(separator: ", ")); keys: \(keys)")
+                throw BookError(
+                    .chapterFormat, at: here, "unknown snippet mode '\(word)'",
+                    hint: "modes: \(modes.joined(separator: ", ")); keys: \(keys)")
             }
         }
         return result
@@ -137,8 +149,9 @@ enum InfoString {
         if let quoteColumn {
             var here = location
             here.column += quoteColumn
-            throw BookError(.chapterFormat, at: here, "quoted value is not closed",
-                            hint: "end it with \" on the fence line; write \\\" for a quote inside it")
+            throw BookError(
+                .chapterFormat, at: here, "quoted value is not closed",
+                hint: "end it with \" on the fence line; write \\\" for a quote inside it")
         }
         if escaped { current.append("\\") }
         if inWord { result.append((start, current)) }

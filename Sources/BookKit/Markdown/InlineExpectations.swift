@@ -29,9 +29,11 @@ enum InlineExpectations {
             // Only at top level (column 1): an indented `// Output:` inside a function body is a comment.
             if text.hasPrefix("Output:"), comment == line.utf8.startIndex {
                 guard prints.isEmpty else {
-                    return .failure(BookError(.chapterFormat, at: position(index, column),
-                                              "snippet \(snippet.displayName) states its output both with `// Prints` (line \(prints[0].position.line)) and `// Output:`",
-                                              hint: "use one form in a snippet"))
+                    return .failure(
+                        BookError(
+                            .chapterFormat, at: position(index, column),
+                            "snippet \(snippet.displayName) states its output both with `// Prints` (line \(prints[0].position.line)) and `// Output:`",
+                            hint: "use one form in a snippet"))
                 }
                 var expected: [String] = []
                 let rest = text.dropFirst("Output:".count).drop(while: { $0 == " " })
@@ -41,16 +43,20 @@ enum InlineExpectations {
                 for (offset, next) in following.enumerated() {
                     let trimmed = next.drop(while: { $0 == " " || $0 == "\t" })
                     guard trimmed.hasPrefix("//") else {
-                        return .failure(BookError(.chapterFormat, at: position(index + 1 + offset, next.utf8.count - trimmed.utf8.count),
-                                                  "code after `// Output:` in snippet \(snippet.displayName)",
-                                                  hint: "`// Output:` and its `// line` comments must end the snippet"))
+                        return .failure(
+                            BookError(
+                                .chapterFormat, at: position(index + 1 + offset, next.utf8.count - trimmed.utf8.count),
+                                "code after `// Output:` in snippet \(snippet.displayName)",
+                                hint: "`// Output:` and its `// line` comments must end the snippet"))
                     }
                     var content = trimmed.dropFirst(2)
                     if content.hasPrefix(" ") { content = content.dropFirst() }
                     expected.append(String(content))
                 }
-                return .success(ExpectedOutput(text: expected.map { $0 + "\n" }.joined(), fence: position(index, column),
-                                               endLine: snippet.endLine - 1, form: .outputComment(line: snippet.codeLine + index)))
+                return .success(
+                    ExpectedOutput(
+                        text: expected.map { $0 + "\n" }.joined(), fence: position(index, column),
+                        endLine: snippet.endLine - 1, form: .outputComment(line: snippet.codeLine + index)))
             }
             guard text.hasPrefix("Prints \"") || text.hasPrefix("prints \"") else { continue }
             let quote = text.index(text.startIndex, offsetBy: "Prints ".count)
@@ -59,13 +65,17 @@ enum InlineExpectations {
             case .success(let decoded):
                 prints.append(InlineExpectation(position: position(index, column), text: decoded))
             case .failure(let problem):
-                return .failure(BookError(.chapterFormat, at: position(index, quoteColumn), problem.message,
-                                          hint: problem.hint))
+                return .failure(
+                    BookError(
+                        .chapterFormat, at: position(index, quoteColumn), problem.message,
+                        hint: problem.hint))
             }
         }
         guard let first = prints.first else { return .success(nil) }
-        return .success(ExpectedOutput(text: prints.map { $0.text + "\n" }.joined(), fence: first.position,
-                                       endLine: snippet.endLine - 1, form: .prints(prints)))
+        return .success(
+            ExpectedOutput(
+                text: prints.map { $0.text + "\n" }.joined(), fence: first.position,
+                endLine: snippet.endLine - 1, form: .prints(prints)))
     }
 
     struct Problem: Error { var message: String; var hint: String }
@@ -86,8 +96,12 @@ enum InlineExpectations {
                     continue
                 }
                 guard rest.allSatisfy({ $0 == " " || $0 == "\t" }) else {
-                    return .failure(Problem(message: "text after the closing quote of a `// Prints` comment",
-                                            hint: "a `// Prints \"…\"` comment ends with its closing quote; escape a quote inside as \\\""))
+                    return .failure(
+                        Problem(
+                            message: "text after the closing quote of a `// Prints` comment",
+                            hint:
+                                "a `// Prints \"…\"` comment ends with its closing quote; escape a quote inside as \\\""
+                        ))
                 }
                 return .success(result)
             case "\\":
@@ -103,7 +117,9 @@ enum InlineExpectations {
                     guard iterator.next() == "{" else { return .failure(badEscape) }
                     var digits = ""
                     while let next = iterator.next(), next != "}" { digits.append(next) }
-                    guard let value = UInt32(digits, radix: 16), let scalar = Unicode.Scalar(value) else { return .failure(badEscape) }
+                    guard let value = UInt32(digits, radix: 16), let scalar = Unicode.Scalar(value) else {
+                        return .failure(badEscape)
+                    }
                     result.unicodeScalars.append(scalar)
                 default: return .failure(badEscape)
                 }
@@ -111,12 +127,15 @@ enum InlineExpectations {
                 result.append(character)
             }
         }
-        return .failure(Problem(message: "`// Prints` comment has no closing quote",
-                                hint: "end the expected line with \" (a `// Prints` comment is one line; use \\n for more)"))
+        return .failure(
+            Problem(
+                message: "`// Prints` comment has no closing quote",
+                hint: "end the expected line with \" (a `// Prints` comment is one line; use \\n for more)"))
     }
 
-    private static let badEscape = Problem(message: "unknown escape in a `// Prints` comment",
-                                           hint: "Swift's escapes: \\\" \\\\ \\n \\t \\r \\0 \\' \\u{…}")
+    private static let badEscape = Problem(
+        message: "unknown escape in a `// Prints` comment",
+        hint: "Swift's escapes: \\\" \\\\ \\n \\t \\r \\0 \\' \\u{…}")
 
     /// Where the line's comment starts (its `//`), outside single-line string literals; nil if none.
     static func commentStart(_ line: Substring) -> Substring.UTF8View.Index? {
@@ -126,7 +145,13 @@ enum InlineExpectations {
             let byte = line.utf8[index]
             let next = line.utf8.index(after: index)
             if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
             } else if byte == UInt8(ascii: "\"") {
                 inString = true
             } else if byte == UInt8(ascii: "/"), next < line.utf8.endIndex, line.utf8[next] == UInt8(ascii: "/") {

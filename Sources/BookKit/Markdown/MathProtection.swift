@@ -97,7 +97,9 @@ struct MathProtection {
                 out.append(contentsOf: [bytes[i], bytes[i + 1]]); i += 2
                 continue
             }
-            if byte == Scanner.backslash, scanner.has(Scanner.eqref, at: i), let close = scanner.referenceEnd(from: i + Scanner.eqref.count) {
+            if byte == Scanner.backslash, scanner.has(Scanner.eqref, at: i),
+                let close = scanner.referenceEnd(from: i + Scanner.eqref.count)
+            {
                 references.append((String(decoding: bytes[(i + Scanner.eqref.count)..<close], as: UTF8.self), line))
                 out.append(contentsOf: Array("KXREF\(references.count - 1)X".utf8))
                 i = close + 1
@@ -117,9 +119,10 @@ struct MathProtection {
                 }
                 i = end
             case .unterminated(let openerLength, let closer, let blank):
-                unterminated.append(Unterminated(
-                    opener: String(decoding: bytes[i..<(i + openerLength)], as: UTF8.self), closer: closer,
-                    line: line, column: i - lineStart + 1, stoppedAtBlankLine: blank))
+                unterminated.append(
+                    Unterminated(
+                        opener: String(decoding: bytes[i..<(i + openerLength)], as: UTF8.self), closer: closer,
+                        line: line, column: i - lineStart + 1, stoppedAtBlankLine: blank))
                 out.append(contentsOf: bytes[i..<(i + openerLength)]); i += openerLength
             case .text(let length):
                 out.append(contentsOf: bytes[i..<(i + length)]); i += length
@@ -158,8 +161,10 @@ struct MathProtection {
     ///
     /// - Parameter html: the text is HTML: a token inside a tag (an `alt` or `title` attribute) gets the
     ///   escaped LaTeX source instead, since markup cannot go there.
-    func restore(_ text: String, html: Bool = false, references: References? = nil,
-                 replacement: (Int, Span) -> String) -> String {
+    func restore(
+        _ text: String, html: Bool = false, references: References? = nil,
+        replacement: (Int, Span) -> String
+    ) -> String {
         guard !spans.isEmpty || (references != nil && !self.references.isEmpty) else { return text }
         let bytes = Array(text.utf8)
         var out: [UInt8] = []
@@ -195,13 +200,19 @@ struct MathProtection {
         while i < bytes.count {
             let byte = bytes[i]
             guard byte == UInt8(ascii: "K"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "X") else {
-                if byte == UInt8(ascii: "<") { insideTag = true } else if byte == UInt8(ascii: ">") { insideTag = false }
+                if byte == UInt8(ascii: "<") {
+                    insideTag = true
+                } else if byte == UInt8(ascii: ">") {
+                    insideTag = false
+                }
                 out.append(byte); i += 1
                 continue
             }
             if matches(math, at: i), let (index, afterSpan) = number(at: i + math.count), index < spans.count,
-               afterSpan < bytes.count, bytes[afterSpan] == UInt8(ascii: "L"), let (piece, afterPiece) = number(at: afterSpan + 1),
-               afterPiece < bytes.count, bytes[afterPiece] == UInt8(ascii: "X") {
+                afterSpan < bytes.count, bytes[afterSpan] == UInt8(ascii: "L"),
+                let (piece, afterPiece) = number(at: afterSpan + 1),
+                afterPiece < bytes.count, bytes[afterPiece] == UInt8(ascii: "X")
+            {
                 var cursor = afterPiece + 1
                 if piece == 0, html, insideTag {
                     emit(HTML.escape(spans[index].source))
@@ -210,7 +221,9 @@ struct MathProtection {
                     // Inline math and the punctuation right after it stay on one line ("$n$." never wraps
                     // before the period).
                     var punctuationEnd = cursor
-                    while punctuationEnd < bytes.count, Self.punctuation.contains(bytes[punctuationEnd]) { punctuationEnd += 1 }
+                    while punctuationEnd < bytes.count, Self.punctuation.contains(bytes[punctuationEnd]) {
+                        punctuationEnd += 1
+                    }
                     if !spans[index].display, punctuationEnd > cursor, replaced.hasPrefix("<") {
                         emit("<span class=\"nowrap\">" + replaced)
                         emit(bytes[cursor..<punctuationEnd])
@@ -228,7 +241,8 @@ struct MathProtection {
                 continue
             }
             if let references, matches(reference, at: i), let (index, after) = number(at: i + reference.count),
-               index < self.references.count, after < bytes.count, bytes[after] == UInt8(ascii: "X") {
+                index < self.references.count, after < bytes.count, bytes[after] == UInt8(ascii: "X")
+            {
                 let name = self.references[index].name
                 emit(insideTag ? HTML.escape(references.plain(name)) : references.link(name))
                 i = after + 1
@@ -341,14 +355,17 @@ private final class Scanner {
         }
         if has(Self.openParen, at: i) {
             // Inline: an unclosed `\(` is Markdown's escaped parenthesis.
-            if case .closer(let close) = walk(Self.closeParen, skipsEscapes: false, from: i + 2) { return .span(end: close + 2, display: false) }
+            if case .closer(let close) = walk(Self.closeParen, skipsEscapes: false, from: i + 2) {
+                return .span(end: close + 2, display: false)
+            }
             return nil
         }
         if has(Self.begin, at: i) {
             for (env, opener, closer) in Self.environments where has(opener, at: i) {
                 switch walk(closer, skipsEscapes: false, from: i + opener.count) {
                 case .closer(let close): return .span(end: close + closer.count, display: true)
-                case .blankLine: return .unterminated(openerLength: opener.count, closer: "\\end{\(env)}", blankLine: true)
+                case .blankLine:
+                    return .unterminated(openerLength: opener.count, closer: "\\end{\(env)}", blankLine: true)
                 case .end: return .unterminated(openerLength: opener.count, closer: "\\end{\(env)}", blankLine: false)
                 }
             }
@@ -392,7 +409,9 @@ private final class Scanner {
             if bytes[k] == 10, blankLineAhead(k + 1) { return (.blankLine, 1) }
             if bytes[k] == Self.backslash { return (nil, 2) }
             if bytes[k] == Self.backtick { return (.blankLine, 1) }
-            if bytes[k] == Self.dollar, !Self.isSpace(bytes[k - 1]), !(k + 1 < bytes.count && Self.isDigit(bytes[k + 1])) {
+            if bytes[k] == Self.dollar, !Self.isSpace(bytes[k - 1]),
+                !(k + 1 < bytes.count && Self.isDigit(bytes[k + 1]))
+            {
                 return (.closer(k), 1)
             }
             return (nil, 1)
@@ -404,8 +423,10 @@ private final class Scanner {
     /// Walks from `start` with `step` (an outcome ends the walk; otherwise the stride to the next
     /// position) until an outcome or a position whose outcome is known, then records the outcome for
     /// every position crossed.
-    private func memoised(_ memo: inout [Int32], from start: Int,
-                                   step: (Int) -> (Outcome?, Int)) -> Outcome {
+    private func memoised(
+        _ memo: inout [Int32], from start: Int,
+        step: (Int) -> (Outcome?, Int)
+    ) -> Outcome {
         visited.removeAll(keepingCapacity: true)
         var k = start
         var outcome = Outcome.end

@@ -25,8 +25,10 @@ public struct ChapterSource: Sendable, Hashable {
     /// byte; `text` is then empty and the chapter fails with this error alone, the others still build.
     public var loadError: BookError?
 
-    public init(slug: String, path: String, title: String, summary: String, text: String, original: OriginalPost? = nil,
-                file: URL? = nil, loadError: BookError? = nil) {
+    public init(
+        slug: String, path: String, title: String, summary: String, text: String, original: OriginalPost? = nil,
+        file: URL? = nil, loadError: BookError? = nil
+    ) {
         self.slug = slug
         self.path = path
         self.title = title

@@ -47,7 +47,8 @@ public struct BookError: Error, Hashable, Sendable, CustomStringConvertible {
     public var detail: String
     public var hint: String?
 
-    public init(_ kind: Kind, at location: SourcePosition?, _ message: String, detail: String = "", hint: String? = nil) {
+    public init(_ kind: Kind, at location: SourcePosition?, _ message: String, detail: String = "", hint: String? = nil)
+    {
         self.kind = kind
         self.location = location
         self.message = message

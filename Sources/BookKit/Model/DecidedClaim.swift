@@ -11,7 +11,8 @@ public struct DecidedClaim: Sendable, Hashable {
     /// A decision name: a non-empty run of lowercase letters, digits and `-` (Kexue's `ClaimDecision` requires the
     /// same), so that it fits a claims line's `(#snippet:name)`.
     static func isName<S: StringProtocol>(_ name: S) -> Bool {
-        !name.isEmpty && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        !name.isEmpty
+            && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 
     /// The decisions in a snippet's output, in order. A line counts when it starts with `claim `, a name of
@@ -26,7 +27,8 @@ public struct DecidedClaim: Sendable, Hashable {
             let status = rest.prefix(while: { $0 != " " && $0 != "(" })
             var reason = rest.dropFirst(status.count).trimmingCharacters(in: .whitespaces)
             if reason.hasPrefix("("), reason.hasSuffix(")") { reason = String(reason.dropFirst().dropLast()) }
-            found.append(DecidedClaim(name: String(name), status: String(status), reason: reason, outputLine: offset + 1))
+            found.append(
+                DecidedClaim(name: String(name), status: String(status), reason: reason, outputLine: offset + 1))
         }
         return found
     }

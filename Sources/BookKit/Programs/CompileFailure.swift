@@ -41,8 +41,10 @@ enum CompileFailure: Equatable {
     ///   - chapterPath: the chapter's path as diagnostics show it (`chapters/x.md`).
     ///   - programDirectory: the program's build folder (holds the generated `.swift` files).
     ///   - libraryDirectory: the library build the program imports and links.
-    static func judge(termination: Subprocess.Termination, output: String, chapterPath: String,
-                      programDirectory: URL, libraryDirectory: URL) -> CompileFailure {
+    static func judge(
+        termination: Subprocess.Termination, output: String, chapterPath: String,
+        programDirectory: URL, libraryDirectory: URL
+    ) -> CompileFailure {
         switch termination {
         case .signaled(let signal):
             return .environment(reason: "the compiler was killed by signal \(signal)")
@@ -52,7 +54,8 @@ enum CompileFailure: Equatable {
             break
         }
         // Paths as passed to the compiler, and normalised, in case it printed them resolved.
-        let generatedPrefixes = Set([programDirectory.path, programDirectory.standardizedFileURL.path].map { $0 + "/" })
+        let generatedPrefixes = Set(
+            [programDirectory.path, programDirectory.standardizedFileURL.path].map { $0 + "/" })
         let libraryPaths = Set([libraryDirectory.path, libraryDirectory.standardizedFileURL.path])
         let libraryModules = LibraryBuild.modules.map { "no such module '\($0)'" }
         var locatedErrors = 0
@@ -62,17 +65,22 @@ enum CompileFailure: Equatable {
         for rawLine in output.split(separator: "\n") {
             // Only diagnostic lines count: the source excerpts under them are the chapter's own text.
             let line = String(rawLine)
-            guard let marker = [": error: ", ": fatal error: "].lazy.compactMap({ line.range(of: $0) }).first
+            guard
+                let marker = [": error: ", ": fatal error: "].lazy.compactMap({ line.range(of: $0) }).first
                     ?? (line.hasPrefix("error: ") || line.hasPrefix("fatal error: ") ? line.range(of: "error: ") : nil)
             else { continue }
             let message = line[marker.upperBound...]
-            if libraryPaths.contains(where: { message.contains($0) }) || (environmentalPhrases + libraryModules).contains(where: { message.contains($0) }) {
+            if libraryPaths.contains(where: { message.contains($0) })
+                || (environmentalPhrases + libraryModules).contains(where: { message.contains($0) })
+            {
                 machineFailure = machineFailure ?? line.trimmingCharacters(in: .whitespaces)
                 continue
             }
             let location = String(line[..<marker.lowerBound])
-            let inChapter = location.hasPrefix(chapterPath + ":") && Self.hasLineNumber(location.dropFirst(chapterPath.count + 1))
-            let inGenerated = generatedPrefixes.contains(where: { location.hasPrefix($0) }) && location.contains(".swift:")
+            let inChapter =
+                location.hasPrefix(chapterPath + ":") && Self.hasLineNumber(location.dropFirst(chapterPath.count + 1))
+            let inGenerated =
+                generatedPrefixes.contains(where: { location.hasPrefix($0) }) && location.contains(".swift:")
             if inChapter || inGenerated {
                 locatedErrors += 1
             } else {

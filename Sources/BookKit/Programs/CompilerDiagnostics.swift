@@ -49,13 +49,15 @@ public struct CompilerDiagnostics: Sendable, Hashable {
             if place.hasPrefix(path + ":") {
                 let numbers = place.dropFirst(path.count + 1).split(separator: ":").map { Int($0) }
                 if let lineNumber = numbers.first ?? nil {
-                    location = SourcePosition(file: path, line: lineNumber, column: (numbers.count > 1 ? numbers[1] : nil) ?? 1)
+                    location = SourcePosition(
+                        file: path, line: lineNumber, column: (numbers.count > 1 ? numbers[1] : nil) ?? 1)
                 }
             } else if place.contains(" ") && !place.hasPrefix("(generated program)") {
                 continue  // "error: " inside a message or an excerpt line, not a header
             }
-            return Diagnostic(severity: severity, location: location, message: String(line[range.upperBound...]),
-                              text: String(line))
+            return Diagnostic(
+                severity: severity, location: location, message: String(line[range.upperBound...]),
+                text: String(line))
         }
         return nil
     }
@@ -85,7 +87,9 @@ public struct CompilerDiagnostics: Sendable, Hashable {
         }
         // A name declared twice is the later declaration's fault, though the compiler may also report
         // ambiguous uses of the name in earlier snippets.
-        let redeclarations = diagnostics.filter { $0.severity == .error && $0.message.hasPrefix("invalid redeclaration") }
+        let redeclarations = diagnostics.filter {
+            $0.severity == .error && $0.message.hasPrefix("invalid redeclaration")
+        }
         if let first = redeclarations.compactMap(snippet).min(by: { $0.index < $1.index }) { return first }
         for severity in [Diagnostic.Severity.error, .note] {
             let blamed = diagnostics.filter { $0.severity == severity }.compactMap(snippet)

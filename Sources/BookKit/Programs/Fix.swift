@@ -16,8 +16,10 @@
 /// without the run cache: output that differs between the two runs is refused, naming the lines.
 public enum Fix {
     /// The snippets whose output `apply` would record: checked, compared, and failing their check.
-    static func toRecord(_ chapter: Chapter, outcomes: [Int: SnippetOutcome], comparable: (Snippet) -> Bool,
-                         exact: Bool = false) -> [Snippet] {
+    static func toRecord(
+        _ chapter: Chapter, outcomes: [Int: SnippetOutcome], comparable: (Snippet) -> Bool,
+        exact: Bool = false
+    ) -> [Snippet] {
         chapter.snippets.filter { snippet in
             snippet.info.mode.isChecked && comparable(snippet)
                 && !Check.outputErrors(snippet, outcomes[snippet.index] ?? SnippetOutcome(), exact: exact).isEmpty
@@ -25,17 +27,24 @@ public enum Fix {
     }
 
     /// Snippets whose `// Prints` comments cannot take the new output: a different number of lines.
-    public static func refusals(chapter: Chapter, outcomes: [Int: SnippetOutcome], comparable: (Snippet) -> Bool,
-                                exact: Bool = false) -> [BookError] {
+    public static func refusals(
+        chapter: Chapter, outcomes: [Int: SnippetOutcome], comparable: (Snippet) -> Bool,
+        exact: Bool = false
+    ) -> [BookError] {
         toRecord(chapter, outcomes: outcomes, comparable: comparable, exact: exact).compactMap { snippet in
             guard let expected = snippet.expected, case .prints(let comments) = expected.form else { return nil }
             let stdout = outcomes[snippet.index]?.stdout ?? ""
             guard printsChunks(stdout, comments: comments) == nil else { return nil }
             let got = OutputComparison.lines(stdout).count
-            let want = comments.reduce(0) { $0 + $1.text.split(separator: "\n", omittingEmptySubsequences: false).count }
-            return BookError(.output, at: expected.fence,
-                             "--fix cannot rewrite the `// Prints` comments of snippet \(snippet.displayName): they expect \(want) line(s), it printed \(got)",
-                             hint: "edit the comments by hand (one `// Prints \"…\"` per line of output), or use `// Output:` or an ```output block, which --fix rewrites whole")
+            let want = comments.reduce(0) {
+                $0 + $1.text.split(separator: "\n", omittingEmptySubsequences: false).count
+            }
+            return BookError(
+                .output, at: expected.fence,
+                "--fix cannot rewrite the `// Prints` comments of snippet \(snippet.displayName): they expect \(want) line(s), it printed \(got)",
+                hint:
+                    "edit the comments by hand (one `// Prints \"…\"` per line of output), or use `// Output:` or an ```output block, which --fix rewrites whole"
+            )
         }
     }
 
@@ -64,7 +73,8 @@ public enum Fix {
             case "\n": result += "\\n"
             case "\t": result += "\\t"
             case "\r": result += "\\r"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F: result += "\\u{\(String(scalar.value, radix: 16))}"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                result += "\\u{\(String(scalar.value, radix: 16))}"
             default: result.unicodeScalars.append(scalar)
             }
         }
@@ -75,9 +85,11 @@ public enum Fix {
     /// and returns an error per snippet whose output (text or figures) differs between the two runs beyond
     /// its tolerance (a `tolerance=measured` timing differs in its numbers by nature and passes).
     /// - Parameter rerun: runs a compiled program without the cache (`Run.program(_, useCache: false)`).
-    public static func unstable(chapter: Chapter, outcomes: [Int: SnippetOutcome], comparable: (Snippet) -> Bool,
-                                exact: Bool = false, compiled: [CompiledProgram],
-                                rerun: (CompiledProgram) throws(BookError) -> ProgramRun) throws(BookError) -> [BookError] {
+    public static func unstable(
+        chapter: Chapter, outcomes: [Int: SnippetOutcome], comparable: (Snippet) -> Bool,
+        exact: Bool = false, compiled: [CompiledProgram],
+        rerun: (CompiledProgram) throws(BookError) -> ProgramRun
+    ) throws(BookError) -> [BookError] {
         var errors: [BookError] = []
         var second: [ProgramPlan: ProgramRun] = [:]
         for snippet in toRecord(chapter, outcomes: outcomes, comparable: comparable, exact: exact) {
@@ -95,8 +107,10 @@ public enum Fix {
             let again = second[producer.plan]?.outcomes[snippet.index] ?? SnippetOutcome()
             let tolerance = snippet.info.tolerance ?? OutputComparison.defaultTolerance
             var reports: [String] = []
-            if let mismatch = OutputComparison.compare(expected: first.stdout, actual: again.stdout, tolerance: tolerance,
-                                                       unordered: snippet.info.unordered) {
+            if let mismatch = OutputComparison.compare(
+                expected: first.stdout, actual: again.stdout, tolerance: tolerance,
+                unordered: snippet.info.unordered)
+            {
                 reports.append(mismatch.report)
             }
             if first.figures.count != again.figures.count {
@@ -109,18 +123,23 @@ public enum Fix {
                 }
             }
             guard !reports.isEmpty else { continue }
-            errors.append(BookError(.output, at: snippet.fence,
-                                    "snippet \(snippet.displayName) printed different output in two runs; --fix recorded nothing",
-                                    detail: reports.joined(separator: "\n").replacingOccurrences(of: "expected:", with: "run 1:  ")
-                                        .replacingOccurrences(of: "actual:  ", with: "run 2:  "),
-                                    hint: "make the output deterministic (seed random numbers, sort a Set or Dictionary or mark the snippet unordered, round timings or use tolerance=measured), then run --fix again"))
+            errors.append(
+                BookError(
+                    .output, at: snippet.fence,
+                    "snippet \(snippet.displayName) printed different output in two runs; --fix recorded nothing",
+                    detail: reports.joined(separator: "\n").replacingOccurrences(of: "expected:", with: "run 1:  ")
+                        .replacingOccurrences(of: "actual:  ", with: "run 2:  "),
+                    hint:
+                        "make the output deterministic (seed random numbers, sort a Set or Dictionary or mark the snippet unordered, round timings or use tolerance=measured), then run --fix again"
+                ))
         }
         return errors
     }
 
-
-    public static func apply(to text: String, chapter: Chapter, outcomes: [Int: SnippetOutcome],
-                             comparable: (Snippet) -> Bool, exact: Bool = false) -> String {
+    public static func apply(
+        to text: String, chapter: Chapter, outcomes: [Int: SnippetOutcome],
+        comparable: (Snippet) -> Bool, exact: Bool = false
+    ) -> String {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         // Edit from the bottom so that earlier line numbers stay valid.
         for snippet in toRecord(chapter, outcomes: outcomes, comparable: comparable, exact: exact).reversed() {
@@ -129,19 +148,25 @@ public enum Fix {
             // spaces ("- " → "  ", "1. " → "   ", "> - " → ">   "), so that they stay in the same list item
             // or quote and never open a new item; blank lines keep it without trailing spaces.
             let fenceLine = snippet.fence.line - 1 < lines.count ? lines[snippet.fence.line - 1] : ""
-            let prefix = continuation(of: String(decoding: fenceLine.utf8.prefix(max(0, snippet.fence.column - 1)), as: UTF8.self))
+            let prefix = continuation(
+                of: String(decoding: fenceLine.utf8.prefix(max(0, snippet.fence.column - 1)), as: UTF8.self))
             let blank = String(prefix.reversed().drop(while: { $0 == " " }).reversed())
             let inline = snippet.expected?.isInline == true
             var trailer: [String] = []
-            if !outcome.stdout.isEmpty, !inline { trailer += [blank] + block(outcome.stdout, info: "output", prefix: prefix) }
+            if !outcome.stdout.isEmpty, !inline {
+                trailer += [blank] + block(outcome.stdout, info: "output", prefix: prefix)
+            }
             for (index, figure) in outcome.figures.enumerated() {
                 let caption = index < snippet.expectedFigures.count ? snippet.expectedFigures[index].caption : ""
-                trailer += [blank] + block(figure, info: caption.isEmpty ? "figure" : "figure \(caption)", prefix: prefix)
+                trailer +=
+                    [blank] + block(figure, info: caption.isEmpty ? "figure" : "figure \(caption)", prefix: prefix)
             }
             // The old trailer: from the line after the snippet's closing fence to its last block (a
             // ```stdin block stays: it is input, not a record).
             let start = min(snippet.stdin?.endLine ?? snippet.endLine, lines.count)
-            let ends = [snippet.expected.flatMap { $0.isInline ? nil : $0.endLine }].compactMap { $0 } + snippet.expectedFigures.map(\.endLine)
+            let ends =
+                [snippet.expected.flatMap { $0.isInline ? nil : $0.endLine }].compactMap { $0 }
+                + snippet.expectedFigures.map(\.endLine)
             let end = max(start, min(ends.max() ?? start, lines.count))
             lines.replaceSubrange(start..<end, with: trailer)
             // Then the code's own comments (above the trailer, so its line numbers still hold).
@@ -165,7 +190,9 @@ public enum Fix {
                     let index = comment.position.line - 1
                     let bytes = Array(lines[index].utf8)
                     let column = comment.position.column - 1
-                    guard column < bytes.count, let quote = bytes[column...].firstIndex(of: UInt8(ascii: "\"")) else { continue }
+                    guard column < bytes.count, let quote = bytes[column...].firstIndex(of: UInt8(ascii: "\"")) else {
+                        continue
+                    }
                     lines[index] = String(decoding: bytes[...quote], as: UTF8.self) + swiftLiteral(chunk) + "\""
                 }
             }
@@ -184,7 +211,8 @@ public enum Fix {
     static func block(_ text: String, info: String, prefix pad: String) -> [String] {
         var content = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if content.last == "" { content.removeLast() }
-        let longest = content.map { line in line.drop(while: { $0 == " " }).prefix(while: { $0 == "`" }).count }.max() ?? 0
+        let longest =
+            content.map { line in line.drop(while: { $0 == " " }).prefix(while: { $0 == "`" }).count }.max() ?? 0
         let fence = String(repeating: "`", count: max(3, longest + 1))
         let blank = String(pad.reversed().drop(while: { $0 == " " }).reversed())
         return [pad + fence + info] + content.map { $0.isEmpty ? blank : pad + $0 } + [pad + fence]

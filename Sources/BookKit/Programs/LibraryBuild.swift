@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Builds the release copy of the core library (`Kernels`, then `Kexue`) that chapter programs link.
@@ -59,7 +60,10 @@ public struct LibraryBuild: Sendable {
 
     public func fingerprint() -> String {
         var hash = SHA256()
-        hash.update(toolchain.version + "\n" + (LibraryBuild.codegenFlags + LibraryBuild.libraryThreads + LibraryBuild.languageMode).joined(separator: " ") + "\n")
+        hash.update(
+            toolchain.version + "\n"
+                + (LibraryBuild.codegenFlags + LibraryBuild.libraryThreads + LibraryBuild.languageMode).joined(
+                    separator: " ") + "\n")
         for (module, files) in sources() {
             hash.update("module \(module)\n")
             for file in files {
@@ -96,17 +100,23 @@ public struct LibraryBuild: Sendable {
         defer { try? FileManager.default.removeItem(at: scratch) }
         for (module, files) in sources() {
             guard !files.isEmpty else {
-                throw BookError(.environment, at: nil, "the library module \(module) has no sources under Sources/\(module)")
+                throw BookError(
+                    .environment, at: nil, "the library module \(module) has no sources under Sources/\(module)")
             }
-            let arguments = ["-parse-as-library", "-wmo", "-g", "-module-name", module,
-                             "-emit-library", "-static", "-emit-module",
-                             "-emit-module-path", scratch.appendingPathComponent("\(module).swiftmodule").path,
-                             "-I", scratch.path, "-L", scratch.path,
-                             "-o", scratch.appendingPathComponent("lib\(module).a").path]
+            let arguments =
+                [
+                    "-parse-as-library", "-wmo", "-g", "-module-name", module,
+                    "-emit-library", "-static", "-emit-module",
+                    "-emit-module-path", scratch.appendingPathComponent("\(module).swiftmodule").path,
+                    "-I", scratch.path, "-L", scratch.path,
+                    "-o", scratch.appendingPathComponent("lib\(module).a").path,
+                ]
                 + LibraryBuild.codegenFlags + LibraryBuild.libraryThreads + LibraryBuild.languageMode
                 + files.map { root.appendingPathComponent($0).path }
-            let result = try Subprocess(executable: toolchain.swiftc, arguments: arguments,
-                                        timeout: 1200).run()
+            let result = try Subprocess(
+                executable: toolchain.swiftc, arguments: arguments,
+                timeout: 1200
+            ).run()
             guard result.termination == .exited(0), !result.timedOut else {
                 throw failure(module: module, result: result)
             }
@@ -115,8 +125,9 @@ public struct LibraryBuild: Sendable {
         do {
             manifest = try LibraryManifest.record(scratch, fingerprint: fingerprint)
         } catch {
-            throw BookError(.environment, at: nil, "cannot record the library build in \(scratch.path): \(error)",
-                            hint: "check free disk space (df) and that .build/book/ is writable")
+            throw BookError(
+                .environment, at: nil, "cannot record the library build in \(scratch.path): \(error)",
+                hint: "check free disk space (df) and that .build/book/ is writable")
         }
         try? FileManager.default.removeItem(at: directory)
         do {
@@ -124,13 +135,15 @@ public struct LibraryBuild: Sendable {
             try manifest.write(in: directory)
         } catch {
             try? FileManager.default.removeItem(at: directory)
-            throw BookError(.environment, at: nil, "cannot store the library build in \(directory.path): \(error)",
-                            hint: "check free disk space (df) and that .build/book/ is writable")
+            throw BookError(
+                .environment, at: nil, "cannot store the library build in \(directory.path): \(error)",
+                hint: "check free disk space (df) and that .build/book/ is writable")
         }
         // Verified once more as it will be read: a disk that lies about writes is caught now, not later.
         guard LibraryManifest.verified(in: directory, fingerprint: fingerprint) else {
-            throw BookError(.environment, at: nil, "the library build in \(directory.path) does not read back as written",
-                            hint: "check the disk (dmesg) and free space (df); delete .build/book/ and build again")
+            throw BookError(
+                .environment, at: nil, "the library build in \(directory.path) does not read back as written",
+                hint: "check the disk (dmesg) and free space (df); delete .build/book/ and build again")
         }
         return product
     }
@@ -143,17 +156,26 @@ public struct LibraryBuild: Sendable {
         let sources = root.appendingPathComponent("Sources/\(module)").path
         let codeErrors = output.split(separator: "\n").filter { $0.contains(": error: ") }
         if result.termination == .exited(1), !result.timedOut, !codeErrors.isEmpty,
-           codeErrors.allSatisfy({ $0.hasPrefix(sources + "/") }),
-           !codeErrors.contains(where: { line in CompileFailure.environmentalPhrases.contains { line.contains($0) } }) {
-            return BookError(.environment, at: nil, "the core library (\(module)) does not compile", detail: detail,
-                             hint: "fix Sources/\(module) (swift build shows the same errors)")
+            codeErrors.allSatisfy({ $0.hasPrefix(sources + "/") }),
+            !codeErrors.contains(where: { line in CompileFailure.environmentalPhrases.contains { line.contains($0) } })
+        {
+            return BookError(
+                .environment, at: nil, "the core library (\(module)) does not compile", detail: detail,
+                hint: "fix Sources/\(module) (swift build shows the same errors)")
         }
-        let how = result.timedOut ? "did not finish within 1200 s"
-            : { if case .signaled(let signal) = result.termination { return "was killed by signal \(signal)" }
+        let how =
+            result.timedOut
+            ? "did not finish within 1200 s"
+            : {
+                if case .signaled(let signal) = result.termination { return "was killed by signal \(signal)" }
                 if case .exited(let status) = result.termination { return "exited with status \(status)" }
-                return "failed" }()
-        return BookError(.environment, at: nil, "the toolchain failed to build the core library (\(module)): swiftc \(how)",
-                         detail: detail,
-                         hint: "check free disk space (df) and the toolchain (swiftc --version); nothing was cached, the next build tries again")
+                return "failed"
+            }()
+        return BookError(
+            .environment, at: nil, "the toolchain failed to build the core library (\(module)): swiftc \(how)",
+            detail: detail,
+            hint:
+                "check free disk space (df) and the toolchain (swiftc --version); nothing was cached, the next build tries again"
+        )
     }
 }

@@ -21,12 +21,14 @@ struct LibraryManifest: Codable, Equatable {
         var artefacts: [String: String] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name != fileName {
             guard let digest = FileDigest.sha256(directory.appendingPathComponent(name)) else {
-                throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: directory.appendingPathComponent(name).path])
+                throw CocoaError(
+                    .fileReadUnknown, userInfo: [NSFilePathErrorKey: directory.appendingPathComponent(name).path])
             }
             artefacts[name] = digest
         }
-        return LibraryManifest(fingerprint: fingerprint, artefacts: artefacts,
-                               checksum: checksum(fingerprint: fingerprint, artefacts: artefacts))
+        return LibraryManifest(
+            fingerprint: fingerprint, artefacts: artefacts,
+            checksum: checksum(fingerprint: fingerprint, artefacts: artefacts))
     }
 
     func write(in directory: URL) throws {
@@ -37,11 +39,12 @@ struct LibraryManifest: Codable, Equatable {
 
     static func verified(in directory: URL, fingerprint: String) -> Bool {
         guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(fileName).path),
-              let manifest = try? JSONDecoder().decode(LibraryManifest.self, from: data),
-              manifest.fingerprint == fingerprint, !manifest.artefacts.isEmpty,
-              manifest.checksum == checksum(fingerprint: manifest.fingerprint, artefacts: manifest.artefacts),
-              let present = try? FileManager.default.contentsOfDirectory(atPath: directory.path),
-              Set(present.filter { $0 != fileName }) == Set(manifest.artefacts.keys) else { return false }
+            let manifest = try? JSONDecoder().decode(LibraryManifest.self, from: data),
+            manifest.fingerprint == fingerprint, !manifest.artefacts.isEmpty,
+            manifest.checksum == checksum(fingerprint: manifest.fingerprint, artefacts: manifest.artefacts),
+            let present = try? FileManager.default.contentsOfDirectory(atPath: directory.path),
+            Set(present.filter { $0 != fileName }) == Set(manifest.artefacts.keys)
+        else { return false }
         return manifest.artefacts.allSatisfy { name, digest in
             FileDigest.sha256(directory.appendingPathComponent(name)) == digest
         }

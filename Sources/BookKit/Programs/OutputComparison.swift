@@ -29,8 +29,10 @@ public enum OutputComparison {
     /// - Parameter unordered: compare the lines as a multiset (`unordered`): both sides are sorted first
     ///   (`orderedForComparison`), then compared line by line as usual, numbers within the tolerance. The
     ///   report's line numbers are then positions in the sorted lists.
-    public static func compare(expected: String, actual: String, tolerance: Double = defaultTolerance,
-                               unordered: Bool = false) -> Mismatch? {
+    public static func compare(
+        expected: String, actual: String, tolerance: Double = defaultTolerance,
+        unordered: Bool = false
+    ) -> Mismatch? {
         var want = lines(expected), got = lines(actual)
         if unordered { (want, got) = (orderedForComparison(want), orderedForComparison(got)) }
         var reports: [String] = []
@@ -42,11 +44,12 @@ public enum OutputComparison {
             if differing == 0 { first = number + 1 }
             differing += 1
             if reports.count < 5 {
-                reports.append("""
-                line \(number + 1): \(reason)
-                  expected: \(a.map(visible) ?? "(no line)")
-                  actual:   \(b.map(visible) ?? "(no line)")
-                """)
+                reports.append(
+                    """
+                    line \(number + 1): \(reason)
+                      expected: \(a.map(visible) ?? "(no line)")
+                      actual:   \(b.map(visible) ?? "(no line)")
+                    """)
             }
         }
         guard differing > 0 else { return nil }
@@ -98,7 +101,9 @@ public enum OutputComparison {
     /// An integer's text without a `+` sign or leading zeros (`-0` as `0`).
     static func normalizedInteger(_ text: String) -> String {
         let negative = text.hasPrefix("-")
-        let digits = (text.hasPrefix("-") || text.hasPrefix("+") ? text.dropFirst() : Substring(text)).drop { $0 == "0" }
+        let digits = (text.hasPrefix("-") || text.hasPrefix("+") ? text.dropFirst() : Substring(text)).drop {
+            $0 == "0"
+        }
         return digits.isEmpty ? "0" : (negative ? "-" : "") + digits
     }
 
@@ -168,8 +173,9 @@ public enum OutputComparison {
         for word in ["nan", "inf", "infinity"] {
             let scalars = Array(word.unicodeScalars)
             if i + scalars.count <= c.count,
-               zip(c[i..<(i + scalars.count)], scalars).allSatisfy({ String($0.0).lowercased() == String($0.1) }),
-               !isWordChar(i + scalars.count) {
+                zip(c[i..<(i + scalars.count)], scalars).allSatisfy({ String($0.0).lowercased() == String($0.1) }),
+                !isWordChar(i + scalars.count)
+            {
                 let negative = c[start] == "-"
                 let value: Double = word == "nan" ? .nan : (negative ? -.infinity : .infinity)
                 return (i + scalars.count, value)

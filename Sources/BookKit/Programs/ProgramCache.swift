@@ -45,8 +45,9 @@ struct ProgramCache {
 
     func load() -> Outcome? {
         guard let data = FileManager.default.contents(atPath: file.path),
-              let entry = try? JSONDecoder().decode(Entry.self, from: data),
-              entry.key == key, entry.checksum == Self.checksum(key: entry.key, outcome: entry.outcome) else { return nil }
+            let entry = try? JSONDecoder().decode(Entry.self, from: data),
+            entry.key == key, entry.checksum == Self.checksum(key: entry.key, outcome: entry.outcome)
+        else { return nil }
         if case .built(let recorded) = entry.outcome, FileDigest.sha256(executable) != recorded { return nil }
         return entry.outcome
     }

@@ -54,7 +54,9 @@ struct RunCache {
 
         /// An unambiguous serialisation: every field length-prefixed, the environment sorted by name.
         var canonical: String {
-            var parts = [Self.runnerVersion, program.executableSHA256, program.libraryFingerprint, program.toolchainVersion]
+            var parts = [
+                Self.runnerVersion, program.executableSHA256, program.libraryFingerprint, program.toolchainVersion,
+            ]
             parts.append("flags \(program.compileFlags.count)")
             parts += program.compileFlags
             parts.append("environment \(environment.count)")
@@ -89,20 +91,24 @@ struct RunCache {
     /// `Run.program` passes exactly the environment the program gets (`Run.environment`).
     init?(program: CompiledProgram, environment: [String: String], timeLimits: [Double], outputCap: Int) {
         guard let executable = program.executable, let identity = program.identity else { return nil }
-        self.init(directory: executable.deletingLastPathComponent(),
-                  key: Key(program: identity, environment: environment, timeLimits: timeLimits, outputCap: outputCap))
+        self.init(
+            directory: executable.deletingLastPathComponent(),
+            key: Key(program: identity, environment: environment, timeLimits: timeLimits, outputCap: outputCap))
     }
 
     func load() -> Raw? {
         guard let data = FileManager.default.contents(atPath: file.path),
-              let entry = try? JSONDecoder().decode(Entry.self, from: data),
-              entry.key == keyDigest,
-              entry.checksum == Self.checksum(entry.raw, key: entry.key) else { return nil }
+            let entry = try? JSONDecoder().decode(Entry.self, from: data),
+            entry.key == keyDigest,
+            entry.checksum == Self.checksum(entry.raw, key: entry.key)
+        else { return nil }
         return entry.raw
     }
 
     func store(_ raw: Raw) {
-        guard let data = try? JSONEncoder().encode(Entry(raw: raw, key: keyDigest, checksum: Self.checksum(raw, key: keyDigest)))
+        guard
+            let data = try? JSONEncoder().encode(
+                Entry(raw: raw, key: keyDigest, checksum: Self.checksum(raw, key: keyDigest)))
         else { return }
         try? data.write(to: file, options: .atomic)
     }

@@ -87,10 +87,15 @@ struct Shadowing {
         }
         for index in entries.indices {
             let old = entries[index]
-            guard let shadow = entries.first(where: { $0.snippet > old.snippet && Self.shadows($0.declaration, old.declaration) })
+            guard
+                let shadow = entries.first(where: {
+                    $0.snippet > old.snippet && Self.shadows($0.declaration, old.declaration)
+                })
             else { continue }
             entries[index].shadowedAt = shadow.snippet
-            if old.isVariable || old.isFunction, shadow.isVariable { entries[index].shadowedBefore = shadow.declaration.end }
+            if old.isVariable || old.isFunction, shadow.isVariable {
+                entries[index].shadowedBefore = shadow.declaration.end
+            }
         }
         var members: [String: Set<String>] = [:]
         for syntax in parsed { members.merge(syntax.memberNames) { $0.union($1) } }
@@ -148,8 +153,10 @@ struct Shadowing {
             result += Array(edit.text.utf8)
             cursor = edit.offset + edit.length
             let location = converter.location(for: AbsolutePosition(utf8Offset: edit.offset))
-            lines[location.line, default: []].append(LineEdit(column: location.column, originalLength: edit.length,
-                                                               newLength: edit.text.utf8.count))
+            lines[location.line, default: []].append(
+                LineEdit(
+                    column: location.column, originalLength: edit.length,
+                    newLength: edit.text.utf8.count))
         }
         result += bytes[cursor...]
         return (String(decoding: result, as: UTF8.self), lines)
@@ -178,15 +185,21 @@ struct Shadowing {
         while index + 1 < lines.count {
             defer { index += 1 }
             guard let range = lines[index].range(of: tag) else { continue }
-            let numbers = lines[index][range.upperBound...].split(separator: ":", maxSplits: 3).prefix(3).map { Int($0) }
+            let numbers = lines[index][range.upperBound...].split(separator: ":", maxSplits: 3).prefix(3).map {
+                Int($0)
+            }
             guard numbers.count == 3, let position = numbers[0], let line = numbers[1], let column = numbers[2],
-                  position < codes.count, lineEdits[position][line] != nil else { continue }
+                position < codes.count, lineEdits[position][line] != nil
+            else { continue }
             let generated = codes[position].split(separator: "\n", omittingEmptySubsequences: false)
             let original = originals[position].split(separator: "\n", omittingEmptySubsequences: false)
-            guard line - 1 < generated.count, line - 1 < original.count, lines[index + 1] == generated[line - 1] else { continue }
+            guard line - 1 < generated.count, line - 1 < original.count, lines[index + 1] == generated[line - 1] else {
+                continue
+            }
             lines[index + 1] = String(original[line - 1])
             if index + 2 < lines.count, let caret = lines[index + 2].firstIndex(of: "^"),
-               lines[index + 2].allSatisfy({ $0 == " " || $0 == "^" || $0 == "~" }) {
+                lines[index + 2].allSatisfy({ $0 == " " || $0 == "^" || $0 == "~" })
+            {
                 let marks = lines[index + 2][caret...].trimmingCharacters(in: .whitespaces)
                 let at = originalColumn(snippet: position, line: line, column: column)
                 lines[index + 2] = String(repeating: " ", count: max(0, at - 1)) + marks
@@ -212,7 +225,9 @@ struct Shadowing {
     func restoringNames(inDiagnostics text: String, snippetName: (Int) -> String) -> String {
         guard !generatedNames.isEmpty, text.contains("__book_s") else { return restoringNames(in: text) }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            guard line.contains(": error: ") || line.contains(": note: ") else { return restoringNames(in: String(line)) }
+            guard line.contains(": error: ") || line.contains(": note: ") else {
+                return restoringNames(in: String(line))
+            }
             var result = ""
             var rest = line[...]
             while let range = rest.range(of: "__book_s") {
@@ -221,7 +236,8 @@ struct Shadowing {
                 let after = rest[range.upperBound...].dropFirst(digits.count)
                 let name = after.dropFirst().prefix(while: { $0.isLetter || $0.isNumber || $0 == "_" })
                 if let position = Int(digits), after.hasPrefix("."), !name.isEmpty,
-                   generatedNames.contains(where: { $0.generated == "__book_s\(digits)." }) {
+                    generatedNames.contains(where: { $0.generated == "__book_s\(digits)." })
+                {
                     let tail = after.dropFirst(1 + name.count)
                     if tail.hasPrefix("'") {
                         result += name + "' (snippet \(snippetName(position))'s)"
@@ -259,14 +275,19 @@ private struct Renamer {
                 edits.append(.init(offset: declaration.end, length: 0, text: " }"))
                 // `private` at file scope means the file; inside the namespace it would mean the namespace.
                 if let token = syntax.tree.token(at: AbsolutePosition(utf8Offset: declaration.start)),
-                   let decl = token.ancestorOrSelf(mapping: { $0.asProtocol(WithModifiersSyntax.self) }) {
-                    for modifier in decl.modifiers where modifier.name.tokenKind == .keyword(.private) && modifier.detail == nil {
-                        edits.append(.init(offset: modifier.name.positionAfterSkippingLeadingTrivia.utf8Offset,
-                                           length: modifier.name.trimmedLength.utf8Length, text: "fileprivate"))
+                    let decl = token.ancestorOrSelf(mapping: { $0.asProtocol(WithModifiersSyntax.self) })
+                {
+                    for modifier in decl.modifiers
+                    where modifier.name.tokenKind == .keyword(.private) && modifier.detail == nil {
+                        edits.append(
+                            .init(
+                                offset: modifier.name.positionAfterSkippingLeadingTrivia.utf8Offset,
+                                length: modifier.name.trimmedLength.utf8Length, text: "fileprivate"))
                     }
                 }
             } else {
-                edits.append(.init(offset: declaration.nameOffset, length: declaration.nameLength, text: entry.generated))
+                edits.append(
+                    .init(offset: declaration.nameOffset, length: declaration.nameLength, text: entry.generated))
             }
         }
         let visitor = ReferenceVisitor(viewMode: .sourceAccurate)
@@ -275,26 +296,36 @@ private struct Renamer {
             if let closure = reference.capturedBy {
                 // `{ [x] in ... }` captures the global `x`: spell out which one (`[x = x__book_0]`).
                 guard let entry = resolve(reference), entry.isRenamed(in: snippet), entry.isVariable,
-                      closure.leftBrace.previousToken(viewMode: .sourceAccurate).map({ isGlobal($0, name: reference.token) }) ?? true
+                    closure.leftBrace.previousToken(viewMode: .sourceAccurate).map({
+                        isGlobal($0, name: reference.token)
+                    }) ?? true
                 else { continue }
-                edits.append(.init(offset: reference.token.endPositionBeforeTrailingTrivia.utf8Offset, length: 0,
-                                   text: " = " + entry.generated))
+                edits.append(
+                    .init(
+                        offset: reference.token.endPositionBeforeTrailingTrivia.utf8Offset, length: 0,
+                        text: " = " + entry.generated))
                 continue
             }
             if let before = reference.shorthandBefore {
                 // `if let x` unwraps the global `x`: spell out which one (`if let x = x__book_0`).
                 guard let entry = resolve(reference), entry.isRenamed(in: snippet), entry.isVariable,
-                      isGlobal(before, name: reference.token) else { continue }
-                edits.append(.init(offset: reference.token.endPositionBeforeTrailingTrivia.utf8Offset, length: 0,
-                                   text: " = " + entry.generated))
+                    isGlobal(before, name: reference.token)
+                else { continue }
+                edits.append(
+                    .init(
+                        offset: reference.token.endPositionBeforeTrailingTrivia.utf8Offset, length: 0,
+                        text: " = " + entry.generated))
                 continue
             }
-            guard let entry = resolve(reference), entry.isRenamed(in: snippet), isGlobal(reference.token) else { continue }
+            guard let entry = resolve(reference), entry.isRenamed(in: snippet), isGlobal(reference.token) else {
+                continue
+            }
             let offset = reference.token.positionAfterSkippingLeadingTrivia.utf8Offset
             if entry.isType {
                 edits.append(.init(offset: offset, length: 0, text: entry.generated + "."))
             } else {
-                edits.append(.init(offset: offset, length: reference.token.trimmedLength.utf8Length, text: entry.generated))
+                edits.append(
+                    .init(offset: offset, length: reference.token.trimmedLength.utf8Length, text: entry.generated))
             }
         }
         return edits
@@ -308,7 +339,9 @@ private struct Renamer {
         /// declaration ends, for top-level code), and not yet shadowed at this point.
         func visible(_ entry: Shadowing.Entry) -> Bool {
             guard entry.name == name, entry.snippet <= snippet else { return false }
-            if entry.snippet == snippet, entry.isVariable, !reference.isDeferred, offset < entry.declaration.end { return false }
+            if entry.snippet == snippet, entry.isVariable, !reference.isDeferred, offset < entry.declaration.end {
+                return false
+            }
             if let shadowedAt = entry.shadowedAt, shadowedAt < snippet { return false }
             if entry.shadowedAt == snippet {
                 // Redeclared in this snippet: visible to top-level code before the new variable's end.
@@ -319,7 +352,8 @@ private struct Renamer {
         let candidates = entries.filter(visible)
         if reference.isType { return candidates.last(where: \.isType) }
         if let variable = candidates.last(where: \.isVariable),
-           !candidates.contains(where: { $0.isFunction && $0.snippet > variable.snippet }) {
+            !candidates.contains(where: { $0.isFunction && $0.snippet > variable.snippet })
+        {
             return variable
         }
         let functions = candidates.filter(\.isFunction)
@@ -341,8 +375,12 @@ private struct Renamer {
 
     /// Whether a call's argument labels (nil: a trailing closure, which fits any label) fit the
     /// parameters, skipping defaulted ones; `exact` for a reference that spells the labels (`f(a:_:)`).
-    static func call(_ labels: [String??], matches parameters: [SnippetSyntax.Declaration.Parameter], exact: Bool) -> Bool {
-        if exact { return labels.count == parameters.count && zip(labels, parameters).allSatisfy { $0 == .some($1.label) } }
+    static func call(_ labels: [String??], matches parameters: [SnippetSyntax.Declaration.Parameter], exact: Bool)
+        -> Bool
+    {
+        if exact {
+            return labels.count == parameters.count && zip(labels, parameters).allSatisfy { $0 == .some($1.label) }
+        }
         var index = 0
         for parameter in parameters {
             if index < labels.count, labels[index] == nil || labels[index] == .some(parameter.label) {
@@ -370,7 +408,9 @@ private struct Renamer {
                 // An extension of a type declared elsewhere (`extension Array`, `extension Tensor`): its
                 // members are unknown here, and Swift prefers a member to a global, so the name is left
                 // to the compiler (`shape` in `extension Tensor` means `self.shape`).
-                if scope.is(ExtensionDeclSyntax.self), !entries.contains(where: { $0.isType && $0.name == body.type }) { return false }
+                if scope.is(ExtensionDeclSyntax.self), !entries.contains(where: { $0.isType && $0.name == body.type }) {
+                    return false
+                }
             default:
                 continue
             }
@@ -399,17 +439,21 @@ private final class ReferenceVisitor: SyntaxVisitor {
 
     override func visit(_ node: OptionalBindingConditionSyntax) -> SyntaxVisitorContinueKind {
         if node.initializer == nil, let pattern = node.pattern.as(IdentifierPatternSyntax.self),
-           case .identifier = pattern.identifier.tokenKind,
-           let before = node.firstToken(viewMode: .sourceAccurate)?.previousToken(viewMode: .sourceAccurate) {
-            references.append(Reference(token: pattern.identifier, isType: false, isDeferred: Self.isDeferred(node),
-                                        shorthandBefore: before))
+            case .identifier = pattern.identifier.tokenKind,
+            let before = node.firstToken(viewMode: .sourceAccurate)?.previousToken(viewMode: .sourceAccurate)
+        {
+            references.append(
+                Reference(
+                    token: pattern.identifier, isType: false, isDeferred: Self.isDeferred(node),
+                    shorthandBefore: before))
         }
         return .visitChildren
     }
 
     override func visit(_ node: ClosureCaptureSyntax) -> SyntaxVisitorContinueKind {
         if node.initializer == nil, case .identifier = node.name.tokenKind,
-           let closure = node.ancestorOrSelf(mapping: { $0.as(ClosureExprSyntax.self) }) {
+            let closure = node.ancestorOrSelf(mapping: { $0.as(ClosureExprSyntax.self) })
+        {
             references.append(Reference(token: node.name, isType: false, isDeferred: true, capturedBy: closure))
         }
         return .visitChildren
@@ -420,7 +464,9 @@ private final class ReferenceVisitor: SyntaxVisitor {
     override func visit(_ node: DeclReferenceExprSyntax) -> SyntaxVisitorContinueKind {
         guard case .identifier = node.baseName.tokenKind else { return .visitChildren }
         if let parent = node.parent {
-            if let member = parent.as(MemberAccessExprSyntax.self), member.declName.id == node.id { return .visitChildren }
+            if let member = parent.as(MemberAccessExprSyntax.self), member.declName.id == node.id {
+                return .visitChildren
+            }
             if parent.is(KeyPathPropertyComponentSyntax.self) { return .visitChildren }
         }
         var reference = Reference(token: node.baseName, isType: false, isDeferred: Self.isDeferred(node))
@@ -447,8 +493,10 @@ private final class ReferenceVisitor: SyntaxVisitor {
     static func isDeferred(_ node: some SyntaxProtocol) -> Bool {
         var current = node.parent
         while let syntax = current {
-            if syntax.is(FunctionDeclSyntax.self) || syntax.is(ClosureExprSyntax.self) || syntax.is(AccessorBlockSyntax.self)
-                || syntax.is(MemberBlockSyntax.self) || syntax.is(InitializerDeclSyntax.self) {
+            if syntax.is(FunctionDeclSyntax.self) || syntax.is(ClosureExprSyntax.self)
+                || syntax.is(AccessorBlockSyntax.self)
+                || syntax.is(MemberBlockSyntax.self) || syntax.is(InitializerDeclSyntax.self)
+            {
                 return true
             }
             current = syntax.parent

@@ -23,7 +23,8 @@ public struct SnippetSyntax {
         /// Where the problem stands in the chapter: the snippet's code starts on the line after its fence,
         /// and cmark strips the fence's indentation from the code.
         public func position(in snippet: Snippet) -> SourcePosition {
-            SourcePosition(file: snippet.fence.file, line: snippet.codeLine + line - 1, column: column + snippet.fence.column - 1)
+            SourcePosition(
+                file: snippet.fence.file, line: snippet.codeLine + line - 1, column: column + snippet.fence.column - 1)
         }
     }
 
@@ -96,23 +97,31 @@ public struct SnippetSyntax {
         // Editor placeholders lex as identifiers; the compiler rejects them ("editor placeholder in source
         // file"), which tells the author less than this.
         var placeholders: [AbsolutePosition] = []
-        for token in tree.tokens(viewMode: .sourceAccurate) where token.text.hasPrefix("<#") && token.text.hasSuffix("#>") {
+        for token in tree.tokens(viewMode: .sourceAccurate)
+        where token.text.hasPrefix("<#") && token.text.hasSuffix("#>") {
             placeholders.append(token.positionAfterSkippingLeadingTrivia)
-            problem(at: token.positionAfterSkippingLeadingTrivia,
-                    "contains an editor placeholder '\(token.text)': this snippet is a template; mark it `display` to show it without compiling it")
+            problem(
+                at: token.positionAfterSkippingLeadingTrivia,
+                "contains an editor placeholder '\(token.text)': this snippet is a template; mark it `display` to show it without compiling it"
+            )
         }
         // The build maps every diagnostic and trap back to the chapter through `#sourceLocation`; a snippet
         // that sets its own could move its errors into another snippet (and a `fails` check onto it).
         for token in tree.tokens(viewMode: .sourceAccurate) where token.text == "#sourceLocation" {
-            problem(at: token.positionAfterSkippingLeadingTrivia,
-                    "contains #sourceLocation, which the build uses to map lines back to the chapter; a snippet may not set it")
+            problem(
+                at: token.positionAfterSkippingLeadingTrivia,
+                "contains #sourceLocation, which the build uses to map lines back to the chapter; a snippet may not set it"
+            )
         }
         // A top-level `defer` runs when the whole program ends, so its output would land in the last snippet.
         for item in tree.statements where item.item.is(DeferStmtSyntax.self) {
-            problem(at: item.positionAfterSkippingLeadingTrivia,
-                    "a top-level defer runs when the whole program ends, not at the end of this snippet; put the snippet's code in a do { } block to scope it")
+            problem(
+                at: item.positionAfterSkippingLeadingTrivia,
+                "a top-level defer runs when the whole program ends, not at the end of this snippet; put the snippet's code in a do { } block to scope it"
+            )
         }
-        for diagnostic in ParseDiagnosticsGenerator.diagnostics(for: tree) where diagnostic.diagMessage.severity == .error {
+        for diagnostic in ParseDiagnosticsGenerator.diagnostics(for: tree)
+        where diagnostic.diagMessage.severity == .error {
             if placeholders.contains(diagnostic.position) { continue }
             problem(at: diagnostic.position, diagnostic.message + Self.explanation(of: diagnostic.message))
         }
@@ -127,10 +136,12 @@ public struct SnippetSyntax {
             let end = decl.endPositionBeforeTrailingTrivia.utf8Offset
             func add(_ token: TokenSyntax, _ kind: Declaration.Kind) {
                 guard case .identifier = token.tokenKind else { return }
-                declarations.append(Declaration(name: token.identifier?.name ?? token.text, kind: kind,
-                                                nameOffset: token.positionAfterSkippingLeadingTrivia.utf8Offset,
-                                                nameLength: token.trimmedLength.utf8Length,
-                                                start: start, end: end))
+                declarations.append(
+                    Declaration(
+                        name: token.identifier?.name ?? token.text, kind: kind,
+                        nameOffset: token.positionAfterSkippingLeadingTrivia.utf8Offset,
+                        nameLength: token.trimmedLength.utf8Length,
+                        start: start, end: end))
             }
             if let variable = decl.as(VariableDeclSyntax.self) {
                 for binding in variable.bindings {
@@ -138,9 +149,10 @@ public struct SnippetSyntax {
                 }
             } else if let function = decl.as(FunctionDeclSyntax.self) {
                 let parameters = function.signature.parameterClause.parameters.map { parameter in
-                    Declaration.Parameter(label: parameter.firstName.tokenKind == .wildcard ? nil : parameter.firstName.text,
-                                          type: parameter.type.trimmedDescription.filter { !$0.isWhitespace },
-                                          hasDefault: parameter.defaultValue != nil, isVariadic: parameter.ellipsis != nil)
+                    Declaration.Parameter(
+                        label: parameter.firstName.tokenKind == .wildcard ? nil : parameter.firstName.text,
+                        type: parameter.type.trimmedDescription.filter { !$0.isWhitespace },
+                        hasDefault: parameter.defaultValue != nil, isVariadic: parameter.ellipsis != nil)
                 }
                 add(function.name, .function(parameters))
             } else if let name = Self.typeName(decl) {
@@ -160,7 +172,8 @@ public struct SnippetSyntax {
             return "; the snippet's braces do not balance (each snippet must be complete top-level code)"
         }
         if message.contains("extraneous code") || message.contains("can only appear inside") {
-            return "; the snippet is a fragment (each snippet must be complete top-level code; mark a fragment `display` to show it without compiling it)"
+            return
+                "; the snippet is a fragment (each snippet must be complete top-level code; mark a fragment `display` to show it without compiling it)"
         }
         return ""
     }

@@ -47,14 +47,18 @@ public struct BookResources: Sendable {
         for file in File.allCases {
             let url = folder.appendingPathComponent(file.rawValue)
             guard let data = FileManager.default.contents(atPath: url.path),
-                  let text = String(data: data, encoding: .utf8) else {
-                throw BookError(.environment, at: nil, "the book's resource \(file.rawValue) is missing or unreadable at \(url.path)",
-                                hint: reinstallHint)
+                let text = String(data: data, encoding: .utf8)
+            else {
+                throw BookError(
+                    .environment, at: nil,
+                    "the book's resource \(file.rawValue) is missing or unreadable at \(url.path)",
+                    hint: reinstallHint)
             }
             texts[file] = text
         }
-        return BookResources(stylesheet: texts[.stylesheet]!, pageScript: texts[.pageScript]!,
-                             katexRender: texts[.katexRender]!, liveReload: texts[.liveReload]!)
+        return BookResources(
+            stylesheet: texts[.stylesheet]!, pageScript: texts[.pageScript]!,
+            katexRender: texts[.katexRender]!, liveReload: texts[.liveReload]!)
     }
 
     /// The resource folder beside the running executable: beside `Bundle.main` (the folder of the executable as
@@ -69,9 +73,10 @@ public struct BookResources: Sendable {
                 return folder
             }
         }
-        throw BookError(.environment, at: nil, "the book's resources (stylesheet and scripts) are not installed",
-                        detail: "looked for:\n" + candidates.map(\.path).joined(separator: "\n"),
-                        hint: reinstallHint)
+        throw BookError(
+            .environment, at: nil, "the book's resources (stylesheet and scripts) are not installed",
+            detail: "looked for:\n" + candidates.map(\.path).joined(separator: "\n"),
+            hint: reinstallHint)
     }
 
     private static func executableFolders() -> [URL] {
@@ -81,6 +86,7 @@ public struct BookResources: Sendable {
         return folders
     }
 
-    private static let reinstallHint = "run the book with `swift run book` (`swift build` puts \(bundleName) beside the "
+    private static let reinstallHint =
+        "run the book with `swift run book` (`swift build` puts \(bundleName) beside the "
         + "executable); a copied `book` executable needs that folder copied beside it"
 }

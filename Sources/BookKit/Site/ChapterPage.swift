@@ -23,15 +23,17 @@ enum ChapterPage {
             body += "<a class=\"next\" href=\"\(next.slug).html\">\(HTML.escape(next.title)) →</a>"
         }
         body += "</nav>\n"
-        return PageTemplate.html(title: source.title + " · " + book.title, book: book, current: source.slug,
-                                 sections: sections, body: body, stamp: stamp)
+        return PageTemplate.html(
+            title: source.title + " · " + book.title, book: book, current: source.slug,
+            sections: sections, body: body, stamp: stamp)
     }
 
     /// The lines under the chapter's title: its summary and the post it follows.
     static func header(_ source: ChapterSource) -> String {
         var html = "<p class=\"chapter-summary\">\(HTML.escape(source.summary))</p>"
         if let original = source.original {
-            html += "<p class=\"original\">Original post: <a href=\"\(HTML.escape(original.url))\" lang=\"zh-Hans\">\(HTML.escape(original.title))</a>"
+            html +=
+                "<p class=\"original\">Original post: <a href=\"\(HTML.escape(original.url))\" lang=\"zh-Hans\">\(HTML.escape(original.title))</a>"
             html += " by \(HTML.escape(original.author)), \(HTML.escape(original.date)).</p>"
         }
         return html
@@ -40,13 +42,16 @@ enum ChapterPage {
     /// - Parameter decisions: the decisions the snippets printed, by `"snippet-id:name"`; a claim naming one shows
     ///   the rule's reason under it.
     static func claimsBox(_ claims: [Claim], decisions: [String: DecidedClaim] = [:]) -> String {
-        var html = "<aside class=\"box claims-box\" aria-label=\"Reproduces\"><h2 class=\"box-title\">Reproduces</h2><ul>"
+        var html =
+            "<aside class=\"box claims-box\" aria-label=\"Reproduces\"><h2 class=\"box-title\">Reproduces</h2><ul>"
         for claim in claims {
             let text = HTML.escape(claim.text)
             let linked = claim.snippetID.map { "<a href=\"#snippet-\(HTML.escape($0))\">\(text)</a>" } ?? text
-            html += "<li class=\"\(claim.status.rawValue)\"><span class=\"mark\" title=\"\(claim.status.label)\">\(claim.status.mark)</span> \(linked) <span class=\"status\">(\(claim.status.label))</span>"
+            html +=
+                "<li class=\"\(claim.status.rawValue)\"><span class=\"mark\" title=\"\(claim.status.label)\">\(claim.status.mark)</span> \(linked) <span class=\"status\">(\(claim.status.label))</span>"
             if let id = claim.snippetID, let name = claim.decision, let decision = decisions["\(id):\(name)"] {
-                html += "<span class=\"decision\">Decided by the rule of chapter 0: \(HTML.escape(decision.reason)).</span>"
+                html +=
+                    "<span class=\"decision\">Decided by the rule of chapter 0: \(HTML.escape(decision.reason)).</span>"
             }
             html += "</li>"
         }
@@ -69,9 +74,13 @@ enum ChapterPage {
         let document = MarkdownDocument(protection.protected)
         AuthorHTML.neutralise(document)
         let html = document.renderHTML()
-        let restored = math.map { typeset in protection.restore(html, html: true) { index, _ in index < typeset.count ? typeset[index] : "" } }
+        let restored =
+            math.map { typeset in
+                protection.restore(html, html: true) { index, _ in index < typeset.count ? typeset[index] : "" }
+            }
             ?? protection.restore(inHTML: html)
-        return "<aside class=\"box differences-box\" aria-label=\"Differences from the original\"><h2 class=\"box-title\">Differences from the original</h2>"
+        return
+            "<aside class=\"box differences-box\" aria-label=\"Differences from the original\"><h2 class=\"box-title\">Differences from the original</h2>"
             + restored + "</aside>"
     }
 
@@ -89,8 +98,10 @@ enum ChapterPage {
         var splice = HTMLSplice(avoiding: parsed.math.protected)
         let snippetsByLine = Dictionary(uniqueKeysWithValues: checked.chapter.snippets.map { ($0.fence.line, $0) })
         // The trailer blocks (expected output and stdin) are replaced by what the snippet's figure shows.
-        let outputLines = Set(checked.chapter.snippets.compactMap { $0.expected.flatMap { $0.isInline ? nil : $0.fence.line } })
-            .union(checked.chapter.snippets.compactMap { $0.stdin?.fence.line })
+        let outputLines = Set(
+            checked.chapter.snippets.compactMap { $0.expected.flatMap { $0.isInline ? nil : $0.fence.line } }
+        )
+        .union(checked.chapter.snippets.compactMap { $0.stdin?.fence.line })
         var codeBlockIndex = 0
         var usedAnchors = Set<String>()
         var sections: [PageTemplate.Section] = []
@@ -104,7 +115,8 @@ enum ChapterPage {
                 var anchor = HTML.slug(text), n = 2
                 while usedAnchors.contains(anchor) { anchor = HTML.slug(text) + "-\(n)"; n += 1 }
                 usedAnchors.insert(anchor)
-                node.prependInlineHTML("<a class=\"anchor\" id=\"\(anchor)\" href=\"#\(anchor)\" aria-hidden=\"true\">#</a>")
+                node.prependInlineHTML(
+                    "<a class=\"anchor\" id=\"\(anchor)\" href=\"#\(anchor)\" aria-hidden=\"true\">#</a>")
                 if node.headingLevel == 1, !sawTitle {
                     // The chapter's title: the summary and the original post go right under it.
                     sawTitle = true
@@ -121,11 +133,15 @@ enum ChapterPage {
             if line == boxes.claimsLine {
                 node.replace(withHTMLBlock: splice.marker(for: claimsBox(boxes.claims, decisions: decisions(checked))))
             } else if line == boxes.differencesLine, let differences = boxes.differences {
-                node.replace(withHTMLBlock: splice.marker(for: differencesBox(differences, math: checked.math?.differences)))
+                node.replace(
+                    withHTMLBlock: splice.marker(for: differencesBox(differences, math: checked.math?.differences)))
             } else if let snippet = snippetsByLine[line] {
-                let figures = figureHTML(snippet, outcome: checked.outcomes[snippet.index], firstNumber: figureNumber + 1)
+                let figures = figureHTML(
+                    snippet, outcome: checked.outcomes[snippet.index], firstNumber: figureNumber + 1)
                 figureNumber += figures.count
-                node.replace(withHTMLBlock: splice.marker(for: snippetHTML(snippet, outcome: checked.outcomes[snippet.index], figures: figures)))
+                node.replace(
+                    withHTMLBlock: splice.marker(
+                        for: snippetHTML(snippet, outcome: checked.outcomes[snippet.index], figures: figures)))
             } else if outputLines.contains(line) || figureLines.contains(line) {
                 // The expected block: the page shows the actual output under the snippet instead.
                 node.replace(withHTMLBlock: "")
@@ -135,13 +151,15 @@ enum ChapterPage {
         let restored: String
         if let math = checked.math {
             // \eqref in prose (tokens; code and output never contain them).
-            let references = MathProtection.References(link: { name in
-                guard let target = math.labels[name] else { return "(??)" }
-                return "<a class=\"eqref\" href=\"#\(target.anchor)\">(\(target.number))</a>"
-            }, plain: { name in math.labels[name].map { "(\($0.number))" } ?? "(??)" })
+            let references = MathProtection.References(
+                link: { name in
+                    guard let target = math.labels[name] else { return "(??)" }
+                    return "<a class=\"eqref\" href=\"#\(target.anchor)\">(\(target.number))</a>"
+                }, plain: { name in math.labels[name].map { "(\($0.number))" } ?? "(??)" })
             restored = parsed.math.restore(html, html: true, references: references) { index, _ in math.html[index] }
         } else {
-            let references = MathProtection.References(link: { "\\eqref{\(HTML.escape($0))}" }, plain: { "\\eqref{\($0)}" })
+            let references = MathProtection.References(
+                link: { "\\eqref{\(HTML.escape($0))}" }, plain: { "\\eqref{\($0)}" })
             restored = parsed.math.restore(inHTML: html, references: references)
         }
         return (splice.apply(to: restored), sections)
@@ -163,13 +181,15 @@ enum ChapterPage {
     static func snippetHTML(_ snippet: Snippet, outcome: SnippetOutcome?, figures: [String] = []) -> String {
         let mode = snippet.info.mode
         let anchor = snippet.info.id.map { "snippet-\($0)" } ?? "snippet-\(snippet.index + 1)"
-        let code = "<pre class=\"code\"><code class=\"language-swift\">\(SwiftHighlighter.html(snippet.code))</code></pre>"
+        let code =
+            "<pre class=\"code\"><code class=\"language-swift\">\(SwiftHighlighter.html(snippet.code))</code></pre>"
         let outcome = outcome ?? SnippetOutcome()
         func block(_ kind: String, _ label: String, _ text: String) -> String {
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
             if lines > 24 {
                 // Long outputs are folded; the first lines stay visible in the summary's place.
-                return "<div class=\"\(kind)\"><details class=\"long-output\"><summary>\(label) (\(lines) lines)</summary><pre>\(HTML.escape(text))</pre></details></div>"
+                return
+                    "<div class=\"\(kind)\"><details class=\"long-output\"><summary>\(label) (\(lines) lines)</summary><pre>\(HTML.escape(text))</pre></details></div>"
             }
             return "<div class=\"\(kind)\"><div class=\"label\">\(label)</div><pre>\(HTML.escape(text))</pre></div>"
         }
@@ -182,7 +202,9 @@ enum ChapterPage {
         case .normal, .silent, .traps, .aside:
             parts.append(code)
             // Left out of its program (a failing build's page): the reader sees why under the code.
-            if let diagnostics = outcome.diagnostics { parts.append(block("diagnostic", "Does not compile", diagnostics)) }
+            if let diagnostics = outcome.diagnostics {
+                parts.append(block("diagnostic", "Does not compile", diagnostics))
+            }
             if let stdin = snippet.stdin { parts.append(block("stdin", "Input", stdin.text)) }
             if mode != .silent {
                 // A passing snippet with inline expectations shows its recorded output in its comments already.
@@ -192,13 +214,17 @@ enum ChapterPage {
                 if let trap = outcome.trap { parts.append(block("trap", "Trapped", trap)) }
                 parts += figures
             }
-            if mode == .aside { parts.append("<div class=\"note\">An aside: the snippets after it do not see its changes.</div>") }
+            if mode == .aside {
+                parts.append("<div class=\"note\">An aside: the snippets after it do not see its changes.</div>")
+            }
         case .compileOnly:
             parts.append(code)
             parts.append("<div class=\"note\">Compiled, not run.</div>")
         case .fails:
             parts.append(code)
-            if let diagnostics = outcome.diagnostics { parts.append(block("diagnostic", "Compiler error", diagnostics)) }
+            if let diagnostics = outcome.diagnostics {
+                parts.append(block("diagnostic", "Compiler error", diagnostics))
+            }
         case .display:
             parts.append(code)
         }

@@ -40,8 +40,12 @@ struct HTMLSplice {
             guard let found = Self.firstIndex(of: prefix, in: bytes, from: i) else { break }
             out.append(contentsOf: bytes[i..<found])
             var j = found + prefix.count, index = 0
-            while j < bytes.count, bytes[j] >= 48, bytes[j] <= 57, j - found - prefix.count < 9 { index = index * 10 + Int(bytes[j] - 48); j += 1 }
-            if j > found + prefix.count, index < pieces.count, !used[index], j + 3 <= bytes.count, bytes[j..<(j + 3)].elementsEqual(closer) {
+            while j < bytes.count, bytes[j] >= 48, bytes[j] <= 57, j - found - prefix.count < 9 {
+                index = index * 10 + Int(bytes[j] - 48); j += 1
+            }
+            if j > found + prefix.count, index < pieces.count, !used[index], j + 3 <= bytes.count,
+                bytes[j..<(j + 3)].elementsEqual(closer)
+            {
                 used[index] = true
                 out.append(contentsOf: pieces[index].utf8)
                 i = j + 3
@@ -61,10 +65,15 @@ struct HTMLSplice {
         return bytes.withUnsafeBufferPointer { haystack -> Int? in
             var from = start + 1
             while from < haystack.count {
-                guard let hit = memchr(haystack.baseAddress! + from, Int32(pattern[1]), haystack.count - from) else { return nil }
+                guard let hit = memchr(haystack.baseAddress! + from, Int32(pattern[1]), haystack.count - from) else {
+                    return nil
+                }
                 let at = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - haystack.baseAddress! - 1
                 if at + pattern.count <= haystack.count, haystack[at] == pattern[0],
-                   memcmp(haystack.baseAddress! + at, pattern, pattern.count) == 0 { return at }
+                    memcmp(haystack.baseAddress! + at, pattern, pattern.count) == 0
+                {
+                    return at
+                }
                 from = at + 2
             }
             return nil

@@ -53,7 +53,9 @@ struct KaTeX {
         var results = [Result<String, KaTeXError>?](repeating: nil, count: formulas.count)
         var misses: [Int] = []
         for (index, formula) in formulas.enumerated() {
-            if let html = KaTeXCacheEntry.load(from: cacheFile(formula, version: version), formula: formula, version: version) {
+            if let html = KaTeXCacheEntry.load(
+                from: cacheFile(formula, version: version), formula: formula, version: version)
+            {
                 results[index] = .success(html)
             } else {
                 misses.append(index)
@@ -65,8 +67,9 @@ struct KaTeX {
             for (index, result) in zip(misses, rendered) {
                 results[index] = result
                 if case .success(let html) = result {
-                    KaTeXCacheEntry.store(html, formula: formulas[index], version: version,
-                                          to: cacheFile(formulas[index], version: version))
+                    KaTeXCacheEntry.store(
+                        html, formula: formulas[index], version: version,
+                        to: cacheFile(formulas[index], version: version))
                 }
             }
         }
@@ -80,29 +83,36 @@ struct KaTeX {
     static let version: String = {
         let url = URL(fileURLWithPath: "\(nodeModules)/katex/package.json")
         guard let data = try? Data(contentsOf: url),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let version = object["version"] as? String else { return "unknown" }
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let version = object["version"] as? String
+        else { return "unknown" }
         return version
     }()
 
     /// - Parameter version: KaTeX's version and the render script's hash.
     private func cacheFile(_ formula: Formula, version: String) -> URL {
         // `.json`, not the `.html` of unchecked entries from earlier versions, which are never read.
-        cacheDirectory.appendingPathComponent(SHA256.hex("katex-\(version)\u{0}\(formula.display)\u{0}\(formula.tex)").prefix(24) + ".json")
+        cacheDirectory.appendingPathComponent(
+            SHA256.hex("katex-\(version)\u{0}\(formula.display)\u{0}\(formula.tex)").prefix(24) + ".json")
     }
 
     private struct Answer: Decodable { var html: String?; var error: String? }
 
     /// - Parameter script: `katex-render.js`: formulas in (a JSON file named by its argument), `{html}` or `{error}` out.
-    private func runNode(_ formulas: [Formula], script renderScript: String) throws(BookError) -> [Result<String, KaTeXError>] {
+    private func runNode(_ formulas: [Formula], script renderScript: String) throws(BookError) -> [Result<
+        String, KaTeXError
+    >] {
         guard FileManager.default.fileExists(atPath: "\(nodeModules)/katex/package.json") else {
-            throw BookError(.environment, at: nil, "KaTeX is not installed (no \(nodeModules)/katex)",
-                            hint: "install the Debian packages katex and libjs-katex (.ci/deps does)")
+            throw BookError(
+                .environment, at: nil, "KaTeX is not installed (no \(nodeModules)/katex)",
+                hint: "install the Debian packages katex and libjs-katex (.ci/deps does)")
         }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("book-katex-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "book-katex-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
         try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let input = scratch.appendingPathComponent("formulas.json"), script = scratch.appendingPathComponent("render.js")
+        let input = scratch.appendingPathComponent("formulas.json"),
+            script = scratch.appendingPathComponent("render.js")
         do {
             let payload = formulas.map { ["tex": $0.tex, "display": $0.display] as [String: Any] }
             try JSONSerialization.data(withJSONObject: payload).write(to: input)
@@ -112,14 +122,18 @@ struct KaTeX {
         }
         var environment = ProcessInfo.processInfo.environment
         environment["NODE_PATH"] = nodeModules
-        let result = try Subprocess(executable: node, arguments: [script.path, input.path], environment: environment,
-                                    timeout: 300).run()
+        let result = try Subprocess(
+            executable: node, arguments: [script.path, input.path], environment: environment,
+            timeout: 300
+        ).run()
         guard result.termination == .exited(0),
-              let answers = try? JSONDecoder().decode([Answer].self, from: Data(result.stdout)),
-              answers.count == formulas.count else {
-            throw BookError(.environment, at: nil, "KaTeX (node) failed",
-                            detail: String(decoding: result.stderr.suffix(2000), as: UTF8.self),
-                            hint: "check that node and the Debian package katex are installed")
+            let answers = try? JSONDecoder().decode([Answer].self, from: Data(result.stdout)),
+            answers.count == formulas.count
+        else {
+            throw BookError(
+                .environment, at: nil, "KaTeX (node) failed",
+                detail: String(decoding: result.stderr.suffix(2000), as: UTF8.self),
+                hint: "check that node and the Debian package katex are installed")
         }
         return answers.map { answer in
             if let html = answer.html { return .success(html) }

@@ -17,17 +17,20 @@ struct KaTeXCacheEntry: Codable {
 
     static func load(from file: URL, formula: KaTeX.Formula, version: String) -> String? {
         guard let data = FileManager.default.contents(atPath: file.path),
-              let entry = try? JSONDecoder().decode(KaTeXCacheEntry.self, from: data),
-              entry.tex == formula.tex, entry.display == formula.display, entry.version == version,
-              entry.checksum == checksum(tex: entry.tex, display: entry.display, version: entry.version, html: entry.html),
-              hasKaTeXShape(entry.html) else { return nil }
+            let entry = try? JSONDecoder().decode(KaTeXCacheEntry.self, from: data),
+            entry.tex == formula.tex, entry.display == formula.display, entry.version == version,
+            entry.checksum
+                == checksum(tex: entry.tex, display: entry.display, version: entry.version, html: entry.html),
+            hasKaTeXShape(entry.html)
+        else { return nil }
         return entry.html
     }
 
     /// Writes atomically; failing to write only costs a render next time.
     static func store(_ html: String, formula: KaTeX.Formula, version: String, to file: URL) {
-        let entry = KaTeXCacheEntry(tex: formula.tex, display: formula.display, version: version, html: html,
-                                    checksum: checksum(tex: formula.tex, display: formula.display, version: version, html: html))
+        let entry = KaTeXCacheEntry(
+            tex: formula.tex, display: formula.display, version: version, html: html,
+            checksum: checksum(tex: formula.tex, display: formula.display, version: version, html: html))
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys  // the same entry is the same bytes
         guard let data = try? encoder.encode(entry) else { return }

@@ -29,8 +29,10 @@ enum LinkCheck {
     ///   - chapter: the chapter whose page it is (errors are located in its source), or nil.
     ///   - knownPages: every page and file the site has.
     ///   - ids: the ids of a page, or nil when it cannot be checked (its anchors are trusted).
-    static func errors(inPage path: String, html: String, chapter: ChapterSource?, knownPages: Set<String>,
-                       ids: (String) -> Set<String>?) -> [BookError] {
+    static func errors(
+        inPage path: String, html: String, chapter: ChapterSource?, knownPages: Set<String>,
+        ids: (String) -> Set<String>?
+    ) -> [BookError] {
         var errors: [BookError] = []
         for target in linkTargets(in: html) {
             let (page, anchor) = split(target, on: path)
@@ -43,19 +45,21 @@ enum LinkCheck {
             guard let problem else { continue }
             let file = chapter?.path ?? Load.manifestPath
             let line = chapter.map { firstLine(mentioning: anchor ?? page, in: $0.text) } ?? 1
-            errors.append(BookError(
-                .chapterFormat, at: SourcePosition(file: file, line: line), "broken link '\(target)': \(problem)",
-                hint: "link to a page of the book (SLUG.html), a heading's anchor, or a snippet's #snippet-ID"))
+            errors.append(
+                BookError(
+                    .chapterFormat, at: SourcePosition(file: file, line: line), "broken link '\(target)': \(problem)",
+                    hint: "link to a page of the book (SLUG.html), a heading's anchor, or a snippet's #snippet-ID"))
         }
         return errors
     }
 
     /// The other pages whose anchors the page at `path` links to.
     static func pagesWithLinkedAnchors(in html: String, path: String) -> Set<String> {
-        Set(linkTargets(in: html).compactMap { target in
-            let (page, anchor) = split(target, on: path)
-            return page != path && !(anchor ?? "").isEmpty ? page : nil
-        })
+        Set(
+            linkTargets(in: html).compactMap { target in
+                let (page, anchor) = split(target, on: path)
+                return page != path && !(anchor ?? "").isEmpty ? page : nil
+            })
     }
 
     /// The internal link targets of a page (`href` and `src`), sorted; external schemes left out.
@@ -108,8 +112,9 @@ enum LinkCheck {
                         let start = i + marker.count
                         var end = start
                         while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += 1 }
-                        values[names[n]]!.insert(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-                            .replacingOccurrences(of: "&amp;", with: "&"))
+                        values[names[n]]!.insert(
+                            String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                                .replacingOccurrences(of: "&amp;", with: "&"))
                         i = end
                         continue scan
                     }
@@ -121,7 +126,8 @@ enum LinkCheck {
     }
 
     private static func firstLine(mentioning text: String, in source: String) -> Int {
-        for (offset, line) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where line.contains(text) {
+        for (offset, line) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where line.contains(text) {
             return offset + 1
         }
         return 1

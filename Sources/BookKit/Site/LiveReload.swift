@@ -13,7 +13,8 @@ public enum LiveReload {
     /// `live-reload.js` as a script element: polls the generation twice a second and reloads the page when it
     /// changes (after a rebuild).
     static func script(_ resources: BookResources) -> String {
-        "<script>\n" + resources.liveReload.replacingOccurrences(of: generationPathPlaceholder, with: generationPath) + "</script>"
+        "<script>\n" + resources.liveReload.replacingOccurrences(of: generationPathPlaceholder, with: generationPath)
+            + "</script>"
     }
 
     /// The page with the live-reload script before `</body>` (or at the end when there is none).

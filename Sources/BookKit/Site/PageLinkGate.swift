@@ -45,13 +45,15 @@ final class PageLinkGate: Sendable {
         self.stamp = stamp
         building = Set(slugs.map { "\($0).html" })
         knownPages = Set(book.chapters.map { "\($0.slug).html" })
-            .union(["index.html", "claims.html", "style.css", "book.js", "search-index.js"]).union(Typeset.assetCopies().keys)
+            .union(["index.html", "claims.html", "style.css", "book.js", "search-index.js"]).union(
+                Typeset.assetCopies().keys)
         // The index and claims pages are rendered at the end, but their anchors are known now: the index depends
         // on the manifest alone, and the claims page's anchors not on its rows (`Render.claimsPage` gives them
         // none; PageLinkGateTests holds it to that). So a link into them is checked before the chapter's line.
         var initial = State()
         initial.ids["index.html"] = LinkCheck.attributeValues("id", in: Render.index(book: book, stamp: stamp))
-        initial.ids["claims.html"] = LinkCheck.attributeValues("id", in: Render.claimsPage(book: book, chapters: [], stamp: stamp))
+        initial.ids["claims.html"] = LinkCheck.attributeValues(
+            "id", in: Render.claimsPage(book: book, chapters: [], stamp: stamp))
         state = Mutex(initial)
     }
 
@@ -60,8 +62,9 @@ final class PageLinkGate: Sendable {
         let path = "\(built.source.slug).html"
         let page = render(built)
         let ids = LinkCheck.attributeValues("id", in: page)
-        let entry = Entry(built: built, page: page,
-                          needs: LinkCheck.pagesWithLinkedAnchors(in: page, path: path).intersection(building))
+        let entry = Entry(
+            built: built, page: page,
+            needs: LinkCheck.pagesWithLinkedAnchors(in: page, path: path).intersection(building))
         return state.withLock { state in
             state.pages[path] = page
             state.ids[path] = ids
@@ -89,8 +92,9 @@ final class PageLinkGate: Sendable {
             state.queue.removeFirst()
             let path = "\(entry.built.source.slug).html"
             let ids = state.ids
-            let errors = LinkCheck.errors(inPage: path, html: entry.page, chapter: entry.built.source,
-                                          knownPages: knownPages, ids: { ids[$0] })
+            let errors = LinkCheck.errors(
+                inPage: path, html: entry.page, chapter: entry.built.source,
+                knownPages: knownPages, ids: { ids[$0] })
             if !errors.isEmpty {
                 entry.built.record(errors)
                 // The banner lists the link errors too; the page's ids do not change.

@@ -9,8 +9,10 @@ enum PageTemplate {
         var anchor: String
     }
 
-    static func html(title: String, book: Book, current: String?, sections: [Section], body: String,
-                     stamp: Render.Stamp) -> String {
+    static func html(
+        title: String, book: Book, current: String?, sections: [Section], body: String,
+        stamp: Render.Stamp
+    ) -> String {
         """
         <!DOCTYPE html>
         <html lang="en">
@@ -37,19 +39,24 @@ enum PageTemplate {
     }
 
     static func sidebar(book: Book, current: String?, sections: [Section]) -> String {
-        var html = "<nav class=\"sidebar\" aria-label=\"Book\">\n<p class=\"book-title\"><a href=\"index.html\">\(HTML.escape(book.title))</a></p>\n"
+        var html =
+            "<nav class=\"sidebar\" aria-label=\"Book\">\n<p class=\"book-title\"><a href=\"index.html\">\(HTML.escape(book.title))</a></p>\n"
         // On narrow screens the search and the contents fold behind a menu button: a checkbox and its label, so it
         // works without JavaScript (style.css shows `.nav-body` when the box is checked; wide screens always show it).
         html += "<input type=\"checkbox\" id=\"nav-toggle\" class=\"nav-toggle\" aria-label=\"Show the contents\">"
-        html += "<label for=\"nav-toggle\" class=\"nav-button\" aria-hidden=\"true\">☰ Contents</label>\n<div class=\"nav-body\">\n"
-        html += "<div class=\"search\"><input type=\"search\" id=\"search\" placeholder=\"Search the book\" aria-label=\"Search the book\" autocomplete=\"off\"><ol id=\"search-results\" hidden></ol></div>\n<ol class=\"chapters\">\n"
+        html +=
+            "<label for=\"nav-toggle\" class=\"nav-button\" aria-hidden=\"true\">☰ Contents</label>\n<div class=\"nav-body\">\n"
+        html +=
+            "<div class=\"search\"><input type=\"search\" id=\"search\" placeholder=\"Search the book\" aria-label=\"Search the book\" autocomplete=\"off\"><ol id=\"search-results\" hidden></ol></div>\n<ol class=\"chapters\">\n"
         for chapter in book.chapters {
             let isCurrent = chapter.slug == current
-            html += "<li\(isCurrent ? " class=\"current\"" : "")><a href=\"\(chapter.slug).html\"\(isCurrent ? " aria-current=\"page\"" : "")>\(HTML.escape(chapter.title))</a>"
+            html +=
+                "<li\(isCurrent ? " class=\"current\"" : "")><a href=\"\(chapter.slug).html\"\(isCurrent ? " aria-current=\"page\"" : "")>\(HTML.escape(chapter.title))</a>"
             if isCurrent, !sections.isEmpty {
                 html += "<ol class=\"sections\">"
                 for section in sections {
-                    html += "<li class=\"level-\(section.level)\"><a href=\"#\(section.anchor)\">\(HTML.escape(section.title))</a></li>"
+                    html +=
+                        "<li class=\"level-\(section.level)\"><a href=\"#\(section.anchor)\">\(HTML.escape(section.title))</a></li>"
                 }
                 html += "</ol>"
             }

@@ -60,9 +60,11 @@ struct SVGPlot {
 
     /// - Parameter label: the accessible name (figure number and caption).
     func svg(label: String) -> String {
-        var out = "<svg class=\"plot\" viewBox=\"0 0 \(Int(Self.width)) \(Int(Self.height))\" role=\"img\" aria-label=\"\(HTML.escape(label))\">"
+        var out =
+            "<svg class=\"plot\" viewBox=\"0 0 \(Int(Self.width)) \(Int(Self.height))\" role=\"img\" aria-label=\"\(HTML.escape(label))\">"
         out += "<title>\(HTML.escape(label))</title>"
-        out += "<text class=\"plot-title\" x=\"\(f(Self.width / 2))\" y=\"22\" text-anchor=\"middle\">\(HTML.escape(title))</text>"
+        out +=
+            "<text class=\"plot-title\" x=\"\(f(Self.width / 2))\" y=\"22\" text-anchor=\"middle\">\(HTML.escape(title))</text>"
         out += kind == "heatmap" ? heatmap() : chart()
         return out + "</svg>"
     }
@@ -88,11 +90,15 @@ struct SVGPlot {
         var out = axes(xTicks: xTicks.map { ($0, px($0)) }, yTicks: yTicks.map { ($0, py($0)) })
         // Bands first, so the lines are drawn over them: one polygon along the upper edge and back along the lower.
         for (index, band) in bands.enumerated() {
-            let valid = band.points.filter { $0.x.isFinite && $0.lower.isFinite && $0.upper.isFinite
-                && (!xLog || $0.x > 0) && (!yLog || $0.lower > 0) }
+            let valid = band.points.filter {
+                $0.x.isFinite && $0.lower.isFinite && $0.upper.isFinite
+                    && (!xLog || $0.x > 0) && (!yLog || $0.lower > 0)
+            }
             guard valid.count >= 2 else { continue }
             let colour = series.firstIndex { $0.name == band.name } ?? (series.count + index)
-            let edge = valid.map { "\(f(px($0.x))),\(f(py($0.upper)))" } + valid.reversed().map { "\(f(px($0.x))),\(f(py($0.lower)))" }
+            let edge =
+                valid.map { "\(f(px($0.x))),\(f(py($0.upper)))" }
+                + valid.reversed().map { "\(f(px($0.x))),\(f(py($0.lower)))" }
             out += "<polygon class=\"series-\(colour % 6) band\" points=\"\(edge.joined(separator: " "))\"/>"
         }
         let barWidth = plotWidth / Double(max(1, Set(xs).count)) * 0.8 / Double(max(1, series.count))
@@ -101,13 +107,16 @@ struct SVGPlot {
             let style = "series-\(index % 6)"
             switch kind {
             case "scatter":
-                for p in valid { out += "<circle class=\"\(style)\" cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"3\"/>" }
+                for p in valid {
+                    out += "<circle class=\"\(style)\" cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"3\"/>"
+                }
             case "bar":
                 let base = py(yLog ? yRange.lower : 0)
                 for p in valid {
                     let x = px(p.x) - barWidth * Double(series.count) / 2 + barWidth * Double(index)
                     let y = py(p.y)
-                    out += "<rect class=\"\(style)\" x=\"\(f(x))\" y=\"\(f(min(y, base)))\" width=\"\(f(barWidth))\" height=\"\(f(abs(base - y)))\"/>"
+                    out +=
+                        "<rect class=\"\(style)\" x=\"\(f(x))\" y=\"\(f(min(y, base)))\" width=\"\(f(barWidth))\" height=\"\(f(abs(base - y)))\"/>"
                 }
             default:
                 let path = valid.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
@@ -115,8 +124,10 @@ struct SVGPlot {
             }
         }
         // The legend goes in the corner that covers the fewest points.
-        let pixels = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite && (!xLog || $0.x > 0) && (!yLog || $0.y > 0) }
-            .map { (px($0.x), py($0.y)) }
+        let pixels = series.flatMap(\.points).filter {
+            $0.x.isFinite && $0.y.isFinite && (!xLog || $0.x > 0) && (!yLog || $0.y > 0)
+        }
+        .map { (px($0.x), py($0.y)) }
         return out + legend(avoiding: pixels)
     }
 
@@ -129,29 +140,41 @@ struct SVGPlot {
         for (r, row) in rows.enumerated() {
             for (c, value) in row.enumerated() {
                 let level = high > low ? (value - low) / (high - low) : 0
-                out += "<rect class=\"heat\" x=\"\(f(Self.left + Double(c) * side))\" y=\"\(f(Self.top + Double(r) * side))\" width=\"\(f(side))\" height=\"\(f(side))\" fill-opacity=\"\(f(value.isFinite ? 0.05 + 0.95 * level : 0))\"/>"
+                out +=
+                    "<rect class=\"heat\" x=\"\(f(Self.left + Double(c) * side))\" y=\"\(f(Self.top + Double(r) * side))\" width=\"\(f(side))\" height=\"\(f(side))\" fill-opacity=\"\(f(value.isFinite ? 0.05 + 0.95 * level : 0))\"/>"
             }
         }
-        out += "<text class=\"axis-label\" x=\"\(f(Self.left + side * Double(columns) / 2))\" y=\"\(f(Self.height - 12))\" text-anchor=\"middle\">\(HTML.escape(xLabel))</text>"
-        out += "<text class=\"axis-label\" transform=\"translate(18 \(f(Self.top + side * Double(rows.count) / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTML.escape(yLabel))</text>"
-        out += "<text class=\"tick\" x=\"\(f(Self.left + side * Double(columns) + 8))\" y=\"\(f(Self.top + 10))\">\(Self.label(high))</text>"
-        out += "<text class=\"tick\" x=\"\(f(Self.left + side * Double(columns) + 8))\" y=\"\(f(Self.top + side * Double(rows.count)))\">\(Self.label(low))</text>"
+        out +=
+            "<text class=\"axis-label\" x=\"\(f(Self.left + side * Double(columns) / 2))\" y=\"\(f(Self.height - 12))\" text-anchor=\"middle\">\(HTML.escape(xLabel))</text>"
+        out +=
+            "<text class=\"axis-label\" transform=\"translate(18 \(f(Self.top + side * Double(rows.count) / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTML.escape(yLabel))</text>"
+        out +=
+            "<text class=\"tick\" x=\"\(f(Self.left + side * Double(columns) + 8))\" y=\"\(f(Self.top + 10))\">\(Self.label(high))</text>"
+        out +=
+            "<text class=\"tick\" x=\"\(f(Self.left + side * Double(columns) + 8))\" y=\"\(f(Self.top + side * Double(rows.count)))\">\(Self.label(low))</text>"
         return out
     }
 
     private func axes(xTicks: [(Double, Double)], yTicks: [(Double, Double)]) -> String {
         var out = "<g class=\"axes\">"
         for (value, x) in xTicks {
-            out += "<line class=\"grid\" x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(Self.top))\" y2=\"\(f(Self.top + plotHeight))\"/>"
-            out += "<text class=\"tick\" x=\"\(f(x))\" y=\"\(f(Self.top + plotHeight + 16))\" text-anchor=\"middle\">\(Self.label(value))</text>"
+            out +=
+                "<line class=\"grid\" x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(Self.top))\" y2=\"\(f(Self.top + plotHeight))\"/>"
+            out +=
+                "<text class=\"tick\" x=\"\(f(x))\" y=\"\(f(Self.top + plotHeight + 16))\" text-anchor=\"middle\">\(Self.label(value))</text>"
         }
         for (value, y) in yTicks {
-            out += "<line class=\"grid\" x1=\"\(f(Self.left))\" x2=\"\(f(Self.left + plotWidth))\" y1=\"\(f(y))\" y2=\"\(f(y))\"/>"
-            out += "<text class=\"tick\" x=\"\(f(Self.left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(Self.label(value))</text>"
+            out +=
+                "<line class=\"grid\" x1=\"\(f(Self.left))\" x2=\"\(f(Self.left + plotWidth))\" y1=\"\(f(y))\" y2=\"\(f(y))\"/>"
+            out +=
+                "<text class=\"tick\" x=\"\(f(Self.left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(Self.label(value))</text>"
         }
-        out += "<rect class=\"frame\" x=\"\(f(Self.left))\" y=\"\(f(Self.top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\"/>"
-        out += "<text class=\"axis-label\" x=\"\(f(Self.left + plotWidth / 2))\" y=\"\(f(Self.height - 10))\" text-anchor=\"middle\">\(HTML.escape(xLabel + (xLog ? " (log)" : "")))</text>"
-        out += "<text class=\"axis-label\" transform=\"translate(16 \(f(Self.top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTML.escape(yLabel + (yLog ? " (log)" : "")))</text>"
+        out +=
+            "<rect class=\"frame\" x=\"\(f(Self.left))\" y=\"\(f(Self.top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\"/>"
+        out +=
+            "<text class=\"axis-label\" x=\"\(f(Self.left + plotWidth / 2))\" y=\"\(f(Self.height - 10))\" text-anchor=\"middle\">\(HTML.escape(xLabel + (xLog ? " (log)" : "")))</text>"
+        out +=
+            "<text class=\"axis-label\" transform=\"translate(16 \(f(Self.top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTML.escape(yLabel + (yLog ? " (log)" : "")))</text>"
         return out + "</g>"
     }
 
@@ -159,18 +182,25 @@ struct SVGPlot {
         guard series.count > 1 || !(series.first?.name.isEmpty ?? true) else { return "" }
         let longest = series.map(\.name.count).max() ?? 0
         let boxWidth = 30 + 6.5 * Double(longest), boxHeight = 8 + 18 * Double(series.count)
-        let corners = [(Self.left + plotWidth - boxWidth - 4, Self.top + 4), (Self.left + 8, Self.top + 4),
-                       (Self.left + plotWidth - boxWidth - 4, Self.top + plotHeight - boxHeight - 4),
-                       (Self.left + 8, Self.top + plotHeight - boxHeight - 4)]
+        let corners = [
+            (Self.left + plotWidth - boxWidth - 4, Self.top + 4), (Self.left + 8, Self.top + 4),
+            (Self.left + plotWidth - boxWidth - 4, Self.top + plotHeight - boxHeight - 4),
+            (Self.left + 8, Self.top + plotHeight - boxHeight - 4),
+        ]
         func covered(_ corner: (Double, Double)) -> Int {
-            points.filter { $0.0 >= corner.0 - 6 && $0.0 <= corner.0 + boxWidth + 6 && $0.1 >= corner.1 - 6 && $0.1 <= corner.1 + boxHeight + 6 }.count
+            points.filter {
+                $0.0 >= corner.0 - 6 && $0.0 <= corner.0 + boxWidth + 6 && $0.1 >= corner.1 - 6
+                    && $0.1 <= corner.1 + boxHeight + 6
+            }.count
         }
         // First corner with the fewest covered points: ties keep the usual top-right place.
         let best = corners.min { covered($0) < covered($1) } ?? corners[0]
-        var out = "<g class=\"legend\"><rect class=\"legend-box\" x=\"\(f(best.0))\" y=\"\(f(best.1))\" width=\"\(f(boxWidth))\" height=\"\(f(boxHeight))\"/>"
+        var out =
+            "<g class=\"legend\"><rect class=\"legend-box\" x=\"\(f(best.0))\" y=\"\(f(best.1))\" width=\"\(f(boxWidth))\" height=\"\(f(boxHeight))\"/>"
         for (index, s) in series.enumerated() {
             let y = best.1 + 17 + Double(index) * 18
-            out += "<rect class=\"series-\(index % 6)\" x=\"\(f(best.0 + 8))\" y=\"\(f(y - 10))\" width=\"12\" height=\"12\"/>"
+            out +=
+                "<rect class=\"series-\(index % 6)\" x=\"\(f(best.0 + 8))\" y=\"\(f(y - 10))\" width=\"12\" height=\"12\"/>"
             out += "<text class=\"legend-text\" x=\"\(f(best.0 + 26))\" y=\"\(f(y))\">\(HTML.escape(s.name))</text>"
         }
         return out + "</g>"
@@ -188,15 +218,21 @@ struct SVGPlot {
     }
 
     static func position(_ value: Double, _ range: (lower: Double, upper: Double), log: Bool) -> Double {
-        if log { return (Foundation.log10(value) - Foundation.log10(range.lower)) / (Foundation.log10(range.upper) - Foundation.log10(range.lower)) }
+        if log {
+            return (Foundation.log10(value) - Foundation.log10(range.lower))
+                / (Foundation.log10(range.upper) - Foundation.log10(range.lower))
+        }
         return (value - range.lower) / (range.upper - range.lower)
     }
 
     /// 1-2-5 steps giving about five ticks, or the powers of ten on a log axis.
     static func ticks(_ range: (lower: Double, upper: Double), log: Bool) -> [Double] {
         if log {
-            let low = Foundation.floor(Foundation.log10(range.lower)), high = Foundation.ceil(Foundation.log10(range.upper))
-            return stride(from: low, through: high, by: max(1, Foundation.floor((high - low) / 6) + 1)).map { Foundation.pow(10, $0) }
+            let low = Foundation.floor(Foundation.log10(range.lower)),
+                high = Foundation.ceil(Foundation.log10(range.upper))
+            return stride(from: low, through: high, by: max(1, Foundation.floor((high - low) / 6) + 1)).map {
+                Foundation.pow(10, $0)
+            }
         }
         let span = range.upper - range.lower
         let raw = span / 5, magnitude = Foundation.pow(10, Foundation.floor(Foundation.log10(raw)))

@@ -27,7 +27,8 @@ enum SearchIndex {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { inFence.toggle() }
                 if !inFence, trimmed.hasPrefix("#"), let space = trimmed.firstIndex(of: " "),
-                   trimmed[..<space].allSatisfy({ $0 == "#" }) {
+                    trimmed[..<space].allSatisfy({ $0 == "#" })
+                {
                     flush()
                     heading = String(trimmed[space...]).trimmingCharacters(in: .whitespaces)
                     // The same anchors as the page's headings (Render dedupes the same way).

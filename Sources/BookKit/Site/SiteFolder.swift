@@ -18,10 +18,13 @@ import Foundation
 public enum SiteFolder {
     /// The file every site carries; its presence with exactly `markerContents` marks a folder as ours.
     public static let markerName = ".book-site"
-    public static let markerContents = "This folder is a site written by `book build`; the next build replaces it whole.\n"
+    public static let markerContents =
+        "This folder is a site written by `book build`; the next build replaces it whole.\n"
 
     /// The files a build writes at the top of a site, besides the chapter pages (`SLUG.html`).
-    static let siteFiles: Set<String> = ["index.html", "claims.html", "style.css", "book.js", "search-index.js", "katex", markerName]
+    static let siteFiles: Set<String> = [
+        "index.html", "claims.html", "style.css", "book.js", "search-index.js", "katex", markerName,
+    ]
 
     /// Slugs no chapter may have: the page `SLUG.html` would be, or be named like, a file the build writes
     /// for itself (`index` would replace the book's index page).
@@ -38,8 +41,9 @@ public enum SiteFolder {
         let path = folder.appendingPathComponent(name).path
         // Never through a link: the author's link to a page stays the author's.
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              attributes[.type] as? FileAttributeType == .typeRegular,
-              let page = FileManager.default.contents(atPath: path) else { return false }
+            attributes[.type] as? FileAttributeType == .typeRegular,
+            let page = FileManager.default.contents(atPath: path)
+        else { return false }
         return String(decoding: page, as: UTF8.self).contains(footerMark)
     }
 
@@ -58,8 +62,10 @@ public enum SiteFolder {
     ///   - root: the book root; `packageRoot`: the package whose sources chapters link.
     ///   - slugs: the manifest's chapter slugs (their pages may be in an unmarked site).
     ///   - home: the home folder (a parameter so that tests can name one).
-    public static func check(_ output: URL, root: URL, packageRoot: URL, slugs: [String],
-                             home: String? = ProcessInfo.processInfo.environment["HOME"]) throws(BookError) {
+    public static func check(
+        _ output: URL, root: URL, packageRoot: URL, slugs: [String],
+        home: String? = ProcessInfo.processInfo.environment["HOME"]
+    ) throws(BookError) {
         let path = resolved(output.path)
         var protected = [root.path, packageRoot.path, "/"]
         for base in [root, packageRoot] {
@@ -68,31 +74,39 @@ public enum SiteFolder {
         if let home, !home.isEmpty { protected.append(home) }
         for candidate in protected.map(resolved) {
             if candidate == path || isInside(candidate, path) {
-                throw refusal(output, "it is \(candidate == path ? "" : "a folder holding ")\(candidate), which the build must never replace")
+                throw refusal(
+                    output,
+                    "it is \(candidate == path ? "" : "a folder holding ")\(candidate), which the build must never replace"
+                )
             }
         }
-        for sources in [root, packageRoot].flatMap({ base in ["chapters", "Sources"].map { base.appendingPathComponent($0).path } })
+        for sources in [root, packageRoot].flatMap({ base in
+            ["chapters", "Sources"].map { base.appendingPathComponent($0).path }
+        })
         where isInside(path, resolved(sources)) {
             throw refusal(output, "it is inside \(resolved(sources)), which holds the book's sources")
         }
         var isDirectory: ObjCBool = false
         if let attributes = try? FileManager.default.attributesOfItem(atPath: output.path),
-           attributes[.type] as? FileAttributeType == .typeSymbolicLink {
+            attributes[.type] as? FileAttributeType == .typeSymbolicLink
+        {
             throw refusal(output, "it is a symbolic link", hint: "pass the folder it points to as --output")
         }
         guard FileManager.default.fileExists(atPath: output.path, isDirectory: &isDirectory) else { return }
         guard isDirectory.boolValue else { throw refusal(output, "it is a file, not a folder") }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: output.path)) ?? []
         if entries.isEmpty || hasMarker(output) || looksLikeUnmarkedSite(output, slugs: slugs) { return }
-        throw refusal(output, "it is not empty and is not a site this tool wrote (no \(markerName) file)",
-                      hint: "pass another --output, or delete \(output.path) yourself if nothing in it is needed")
+        throw refusal(
+            output, "it is not empty and is not a site this tool wrote (no \(markerName) file)",
+            hint: "pass another --output, or delete \(output.path) yourself if nothing in it is needed")
     }
 
     /// Whether the folder carries the marker, as a regular file with exactly `markerContents`.
     static func hasMarker(_ folder: URL) -> Bool {
         let marker = folder.appendingPathComponent(markerName)
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: marker.path),
-              attributes[.type] as? FileAttributeType == .typeRegular else { return false }
+            attributes[.type] as? FileAttributeType == .typeRegular
+        else { return false }
         return FileManager.default.contents(atPath: marker.path) == Data(markerContents.utf8)
     }
 
@@ -104,8 +118,9 @@ public enum SiteFolder {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return false }
         let slugs = Set(slugs)
         guard entries.allSatisfy({ isWrittenByBuild($0, in: folder, slugs: slugs) }),
-              entries.contains("index.html"), entries.contains("style.css"),
-              let index = FileManager.default.contents(atPath: folder.appendingPathComponent("index.html").path) else { return false }
+            entries.contains("index.html"), entries.contains("style.css"),
+            let index = FileManager.default.contents(atPath: folder.appendingPathComponent("index.html").path)
+        else { return false }
         return String(decoding: index, as: UTF8.self).contains(footerMark)
     }
 
@@ -118,8 +133,11 @@ public enum SiteFolder {
                 defer { free(real) }
                 var result = String(cString: real)
                 for component in tail.reversed() {
-                    if component == ".." { result = (result as NSString).deletingLastPathComponent }
-                    else if component != "." && !component.isEmpty { result = result == "/" ? "/" + component : result + "/" + component }
+                    if component == ".." {
+                        result = (result as NSString).deletingLastPathComponent
+                    } else if component != "." && !component.isEmpty {
+                        result = result == "/" ? "/" + component : result + "/" + component
+                    }
                 }
                 return result
             }
@@ -135,8 +153,10 @@ public enum SiteFolder {
         folder == "/" ? path != "/" : path.hasPrefix(folder + "/")
     }
 
-    private static func refusal(_ output: URL, _ reason: String,
-                                hint: String = "pass another --output (the default is site/ in the book root)") -> BookError {
+    private static func refusal(
+        _ output: URL, _ reason: String,
+        hint: String = "pass another --output (the default is site/ in the book root)"
+    ) -> BookError {
         BookError(.usage, at: nil, "refusing to write the site to \(output.path): \(reason)", hint: hint)
     }
 }

@@ -13,7 +13,8 @@ struct SiteSession {
     /// nil when the build writes no site (`options.output` is nil).
     init?(options: BookBuilder.Options, book: Book) throws(BookError) {
         guard let output = options.output else { return nil }
-        try SiteFolder.check(output, root: options.root, packageRoot: options.packageRoot, slugs: book.chapters.map(\.slug))
+        try SiteFolder.check(
+            output, root: options.root, packageRoot: options.packageRoot, slugs: book.chapters.map(\.slug))
         let path = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).lock").path
         if let lock = FileLock.tryLock(path) {
             self.lock = lock

@@ -27,10 +27,14 @@ public enum SiteWriter {
         guard access(parent.path, W_OK | X_OK) == 0 else {
             throw unwritable(output, "its folder \(parent.path) is not writable (\(String(cString: strerror(errno))))")
         }
-        let leftovers = ((try? fileManager.contentsOfDirectory(atPath: parent.path)) ?? []).filter { isLeftover($0, of: name) }.sorted()
+        let leftovers = ((try? fileManager.contentsOfDirectory(atPath: parent.path)) ?? []).filter {
+            isLeftover($0, of: name)
+        }.sorted()
         if !fileManager.fileExists(atPath: output.path) {
             // The newest retired site of a build killed between its two renames.
-            let retired = leftovers.filter { $0.hasPrefix(".\(name).old-") }.max { modified(parent, $0) < modified(parent, $1) }
+            let retired = leftovers.filter { $0.hasPrefix(".\(name).old-") }.max {
+                modified(parent, $0) < modified(parent, $1)
+            }
             if let retired, csys_rename_noreplace(parent.appendingPathComponent(retired).path, output.path) == 0 {
                 notes.append("restored \(output.path) from \(retired), left by an interrupted build")
             }
@@ -68,7 +72,9 @@ public enum SiteWriter {
     ///     copied into the staged site before the exchange, links as links, so the author loses nothing.
     /// - Returns: the names of those author entries, carried over either way.
     @discardableResult
-    public static func write(_ site: Site, to output: URL, keepOthers: Bool, slugs: [String]) throws(BookError) -> [String] {
+    public static func write(_ site: Site, to output: URL, keepOthers: Bool, slugs: [String]) throws(BookError)
+        -> [String]
+    {
         let fileManager = FileManager.default
         let parent = output.deletingLastPathComponent()
         let name = output.lastPathComponent
@@ -110,12 +116,17 @@ public enum SiteWriter {
                     try? fileManager.removeItem(at: staging)
                     return kept
                 }
-                guard errno == EINVAL || errno == ENOSYS else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+                guard errno == EINVAL || errno == ENOSYS else {
+                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+                }
                 // No atomic exchange on this file system: two renames; `recover` repairs a kill between them.
                 try fileManager.moveItem(at: output, to: retired)
             }
-            guard csys_rename_noreplace(staging.path, output.path) == 0 || (errno == EINVAL || errno == ENOSYS)
-                    && rename(staging.path, output.path) == 0 else {
+            guard
+                csys_rename_noreplace(staging.path, output.path) == 0
+                    || (errno == EINVAL || errno == ENOSYS)
+                        && rename(staging.path, output.path) == 0
+            else {
                 throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
             }
             published = true
@@ -155,22 +166,29 @@ public enum SiteWriter {
     /// The first folder of the site (itself included) whose entries this user cannot delete or add.
     private static func firstUnwritableFolder(in output: URL) -> String? {
         if access(output.path, W_OK | X_OK) != 0 { return output.path }
-        guard let enumerator = FileManager.default.enumerator(at: output, includingPropertiesForKeys: [.isDirectoryKey, .isSymbolicLinkKey]) else {
+        guard
+            let enumerator = FileManager.default.enumerator(
+                at: output, includingPropertiesForKeys: [.isDirectoryKey, .isSymbolicLinkKey])
+        else {
             return nil
         }
         for case let url as URL in enumerator {
             let values = try? url.resourceValues(forKeys: [.isDirectoryKey, .isSymbolicLinkKey])
-            if values?.isDirectory == true, values?.isSymbolicLink != true, access(url.path, W_OK | X_OK) != 0 { return url.path }
+            if values?.isDirectory == true, values?.isSymbolicLink != true, access(url.path, W_OK | X_OK) != 0 {
+                return url.path
+            }
         }
         return nil
     }
 
     private static func modified(_ parent: URL, _ entry: String) -> Date {
-        ((try? FileManager.default.attributesOfItem(atPath: parent.appendingPathComponent(entry).path))?[.modificationDate] as? Date) ?? .distantPast
+        ((try? FileManager.default.attributesOfItem(atPath: parent.appendingPathComponent(entry).path))?[
+            .modificationDate] as? Date) ?? .distantPast
     }
 
     private static func unwritable(_ output: URL, _ reason: String) -> BookError {
-        BookError(.environment, at: nil, "cannot write the site to \(output.path): \(reason)",
-                  hint: "make the folder and its parent writable by this user, or pass another --output")
+        BookError(
+            .environment, at: nil, "cannot write the site to \(output.path): \(reason)",
+            hint: "make the folder and its parent writable by this user, or pass another --output")
     }
 }

@@ -21,10 +21,14 @@ public struct SourceWatcher {
     private func snapshot() -> [String: String] {
         var result: [String: String] = [:]
         for folder in folders {
-            guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.contentModificationDateKey, .fileSizeKey]) else { continue }
+            guard
+                let enumerator = FileManager.default.enumerator(
+                    at: folder, includingPropertiesForKeys: [.contentModificationDateKey, .fileSizeKey])
+            else { continue }
             for case let url as URL in enumerator where !url.lastPathComponent.hasPrefix(".") {
                 let values = try? url.resourceValues(forKeys: [.contentModificationDateKey, .fileSizeKey])
-                result[url.path] = "\(values?.fileSize ?? -1)@\(values?.contentModificationDate?.timeIntervalSince1970 ?? 0)"
+                result[url.path] =
+                    "\(values?.fileSize ?? -1)@\(values?.contentModificationDate?.timeIntervalSince1970 ?? 0)"
             }
         }
         return result

@@ -9,12 +9,14 @@ enum StubPage {
     static func html(_ source: ChapterSource, book: Book, stamp: Render.Stamp, anchors: [String] = []) -> String {
         var body = "<section class=\"build-errors\" role=\"alert\"><h2>Not built yet</h2>"
         body += "<p>This chapter's page has not been built: the last build was of other chapters only "
-        body += "(<code>--chapter</code>). Run a full build, <code>swift run book build</code>, to build it.</p></section>\n"
+        body +=
+            "(<code>--chapter</code>). Run a full build, <code>swift run book build</code>, to build it.</p></section>\n"
         body += "<article class=\"chapter\">\n<h1>\(HTML.escape(source.title))</h1>\n"
         body += "<p class=\"summary\">\(HTML.escape(source.summary))</p>\n"
         for anchor in anchors { body += "<span id=\"\(HTML.escape(anchor))\"></span>" }
         body += "</article>\n"
-        return PageTemplate.html(title: source.title + " · " + book.title, book: book, current: source.slug,
-                                 sections: [], body: body, stamp: stamp)
+        return PageTemplate.html(
+            title: source.title + " · " + book.title, book: book, current: source.slug,
+            sections: [], body: body, stamp: stamp)
     }
 }

@@ -41,15 +41,22 @@ enum SwiftHighlighter {
                     if at(i, "/*") { depth += 1; i += 2 } else if at(i, "*/") { depth -= 1; i += 2 } else { i += 1 }
                 } while i < c.count && depth > 0
                 emit("comment", start..<i)
-            } else if c[i] == "\"" || (c[i] == "#" && i + 1 < c.count && (c[i + 1] == "\"" || c[i + 1] == "#") && rawStringAhead(c, i)) {
+            } else if c[i] == "\""
+                || (c[i] == "#" && i + 1 < c.count && (c[i + 1] == "\"" || c[i + 1] == "#") && rawStringAhead(c, i))
+            {
                 i = stringEnd(c, from: i)
                 emit("string", start..<i)
             } else if c[i] >= "0" && c[i] <= "9" {
                 while i < c.count {
-                    if isIdent(c[i]) { i += 1 }
-                    else if c[i] == ".", i + 1 < c.count, c[i + 1] >= "0" && c[i + 1] <= "9" { i += 1 }
-                    else if c[i] == "-" || c[i] == "+", c[i - 1] == "e" || c[i - 1] == "E", !at(start, "0x") { i += 1 }
-                    else { break }
+                    if isIdent(c[i]) {
+                        i += 1
+                    } else if c[i] == ".", i + 1 < c.count, c[i + 1] >= "0" && c[i + 1] <= "9" {
+                        i += 1
+                    } else if c[i] == "-" || c[i] == "+", c[i - 1] == "e" || c[i - 1] == "E", !at(start, "0x") {
+                        i += 1
+                    } else {
+                        break
+                    }
                 }
                 emit("number", start..<i)
             } else if at(i, "<#"), let close = placeholderEnd(c, from: i) {
@@ -63,9 +70,13 @@ enum SwiftHighlighter {
             } else if isIdentStart(c[i]) {
                 while i < c.count, isIdent(c[i]) { i += 1 }
                 let word = String(String.UnicodeScalarView(c[start..<i]))
-                if keywords.contains(word) { emit("keyword", start..<i) }
-                else if word.first!.isUppercase { emit("type", start..<i) }
-                else { emit(nil, start..<i) }
+                if keywords.contains(word) {
+                    emit("keyword", start..<i)
+                } else if word.first!.isUppercase {
+                    emit("type", start..<i)
+                } else {
+                    emit(nil, start..<i)
+                }
             } else if c[i] == "`" {
                 i += 1
                 while i < c.count, c[i] != "`", c[i] != "\n" { i += 1 }
@@ -106,16 +117,24 @@ enum SwiftHighlighter {
         let closing = (multiline ? "\"\"\"" : "\"") + String(repeating: "#", count: hashes)
         let closer = Array(closing.unicodeScalars)
         while i < c.count {
-            if c[i] == "\\" && Array(c[(i + 1)..<min(c.count, i + 1 + hashes)]) == Array(repeating: "#", count: hashes) {
+            if c[i] == "\\" && Array(c[(i + 1)..<min(c.count, i + 1 + hashes)]) == Array(repeating: "#", count: hashes)
+            {
                 i += 1 + hashes
                 if i < c.count, c[i] == "(" {
                     var depth = 0
                     while i < c.count {
-                        if c[i] == "(" { depth += 1 } else if c[i] == ")" { depth -= 1; if depth == 0 { i += 1; break } }
-                        else if c[i] == "\"" { i = stringEnd(c, from: i); continue }
+                        if c[i] == "(" {
+                            depth += 1
+                        } else if c[i] == ")" {
+                            depth -= 1; if depth == 0 { i += 1; break }
+                        } else if c[i] == "\"" {
+                            i = stringEnd(c, from: i); continue
+                        }
                         i += 1
                     }
-                } else if i < c.count { i += 1 }
+                } else if i < c.count {
+                    i += 1
+                }
                 continue
             }
             if !multiline, c[i] == "\n" { return i }

@@ -33,16 +33,22 @@ public enum Build {
                     prefix.append(snippet)
                     main.snippets.append(snippet)
                 case .traps:
-                    plans.append(ProgramPlan(purpose: .trap(snippet: snippet.index), snippets: prefix + [snippet],
-                                             path: chapter.source.path))
+                    plans.append(
+                        ProgramPlan(
+                            purpose: .trap(snippet: snippet.index), snippets: prefix + [snippet],
+                            path: chapter.source.path))
                 case .aside:
-                    plans.append(ProgramPlan(purpose: .aside(snippet: snippet.index), snippets: prefix + [snippet],
-                                             path: chapter.source.path))
+                    plans.append(
+                        ProgramPlan(
+                            purpose: .aside(snippet: snippet.index), snippets: prefix + [snippet],
+                            path: chapter.source.path))
                 case .display:
                     continue
                 case .compileOnly, .fails:
-                    plans.append(ProgramPlan(purpose: .compileCheck(snippet: snippet.index),
-                                             snippets: prefix + [snippet], path: chapter.source.path))
+                    plans.append(
+                        ProgramPlan(
+                            purpose: .compileCheck(snippet: snippet.index),
+                            snippets: prefix + [snippet], path: chapter.source.path))
                 }
             }
             if !main.snippets.isEmpty { plans.append(main) }
@@ -70,8 +76,10 @@ public enum Build {
     /// cached, so an unchanged chapter does not repeat the search.
     /// - Parameter compile: compiles a batch of programs (in parallel, in the caller's work slots), results
     ///   in the batch's order (`Build.compile`).
-    public static func chapter(_ chapter: Chapter,
-                               compile: ([ProgramPlan]) throws(BookError) -> [CompiledProgram]) throws(BookError) -> ChapterPrograms {
+    public static func chapter(
+        _ chapter: Chapter,
+        compile: ([ProgramPlan]) throws(BookError) -> [CompiledProgram]
+    ) throws(BookError) -> ChapterPrograms {
         var result = ChapterPrograms()
         // Snippets that are not whole top-level code (a fragment, a template, unbalanced braces) are left out
         // before any compiler runs: one of them could swallow the snippets after it. A `fails` snippet is
@@ -97,9 +105,12 @@ public enum Build {
                 // Nothing located in a snippet (an error of the scaffolding alone): blame the last snippet,
                 // the one whose addition broke the program.
                 let culprit = diagnostics.culprit(in: plan) ?? plan.snippets[plan.snippets.count - 1]
-                let segment = Set(chapter.segments.first { $0.contains { $0.index == culprit.index } }?.map(\.index) ?? [])
-                result.failures.append(failure(of: culprit, diagnostics, earlier: result.failures.filter { segment.contains($0.snippet) },
-                                               chapter: chapter))
+                let segment = Set(
+                    chapter.segments.first { $0.contains { $0.index == culprit.index } }?.map(\.index) ?? [])
+                result.failures.append(
+                    failure(
+                        of: culprit, diagnostics, earlier: result.failures.filter { segment.contains($0.snippet) },
+                        chapter: chapter))
                 plan.snippets.removeAll { $0.index == culprit.index }
                 if !plan.snippets.isEmpty { pending.append(plan) }
             }
@@ -115,7 +126,9 @@ public enum Build {
 
     /// The report of a snippet left out because it is not whole top-level code: its problems as compiler-style
     /// diagnostics (location, message, the line and a caret).
-    static func syntaxFailure(of snippet: Snippet, _ problems: [SnippetSyntax.Problem], path: String) -> SnippetCompileFailure {
+    static func syntaxFailure(of snippet: Snippet, _ problems: [SnippetSyntax.Problem], path: String)
+        -> SnippetCompileFailure
+    {
         let lines = snippet.code.split(separator: "\n", omittingEmptySubsequences: false)
         let text = problems.map { problem -> String in
             let position = problem.position(in: snippet)
@@ -127,14 +140,17 @@ public enum Build {
             return entry
         }
         let diagnostics = CompilerDiagnostics(text.joined(separator: "\n"), path: path)
-        return SnippetCompileFailure(snippet: snippet.index, diagnostics: CompilerDiagnostics.render(diagnostics.groups),
-                                     missing: [], redeclaration: false)
+        return SnippetCompileFailure(
+            snippet: snippet.index, diagnostics: CompilerDiagnostics.render(diagnostics.groups),
+            missing: [], redeclaration: false)
     }
 
     /// The report of a snippet left out: its own errors, and the names it misses because an earlier
     /// left-out snippet declared them.
-    static func failure(of snippet: Snippet, _ diagnostics: CompilerDiagnostics, earlier: [SnippetCompileFailure],
-                        chapter: Chapter) -> SnippetCompileFailure {
+    static func failure(
+        of snippet: Snippet, _ diagnostics: CompilerDiagnostics, earlier: [SnippetCompileFailure],
+        chapter: Chapter
+    ) -> SnippetCompileFailure {
         let groups = diagnostics.groups(in: snippet)
         var missing: [SnippetCompileFailure.MissingName] = []
         for name in diagnostics.missingNames(in: snippet) {
@@ -143,8 +159,9 @@ public enum Build {
             }
         }
         let redeclares = groups.contains { $0.first?.message.hasPrefix("invalid redeclaration") == true }
-        return SnippetCompileFailure(snippet: snippet.index, diagnostics: CompilerDiagnostics.render(groups),
-                                     missing: missing, redeclaration: redeclares)
+        return SnippetCompileFailure(
+            snippet: snippet.index, diagnostics: CompilerDiagnostics.render(groups),
+            missing: missing, redeclaration: redeclares)
     }
 
     /// Compiles one program in `.build/book/programs/<hash>/`, reusing an earlier build of the same source
@@ -156,32 +173,38 @@ public enum Build {
     /// failure (full disk, a broken library artefact, a missing tool, a crashed compiler) throws an
     /// `.environment` error and leaves nothing behind, so the next build tries again.
     /// - Parameter useCache: reuse earlier builds (a new build is stored either way).
-    public static func compile(_ plan: ProgramPlan, library: LibraryBuild.Product, toolchain: Toolchain,
-                               root: URL, useCache: Bool = true) throws(BookError) -> CompiledProgram {
+    public static func compile(
+        _ plan: ProgramPlan, library: LibraryBuild.Product, toolchain: Toolchain,
+        root: URL, useCache: Bool = true
+    ) throws(BookError) -> CompiledProgram {
         let runs: Bool
         if case .compileCheck = plan.purpose { runs = false } else { runs = true }
         let (source, runtime) = plan.sources
         let flags = compileFlags(runs: runs, optimized: plan.isOptimized) + library.compilerArguments
         var hash = SHA256()
-        hash.update([source, runtime, flags.joined(separator: " "), library.fingerprint, toolchain.version]
-            .joined(separator: "\u{0}"))
+        hash.update(
+            [source, runtime, flags.joined(separator: " "), library.fingerprint, toolchain.version]
+                .joined(separator: "\u{0}"))
         let key = hash.hexDigest()
         let directory = root.appendingPathComponent(".build/book/programs/\(key.prefix(24))")
         let cache = ProgramCache(directory: directory, key: key)
         let executable = cache.executable
         func identity(_ digest: String) -> ProgramIdentity {
-            ProgramIdentity(executableSHA256: digest, libraryFingerprint: library.fingerprint,
-                            toolchainVersion: toolchain.version, compileFlags: flags)
+            ProgramIdentity(
+                executableSHA256: digest, libraryFingerprint: library.fingerprint,
+                toolchainVersion: toolchain.version, compileFlags: flags)
         }
         func reuse() -> CompiledProgram? {
             guard useCache, let outcome = cache.load() else { return nil }
             switch outcome {
             case .built(let digest) where runs:
-                return CompiledProgram(plan: plan, executable: executable, diagnostics: nil, cached: true, identity: identity(digest))
+                return CompiledProgram(
+                    plan: plan, executable: executable, diagnostics: nil, cached: true, identity: identity(digest))
             case .checked where !runs:
                 return CompiledProgram(plan: plan, executable: nil, diagnostics: nil, cached: true)
             case .rejected(let diagnostics):
-                return CompiledProgram(plan: plan, executable: nil, diagnostics: located(diagnostics, plan: plan), cached: true)
+                return CompiledProgram(
+                    plan: plan, executable: nil, diagnostics: located(diagnostics, plan: plan), cached: true)
             default:
                 return nil
             }
@@ -189,7 +212,8 @@ public enum Build {
         if let program = reuse() { return program }
         // Two builds (parallel tests, two terminals) may want the same program: one compiles, the other
         // waits and reuses it.
-        try? FileManager.default.createDirectory(at: directory.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(
+            at: directory.deletingLastPathComponent(), withIntermediateDirectories: true)
         let lock = try FileLock(directory.path + ".lock")
         defer { lock.unlock() }
         if let program = reuse() { return program }
@@ -197,26 +221,35 @@ public enum Build {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try source.write(to: directory.appendingPathComponent("main.swift"), atomically: true, encoding: .utf8)
-            try runtime.write(to: directory.appendingPathComponent("BookRuntime.swift"),
-                                               atomically: true, encoding: .utf8)
+            try runtime.write(
+                to: directory.appendingPathComponent("BookRuntime.swift"),
+                atomically: true, encoding: .utf8)
         } catch {
-            throw BookError(.environment, at: nil, "cannot write the program of \(plan.path) to \(directory.path): \(error)",
-                            hint: "check free disk space (df) and that .build/book/ is writable")
+            throw BookError(
+                .environment, at: nil, "cannot write the program of \(plan.path) to \(directory.path): \(error)",
+                hint: "check free disk space (df) and that .build/book/ is writable")
         }
-        var arguments = flags + ["-module-name", "Chapter", directory.appendingPathComponent("main.swift").path,
-                                 directory.appendingPathComponent("BookRuntime.swift").path]
+        var arguments =
+            flags + [
+                "-module-name", "Chapter", directory.appendingPathComponent("main.swift").path,
+                directory.appendingPathComponent("BookRuntime.swift").path,
+            ]
         arguments += runs ? ["-o", executable.path + ".tmp"] : ["-o", "/dev/null"]
-        let result = try Subprocess(executable: toolchain.swiftc, arguments: arguments,
-                                    timeout: 900).run()
+        let result = try Subprocess(
+            executable: toolchain.swiftc, arguments: arguments,
+            timeout: 900
+        ).run()
         let output = String(decoding: result.stderr + result.stdout, as: UTF8.self)
         if result.timedOut {
             throw BookError(.environment, at: plan.snippets.first?.fence, "the compiler did not finish within 900 s")
         }
         if result.termination != .exited(0) {
             try? FileManager.default.removeItem(atPath: executable.path + ".tmp")
-            switch CompileFailure.judge(termination: result.termination, output: plan.chapterLocations(in: output),
-                                        chapterPath: plan.path, programDirectory: directory,
-                                        libraryDirectory: library.directory) {
+            switch CompileFailure.judge(
+                termination: result.termination, output: plan.chapterLocations(in: output),
+                chapterPath: plan.path, programDirectory: directory,
+                libraryDirectory: library.directory)
+            {
             case .chapter:
                 cache.store(.rejected(diagnostics: output))
                 return CompiledProgram(plan: plan, executable: nil, diagnostics: located(output, plan: plan))
@@ -232,11 +265,14 @@ public enum Build {
         do {
             try FileManager.default.moveItem(at: directory.appendingPathComponent("program.tmp"), to: executable)
         } catch {
-            throw BookError(.environment, at: plan.snippets.first?.fence,
-                            "the compiler reported success but left no program at \(executable.path): \(error)")
+            throw BookError(
+                .environment, at: plan.snippets.first?.fence,
+                "the compiler reported success but left no program at \(executable.path): \(error)")
         }
         guard let digest = FileDigest.sha256(executable) else {
-            throw BookError(.environment, at: plan.snippets.first?.fence, "cannot read the program just built at \(executable.path)")
+            throw BookError(
+                .environment, at: plan.snippets.first?.fence, "cannot read the program just built at \(executable.path)"
+            )
         }
         cache.store(.built(executableSHA256: digest))
         return CompiledProgram(plan: plan, executable: executable, diagnostics: nil, identity: identity(digest))
@@ -246,10 +282,13 @@ public enum Build {
     /// snippet (so the author knows which build it was), with the compiler's last lines as detail.
     static func environmentFailure(_ reason: String, output: String, plan: ProgramPlan) -> BookError {
         let lines = plan.chapterLocations(in: output).split(separator: "\n", omittingEmptySubsequences: false)
-        return BookError(.environment, at: plan.snippets.first?.fence,
-                         "the toolchain failed to build this chapter program, not because of its code: \(reason)",
-                         detail: lines.suffix(30).joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines),
-                         hint: "check free disk space (df), the toolchain (swiftc --version) and .build/book/ (safe to delete); nothing was cached, the next build compiles again")
+        return BookError(
+            .environment, at: plan.snippets.first?.fence,
+            "the toolchain failed to build this chapter program, not because of its code: \(reason)",
+            detail: lines.suffix(30).joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines),
+            hint:
+                "check free disk space (df), the toolchain (swiftc --version) and .build/book/ (safe to delete); nothing was cached, the next build compiles again"
+        )
     }
 
     /// Optimised like the library, with debug info so that a trap's backtrace names the chapter line;
@@ -265,7 +304,8 @@ public enum Build {
     /// should not need to teach.
     static func compileFlags(runs: Bool, optimized: Bool = true) -> [String] {
         let common = ["-diagnostic-style=llvm", "-suppress-warnings"]
-        let codegen = optimized ? LibraryBuild.codegenFlags : LibraryBuild.codegenFlags.map { $0 == "-O" ? "-Onone" : $0 }
+        let codegen =
+            optimized ? LibraryBuild.codegenFlags : LibraryBuild.codegenFlags.map { $0 == "-O" ? "-Onone" : $0 }
         return runs ? common + codegen + ["-g", "-wmo"] : common + ["-emit-sil", "-Onone", "-wmo"]
     }
 
@@ -274,15 +314,20 @@ public enum Build {
     static func located(_ output: String, plan: ProgramPlan) -> String {
         let path = plan.path
         // The generated files' paths mean nothing to the author (and differ between machines).
-        let output = plan.chapterLocations(in: output).split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            guard let range = line.range(of: "/main.swift:") ?? line.range(of: "/BookRuntime.swift:") else { return String(line) }
+        let output = plan.chapterLocations(in: output).split(separator: "\n", omittingEmptySubsequences: false).map {
+            line -> String in
+            guard let range = line.range(of: "/main.swift:") ?? line.range(of: "/BookRuntime.swift:") else {
+                return String(line)
+            }
             return "(generated program)" + line[line.index(before: range.upperBound)...]
         }.joined(separator: "\n")
         var kept: [Substring] = []
         var keeping = false
         for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.contains(": error: ") || line.contains(": warning: ") || line.contains(": note: ") {
-                keeping = (line.hasPrefix(path + ":") || line.hasPrefix("(generated program)")) && !line.contains(": warning: ")
+                keeping =
+                    (line.hasPrefix(path + ":") || line.hasPrefix("(generated program)"))
+                    && !line.contains(": warning: ")
                 if line.contains(": error: "), !line.hasPrefix(path + ":") {
                     // An error outside the chapter: keep it, it is all the author has to go on.
                     keeping = true

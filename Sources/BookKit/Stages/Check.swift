@@ -19,8 +19,10 @@ public enum Check {
     /// - Parameters:
     ///   - failures: snippets left out of the programs because they do not compile (`Build.chapter`).
     ///   - exact: compare numbers exactly, whatever the snippet's tolerance (`tolerance=measured` excepted).
-    public static func chapter(_ chapter: Chapter, compiled: [CompiledProgram], runs: [ProgramRun],
-                               failures: [SnippetCompileFailure] = [], exact: Bool = false) -> Result {
+    public static func chapter(
+        _ chapter: Chapter, compiled: [CompiledProgram], runs: [ProgramRun],
+        failures: [SnippetCompileFailure] = [], exact: Bool = false
+    ) -> Result {
         var result = Result()
         let runsByPlan = Dictionary(runs.map { ($0.plan, $0) }, uniquingKeysWith: { a, _ in a })
         // Snippets whose stdout is final and may be compared.
@@ -36,9 +38,11 @@ public enum Check {
                 let snippet = chapter.snippets[index]
                 guard let output = program.diagnostics else {
                     if snippet.info.mode == .fails {
-                        result.errors.append(BookError(.compile, at: snippet.fence,
-                                                       "snippet \(snippet.displayName) is marked 'fails' but it compiles",
-                                                       hint: "remove 'fails', or make the snippet show the compile error it is meant to show"))
+                        result.errors.append(
+                            BookError(
+                                .compile, at: snippet.fence,
+                                "snippet \(snippet.displayName) is marked 'fails' but it compiles",
+                                hint: "remove 'fails', or make the snippet show the compile error it is meant to show"))
                     }
                     continue
                 }
@@ -46,27 +50,33 @@ public enum Check {
                 // Only the snippet's own errors count: an error in another snippet, or in no snippet (the
                 // generated runtime, a library), is never credited to it.
                 guard let culprit = diagnostics.culprit(in: plan) else {
-                    result.errors.append(BookError(.compile, at: snippet.fence,
-                                                   "snippet \(snippet.displayName) is marked '\(snippet.info.mode.rawValue)', but its program failed outside any snippet",
-                                                   detail: CompilerDiagnostics.render(diagnostics.groups),
-                                                   hint: "the error is in code the book generated or links; report it with this chapter"))
+                    result.errors.append(
+                        BookError(
+                            .compile, at: snippet.fence,
+                            "snippet \(snippet.displayName) is marked '\(snippet.info.mode.rawValue)', but its program failed outside any snippet",
+                            detail: CompilerDiagnostics.render(diagnostics.groups),
+                            hint: "the error is in code the book generated or links; report it with this chapter"))
                     continue
                 }
                 guard culprit.index == index else {
-                    result.errors.append(BookError(.compile, at: snippet.fence,
-                                                   "snippet \(snippet.displayName) is marked '\(snippet.info.mode.rawValue)', but the compile error is in snippet \(culprit.displayName) (line \(culprit.fence.line)), not in this one",
-                                                   detail: CompilerDiagnostics.render(diagnostics.groups(in: culprit)),
-                                                   hint: "fix snippet \(culprit.displayName); this snippet is judged on its own errors only"))
+                    result.errors.append(
+                        BookError(
+                            .compile, at: snippet.fence,
+                            "snippet \(snippet.displayName) is marked '\(snippet.info.mode.rawValue)', but the compile error is in snippet \(culprit.displayName) (line \(culprit.fence.line)), not in this one",
+                            detail: CompilerDiagnostics.render(diagnostics.groups(in: culprit)),
+                            hint: "fix snippet \(culprit.displayName); this snippet is judged on its own errors only"))
                     continue
                 }
                 let own = CompilerDiagnostics.render(diagnostics.groups(in: snippet))
                 // Errors that only say a name is missing which a left-out snippet declares say nothing about
                 // this snippet: it cannot be judged until that snippet compiles.
                 if let missing = dependency(diagnostics, snippet, failures: failures, chapter: chapter) {
-                    result.errors.append(BookError(.compile, at: snippet.fence,
-                                                   "snippet \(snippet.displayName) cannot be checked: it uses `\(missing.name)`, declared by the snippet at line \(chapter.snippets[missing.declaredBy].fence.line) that did not compile",
-                                                   detail: own,
-                                                   hint: "fix snippet \(chapter.snippets[missing.declaredBy].displayName) first"))
+                    result.errors.append(
+                        BookError(
+                            .compile, at: snippet.fence,
+                            "snippet \(snippet.displayName) cannot be checked: it uses `\(missing.name)`, declared by the snippet at line \(chapter.snippets[missing.declaredBy].fence.line) that did not compile",
+                            detail: own,
+                            hint: "fix snippet \(chapter.snippets[missing.declaredBy].displayName) first"))
                     continue
                 }
                 guard snippet.info.mode == .fails else {
@@ -74,12 +84,15 @@ public enum Check {
                     continue
                 }
                 if let expected = snippet.info.expectedDiagnostic,
-                   // The messages only: the source excerpt under a diagnostic quotes the snippet's own code.
-                   !diagnostics.groups(in: snippet).joined().contains(where: { $0.message.contains(expected) }) {
-                    result.errors.append(BookError(.compile, at: snippet.fence,
-                                                   "snippet \(snippet.displayName) fails to compile, but not with the expected error: no diagnostic contains \"\(expected)\"",
-                                                   detail: own,
-                                                   hint: "if the new diagnostic is the point, change fails=\"…\" to a phrase of it"))
+                    // The messages only: the source excerpt under a diagnostic quotes the snippet's own code.
+                    !diagnostics.groups(in: snippet).joined().contains(where: { $0.message.contains(expected) })
+                {
+                    result.errors.append(
+                        BookError(
+                            .compile, at: snippet.fence,
+                            "snippet \(snippet.displayName) fails to compile, but not with the expected error: no diagnostic contains \"\(expected)\"",
+                            detail: own,
+                            hint: "if the new diagnostic is the point, change fails=\"…\" to a phrase of it"))
                 }
                 result.outcomes[index, default: SnippetOutcome()].diagnostics = own
 
@@ -98,7 +111,8 @@ public enum Check {
                     let diagnostics = CompilerDiagnostics(output, path: plan.path)
                     let culprit = diagnostics.culprit(in: plan) ?? plan.snippets[plan.snippets.count - 1]
                     let blamed = subject.map { chapter.snippets[$0] } ?? culprit
-                    result.errors.append(doesNotCompile(blamed, CompilerDiagnostics.render(diagnostics.groups(in: culprit))))
+                    result.errors.append(
+                        doesNotCompile(blamed, CompilerDiagnostics.render(diagnostics.groups(in: culprit))))
                     continue
                 }
                 guard let run = runsByPlan[plan] else { continue }
@@ -112,10 +126,14 @@ public enum Check {
                 // optimize=none, ran past a limit, exited) never ran the subject: an error, never a pass.
                 if let subject, let stopped = run.ending.stoppingSnippet, stopped != subject {
                     let culprit = chapter.snippets[stopped]
-                    result.errors.append(BookError(.run, at: chapter.snippets[subject].fence,
-                                                   "snippet \(chapter.snippets[subject].displayName) did not run: its program stopped in snippet \(culprit.displayName) (line \(culprit.fence.line)), which \(run.ending.summary)",
-                                                   detail: tail(run.outcomes[stopped]?.stderr ?? ""),
-                                                   hint: "a '\(chapter.snippets[subject].info.mode.rawValue)' snippet runs after the earlier snippets of its segment, in a program of its own (with its own optimize= setting); they must run to their end there too"))
+                    result.errors.append(
+                        BookError(
+                            .run, at: chapter.snippets[subject].fence,
+                            "snippet \(chapter.snippets[subject].displayName) did not run: its program stopped in snippet \(culprit.displayName) (line \(culprit.fence.line)), which \(run.ending.summary)",
+                            detail: tail(run.outcomes[stopped]?.stderr ?? ""),
+                            hint:
+                                "a '\(chapter.snippets[subject].info.mode.rawValue)' snippet runs after the earlier snippets of its segment, in a program of its own (with its own optimize= setting); they must run to their end there too"
+                        ))
                     result.unjudged.insert(subject)
                     continue
                 }
@@ -124,9 +142,13 @@ public enum Check {
                     break
                 case (.completed, _):
                     guard let k = subject else { break }
-                    result.errors.append(BookError(.run, at: chapter.snippets[k].fence,
-                                                   "snippet \(chapter.snippets[k].displayName) is marked 'traps' but it ran to the end",
-                                                   hint: "remove 'traps', or make the snippet trap (precondition, fatalError, index out of range)"))
+                    result.errors.append(
+                        BookError(
+                            .run, at: chapter.snippets[k].fence,
+                            "snippet \(chapter.snippets[k].displayName) is marked 'traps' but it ran to the end",
+                            hint:
+                                "remove 'traps', or make the snippet trap (precondition, fatalError, index out of range)"
+                        ))
                 case (.trapped(let k, _, _), let expected?) where k == expected && mustTrap:
                     comparable.insert(k)
                 case (.trapped(let k, let message, let location), _):
@@ -134,36 +156,51 @@ public enum Check {
                     let snippet = chapter.snippets[k]
                     var hint = "fix the code; if the trap is the point, mark the snippet 'traps'"
                     if plan.isOptimized, message.hasPrefix("Trap: ") {
-                        hint += "; under -O this trap carries no message: optimize=none in the snippet's info string shows it (index out of range, overflow, a failed assert)"
+                        hint +=
+                            "; under -O this trap carries no message: optimize=none in the snippet's info string shows it (index out of range, overflow, a failed assert)"
                     }
-                    result.errors.append(BookError(.run, at: location ?? snippet.fence,
-                                                   "snippet \(snippet.displayName) trapped: \(message)",
-                                                   detail: tail(run.outcomes[k]?.stderr ?? ""),
-                                                   hint: hint))
+                    result.errors.append(
+                        BookError(
+                            .run, at: location ?? snippet.fence,
+                            "snippet \(snippet.displayName) trapped: \(message)",
+                            detail: tail(run.outcomes[k]?.stderr ?? ""),
+                            hint: hint))
                 case (.exited(let k, let status), _):
                     guard subject == nil || k == subject else { break }
                     let notRun = plan.snippets.filter { $0.index > k && subject == nil }
                     let names = notRun.map { "\($0.displayName) (line \($0.fence.line))" }.joined(separator: ", ")
-                    result.errors.append(BookError(.run, at: chapter.snippets[k].fence,
-                                                   "snippet \(chapter.snippets[k].displayName) ended the program with exit status \(status)"
-                                                       + (notRun.isEmpty ? "" : "; \(notRun.count == 1 ? "this snippet" : "these snippets") did not run: \(names)"),
-                                                   detail: tail(run.outcomes[k]?.stderr ?? ""),
-                                                   hint: "a snippet must not call exit(); the snippets after it would not run"))
+                    result.errors.append(
+                        BookError(
+                            .run, at: chapter.snippets[k].fence,
+                            "snippet \(chapter.snippets[k].displayName) ended the program with exit status \(status)"
+                                + (notRun.isEmpty
+                                    ? ""
+                                    : "; \(notRun.count == 1 ? "this snippet" : "these snippets") did not run: \(names)"),
+                            detail: tail(run.outcomes[k]?.stderr ?? ""),
+                            hint: "a snippet must not call exit(); the snippets after it would not run"))
                 case (.protocolViolation(let k, let reason), _):
                     guard subject == nil || k == subject else { break }
-                    result.errors.append(BookError(.run, at: chapter.snippets[k].fence,
-                                                   "snippet \(chapter.snippets[k].displayName) broke the run protocol and was stopped: \(reason)",
-                                                   hint: "a snippet must not write to descriptors 3 and 4 or call the generated __book_ functions; they belong to the book"))
+                    result.errors.append(
+                        BookError(
+                            .run, at: chapter.snippets[k].fence,
+                            "snippet \(chapter.snippets[k].displayName) broke the run protocol and was stopped: \(reason)",
+                            hint:
+                                "a snippet must not write to descriptors 3 and 4 or call the generated __book_ functions; they belong to the book"
+                        ))
                 case (.timedOut(let k, let seconds), _):
                     guard subject == nil || k == subject else { break }
-                    result.errors.append(BookError(.limit, at: chapter.snippets[k].fence,
-                                                   "snippet \(chapter.snippets[k].displayName) did not finish within \(seconds.formattedSeconds) s and was stopped",
-                                                   hint: "make it faster, or give it more time with timeout=SECONDS in its info string"))
+                    result.errors.append(
+                        BookError(
+                            .limit, at: chapter.snippets[k].fence,
+                            "snippet \(chapter.snippets[k].displayName) did not finish within \(seconds.formattedSeconds) s and was stopped",
+                            hint: "make it faster, or give it more time with timeout=SECONDS in its info string"))
                 case (.flooded(let k), _):
                     guard subject == nil || k == subject else { break }
-                    result.errors.append(BookError(.limit, at: chapter.snippets[k].fence,
-                                                   "snippet \(chapter.snippets[k].displayName) printed more than \(Run.outputCap >> 20) MiB and was stopped",
-                                                   hint: "print a summary (a few numbers, a shape) instead of the whole data"))
+                    result.errors.append(
+                        BookError(
+                            .limit, at: chapter.snippets[k].fence,
+                            "snippet \(chapter.snippets[k].displayName) printed more than \(Run.outputCap >> 20) MiB and was stopped",
+                            hint: "print a summary (a few numbers, a shape) instead of the whole data"))
                 }
             }
         }
@@ -184,7 +221,9 @@ public enum Check {
                 result.outcomes[snippet.index] = recorded(snippet, outcome)
             }
         }
-        result.errors.sort { ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0) }
+        result.errors.sort {
+            ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0)
+        }
         return result
     }
 
@@ -204,57 +243,84 @@ public enum Check {
     static func outputErrors(_ snippet: Snippet, _ outcome: SnippetOutcome, exact: Bool = false) -> [BookError] {
         let declared = snippet.info.tolerance ?? OutputComparison.defaultTolerance
         let tolerance = exact && declared.isFinite ? 0 : declared
-        let exactly = exact && declared.isFinite && declared > 0 ? " (--exact: numbers must be equal; the snippet's tolerance is not applied)" : ""
+        let exactly =
+            exact && declared.isFinite && declared > 0
+            ? " (--exact: numbers must be equal; the snippet's tolerance is not applied)" : ""
         var errors: [BookError] = []
         if let expected = snippet.expected {
-            if let mismatch = OutputComparison.compare(expected: expected.text, actual: outcome.stdout, tolerance: tolerance,
-                                                       unordered: snippet.info.unordered) {
+            if let mismatch = OutputComparison.compare(
+                expected: expected.text, actual: outcome.stdout, tolerance: tolerance,
+                unordered: snippet.info.unordered)
+            {
                 let hint: String
                 switch expected.form {
                 case .block: hint = "if the new output is right, record it with `swift run book build --fix`"
-                case .outputComment: hint = "if the new output is right, `swift run book build --fix` rewrites the `// Output:` comments"
-                case .prints: hint = "if the new output is right, `swift run book build --fix` rewrites the `// Prints` comments (when there is one per line of output)"
+                case .outputComment:
+                    hint = "if the new output is right, `swift run book build --fix` rewrites the `// Output:` comments"
+                case .prints:
+                    hint =
+                        "if the new output is right, `swift run book build --fix` rewrites the `// Prints` comments (when there is one per line of output)"
                 }
-                errors.append(BookError(.output, at: snippet.info.unordered ? expected.fence : location(of: mismatch, in: expected), "snippet \(snippet.displayName) output differs"
-                                            + (snippet.info.unordered ? " (lines compared in any order)" : "") + exactly,
-                                        detail: mismatch.report, hint: hint))
+                errors.append(
+                    BookError(
+                        .output, at: snippet.info.unordered ? expected.fence : location(of: mismatch, in: expected),
+                        "snippet \(snippet.displayName) output differs"
+                            + (snippet.info.unordered ? " (lines compared in any order)" : "") + exactly,
+                        detail: mismatch.report, hint: hint))
             }
         } else if !outcome.stdout.isEmpty {
-            errors.append(BookError(.output, at: snippet.fence, "snippet \(snippet.displayName) prints but has no output block",
-                                    detail: tail(outcome.stdout, lines: 5),
-                                    hint: "record it with `swift run book build --fix`, or mark the snippet 'silent'"))
+            errors.append(
+                BookError(
+                    .output, at: snippet.fence, "snippet \(snippet.displayName) prints but has no output block",
+                    detail: tail(outcome.stdout, lines: 5),
+                    hint: "record it with `swift run book build --fix`, or mark the snippet 'silent'"))
         }
         for (index, figure) in outcome.figures.enumerated() {
             guard index < snippet.expectedFigures.count else {
-                errors.append(BookError(.output, at: snippet.fence,
-                                        "snippet \(snippet.displayName) shows \(outcome.figures.count) figure(s) but has \(snippet.expectedFigures.count) figure block(s)",
-                                        hint: "record the figure data with `swift run book build --fix`, then write its caption after ```figure"))
+                errors.append(
+                    BookError(
+                        .output, at: snippet.fence,
+                        "snippet \(snippet.displayName) shows \(outcome.figures.count) figure(s) but has \(snippet.expectedFigures.count) figure block(s)",
+                        hint:
+                            "record the figure data with `swift run book build --fix`, then write its caption after ```figure"
+                    ))
                 break
             }
             let expected = snippet.expectedFigures[index]
             if let mismatch = OutputComparison.compare(expected: expected.text, actual: figure, tolerance: tolerance) {
-                errors.append(BookError(.output, at: expected.fence, "the data of figure \(index + 1) of snippet \(snippet.displayName) differs" + exactly,
-                                        detail: mismatch.report,
-                                        hint: "if the new figure is right, record it with `swift run book build --fix`"))
+                errors.append(
+                    BookError(
+                        .output, at: expected.fence,
+                        "the data of figure \(index + 1) of snippet \(snippet.displayName) differs" + exactly,
+                        detail: mismatch.report,
+                        hint: "if the new figure is right, record it with `swift run book build --fix`"))
             }
         }
         if snippet.expectedFigures.count > outcome.figures.count {
-            errors.append(BookError(.output, at: snippet.expectedFigures[outcome.figures.count].fence,
-                                    "snippet \(snippet.displayName) shows \(outcome.figures.count) figure(s) but has \(snippet.expectedFigures.count) figure block(s)",
-                                    hint: "remove the extra ```figure block, or call show() on the figure"))
+            errors.append(
+                BookError(
+                    .output, at: snippet.expectedFigures[outcome.figures.count].fence,
+                    "snippet \(snippet.displayName) shows \(outcome.figures.count) figure(s) but has \(snippet.expectedFigures.count) figure block(s)",
+                    hint: "remove the extra ```figure block, or call show() on the figure"))
         }
         return errors
     }
 
     /// The first name `snippet`'s own errors miss that a left-out snippet declares, when every one of its
     /// errors is such a "cannot find".
-    static func dependency(_ diagnostics: CompilerDiagnostics, _ snippet: Snippet, failures: [SnippetCompileFailure],
-                           chapter: Chapter) -> SnippetCompileFailure.MissingName? {
+    static func dependency(
+        _ diagnostics: CompilerDiagnostics, _ snippet: Snippet, failures: [SnippetCompileFailure],
+        chapter: Chapter
+    ) -> SnippetCompileFailure.MissingName? {
         let groups = diagnostics.groups(in: snippet)
         let missing = diagnostics.missingNames(in: snippet)
-        guard !missing.isEmpty, groups.allSatisfy({ $0.first?.message.hasPrefix("cannot find ") == true }) else { return nil }
+        guard !missing.isEmpty, groups.allSatisfy({ $0.first?.message.hasPrefix("cannot find ") == true }) else {
+            return nil
+        }
         let declared = missing.compactMap { name in
-            failures.last { chapter.snippets[$0.snippet].declares(name) }.map { SnippetCompileFailure.MissingName(name: name, declaredBy: $0.snippet) }
+            failures.last { chapter.snippets[$0.snippet].declares(name) }.map {
+                SnippetCompileFailure.MissingName(name: name, declaredBy: $0.snippet)
+            }
         }
         return declared.count == missing.count ? declared.first : nil
     }
@@ -264,15 +330,21 @@ public enum Check {
         let snippet = chapter.snippets[failure.snippet]
         if let missing = failure.missing.first {
             let declarer = chapter.snippets[missing.declaredBy]
-            return BookError(.compile, at: snippet.fence,
-                             "snippet \(snippet.displayName) does not compile: it uses `\(missing.name)`, declared by the snippet at line \(declarer.fence.line) that did not compile",
-                             detail: failure.diagnostics,
-                             hint: "fix snippet \(declarer.displayName) (line \(declarer.fence.line)) first; this snippet may then compile")
+            return BookError(
+                .compile, at: snippet.fence,
+                "snippet \(snippet.displayName) does not compile: it uses `\(missing.name)`, declared by the snippet at line \(declarer.fence.line) that did not compile",
+                detail: failure.diagnostics,
+                hint:
+                    "fix snippet \(declarer.displayName) (line \(declarer.fence.line)) first; this snippet may then compile"
+            )
         }
         if failure.redeclaration {
-            return BookError(.compile, at: snippet.fence, "snippet \(snippet.displayName) does not compile",
-                             detail: failure.diagnostics,
-                             hint: "a later snippet may declare a name again (it shadows the earlier one), but one snippet may not declare it twice; rename one, or start a fresh program with 'reset'")
+            return BookError(
+                .compile, at: snippet.fence, "snippet \(snippet.displayName) does not compile",
+                detail: failure.diagnostics,
+                hint:
+                    "a later snippet may declare a name again (it shadows the earlier one), but one snippet may not declare it twice; rename one, or start a fresh program with 'reset'"
+            )
         }
         return doesNotCompile(snippet, failure.diagnostics)
     }
@@ -287,7 +359,9 @@ public enum Check {
         case .outputComment(let line):
             var here = expected.fence
             let target = line + mismatch.firstLine
-            if target < expected.endLine + 1, !expected.text.isEmpty, mismatch.firstLine <= OutputComparison.lines(expected.text).count {
+            if target < expected.endLine + 1, !expected.text.isEmpty,
+                mismatch.firstLine <= OutputComparison.lines(expected.text).count
+            {
                 here.line = target
             }
             return here
@@ -302,9 +376,10 @@ public enum Check {
     }
 
     private static func doesNotCompile(_ snippet: Snippet, _ diagnostics: String) -> BookError {
-        BookError(.compile, at: snippet.fence, "snippet \(snippet.displayName) does not compile",
-                  detail: diagnostics,
-                  hint: "fix the code; if the compile error is the point, mark the snippet 'fails'")
+        BookError(
+            .compile, at: snippet.fence, "snippet \(snippet.displayName) does not compile",
+            detail: diagnostics,
+            hint: "fix the code; if the compile error is the point, mark the snippet 'fails'")
     }
 
     /// The last lines of a text, for error details.

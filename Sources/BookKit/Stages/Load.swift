@@ -40,15 +40,17 @@ public enum Load {
         let manifestURL = root.appendingPathComponent(manifestPath)
         let location = SourcePosition(file: manifestPath, line: 1)
         guard let data = FileManager.default.contents(atPath: manifestURL.path) else {
-            throw BookError(.environment, at: nil, "no manifest at \(manifestURL.path)",
-                            hint: "run from the book root, or pass --root; the manifest lists the chapters in order")
+            throw BookError(
+                .environment, at: nil, "no manifest at \(manifestURL.path)",
+                hint: "run from the book root, or pass --root; the manifest lists the chapters in order")
         }
         let manifest: Manifest
         do {
             manifest = try JSONDecoder().decode(Manifest.self, from: data)
         } catch {
-            throw BookError(.chapterFormat, at: location, "the manifest is not valid: \(describe(error))",
-                            hint: "expected {\"title\": ..., \"chapters\": [{\"slug\", \"file\", \"title\", \"summary\"}]}")
+            throw BookError(
+                .chapterFormat, at: location, "the manifest is not valid: \(describe(error))",
+                hint: "expected {\"title\": ..., \"chapters\": [{\"slug\", \"file\", \"title\", \"summary\"}]}")
         }
         let positions = JSONPositions(Array(data))
         var seen = Set<String>()
@@ -56,33 +58,44 @@ public enum Load {
         for (index, entry) in manifest.chapters.enumerated() {
             let slugLocation = positions.position(of: "chapters.\(index).slug", file: manifestPath) ?? location
             guard !entry.slug.isEmpty,
-                  entry.slug.allSatisfy({ ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "-" }) else {
-                throw BookError(.chapterFormat, at: slugLocation, "chapter slug '\(entry.slug)' is not a slug",
-                                hint: "use lowercase letters, digits and '-'")
+                entry.slug.allSatisfy({ ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "-" })
+            else {
+                throw BookError(
+                    .chapterFormat, at: slugLocation, "chapter slug '\(entry.slug)' is not a slug",
+                    hint: "use lowercase letters, digits and '-'")
             }
             guard !SiteFolder.reservedSlugs.contains(entry.slug) else {
-                throw BookError(.chapterFormat, at: slugLocation, "chapter slug '\(entry.slug)' names a page the build writes for itself",
-                                hint: "choose another slug; reserved: \(SiteFolder.reservedSlugs.filter { !$0.hasPrefix(".") }.sorted().joined(separator: ", "))")
+                throw BookError(
+                    .chapterFormat, at: slugLocation,
+                    "chapter slug '\(entry.slug)' names a page the build writes for itself",
+                    hint:
+                        "choose another slug; reserved: \(SiteFolder.reservedSlugs.filter { !$0.hasPrefix(".") }.sorted().joined(separator: ", "))"
+                )
             }
             guard seen.insert(entry.slug).inserted else {
-                throw BookError(.chapterFormat, at: slugLocation, "chapter slug '\(entry.slug)' appears twice",
-                                hint: "slugs name pages and must be unique")
+                throw BookError(
+                    .chapterFormat, at: slugLocation, "chapter slug '\(entry.slug)' appears twice",
+                    hint: "slugs name pages and must be unique")
             }
             // The address becomes a live link on the chapter's page: a `javascript:` or `data:` one must not.
             if let url = entry.original?.url, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
-                throw BookError(.chapterFormat, at: positions.position(of: "chapters.\(index).original.url", file: manifestPath) ?? location,
-                                "chapter '\(entry.slug)': the original post's url '\(url)' is not an http:// or https:// address",
-                                hint: "give the post's web address in full, for example \"https://kexue.fm/archives/8877\"")
+                throw BookError(
+                    .chapterFormat,
+                    at: positions.position(of: "chapters.\(index).original.url", file: manifestPath) ?? location,
+                    "chapter '\(entry.slug)': the original post's url '\(url)' is not an http:// or https:// address",
+                    hint: "give the post's web address in full, for example \"https://kexue.fm/archives/8877\"")
             }
             let fileLocation = positions.position(of: "chapters.\(index).file", file: manifestPath) ?? location
             let file = try chapterFile(entry, root: root, at: fileLocation)
             let path = "chapters/" + entry.file
             guard let data = FileManager.default.contents(atPath: file.path) else {
-                throw BookError(.environment, at: fileLocation, "chapter '\(entry.slug)' names \(path), which cannot be read",
-                                hint: "check the file's permissions")
+                throw BookError(
+                    .environment, at: fileLocation, "chapter '\(entry.slug)' names \(path), which cannot be read",
+                    hint: "check the file's permissions")
             }
-            var source = ChapterSource(slug: entry.slug, path: path, title: entry.title, summary: entry.summary,
-                                       text: "", original: entry.original, file: file)
+            var source = ChapterSource(
+                slug: entry.slug, path: path, title: entry.title, summary: entry.summary,
+                text: "", original: entry.original, file: file)
             if let error = encodingError(Array(data), path: path) {
                 source.loadError = error
             } else {
@@ -95,28 +108,35 @@ public enum Load {
 
     /// The entry's file, resolved: a regular file inside `chapters/` (itself resolved), or a located error.
     static func chapterFile(_ entry: Manifest.Entry, root: URL, at location: SourcePosition) throws(BookError) -> URL {
-        let hint = "name a file inside chapters/, relative to it (for example \"01-intro.md\"), with no link leading out"
+        let hint =
+            "name a file inside chapters/, relative to it (for example \"01-intro.md\"), with no link leading out"
         guard !entry.file.isEmpty, !entry.file.hasPrefix("/"), !entry.file.hasPrefix("~") else {
-            throw BookError(.chapterFormat, at: location,
-                            "chapter '\(entry.slug)' names '\(entry.file)', which is not a path relative to chapters/", hint: hint)
+            throw BookError(
+                .chapterFormat, at: location,
+                "chapter '\(entry.slug)' names '\(entry.file)', which is not a path relative to chapters/", hint: hint)
         }
         let folder = SiteFolder.resolved(root.appendingPathComponent("chapters").path)
         let candidate = root.appendingPathComponent("chapters").appendingPathComponent(entry.file).path
         guard let real = realpath(candidate, nil) else {
-            throw BookError(.chapterFormat, at: location, "chapter '\(entry.slug)' names chapters/\(entry.file), which does not exist",
-                            hint: "check the file name in \(manifestPath)")
+            throw BookError(
+                .chapterFormat, at: location,
+                "chapter '\(entry.slug)' names chapters/\(entry.file), which does not exist",
+                hint: "check the file name in \(manifestPath)")
         }
         let resolved = String(cString: real)
         free(real)
         guard SiteFolder.isInside(resolved, folder) else {
-            throw BookError(.chapterFormat, at: location,
-                            "chapter '\(entry.slug)' names chapters/\(entry.file), which resolves to \(resolved), outside \(folder)",
-                            hint: hint)
+            throw BookError(
+                .chapterFormat, at: location,
+                "chapter '\(entry.slug)' names chapters/\(entry.file), which resolves to \(resolved), outside \(folder)",
+                hint: hint)
         }
         var status = stat()
         guard stat(resolved, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
-            throw BookError(.chapterFormat, at: location, "chapter '\(entry.slug)' names chapters/\(entry.file), which is not a regular file",
-                            hint: hint)
+            throw BookError(
+                .chapterFormat, at: location,
+                "chapter '\(entry.slug)' names chapters/\(entry.file), which is not a regular file",
+                hint: hint)
         }
         return URL(fileURLWithPath: resolved)
     }
@@ -130,14 +150,16 @@ public enum Load {
         let line = bytes[..<offset].reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
         let position = SourcePosition(file: path, line: line, column: offset - lineStart + 1)
         if offset == invalid {
-            return BookError(.chapterFormat, at: position,
-                             "the chapter is not UTF-8: byte 0x\(String(bytes[offset], radix: 16, uppercase: true)) cannot start or continue a character here",
-                             hint: "save the chapter as UTF-8 (for example `iconv -f LATIN1 -t UTF-8`)")
+            return BookError(
+                .chapterFormat, at: position,
+                "the chapter is not UTF-8: byte 0x\(String(bytes[offset], radix: 16, uppercase: true)) cannot start or continue a character here",
+                hint: "save the chapter as UTF-8 (for example `iconv -f LATIN1 -t UTF-8`)")
         }
         let crlf = offset + 1 < bytes.count && bytes[offset + 1] == UInt8(ascii: "\n")
-        return BookError(.chapterFormat, at: position,
-                         crlf ? "the chapter has Windows (CRLF) line endings" : "the chapter has a carriage return (CR) character",
-                         hint: "convert it to LF line endings (for example `sed -i 's/\\r$//' \(path)`)")
+        return BookError(
+            .chapterFormat, at: position,
+            crlf ? "the chapter has Windows (CRLF) line endings" : "the chapter has a carriage return (CR) character",
+            hint: "convert it to LF line endings (for example `sed -i 's/\\r$//' \(path)`)")
     }
 
     /// The offset of the first byte that is not part of a well-formed UTF-8 sequence (no overlongs, no
@@ -161,7 +183,10 @@ public enum Load {
                 scalar = scalar << 6 | UInt32(bytes[i + k] & 0x3F)
             }
             if (length == 3 && scalar < 0x800) || (length == 4 && (scalar < 0x10000 || scalar > 0x10FFFF))
-                || (0xD800...0xDFFF).contains(scalar) { return i }
+                || (0xD800...0xDFFF).contains(scalar)
+            {
+                return i
+            }
             i += length
         }
         return nil
@@ -181,6 +206,8 @@ public enum Load {
     }
 
     private static func path(_ context: DecodingError.Context) -> String {
-        context.codingPath.isEmpty ? "top level" : context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        context.codingPath.isEmpty
+            ? "top level"
+            : context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
     }
 }

@@ -56,20 +56,23 @@ public enum Parse {
                 while i < bytes.count, bytes[i] == 32 || bytes[i] == 9 { i += 1 }
                 infoStart.column = i + 1
             }
-            blocks.append(CodeBlock(
-                info: node.fenceInfo, literal: node.literal, start: start, infoStart: infoStart,
-                endLine: node.endLine, isFenced: node.isFenced, directlyFollowsPreviousBlock: follows))
+            blocks.append(
+                CodeBlock(
+                    info: node.fenceInfo, literal: node.literal, start: start, infoStart: infoStart,
+                    endLine: node.endLine, isFenced: node.isFenced, directlyFollowsPreviousBlock: follows))
             codeLines.formUnion(node.startLine...max(node.startLine, node.endLine))
             previousPointer = node.pointer
         }
         let math = MathProtection(source.text, codeLines: codeLines)
         var parsed = ParsedChapter(source: source, codeBlocks: blocks, math: math)
-        parsed.errors = unterminatedMath(math, path: source.path)
+        parsed.errors =
+            unterminatedMath(math, path: source.path)
             + authorHTMLErrors(in: math.protected, path: source.path, firstLine: 1)
         for block in blocks where block.isFenced && block.info.split(separator: " ").first == "differences" {
             // The box's Markdown is rendered on its own; its lines start after the fence.
             let boxMath = MathProtection(block.literal, codeLines: [])
-            parsed.errors += unterminatedMath(boxMath, path: source.path, firstLine: block.start.line + 1)
+            parsed.errors +=
+                unterminatedMath(boxMath, path: source.path, firstLine: block.start.line + 1)
                 + authorHTMLErrors(in: boxMath.protected, path: source.path, firstLine: block.start.line + 1)
         }
         return parsed
@@ -77,20 +80,28 @@ public enum Parse {
 
     static func unterminatedMath(_ math: MathProtection, path: String, firstLine: Int = 1) -> [BookError] {
         math.unterminated.map { opener in
-            let why = opener.stoppedAtBlankLine ? "a blank line comes before any \(opener.closer)" : "no \(opener.closer) follows it"
-            return BookError(.chapterFormat, at: SourcePosition(file: path, line: firstLine - 1 + opener.line, column: opener.column),
-                             "display math opened with \(opener.opener) is not closed: \(why)",
-                             hint: "close it with \(opener.closer) before the next blank line (display math cannot contain one)"
-                                + (opener.opener == "\\[" ? "; for a literal bracket write [ or &#91;" : "")
-                                + (opener.opener == "$$" ? "; for literal dollar signs write \\$\\$" : ""))
+            let why =
+                opener.stoppedAtBlankLine
+                ? "a blank line comes before any \(opener.closer)" : "no \(opener.closer) follows it"
+            return BookError(
+                .chapterFormat,
+                at: SourcePosition(file: path, line: firstLine - 1 + opener.line, column: opener.column),
+                "display math opened with \(opener.opener) is not closed: \(why)",
+                hint: "close it with \(opener.closer) before the next blank line (display math cannot contain one)"
+                    + (opener.opener == "\\[" ? "; for a literal bracket write [ or &#91;" : "")
+                    + (opener.opener == "$$" ? "; for literal dollar signs write \\$\\$" : ""))
         }
     }
 
     static func authorHTMLErrors(in protected: String, path: String, firstLine: Int) -> [BookError] {
-        guard protected.utf8.contains(UInt8(ascii: "<")) || protected.utf8.contains(UInt8(ascii: ":")) else { return [] }
+        guard protected.utf8.contains(UInt8(ascii: "<")) || protected.utf8.contains(UInt8(ascii: ":")) else {
+            return []
+        }
         return AuthorHTML.problems(in: MarkdownDocument(protected), text: protected).map { problem in
-            BookError(.chapterFormat, at: SourcePosition(file: path, line: firstLine - 1 + problem.line, column: problem.column),
-                      problem.message, hint: AuthorHTML.hint)
+            BookError(
+                .chapterFormat,
+                at: SourcePosition(file: path, line: firstLine - 1 + problem.line, column: problem.column),
+                problem.message, hint: AuthorHTML.hint)
         }
     }
 }

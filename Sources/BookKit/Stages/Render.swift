@@ -9,8 +9,10 @@ public struct CheckedChapter: Sendable {
     /// The typeset math, when the `Typeset` stage ran; otherwise the page shows the LaTeX source.
     public var math: TypesetMath?
 
-    public init(parsed: ParsedChapter, chapter: Chapter, outcomes: [Int: SnippetOutcome], errors: [BookError],
-                math: TypesetMath? = nil) {
+    public init(
+        parsed: ParsedChapter, chapter: Chapter, outcomes: [Int: SnippetOutcome], errors: [BookError],
+        math: TypesetMath? = nil
+    ) {
         self.parsed = parsed
         self.chapter = chapter
         self.outcomes = outcomes
@@ -46,8 +48,10 @@ public enum Render {
     ///     cover the whole book even when only some chapters are built.
     ///   - pages: chapter pages already rendered (by `PageLinkGate`), by site path; the others are rendered here.
     ///   - resources: the stylesheet and page script (`BookResources.load()`), written as they are.
-    public static func site(book: Book, chapters: [CheckedChapter], all: [Chapter], stamp: Stamp,
-                            pages: [String: String] = [:], resources: BookResources) -> Site {
+    public static func site(
+        book: Book, chapters: [CheckedChapter], all: [Chapter], stamp: Stamp,
+        pages: [String: String] = [:], resources: BookResources
+    ) -> Site {
         var site = Site()
         site.files["style.css"] = resources.stylesheet
         site.files["book.js"] = resources.pageScript
@@ -90,24 +94,29 @@ public enum Render {
     /// rule's, not the author's.
     static func claimsPage(book: Book, chapters: [Chapter], stamp: Stamp) -> String {
         let all = chapters.flatMap(\.boxes.claims)
-        var body = "<h1>Claims</h1>\n<p>Each post's claims, and what this book's runs made of them. A claim marked "
+        var body =
+            "<h1>Claims</h1>\n<p>Each post's claims, and what this book's runs made of them. A claim marked "
             + "<em>decided</em> takes its status from the rule of <a href=\"\(book.chapters.first?.slug ?? "index").html\">chapter 0</a>, "
             + "applied to the interval its snippet printed.</p>\n"
         body += "<p class=\"tally book-tally\">\(tally(all))</p>\n"
         for chapter in chapters where !chapter.boxes.claims.isEmpty {
             let page = "\(chapter.source.slug).html"
-            body += "<section class=\"claims-chapter\"><h2><a href=\"\(page)\">\(HTML.escape(chapter.source.title))</a></h2>\n"
+            body +=
+                "<section class=\"claims-chapter\"><h2><a href=\"\(page)\">\(HTML.escape(chapter.source.title))</a></h2>\n"
             body += "<p class=\"tally\">\(tally(chapter.boxes.claims))</p>\n"
             body += "<table class=\"claims\"><thead><tr><th>Claim</th><th>Status</th></tr></thead><tbody>\n"
             for claim in chapter.boxes.claims {
                 let link = claim.snippetID.map { "\(page)#snippet-\(HTML.escape($0))" } ?? page
-                body += "<tr class=\"\(claim.status.rawValue)\"><td><a href=\"\(link)\">\(HTML.escape(claim.text))</a></td>"
-                body += "<td><span class=\"mark\">\(claim.status.mark)</span> \(claim.status.label)"
+                body +=
+                    "<tr class=\"\(claim.status.rawValue)\"><td><a href=\"\(link)\">\(HTML.escape(claim.text))</a></td>"
+                body +=
+                    "<td><span class=\"mark\">\(claim.status.mark)</span> \(claim.status.label)"
                     + (claim.decision == nil ? "" : " <span class=\"decided\">decided</span>") + "</td></tr>\n"
             }
             body += "</tbody></table></section>\n"
         }
-        return PageTemplate.html(title: "Claims · " + book.title, book: book, current: nil, sections: [], body: body, stamp: stamp)
+        return PageTemplate.html(
+            title: "Claims · " + book.title, book: book, current: nil, sections: [], body: body, stamp: stamp)
     }
 
     /// "12 claims: 5 reproduced, 4 qualitative, 1 not reproduced, 2 not attempted; 3 decided by the rule".
@@ -115,7 +124,9 @@ public enum Render {
         let counts = Claim.Status.allCases.map { status in (status, claims.filter { $0.status == status }.count) }
         let decided = claims.filter { $0.decision != nil }.count
         return "\(claims.count) claim\(claims.count == 1 ? "" : "s"): "
-            + counts.map { "<span class=\"\($0.0.rawValue)\">\($0.1) \($0.0.rawValue.replacingOccurrences(of: "-", with: " "))</span>" }.joined(separator: ", ")
+            + counts.map {
+                "<span class=\"\($0.0.rawValue)\">\($0.1) \($0.0.rawValue.replacingOccurrences(of: "-", with: " "))</span>"
+            }.joined(separator: ", ")
             + "; \(decided) decided by the rule"
     }
 }

@@ -5,7 +5,9 @@ extension ProgramRun.Ending {
     public var stoppingSnippet: Int? {
         switch self {
         case .completed: nil
-        case .trapped(let k, _, _), .exited(let k, _), .timedOut(let k, _), .flooded(let k), .protocolViolation(let k, _): k
+        case .trapped(let k, _, _), .exited(let k, _), .timedOut(let k, _), .flooded(let k),
+            .protocolViolation(let k, _):
+            k
         }
     }
 
@@ -64,7 +66,8 @@ public enum Run {
 
     /// The Swift runtime's crash reporter, set to print just the crashing thread's frames without colour, so
     /// that a trap's chapter line can be read from it.
-    static let backtraceSettings = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=yes,limit=16,top=4"
+    static let backtraceSettings =
+        "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=yes,limit=16,top=4"
 
     /// The whole environment of a chapter program: nothing of the author's environment reaches it, so a run
     /// depends on the chapter, not on who builds it. Hashing is deterministic (Set and Dictionary orders are
@@ -102,24 +105,28 @@ public enum Run {
             return run
         }
         let protocolState = RunProtocol(budgets: budgets)
-        var process = Subprocess(executable: executable.path, arguments: [], environment: environment,
-                                 timeout: budgets.first ?? defaultSnippetTimeout, outputCap: outputCap)
+        var process = Subprocess(
+            executable: executable.path, arguments: [], environment: environment,
+            timeout: budgets.first ?? defaultSnippetTimeout, outputCap: outputCap)
         process.directory = executable.deletingLastPathComponent().path
         process.isolateProcessIDs = true
         // The clock moves only on the runtime's frames, and never past the sum of the snippets' limits.
         process.totalTimeout = budgets.reduce(0, +) + exitAllowance
-        process.control = Subprocess.Control(greeting: Array((protocolState.nonce + "\n").utf8),
-                                             receive: protocolState.receive)
+        process.control = Subprocess.Control(
+            greeting: Array((protocolState.nonce + "\n").utf8),
+            receive: protocolState.receive)
         let result = try process.run()
-        let raw = RunCache.Raw(stdout: Data(result.stdout), stderr: Data(result.stderr), termination: result.termination,
-                               timedOut: result.timedOut, capped: result.capped, seconds: result.seconds,
-                               marks: protocolState.marks, figures: protocolState.figures, violation: result.violation)
+        let raw = RunCache.Raw(
+            stdout: Data(result.stdout), stderr: Data(result.stderr), termination: result.termination,
+            timedOut: result.timedOut, capped: result.capped, seconds: result.seconds,
+            marks: protocolState.marks, figures: protocolState.figures, violation: result.violation)
         // Only endings the program's code decides are cached: a clean exit or a Swift trap, not a kill from
         // outside (out of memory, Ctrl-C), a limit or a protocol violation.
         let deterministic: Bool
         switch raw.termination {
         case .exited: deterministic = true
-        case .signaled(let signal): deterministic = [SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGSEGV, SIGBUS].contains(signal)
+        case .signaled(let signal):
+            deterministic = [SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGSEGV, SIGBUS].contains(signal)
         }
         if deterministic, !raw.timedOut, !raw.capped, raw.violation == nil { cache?.store(raw) }
         return interpret(raw, plan: plan)
@@ -202,7 +209,9 @@ public enum Run {
         for line in stderr.split(separator: "\n", omittingEmptySubsequences: false) {
             // fatalError and runtime checks say "Fatal error", a failed assert or precondition (kept under
             // -Onone) "Assertion failed" or "Precondition failed".
-            if let range = ["Fatal error", "Assertion failed", "Precondition failed"].lazy.compactMap({ line.range(of: $0) }).first {
+            if let range = ["Fatal error", "Assertion failed", "Precondition failed"].lazy.compactMap({
+                line.range(of: $0)
+            }).first {
                 message = message ?? String(line[range.lowerBound...]).trimmingCharacters(in: .whitespaces)
                 inReport = true
                 continue
@@ -210,9 +219,12 @@ public enum Run {
             if line.hasPrefix("*** ") || line.hasPrefix("💣") { inReport = true }
             if inReport {
                 if location == nil, let range = line.range(of: " at \(path):") {
-                    let numbers = line[range.upperBound...].split(separator: ":").prefix(2).compactMap { Int($0.prefix(while: \.isNumber)) }
+                    let numbers = line[range.upperBound...].split(separator: ":").prefix(2).compactMap {
+                        Int($0.prefix(while: \.isNumber))
+                    }
                     if let lineNumber = numbers.first {
-                        location = SourcePosition(file: path, line: lineNumber, column: numbers.count > 1 ? numbers[1] : 1)
+                        location = SourcePosition(
+                            file: path, line: lineNumber, column: numbers.count > 1 ? numbers[1] : 1)
                     }
                 }
                 continue
@@ -221,8 +233,10 @@ public enum Run {
         }
         while userLines.last?.isEmpty == true { userLines.removeLast() }
         let user = userLines.isEmpty ? "" : userLines.joined(separator: "\n") + "\n"
-        let names: [Int32: String] = [4: "Illegal instruction (SIGILL)", 5: "Trace trap (SIGTRAP)", 6: "Aborted (SIGABRT)",
-                                      8: "Floating-point exception (SIGFPE)", 11: "Segmentation fault (SIGSEGV)", 7: "Bus error (SIGBUS)"]
+        let names: [Int32: String] = [
+            4: "Illegal instruction (SIGILL)", 5: "Trace trap (SIGTRAP)", 6: "Aborted (SIGABRT)",
+            8: "Floating-point exception (SIGFPE)", 11: "Segmentation fault (SIGSEGV)", 7: "Bus error (SIGBUS)",
+        ]
         let trap = message ?? "Trap: \(names[signal] ?? "signal \(signal)")"
         return (user, trap, location)
     }
@@ -246,11 +260,17 @@ final class RunProtocol {
 
     func receive(_ payload: [UInt8], stdoutCount: Int, stderrCount: Int) -> Subprocess.ControlDecision {
         let newline = payload.firstIndex(of: 10) ?? payload.count
-        let words = String(decoding: payload[..<newline], as: UTF8.self).split(separator: " ", omittingEmptySubsequences: false)
+        let words = String(decoding: payload[..<newline], as: UTF8.self).split(
+            separator: " ", omittingEmptySubsequences: false)
         if words == ["figure"] {
             // No nonce: a figure frame can only add a figure to the running snippet, as `Figure.show()` does.
-            guard let position = marks.last?.position, position >= 0 else { return .violation("a figure outside any snippet") }
-            figures.append(RunCache.FigureMark(position: position, text: String(decoding: payload[min(newline + 1, payload.count)...], as: UTF8.self)))
+            guard let position = marks.last?.position, position >= 0 else {
+                return .violation("a figure outside any snippet")
+            }
+            figures.append(
+                RunCache.FigureMark(
+                    position: position,
+                    text: String(decoding: payload[min(newline + 1, payload.count)...], as: UTF8.self)))
             return .proceed(deadline: nil)
         }
         guard let last = words.last, last == nonce else {

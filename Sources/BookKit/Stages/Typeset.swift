@@ -29,7 +29,10 @@ public enum Typeset {
             numberings.append(numbering)
             formulas += numbering.equations.map { KaTeX.Formula(tex: $0.tex, display: $0.display) }
             let boxSpans = MathProtection(chapter.chapter.boxes.differences ?? "", codeLines: []).spans
-            boxFormulas.append(boxSpans.map { KaTeX.Formula(tex: EquationNumbering.stripDelimiters($0.source).body, display: $0.display) })
+            boxFormulas.append(
+                boxSpans.map {
+                    KaTeX.Formula(tex: EquationNumbering.stripDelimiters($0.source).body, display: $0.display)
+                })
         }
         let boxStart = formulas.count
         formulas += boxFormulas.flatMap { $0 }
@@ -49,24 +52,35 @@ public enum Typeset {
                         html.append(output)
                     }
                 case .failure(let error):
-                    errors.append(BookError(.chapterFormat, at: SourcePosition(file: chapters[c].parsed.source.path, line: spans[s].line),
-                                            "KaTeX cannot render this formula: \(error.message)",
-                                            detail: spans[s].source,
-                                            hint: "KaTeX supports most of LaTeX math (see its list of supported functions); \\label and \\eqref are handled by the book"))
+                    errors.append(
+                        BookError(
+                            .chapterFormat,
+                            at: SourcePosition(file: chapters[c].parsed.source.path, line: spans[s].line),
+                            "KaTeX cannot render this formula: \(error.message)",
+                            detail: spans[s].source,
+                            hint:
+                                "KaTeX supports most of LaTeX math (see its list of supported functions); \\label and \\eqref are handled by the book"
+                        ))
                     html.append("<span class=\"math-error\">\(HTML.escape(spans[s].source))</span>")
                 }
             }
             offset += numbering.equations.count
             for reference in chapters[c].parsed.math.references where numbering.labels[reference.name] == nil {
-                errors.append(BookError(.chapterFormat, at: SourcePosition(file: chapters[c].parsed.source.path, line: reference.line),
-                                        "\\eqref{\(reference.name)} names no equation",
-                                        hint: "add \\label{\(reference.name)} to the equation, or fix the name"))
+                errors.append(
+                    BookError(
+                        .chapterFormat, at: SourcePosition(file: chapters[c].parsed.source.path, line: reference.line),
+                        "\\eqref{\(reference.name)} names no equation",
+                        hint: "add \\label{\(reference.name)} to the equation, or fix the name"))
             }
             let boxOffset = boxStart + boxFormulas[..<c].reduce(0) { $0 + $1.count }
             let differences = boxFormulas[c].indices.map { i -> String in
                 if case .success(let output) = rendered[boxOffset + i] { return output }
-                errors.append(BookError(.chapterFormat, at: SourcePosition(file: chapters[c].parsed.source.path, line: chapters[c].chapter.boxes.differencesLine ?? 1),
-                                        "KaTeX cannot render a formula of the differences box", detail: boxFormulas[c][i].tex))
+                errors.append(
+                    BookError(
+                        .chapterFormat,
+                        at: SourcePosition(
+                            file: chapters[c].parsed.source.path, line: chapters[c].chapter.boxes.differencesLine ?? 1),
+                        "KaTeX cannot render a formula of the differences box", detail: boxFormulas[c][i].tex))
                 return HTML.escape(boxFormulas[c][i].tex)
             }
             chapters[c].math = TypesetMath(html: html, labels: numbering.labels, differences: differences)
@@ -81,7 +95,8 @@ public enum Typeset {
     static func assetCopies() -> [String: URL] {
         var copies = ["katex/katex.min.css": KaTeX.assets.appendingPathComponent("katex.min.css")]
         let fonts = KaTeX.assets.appendingPathComponent("fonts").resolvingSymlinksInPath()
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: fonts.path)) ?? [] where name.hasPrefix("KaTeX_") {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: fonts.path)) ?? []
+        where name.hasPrefix("KaTeX_") {
             copies["katex/fonts/\(name)"] = fonts.appendingPathComponent(name)
         }
         return copies

@@ -25,7 +25,9 @@ enum ParallelMap {
         let group = DispatchGroup()
         for _ in 1..<threads {
             group.enter()
-            let thread = Thread { work(); group.leave() }
+            let thread = Thread {
+                work(); group.leave()
+            }
             // The main thread's size: rendering a chapter recurses through its Markdown tree.
             thread.stackSize = 8 << 20
             thread.start()

@@ -1,8 +1,9 @@
 import CSystemSupport
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a program under a supervisor process, with captured output, a time limit, an output cap and,
@@ -83,8 +84,10 @@ public struct Subprocess {
     /// neither see nor signal its supervisor). Tools run without, so their process ids mean what they say.
     public var isolateProcessIDs = false
 
-    public init(executable: String, arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
-                timeout: Double = 600, outputCap: Int = Int.max) {
+    public init(
+        executable: String, arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+        timeout: Double = 600, outputCap: Int = Int.max
+    ) {
         self.executable = executable
         self.arguments = arguments
         self.environment = environment
@@ -94,7 +97,9 @@ public struct Subprocess {
 
     /// `executable` as an absolute path: searched on the caller's PATH when it has no `/`.
     static func resolve(_ executable: String) -> String? {
-        if executable.contains("/") { return FileManager.default.isExecutableFile(atPath: executable) ? executable : nil }
+        if executable.contains("/") {
+            return FileManager.default.isExecutableFile(atPath: executable) ? executable : nil
+        }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         for directory in path.split(separator: ":") where !directory.isEmpty {
             let candidate = "\(directory)/\(executable)"
@@ -112,8 +117,9 @@ public struct Subprocess {
     /// `Running.send` and its output can be read line by line while it runs (a peer answering requests).
     public func start(interactive: Bool = false) throws(BookError) -> Running {
         guard let path = Self.resolve(executable) else {
-            throw BookError(.environment, at: nil, "cannot start \(executable): not found or not executable",
-                            hint: "is it installed and on PATH?")
+            throw BookError(
+                .environment, at: nil, "cannot start \(executable): not found or not executable",
+                hint: "is it installed and on PATH?")
         }
         // Every descriptor is close-on-exec from birth, so no other spawn can inherit one; the supervisor
         // closes the ones that are not its own.
@@ -126,15 +132,15 @@ public struct Subprocess {
         let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         let directoryC = directory.map { strdup($0) } ?? nil
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for pointer in argv + envp { free(pointer) }
             free(directoryC)
         }
-        var fds = csys_supervised_fds(stdin_fd: pipes.input[0], stdout_fd: pipes.output[1], stderr_fd: pipes.error[1],
-                                      control_fd: control == nil ? -1 : pipes.control[1],
-                                      acknowledge_fd: control == nil ? -1 : pipes.acknowledge[0],
-                                      lifeline_fd: pipes.lifeline[0], status_fd: pipes.status[1],
-                                      new_pid_namespace: isolateProcessIDs ? 1 : 0)
+        var fds = csys_supervised_fds(
+            stdin_fd: pipes.input[0], stdout_fd: pipes.output[1], stderr_fd: pipes.error[1],
+            control_fd: control == nil ? -1 : pipes.control[1],
+            acknowledge_fd: control == nil ? -1 : pipes.acknowledge[0],
+            lifeline_fd: pipes.lifeline[0], status_fd: pipes.status[1],
+            new_pid_namespace: isolateProcessIDs ? 1 : 0)
         let start = Date()
         let supervisor = csys_spawn_supervised(path, argv, envp, directoryC, &fds)
         guard supervisor > 0 else {
@@ -206,7 +212,9 @@ public struct Subprocess {
                 let written = bytes[offset...].withUnsafeBytes { write(pipes.input[1], $0.baseAddress, $0.count) }
                 if written < 0, errno == EINTR { continue }
                 guard written > 0 else {
-                    throw BookError(.environment, at: nil, "\(subprocess.executable) no longer reads its input: \(String(cString: strerror(errno)))")
+                    throw BookError(
+                        .environment, at: nil,
+                        "\(subprocess.executable) no longer reads its input: \(String(cString: strerror(errno)))")
                 }
                 offset += written
             }
@@ -253,7 +261,10 @@ public struct Subprocess {
                     break
                 }
                 // At most a second (also keeps an unlimited deadline within Int32).
-                let wait = session.killed ? 200 : Int32(min(1000, max(0, min(session.deadline, hardDeadline).timeIntervalSinceNow) * 1000 + 1))
+                let wait =
+                    session.killed
+                    ? 200
+                    : Int32(min(1000, max(0, min(session.deadline, hardDeadline).timeIntervalSinceNow) * 1000 + 1))
                 session.poll(milliseconds: wait)
                 for record in session.takeStatusRecords() {
                     switch record.kind {
@@ -273,8 +284,10 @@ public struct Subprocess {
             var supervisorStatus: Int32 = 0
             while waitpid(supervisor, &supervisorStatus, 0) < 0, errno == EINTR {}
             if let execFailure {
-                throw BookError(.environment, at: nil, "cannot start \(subprocess.executable): \(String(cString: strerror(execFailure)))",
-                                hint: "is it installed and executable?")
+                throw BookError(
+                    .environment, at: nil,
+                    "cannot start \(subprocess.executable): \(String(cString: strerror(execFailure)))",
+                    hint: "is it installed and executable?")
             }
             // WIFEXITED / WTERMSIG are macros; decode the status word by hand.
             let status = ending ?? SIGKILL
@@ -289,7 +302,7 @@ public struct Subprocess {
 /// The pipes between the caller and one supervised program. `[0]` is the read end, `[1]` the write end.
 /// A class, so that the session and the cleanup share one record of what is still open (a descriptor closed
 /// twice could be another thread's new one).
-fileprivate final class Pipes {
+private final class Pipes {
     var input: [Int32] = [-1, -1]
     var output: [Int32] = [-1, -1]
     var error: [Int32] = [-1, -1]
@@ -334,7 +347,7 @@ fileprivate final class Pipes {
 }
 
 /// The caller's side of one run: reads the streams, frames the control channel, enforces the cap.
-fileprivate struct Session {
+private struct Session {
     let pipes: Pipes
     var control: Subprocess.Control?
     var outputCap: Int
@@ -381,7 +394,9 @@ fileprivate struct Session {
     mutating func writeInput(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(pipes.input[1], $0.baseAddress, min($0.count, 1 << 16)) }
+            let written = bytes[offset...].withUnsafeBytes {
+                write(pipes.input[1], $0.baseAddress, min($0.count, 1 << 16))
+            }
             if written <= 0 { break }
             offset += written
         }
@@ -445,8 +460,10 @@ fileprivate struct Session {
         guard let control else { return }
         // Frames: decimal byte count, newline, payload.
         while !killed, let newline = controlBuffer.firstIndex(of: 10) {
-            guard newline <= 10, let count = Int(String(decoding: controlBuffer[..<newline], as: UTF8.self)), count >= 0,
-                  count <= 16 << 20 else {
+            guard newline <= 10, let count = Int(String(decoding: controlBuffer[..<newline], as: UTF8.self)),
+                count >= 0,
+                count <= 16 << 20
+            else {
                 violation = "a malformed frame on the control channel"
                 kill()
                 return
@@ -479,7 +496,9 @@ fileprivate struct Session {
     mutating func takeStatusRecords() -> [(kind: Int32, value: Int32)] {
         var records: [(kind: Int32, value: Int32)] = []
         while statusBuffer.count >= 8 {
-            let words = statusBuffer.prefix(8).withUnsafeBytes { ($0.load(as: Int32.self), $0.load(fromByteOffset: 4, as: Int32.self)) }
+            let words = statusBuffer.prefix(8).withUnsafeBytes {
+                ($0.load(as: Int32.self), $0.load(fromByteOffset: 4, as: Int32.self))
+            }
             records.append((words.0, words.1))
             statusBuffer.removeFirst(8)
         }

@@ -76,8 +76,9 @@ extension Optimizer {
             ratios.append(weight > 0 ? update / weight : (update > 0 ? .infinity : 0))
         }
         let after = Double(loss().value.scalar)
-        return StepIncrement(lossBefore: Double(before.value.scalar), lossAfter: after,
-                             firstOrderChange: firstOrder, gradientSquaredNorm: gradientSquaredNorm,
-                             updateToWeight: ratios)
+        return StepIncrement(
+            lossBefore: Double(before.value.scalar), lossAfter: after,
+            firstOrderChange: firstOrder, gradientSquaredNorm: gradientSquaredNorm,
+            updateToWeight: ratios)
     }
 }

@@ -22,8 +22,10 @@ extension Variable {
     public static func * (a: Variable, b: Variable) -> Variable {
         let (va, vb, ra, rb) = (a.value, b.value, a.requiresGrad, b.requiresGrad)
         return Variable(va * vb, inputs: [a, b]) { g in
-            [ra ? (g * vb).sum(toShape: va.shape) : nil,
-             rb ? (g * va).sum(toShape: vb.shape) : nil]
+            [
+                ra ? (g * vb).sum(toShape: va.shape) : nil,
+                rb ? (g * va).sum(toShape: vb.shape) : nil,
+            ]
         }
     }
 
@@ -32,8 +34,10 @@ extension Variable {
         let (va, vb, ra, rb) = (a.value, b.value, a.requiresGrad, b.requiresGrad)
         let out = va / vb
         return Variable(out, inputs: [a, b]) { g in
-            [ra ? (g / vb).sum(toShape: va.shape) : nil,
-             rb ? (-(g * out) / vb).sum(toShape: vb.shape) : nil]
+            [
+                ra ? (g / vb).sum(toShape: va.shape) : nil,
+                rb ? (-(g * out) / vb).sum(toShape: vb.shape) : nil,
+            ]
         }
     }
 

@@ -10,7 +10,9 @@ extension Variable {
     /// - Aᵀ·B:  ∂A = (G·Bᵀ)ᵀ,    ∂B = A·G
     /// - Aᵀ·Bᵀ: ∂A = (G·B)ᵀ,     ∂B = (A·G)ᵀ
     /// When `b` is 2-D and `a` batched, ∂B is summed over the batch (for untransposed `a` as one tall product).
-    public static func matmul(_ a: Variable, _ b: Variable, transposeA: Bool = false, transposeB: Bool = false) -> Variable {
+    public static func matmul(_ a: Variable, _ b: Variable, transposeA: Bool = false, transposeB: Bool = false)
+        -> Variable
+    {
         let va = a.value, vb = b.value, ra = a.requiresGrad, rb = b.requiresGrad
         let out = Tensor.matmul(va, vb, transposeA: transposeA, transposeB: transposeB)
         return Variable(out, inputs: [a, b]) { g in

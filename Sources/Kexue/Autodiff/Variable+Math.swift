@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // MARK: - Differentiable unary functions and reductions
@@ -28,30 +28,36 @@ extension Variable {
     /// sigmoid x; ∂ = g·σ(1-σ).
     public func sigmoid() -> Variable {
         let y = value.sigmoid()
-        return Variable(y, inputs: [self]) { g in [Tensor.zipWith(g, y, op: "sigmoid backward") { $0 * $1 * (1 - $1) }] }
+        return Variable(y, inputs: [self]) { g in [Tensor.zipWith(g, y, op: "sigmoid backward") { $0 * $1 * (1 - $1) }]
+        }
     }
 
     /// Swish x·σ(x); ∂ = g·(σ + x·σ(1-σ)).
     public func swish() -> Variable {
         let x = value
         return Variable(x.swish(), inputs: [self]) { g in
-            [Tensor.zipWith(g, x, op: "swish backward") { g, x in
-                let s = stableSigmoid(x)
-                return g * (s + x * s * (1 - s))
-            }]
+            [
+                Tensor.zipWith(g, x, op: "swish backward") { g, x in
+                    let s = stableSigmoid(x)
+                    return g * (s + x * s * (1 - s))
+                }
+            ]
         }
     }
 
     /// max(x, 0); ∂ = g where x > 0, else 0 (the subgradient at 0 is 0).
     public func relu() -> Variable {
         let x = value
-        return Variable(x.relu(), inputs: [self]) { g in [Tensor.zipWith(g, x, op: "relu backward") { $1 > 0 ? $0 : 0 }] }
+        return Variable(x.relu(), inputs: [self]) { g in [Tensor.zipWith(g, x, op: "relu backward") { $1 > 0 ? $0 : 0 }]
+        }
     }
 
     /// x²; ∂ = 2gx.
     public func squared() -> Variable {
         let x = value
-        return Variable(x.squared(), inputs: [self]) { g in [Tensor.zipWith(g, x, op: "square backward") { 2 * $0 * $1 }] }
+        return Variable(x.squared(), inputs: [self]) { g in
+            [Tensor.zipWith(g, x, op: "square backward") { 2 * $0 * $1 }]
+        }
     }
 
     /// √x; ∂ = g/(2√x).

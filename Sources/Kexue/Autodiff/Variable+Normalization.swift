@@ -17,16 +17,19 @@ extension Variable {
     ///
     /// Backward with x̂ the normalised row, r = 1/√(σ²+ε) and h = g⊙γ:
     /// ∂x = r·(h − mean(h) − x̂·mean(h⊙x̂)), ∂γ = Σ_rows g⊙x̂, ∂β = Σ_rows g.
-    public static func layerNorm(_ x: Variable, gain: Variable? = nil, bias: Variable? = nil,
-                                 epsilon: Float = 1e-12) -> Variable {
+    public static func layerNorm(
+        _ x: Variable, gain: Variable? = nil, bias: Variable? = nil,
+        epsilon: Float = 1e-12
+    ) -> Variable {
         let (rows, d) = checkNormShapes("layerNorm", x, gain, bias)
         let xv = x.value, gv = gain?.value, bv = bias?.value
         let y = xv.withUnsafeBufferPointer { px in
             Tensor.buildOverwriting(xv.shape) { py in
                 withOptionalPointer(gv) { pg in
                     withOptionalPointer(bv) { pb in
-                        Kernels.layerNorm(px.baseAddress!, rows: rows, dim: d, gain: pg, bias: pb, epsilon: epsilon,
-                                          output: py.baseAddress!)
+                        Kernels.layerNorm(
+                            px.baseAddress!, rows: rows, dim: d, gain: pg, bias: pb, epsilon: epsilon,
+                            output: py.baseAddress!)
                     }
                 }
             }
@@ -40,10 +43,11 @@ extension Variable {
                         withOptionalPointer(gv) { pg in
                             dGain.withUnsafeMutableBufferPointer { dg in
                                 dBias.withUnsafeMutableBufferPointer { db in
-                                    Kernels.layerNormBackward(px.baseAddress!, dy: pdy.baseAddress!, rows: rows, dim: d,
-                                                              gain: pg, epsilon: epsilon, dx: pdx.baseAddress!,
-                                                              dGain: hasGain ? dg.baseAddress! : nil,
-                                                              dBias: hasBias ? db.baseAddress! : nil)
+                                    Kernels.layerNormBackward(
+                                        px.baseAddress!, dy: pdy.baseAddress!, rows: rows, dim: d,
+                                        gain: pg, epsilon: epsilon, dx: pdx.baseAddress!,
+                                        dGain: hasGain ? dg.baseAddress! : nil,
+                                        dBias: hasBias ? db.baseAddress! : nil)
                                 }
                             }
                         }
@@ -65,8 +69,9 @@ extension Variable {
         let y = xv.withUnsafeBufferPointer { px in
             Tensor.buildOverwriting(xv.shape) { py in
                 withOptionalPointer(gv) { pg in
-                    Kernels.rmsNorm(px.baseAddress!, rows: rows, dim: d, gain: pg, epsilon: epsilon,
-                                    output: py.baseAddress!)
+                    Kernels.rmsNorm(
+                        px.baseAddress!, rows: rows, dim: d, gain: pg, epsilon: epsilon,
+                        output: py.baseAddress!)
                 }
             }
         }
@@ -78,9 +83,10 @@ extension Variable {
                     Tensor.buildOverwriting(xv.shape) { pdx in
                         withOptionalPointer(gv) { pg in
                             dGain.withUnsafeMutableBufferPointer { dg in
-                                Kernels.rmsNormBackward(px.baseAddress!, dy: pdy.baseAddress!, rows: rows, dim: d,
-                                                        gain: pg, epsilon: epsilon, dx: pdx.baseAddress!,
-                                                        dGain: hasGain ? dg.baseAddress! : nil)
+                                Kernels.rmsNormBackward(
+                                    px.baseAddress!, dy: pdy.baseAddress!, rows: rows, dim: d,
+                                    gain: pg, epsilon: epsilon, dx: pdx.baseAddress!,
+                                    dGain: hasGain ? dg.baseAddress! : nil)
                             }
                         }
                     }
@@ -92,11 +98,16 @@ extension Variable {
 
     /// (rows, d) of a norm's input, with shape checks naming the operation and the shapes.
     private static func checkNormShapes(_ op: String, _ x: Variable, _ gain: Variable?, _ bias: Variable?)
-        -> (rows: Int, d: Int) {
+        -> (rows: Int, d: Int)
+    {
         require(x.rank >= 1 && x.shape[x.rank - 1] > 0, "\(op): input shape \(x.shape) has no nonempty last axis")
         let d = x.shape[x.rank - 1]
-        if let gain { require(gain.shape == [d], "\(op): input \(x.shape) and gain \(gain.shape): gain must be [\(d)]") }
-        if let bias { require(bias.shape == [d], "\(op): input \(x.shape) and bias \(bias.shape): bias must be [\(d)]") }
+        if let gain {
+            require(gain.shape == [d], "\(op): input \(x.shape) and gain \(gain.shape): gain must be [\(d)]")
+        }
+        if let bias {
+            require(bias.shape == [d], "\(op): input \(x.shape) and bias \(bias.shape): bias must be [\(d)]")
+        }
         return (x.value.count / d, d)
     }
 }

@@ -27,8 +27,9 @@ extension Variable {
             x.withUnsafeBufferPointer { px in
                 Tensor.buildOverwriting(s) { py in
                     for b in 0..<batch {
-                        Kernels.rope(px.baseAddress! + b &* block, output: py.baseAddress! + b &* block, positions: n,
-                                     groups: groups, table: table, inverse: inverse)
+                        Kernels.rope(
+                            px.baseAddress! + b &* block, output: py.baseAddress! + b &* block, positions: n,
+                            groups: groups, table: table, inverse: inverse)
                     }
                 }
             }

@@ -59,17 +59,19 @@ extension Variable {
                 // g in its block and zeros elsewhere, written directly (the values of concatenating g with zero
                 // blocks, without building the blocks).
                 let w = sizes[i] &* inner, first = offsets[i] &* inner, row = total &* inner
-                return [g.withUnsafeBufferPointer { src in
-                    Tensor.buildOverwriting(s) { dst in
-                        guard let out = dst.baseAddress else { return }
-                        for o in 0..<outer {
-                            let r: UnsafeMutablePointer<Float> = out + (o &* row)
-                            r.initialize(repeating: 0, count: first)
-                            if w > 0 { (r + first).initialize(from: src.baseAddress! + (o &* w), count: w) }
-                            (r + (first &+ w)).initialize(repeating: 0, count: row &- first &- w)
+                return [
+                    g.withUnsafeBufferPointer { src in
+                        Tensor.buildOverwriting(s) { dst in
+                            guard let out = dst.baseAddress else { return }
+                            for o in 0..<outer {
+                                let r: UnsafeMutablePointer<Float> = out + (o &* row)
+                                r.initialize(repeating: 0, count: first)
+                                if w > 0 { (r + first).initialize(from: src.baseAddress! + (o &* w), count: w) }
+                                (r + (first &+ w)).initialize(repeating: 0, count: row &- first &- w)
+                            }
                         }
                     }
-                }]
+                ]
             }
         }
     }

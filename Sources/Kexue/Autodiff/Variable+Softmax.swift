@@ -6,9 +6,11 @@ extension Variable {
     public func softmax() -> Variable {
         let y = value.softmax()
         return Variable(y, inputs: [self]) { g in
-            [Tensor.rowBackward(y: y, g: g) { y, g, rows, cols, dx in
-                softmaxBackwardRows(y: y, dy: g, rows: rows, cols: cols, dx: dx)
-            }]
+            [
+                Tensor.rowBackward(y: y, g: g) { y, g, rows, cols, dx in
+                    softmaxBackwardRows(y: y, dy: g, rows: rows, cols: cols, dx: dx)
+                }
+            ]
         }
     }
 
@@ -18,9 +20,11 @@ extension Variable {
     public func logSoftmax() -> Variable {
         let y = value.logSoftmax()
         return Variable(y, inputs: [self]) { g in
-            [Tensor.rowBackward(y: y, g: g) { y, g, rows, cols, dx in
-                logSoftmaxBackwardRows(y: y, dy: g, rows: rows, cols: cols, dx: dx)
-            }]
+            [
+                Tensor.rowBackward(y: y, g: g) { y, g, rows, cols, dx in
+                    logSoftmaxBackwardRows(y: y, dy: g, rows: rows, cols: cols, dx: dx)
+                }
+            ]
         }
     }
 }

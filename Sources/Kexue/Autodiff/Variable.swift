@@ -92,8 +92,9 @@ public final class Variable {
                 require(inputGrads.count == node.inputs.count, "backward: pullback returned wrong arity")
                 for (input, ig) in zip(node.inputs, inputGrads) where input.requiresGrad {
                     guard let ig else { continue }
-                    require(ig.shape == input.value.shape,
-                                 "backward: gradient \(ig.shape) for input of shape \(input.value.shape)")
+                    require(
+                        ig.shape == input.value.shape,
+                        "backward: gradient \(ig.shape) for input of shape \(input.value.shape)")
                     let key = ObjectIdentifier(input)
                     // Accumulate in the dictionary's own storage: copying the entry out and back would make its
                     // buffer shared and copy it before every addition.

@@ -25,8 +25,9 @@ public struct RelationTriple: Hashable, Comparable, Sendable, CustomStringConver
 
     /// The same triple with every position moved by `offset` (placing a clause inside a sentence).
     public func shifted(by offset: Int) -> RelationTriple {
-        RelationTriple(subject: (subject.lowerBound + offset)...(subject.upperBound + offset), predicate: predicate,
-                       object: (object.lowerBound + offset)...(object.upperBound + offset))
+        RelationTriple(
+            subject: (subject.lowerBound + offset)...(subject.upperBound + offset), predicate: predicate,
+            object: (object.lowerBound + offset)...(object.upperBound + offset))
     }
 
     public static func < (a: RelationTriple, b: RelationTriple) -> Bool {

@@ -88,12 +88,17 @@ public struct SyntheticRelations: Sendable {
     /// The number of token ids, padding included.
     public var vocabularySize: Int { suffixBase + suffixes }
 
-    public init(triggerPredicates: Int = 8, suffixes: Int = 2, entityWords: Int = 40, fillerWords: Int = 12,
-                maxLength: Int = 40) {
-        require(triggerPredicates >= 2, "SyntheticRelations: needs at least 2 trigger predicates (a chain uses two), "
-                    + "got \(triggerPredicates)")
-        require(entityWords >= 1 && fillerWords >= 1 && suffixes >= 0,
-                "SyntheticRelations: entity words \(entityWords), fillers \(fillerWords), suffixes \(suffixes)")
+    public init(
+        triggerPredicates: Int = 8, suffixes: Int = 2, entityWords: Int = 40, fillerWords: Int = 12,
+        maxLength: Int = 40
+    ) {
+        require(
+            triggerPredicates >= 2,
+            "SyntheticRelations: needs at least 2 trigger predicates (a chain uses two), "
+                + "got \(triggerPredicates)")
+        require(
+            entityWords >= 1 && fillerWords >= 1 && suffixes >= 0,
+            "SyntheticRelations: entity words \(entityWords), fillers \(fillerWords), suffixes \(suffixes)")
         require(maxLength >= 24, "SyntheticRelations: maxLength \(maxLength) cannot hold two long clauses")
         self.triggerPredicates = triggerPredicates
         self.suffixes = suffixes
@@ -123,8 +128,9 @@ public struct SyntheticRelations: Sendable {
     /// Pads given sentences into a batch.
     public func batch(of sentences: [Sentence]) -> Batch {
         let padded = PaddedTokens(sentences.map(\.tokens), padding: Self.pad)
-        return Batch(tokens: padded.ids, shape: [padded.count, padded.length], mask: padded.mask,
-                     lengths: sentences.map(\.tokens.count), triples: sentences.map(\.triples))
+        return Batch(
+            tokens: padded.ids, shape: [padded.count, padded.length], mask: padded.mask,
+            lengths: sentences.map(\.tokens.count), triples: sentences.map(\.triples))
     }
 
     /// Clause kinds are drawn with these weights (simple, shared object, shared subject, chain, nested, distractor).
@@ -168,18 +174,24 @@ public struct SyntheticRelations: Sendable {
             case .sharedObject:
                 let p = freePredicates.removeLast()
                 let s1 = entity(&rng); words.append(Self.and); let s2 = entity(&rng); trigger(p); let o = entity(&rng)
-                local = [RelationTriple(subject: s1, predicate: p, object: o),
-                         RelationTriple(subject: s2, predicate: p, object: o)]
+                local = [
+                    RelationTriple(subject: s1, predicate: p, object: o),
+                    RelationTriple(subject: s2, predicate: p, object: o),
+                ]
             case .sharedSubject:
                 let p = freePredicates.removeLast()
                 let s = entity(&rng); trigger(p); let o1 = entity(&rng); words.append(Self.and); let o2 = entity(&rng)
-                local = [RelationTriple(subject: s, predicate: p, object: o1),
-                         RelationTriple(subject: s, predicate: p, object: o2)]
+                local = [
+                    RelationTriple(subject: s, predicate: p, object: o1),
+                    RelationTriple(subject: s, predicate: p, object: o2),
+                ]
             case .chain:
                 let p = freePredicates.removeLast(), q = freePredicates.removeLast()
                 let a = entity(&rng); trigger(p); let b = entity(&rng); trigger(q); let c = entity(&rng)
-                local = [RelationTriple(subject: a, predicate: p, object: b),
-                         RelationTriple(subject: b, predicate: q, object: c)]
+                local = [
+                    RelationTriple(subject: a, predicate: p, object: b),
+                    RelationTriple(subject: b, predicate: q, object: c),
+                ]
             case .nestedSubject:
                 let p = freePredicates.removeLast(), k = freeSuffixes.removeLast()
                 let x = entity(&rng)
@@ -187,12 +199,18 @@ public struct SyntheticRelations: Sendable {
                 let outer = x.lowerBound...(words.count - 1)
                 trigger(p)
                 let o = entity(&rng)
-                local = [RelationTriple(subject: outer, predicate: p, object: o),
-                         RelationTriple(subject: x, predicate: suffixPredicate(k), object: o)]
+                local = [
+                    RelationTriple(subject: outer, predicate: p, object: o),
+                    RelationTriple(subject: x, predicate: suffixPredicate(k), object: o),
+                ]
             case .distractor:
-                for _ in 0..<(1 + rng.uniformInt(below: 2)) { words.append(fillerBase + rng.uniformInt(below: fillerWords)) }
+                for _ in 0..<(1 + rng.uniformInt(below: 2)) {
+                    words.append(fillerBase + rng.uniformInt(below: fillerWords))
+                }
                 _ = entity(&rng)
-                for _ in 0..<(1 + rng.uniformInt(below: 2)) { words.append(fillerBase + rng.uniformInt(below: fillerWords)) }
+                for _ in 0..<(1 + rng.uniformInt(below: 2)) {
+                    words.append(fillerBase + rng.uniformInt(below: fillerWords))
+                }
             }
             tokens += words
             triples += local.map { $0.shifted(by: start) }
@@ -218,13 +236,16 @@ public struct SyntheticRelations: Sendable {
             return Self.fillers[k % Self.fillers.count] + (k < Self.fillers.count ? "" : "\(k / Self.fillers.count)")
         case entityBase..<triggerBase:
             let k = id - entityBase
-            let syllable = Self.consonants[k % Self.consonants.count] + Self.vowels[(k / Self.consonants.count) % Self.vowels.count]
+            let syllable =
+                Self.consonants[k % Self.consonants.count]
+                + Self.vowels[(k / Self.consonants.count) % Self.vowels.count]
             let round = k / (Self.consonants.count * Self.vowels.count)
             return syllable + (round == 0 ? "" : "\(round)")
         case triggerBase..<suffixBase: return "<p\(id - triggerBase)>"
         case suffixBase..<vocabularySize:
             let k = id - suffixBase
-            return Self.suffixWords[k % Self.suffixWords.count] + (k < Self.suffixWords.count ? "" : "\(k / Self.suffixWords.count)")
+            return Self.suffixWords[k % Self.suffixWords.count]
+                + (k < Self.suffixWords.count ? "" : "\(k / Self.suffixWords.count)")
         default: return "?\(id)"
         }
     }
@@ -234,8 +255,11 @@ public struct SyntheticRelations: Sendable {
     public func tokens(_ text: String) -> [Int] {
         let ids = Dictionary(uniqueKeysWithValues: (0..<vocabularySize).map { (word($0), $0) })
         return text.split(separator: " ").map { w in
-            guard let id = ids[String(w)] else { contractViolation("SyntheticRelations.tokens: unknown word '\(w)'",
-                                                                    file: #fileID, line: #line) }
+            guard let id = ids[String(w)] else {
+                contractViolation(
+                    "SyntheticRelations.tokens: unknown word '\(w)'",
+                    file: #fileID, line: #line)
+            }
             return id
         }
     }
@@ -253,7 +277,9 @@ public struct SyntheticRelations: Sendable {
 
     static let consonants = ["B", "D", "F", "G", "K", "L", "M", "N", "P", "R", "S", "T", "V", "Z"]
     static let vowels = ["a", "o", "i", "u", "e"]
-    static let fillers = ["said", "today", "also", "then", "very", "quite", "again", "so", "well", "here", "now",
-                          "maybe"]
+    static let fillers = [
+        "said", "today", "also", "then", "very", "quite", "again", "so", "well", "here", "now",
+        "maybe",
+    ]
     static let suffixWords = ["Univ", "Club", "Corp", "Park"]
 }

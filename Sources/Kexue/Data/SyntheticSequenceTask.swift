@@ -27,11 +27,12 @@ public struct SyntheticSequenceTask: Sendable {
     public init(kind: Kind, vocabularySize: Int) {
         require(vocabularySize >= 2, "SyntheticSequenceTask: vocabulary \(vocabularySize) < 2")
         switch kind {
-        case let .copyBack(offset): require(offset >= 1, "SyntheticSequenceTask: offset \(offset) < 1")
-        case let .localMajority(window): require(window >= 1, "SyntheticSequenceTask: window \(window) < 1")
-        case let .maskedNoisyRepeat(period, noise, maskRate):
-            require(period >= 1 && (0...1).contains(noise) && maskRate > 0 && maskRate <= 1,
-                    "SyntheticSequenceTask: bad period \(period), noise \(noise) or mask rate \(maskRate)")
+        case .copyBack(let offset): require(offset >= 1, "SyntheticSequenceTask: offset \(offset) < 1")
+        case .localMajority(let window): require(window >= 1, "SyntheticSequenceTask: window \(window) < 1")
+        case .maskedNoisyRepeat(let period, let noise, let maskRate):
+            require(
+                period >= 1 && (0...1).contains(noise) && maskRate > 0 && maskRate <= 1,
+                "SyntheticSequenceTask: bad period \(period), noise \(noise) or mask rate \(maskRate)")
         }
         self.kind = kind
         self.vocabularySize = vocabularySize
@@ -49,20 +50,21 @@ public struct SyntheticSequenceTask: Sendable {
         tokens.reserveCapacity(size * length); targets.reserveCapacity(size * length)
         for _ in 0..<size {
             switch kind {
-            case let .copyBack(offset):
+            case .copyBack(let offset):
                 let row = (0..<length).map { _ in rng.uniformInt(below: vocabularySize) }
                 tokens += row
                 targets += (0..<length).map { $0 >= offset ? row[$0 - offset] : -1 }
-            case let .localMajority(window):
+            case .localMajority(let window):
                 let row = (0..<length).map { _ in rng.uniformInt(below: vocabularySize) }
                 tokens += row
                 for i in 0..<length {
                     guard i >= window else { targets.append(-1); continue }
                     var counts = [Int](repeating: 0, count: vocabularySize)
                     for j in (i - window)..<i { counts[row[j]] += 1 }
-                    targets.append(counts.indices.max { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }!)
+                    targets.append(
+                        counts.indices.max { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }!)
                 }
-            case let .maskedNoisyRepeat(period, noise, maskRate):
+            case .maskedNoisyRepeat(let period, let noise, let maskRate):
                 var row = [Int](repeating: 0, count: length)
                 for i in 0..<length {
                     let fresh = rng.uniformInt(below: vocabularySize)
@@ -81,8 +83,9 @@ public struct SyntheticSequenceTask: Sendable {
     /// - Parameter logits: `[size, length, vocabularySize]` for `batch`.
     public func loss(logits: Variable, batch: SequenceBatch) -> Variable {
         let scored = checkedScored(logits.shape, batch)
-        return Loss.softmaxCrossEntropy(logits: logits.reshaped([-1, vocabularySize]).gatherRows(scored),
-                                        labels: scored.map { batch.targets[$0] })
+        return Loss.softmaxCrossEntropy(
+            logits: logits.reshaped([-1, vocabularySize]).gatherRows(scored),
+            labels: scored.map { batch.targets[$0] })
     }
 
     /// (correct, scored): how many scored positions have their target as the arg-max of the logits.
@@ -94,8 +97,9 @@ public struct SyntheticSequenceTask: Sendable {
 
     /// The scored positions of `batch`, after checking that logits of `shape` belong to it.
     private func checkedScored(_ shape: [Int], _ batch: SequenceBatch) -> [Int] {
-        require(shape == [batch.size, batch.length, vocabularySize],
-                "SyntheticSequenceTask: logits \(shape) must be [\(batch.size), \(batch.length), \(vocabularySize)]")
+        require(
+            shape == [batch.size, batch.length, vocabularySize],
+            "SyntheticSequenceTask: logits \(shape) must be [\(batch.size), \(batch.length), \(vocabularySize)]")
         return batch.scoredPositions
     }
 }

@@ -41,9 +41,11 @@ public struct SyntheticSpans: Sendable {
         /// Token ids reserved after the generator's own vocabulary (`Vocabulary.extraBase…`).
         public var extraTokens: Int
 
-        public init(types: Int = 30, compoundTypes: Int = 8, pools: Int = 6, poolSize: Int = 6, fillers: Int = 24,
-                    maxEntities: Int = 4, maxMentionLength: Int = 3, distractorRate: Double = 0.25,
-                    extraTokens: Int = 0) {
+        public init(
+            types: Int = 30, compoundTypes: Int = 8, pools: Int = 6, poolSize: Int = 6, fillers: Int = 24,
+            maxEntities: Int = 4, maxMentionLength: Int = 3, distractorRate: Double = 0.25,
+            extraTokens: Int = 0
+        ) {
             self.types = types
             self.compoundTypes = compoundTypes
             self.pools = pools
@@ -120,11 +122,13 @@ public struct SyntheticSpans: Sendable {
 
     /// Draws `trainCount` then `testCount` sentences from `SeededRNG(seed:)`.
     public init(config: Config = Config(), trainCount: Int, testCount: Int, seed: UInt64) {
-        require(config.compoundTypes >= 0 && config.compoundTypes < config.types,
-                "SyntheticSpans: compoundTypes \(config.compoundTypes) must be in 0..<types (\(config.types))")
-        require(config.pools >= 1 && config.poolSize >= 1 && config.fillers >= 1 && config.maxEntities >= 1
-                    && config.maxMentionLength >= 1,
-                "SyntheticSpans: pools, poolSize, fillers, maxEntities and maxMentionLength must be ≥ 1")
+        require(
+            config.compoundTypes >= 0 && config.compoundTypes < config.types,
+            "SyntheticSpans: compoundTypes \(config.compoundTypes) must be in 0..<types (\(config.types))")
+        require(
+            config.pools >= 1 && config.poolSize >= 1 && config.fillers >= 1 && config.maxEntities >= 1
+                && config.maxMentionLength >= 1,
+            "SyntheticSpans: pools, poolSize, fillers, maxEntities and maxMentionLength must be ≥ 1")
         self.config = config
         vocabulary = Vocabulary(config)
         var rng = SeededRNG(seed: seed)

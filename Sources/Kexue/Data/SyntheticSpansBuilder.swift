@@ -28,8 +28,10 @@ extension SyntheticSpans {
             for _ in 0..<count {
                 let distractor = rng.uniformDouble() < c.distractorRate
                 if distractor && !afterMention {
-                    tokens.append(vocabulary.poolWord(pool: rng.uniformInt(below: c.pools),
-                                                      rng.uniformInt(below: c.poolSize)))
+                    tokens.append(
+                        vocabulary.poolWord(
+                            pool: rng.uniformInt(below: c.pools),
+                            rng.uniformInt(below: c.poolSize)))
                 } else {
                     tokens.append(vocabulary.filler(rng.uniformInt(below: c.fillers)))
                 }
@@ -42,15 +44,18 @@ extension SyntheticSpans {
         /// - Returns: the mention's span (the outer one for a compound type).
         @discardableResult
         public mutating func mention(type: Int, rng: inout SeededRNG) -> LabeledSpan {
-            require(type >= 0 && type < vocabulary.config.types,
-                    "SyntheticSpans.Builder: type \(type) outside 0..<\(vocabulary.config.types)")
+            require(
+                type >= 0 && type < vocabulary.config.types,
+                "SyntheticSpans.Builder: type \(type) outside 0..<\(vocabulary.config.types)")
             tokens.append(vocabulary.trigger(type: type))
             let start = tokens.count
             let inner = vocabulary.isCompound(type) ? vocabulary.child(of: type) : type
             let length = 1 + rng.uniformInt(below: vocabulary.config.maxMentionLength)
             for _ in 0..<length {
-                tokens.append(vocabulary.poolWord(pool: vocabulary.pool(of: inner),
-                                                  rng.uniformInt(below: vocabulary.config.poolSize)))
+                tokens.append(
+                    vocabulary.poolWord(
+                        pool: vocabulary.pool(of: inner),
+                        rng.uniformInt(below: vocabulary.config.poolSize)))
             }
             if vocabulary.isCompound(type) {
                 spans.append(LabeledSpan(type: inner, start: start, end: tokens.count - 1))
@@ -85,7 +90,8 @@ extension SyntheticSpans {
     /// Pads `sentences` to `length` (default: the longest of them).
     public static func batch(_ sentences: some Collection<Sentence>, length: Int? = nil) -> Batch {
         let padded = PaddedTokens(sentences.map(\.tokens), padding: Vocabulary.pad, length: length)
-        return Batch(ids: padded.ids, batch: padded.count, length: padded.length, mask: padded.mask,
-                     gold: sentences.map(\.spans), excluded: sentences.map { [0, $0.tokens.count - 1] })
+        return Batch(
+            ids: padded.ids, batch: padded.count, length: padded.length, mask: padded.mask,
+            gold: sentences.map(\.spans), excluded: sentences.map { [0, $0.tokens.count - 1] })
     }
 }

@@ -20,8 +20,10 @@ public struct ClaimDecision: Sendable, CustomStringConvertible {
 
     /// Precondition: `name` is a non-empty run of `a-z`, `0-9` and `-`.
     public init(name: String, status: ClaimStatus, reason: String) {
-        require(ClaimDecision.isValidName(name), "ClaimDecision: the name '\(name)' must be lowercase letters, digits "
-            + "and '-' (it is written in a claims line as (#snippet:\(name)))")
+        require(
+            ClaimDecision.isValidName(name),
+            "ClaimDecision: the name '\(name)' must be lowercase letters, digits "
+                + "and '-' (it is written in a claims line as (#snippet:\(name)))")
         self.name = name
         self.status = status
         self.reason = reason
@@ -30,15 +32,18 @@ public struct ClaimDecision: Sendable, CustomStringConvertible {
     public var description: String { "claim \(name): \(status.rawValue) (\(reason))" }
 
     static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        !name.isEmpty
+            && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 
     /// The reason for `status`, in the rule's words: `claim` and the effect in the post's orientation (positive = the
     /// post's direction, the null value at 0), `said` the claim in words, and the estimate, interval and null value
     /// as printed.
-    static func reason(_ claim: PostClaim, said: String, status: ClaimStatus,
-                       lower: Double, upper: Double,
-                       shown: (estimate: String, interval: String, null: String)) -> String {
+    static func reason(
+        _ claim: PostClaim, said: String, status: ClaimStatus,
+        lower: Double, upper: Double,
+        shown: (estimate: String, interval: String, null: String)
+    ) -> String {
         let ci = shown.interval, est = shown.estimate, null = shown.null
         if lower.isNaN || upper.isNaN {
             return "\(said): one seed gives no interval, so at most qualitative; the estimate \(est) is "
@@ -51,21 +56,24 @@ public struct ClaimDecision: Sendable, CustomStringConvertible {
         case (.better, .qualitative):
             return "\(said): the estimate \(est) is on the post's side, but \(ci) includes \(null)"
         case (.better, .notReproduced):
-            return upper < 0 ? "\(said): \(ci) excludes \(null) on the other side"
+            return upper < 0
+                ? "\(said): \(ci) excludes \(null) on the other side"
                 : "\(said): the estimate \(est) is not on the post's side, and \(ci) includes \(null)"
         case (.asGoodAs, .reproduced):
             return "\(said): \(ci) lies within the margin"
         case (.asGoodAs, .qualitative):
             return "\(said): the estimate \(est) is within the margin, but \(ci) is not"
         case (.asGoodAs, .notReproduced):
-            return lower > m || upper < -m ? "\(said): \(ci) lies wholly outside the margin"
+            return lower > m || upper < -m
+                ? "\(said): \(ci) lies wholly outside the margin"
                 : "\(said): the estimate \(est) is outside the margin (\(ci))"
         case (.noWorse, .reproduced):
             return "\(said): no end of \(ci) is worse than the margin allows"
         case (.noWorse, .qualitative):
             return "\(said): the estimate \(est) is within the margin, but \(ci) reaches beyond it"
         case (.noWorse, .notReproduced):
-            return upper < -m ? "\(said): \(ci) lies wholly beyond the margin"
+            return upper < -m
+                ? "\(said): \(ci) lies wholly beyond the margin"
                 : "\(said): the estimate \(est) is beyond the margin (\(ci))"
         }
     }
@@ -81,9 +89,10 @@ extension PairedComparison {
         let margin = NumberFormat.alike([claim.margin], decimals: a.decimals)[0]
         let (l, u) = (sign * s.lower, sign * s.upper)
         let said = claim.sentence(a.name, b.name, margin: margin, better: better)
-        let reason = ClaimDecision.reason(claim, said: said, status: status,
-                                          lower: Swift.min(l, u), upper: Swift.max(l, u),
-                                          shown: (n[0], "the \(s.levelText) CI of \(a.name) − \(b.name) [\(n[1]), \(n[2])]", "zero"))
+        let reason = ClaimDecision.reason(
+            claim, said: said, status: status,
+            lower: Swift.min(l, u), upper: Swift.max(l, u),
+            shown: (n[0], "the \(s.levelText) CI of \(a.name) − \(b.name) [\(n[1]), \(n[2])]", "zero"))
         return ClaimDecision(name: name, status: status, reason: reason)
     }
 }
@@ -91,15 +100,18 @@ extension PairedComparison {
 extension TrialArm {
     /// Decides `claim` about this arm against a reference value ("better than `reference`", "as good as it",
     /// "no worse than it") by the rule of `ClaimStatus`, and names the decision for the chapter's claims block.
-    public func decide(_ name: String, _ claim: PostClaim, reference: Double = 0, better: Better = .higher) -> ClaimDecision {
+    public func decide(_ name: String, _ claim: PostClaim, reference: Double = 0, better: Better = .higher)
+        -> ClaimDecision
+    {
         let status = status(claim, reference: reference, better: better)
         let s = summary, sign = better.sign
         let n = NumberFormat.alike([s.mean, s.lower, s.upper, reference, claim.margin], decimals: decimals)
         let (l, u) = (sign * (s.lower - reference), sign * (s.upper - reference))
         let said = claim.sentence(self.name, n[3], margin: n[4], better: better)
-        let reason = ClaimDecision.reason(claim, said: said, status: status,
-                                          lower: Swift.min(l, u), upper: Swift.max(l, u),
-                                          shown: (n[0], "the \(s.levelText) CI of the mean [\(n[1]), \(n[2])]", n[3]))
+        let reason = ClaimDecision.reason(
+            claim, said: said, status: status,
+            lower: Swift.min(l, u), upper: Swift.max(l, u),
+            shown: (n[0], "the \(s.levelText) CI of the mean [\(n[1]), \(n[2])]", n[3]))
         return ClaimDecision(name: name, status: status, reason: reason)
     }
 }

@@ -36,19 +36,31 @@ public enum ClaimStatus: String, Sendable, CaseIterable {
     public init(_ claim: PostClaim, estimate: Double, lower: Double, upper: Double) {
         switch claim {
         case .better:
-            if lower > 0 { self = .reproduced }
-            else if upper < 0 { self = .notReproduced }
-            else { self = estimate > 0 ? .qualitative : .notReproduced }
+            if lower > 0 {
+                self = .reproduced
+            } else if upper < 0 {
+                self = .notReproduced
+            } else {
+                self = estimate > 0 ? .qualitative : .notReproduced
+            }
         case .asGoodAs(let m):
             require(m >= 0, "ClaimStatus: margin \(m) must be non-negative")
-            if lower >= -m && upper <= m { self = .reproduced }
-            else if lower > m || upper < -m { self = .notReproduced }
-            else { self = Swift.abs(estimate) <= m ? .qualitative : .notReproduced }
+            if lower >= -m && upper <= m {
+                self = .reproduced
+            } else if lower > m || upper < -m {
+                self = .notReproduced
+            } else {
+                self = Swift.abs(estimate) <= m ? .qualitative : .notReproduced
+            }
         case .noWorse(let m):
             require(m >= 0, "ClaimStatus: margin \(m) must be non-negative")
-            if lower >= -m { self = .reproduced }
-            else if upper < -m { self = .notReproduced }
-            else { self = estimate >= -m ? .qualitative : .notReproduced }
+            if lower >= -m {
+                self = .reproduced
+            } else if upper < -m {
+                self = .notReproduced
+            } else {
+                self = estimate >= -m ? .qualitative : .notReproduced
+            }
         }
     }
 }

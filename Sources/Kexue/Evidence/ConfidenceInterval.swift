@@ -32,7 +32,8 @@ public struct ConfidenceInterval: Sendable, Equatable {
         }
         let squares = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
         standardDeviation = (squares / Double(n - 1)).squareRoot()
-        let halfWidth = StudentT.quantile((1 + level) / 2, degreesOfFreedom: Double(n - 1))
+        let halfWidth =
+            StudentT.quantile((1 + level) / 2, degreesOfFreedom: Double(n - 1))
             * standardDeviation / Double(n).squareRoot()
         lower = mean - halfWidth
         upper = mean + halfWidth

@@ -45,8 +45,10 @@ public struct PRF: Equatable, Sendable, CustomStringConvertible {
 
     /// `P 0.8000 R 0.6667 F1 0.7273 (4 correct / 5 predicted / 6 gold)`.
     public var description: String {
-        let (p, r, f) = (NumberFormat.fixed(Float(precision)), NumberFormat.fixed(Float(recall)),
-                         NumberFormat.fixed(Float(f1)))
+        let (p, r, f) = (
+            NumberFormat.fixed(Float(precision)), NumberFormat.fixed(Float(recall)),
+            NumberFormat.fixed(Float(f1))
+        )
         return "P \(p) R \(r) F1 \(f) (\(correct) correct / \(predicted) predicted / \(gold) gold)"
     }
 }

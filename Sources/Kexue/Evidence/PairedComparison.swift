@@ -20,8 +20,10 @@ public struct PairedComparison: Sendable, CustomStringConvertible {
 
     /// Precondition: both arms have the same seeds in the same order.
     public init(_ a: TrialArm, _ b: TrialArm, better: Better = .higher) {
-        require(a.seeds == b.seeds, "PairedComparison '\(a.name)' − '\(b.name)': the arms ran different seeds "
-            + "(\(a.seeds.count) and \(b.seeds.count)); pair only runs of the same seeds")
+        require(
+            a.seeds == b.seeds,
+            "PairedComparison '\(a.name)' − '\(b.name)': the arms ran different seeds "
+                + "(\(a.seeds.count) and \(b.seeds.count)); pair only runs of the same seeds")
         require(a.summary.level == b.summary.level, "PairedComparison: the arms have different levels")
         self.a = a
         self.b = b
@@ -43,7 +45,8 @@ public struct PairedComparison: Sendable, CustomStringConvertible {
     public var description: String {
         let s = summary
         let n = NumberFormat.alike([s.mean, s.lower, s.upper], decimals: a.decimals, signed: true)
-        var text = "\(a.name) − \(b.name): \(n[0]) [\(n[1]), \(n[2])] (\(s.levelText) CI, \(TrialArm.seedCount(s.count))), "
+        var text =
+            "\(a.name) − \(b.name): \(n[0]) [\(n[1]), \(n[2])] (\(s.levelText) CI, \(TrialArm.seedCount(s.count))), "
             + "\(a.name) ahead on \(ahead) of \(s.count)"
         if ties > 0 { text += ties == 1 ? ", 1 tie" : ", \(ties) ties" }
         return text

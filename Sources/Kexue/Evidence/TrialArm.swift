@@ -42,7 +42,8 @@ public struct TrialArm: Sendable, CustomStringConvertible {
     public var description: String {
         let s = summary
         let n = NumberFormat.alike([s.mean, s.standardDeviation, s.lower, s.upper], decimals: decimals)
-        return "\(name): \(n[0]) ± \(n[1]) (mean ± sd), \(s.levelText) CI [\(n[2]), \(n[3])], \(TrialArm.seedCount(s.count))"
+        return
+            "\(name): \(n[0]) ± \(n[1]) (mean ± sd), \(s.levelText) CI [\(n[2]), \(n[3])], \(TrialArm.seedCount(s.count))"
     }
 
     /// The paired comparison of this arm (A) against `other` (B) on the same seeds.

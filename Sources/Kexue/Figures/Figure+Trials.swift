@@ -17,14 +17,19 @@ extension Figure {
     ///   - spread: the band's half-width. With one curve no spread is known and only the mean series is added.
     /// The mean at each step is the `ConfidenceInterval` mean of that step's values in seed order, so the figure
     /// is as deterministic as the curves.
-    public func meanBand(_ name: String, xs: [Double]? = nil, curves: [[Double]],
-                         spread: Spread = .confidence(0.95)) -> Figure {
+    public func meanBand(
+        _ name: String, xs: [Double]? = nil, curves: [[Double]],
+        spread: Spread = .confidence(0.95)
+    ) -> Figure {
         guard let steps = curves.first?.count, curves.allSatisfy({ $0.count == steps }) else {
-            fatalError("Figure.meanBand '\(name)': no curves, or curves of different lengths "
-                + "(\(curves.map(\.count)))")
+            fatalError(
+                "Figure.meanBand '\(name)': no curves, or curves of different lengths "
+                    + "(\(curves.map(\.count)))")
         }
         let xs = xs ?? (0..<steps).map(Double.init)
-        guard xs.count == steps else { fatalError("Figure.meanBand '\(name)': \(xs.count) x values for \(steps) steps") }
+        guard xs.count == steps else {
+            fatalError("Figure.meanBand '\(name)': \(xs.count) x values for \(steps) steps")
+        }
         let level: Double
         if case .confidence(let l) = spread { level = l } else { level = 0.95 }
         var mean: [Double] = [], lower: [Double] = [], upper: [Double] = []

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A figure a snippet draws: line plots with several series, scatter, bars, or a heat map (attention
@@ -66,7 +66,9 @@ public struct Figure: Sendable {
 
     /// Adds a series. - Precondition: `xs.count == ys.count`; positive values on log axes.
     public func series(_ name: String, xs: [Double], ys: [Double]) -> Figure {
-        guard xs.count == ys.count else { fatalError("Figure.series '\(name)': \(xs.count) x values and \(ys.count) y values") }
+        guard xs.count == ys.count else {
+            fatalError("Figure.series '\(name)': \(xs.count) x values and \(ys.count) y values")
+        }
         var copy = self
         copy.series.append((name, xs, ys))
         return copy
@@ -98,7 +100,10 @@ public struct Figure: Sendable {
     /// round-trip form, the same on every machine. A figure without bands prints exactly as before bands existed
     /// (and readers that know no bands skip their three-number lines).
     public var text: String {
-        var lines = ["figure \(kind.rawValue)", "title \(title)", "x \(xLabel)\(xLog ? " [log]" : "")", "y \(yLabel)\(yLog ? " [log]" : "")"]
+        var lines = [
+            "figure \(kind.rawValue)", "title \(title)", "x \(xLabel)\(xLog ? " [log]" : "")",
+            "y \(yLabel)\(yLog ? " [log]" : "")",
+        ]
         for s in series {
             lines.append("series \(s.name)")
             for (x, y) in zip(s.xs, s.ys) { lines.append("\(x) \(y)") }
@@ -119,37 +124,40 @@ public struct Figure: Sendable {
     /// if the channel fails, it prints the text.
     public func show() {
         #if canImport(Glibc)
-        if let value = getenv("BOOK_FIGURE_CHANNEL") {
-            let descriptors = String(cString: value).split(separator: ",").compactMap { Int32($0) }
-            if descriptors.count == 2, Self.send(Array("figure\n".utf8) + Array(text.utf8), to: descriptors[0],
-                                                 acknowledgedOn: descriptors[1]) {
-                return
+            if let value = getenv("BOOK_FIGURE_CHANNEL") {
+                let descriptors = String(cString: value).split(separator: ",").compactMap { Int32($0) }
+                if descriptors.count == 2,
+                    Self.send(
+                        Array("figure\n".utf8) + Array(text.utf8), to: descriptors[0],
+                        acknowledgedOn: descriptors[1])
+                {
+                    return
+                }
             }
-        }
         #endif
         print(text)
     }
 
     #if canImport(Glibc)
-    private static func send(_ payload: [UInt8], to output: Int32, acknowledgedOn input: Int32) -> Bool {
-        // Every output stream (`stdout` itself is a C global Swift 6 cannot prove safe to read): the text
-        // printed before the figure must reach the harness before the figure's frame.
-        fflush(nil)
-        let frame = Array("\(payload.count)\n".utf8) + payload
-        var offset = 0
-        while offset < frame.count {
-            let written = frame[offset...].withUnsafeBytes { write(output, $0.baseAddress, $0.count) }
-            if written < 0, errno == EINTR { continue }
-            if written <= 0 { return false }
-            offset += written
+        private static func send(_ payload: [UInt8], to output: Int32, acknowledgedOn input: Int32) -> Bool {
+            // Every output stream (`stdout` itself is a C global Swift 6 cannot prove safe to read): the text
+            // printed before the figure must reach the harness before the figure's frame.
+            fflush(nil)
+            let frame = Array("\(payload.count)\n".utf8) + payload
+            var offset = 0
+            while offset < frame.count {
+                let written = frame[offset...].withUnsafeBytes { write(output, $0.baseAddress, $0.count) }
+                if written < 0, errno == EINTR { continue }
+                if written <= 0 { return false }
+                offset += written
+            }
+            var acknowledgement: UInt8 = 0
+            while true {
+                let count = read(input, &acknowledgement, 1)
+                if count == 1 { return true }
+                if count < 0, errno == EINTR { continue }
+                return false
+            }
         }
-        var acknowledgement: UInt8 = 0
-        while true {
-            let count = read(input, &acknowledgement, 1)
-            if count == 1 { return true }
-            if count < 0, errno == EINTR { continue }
-            return false
-        }
-    }
     #endif
 }

@@ -8,8 +8,9 @@
 public enum AttentionMask {
     /// Checks that `mask` is `[batch, length]` and holds only 0 and 1, naming the caller and the shapes.
     static func validate(_ mask: Tensor, batch: Int, length: Int, _ op: String) {
-        require(mask.shape == [batch, length],
-                "\(op): mask \(mask.shape) must be [batch, length] = [\(batch), \(length)]")
+        require(
+            mask.shape == [batch, length],
+            "\(op): mask \(mask.shape) must be [batch, length] = [\(batch), \(length)]")
         require(mask.scalars.allSatisfy { $0 == 0 || $0 == 1 }, "\(op): mask \(mask.shape) must hold only 0 and 1")
     }
 

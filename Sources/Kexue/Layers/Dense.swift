@@ -22,19 +22,24 @@ public final class Dense: Layer {
     ///   - biasInitializer: default zeros.
     ///   - rng: the weight is drawn first, then the bias.
     ///   - name: prefix of the parameter names (`name.weight`, `name.bias`).
-    public init(inputSize: Int, outputSize: Int, useBias: Bool = true, initializer: Initializer = .glorotUniform,
-                biasInitializer: Initializer = .zeros, rng: inout SeededRNG, name: String = "dense") {
-        weight = Variable(initializer.make([inputSize, outputSize], rng: &rng), requiresGrad: true,
-                          name: name + ".weight")
-        bias = useBias
+    public init(
+        inputSize: Int, outputSize: Int, useBias: Bool = true, initializer: Initializer = .glorotUniform,
+        biasInitializer: Initializer = .zeros, rng: inout SeededRNG, name: String = "dense"
+    ) {
+        weight = Variable(
+            initializer.make([inputSize, outputSize], rng: &rng), requiresGrad: true,
+            name: name + ".weight")
+        bias =
+            useBias
             ? Variable(biasInitializer.make([outputSize], rng: &rng), requiresGrad: true, name: name + ".bias")
             : nil
     }
 
     /// `x·W + b` for `x` of shape `[..., inputSize]`.
     public func callAsFunction(_ x: Variable) -> Variable {
-        require(x.rank >= 1 && x.shape[x.rank - 1] == inputSize,
-                     "Dense: input \(x.shape) and weight \(weight.shape): last dimension must be \(inputSize)")
+        require(
+            x.rank >= 1 && x.shape[x.rank - 1] == inputSize,
+            "Dense: input \(x.shape) and weight \(weight.shape): last dimension must be \(inputSize)")
         let x2 = x.rank == 1 ? x.reshaped([1, inputSize]) : x
         var y = Variable.matmul(x2, weight)
         if let bias { y = y + bias }

@@ -15,16 +15,20 @@ public final class Embedding: Layer {
     public var parameters: [Variable] { [table] }
 
     /// - Parameter initializer: default truncated normal with std 0.02 (BERT's embedding init).
-    public init(vocabularySize: Int, dimension: Int, initializer: Initializer = .truncatedNormal(std: 0.02),
-                rng: inout SeededRNG, name: String = "embedding") {
-        table = Variable(initializer.make([vocabularySize, dimension], rng: &rng), requiresGrad: true,
-                         name: name + ".table")
+    public init(
+        vocabularySize: Int, dimension: Int, initializer: Initializer = .truncatedNormal(std: 0.02),
+        rng: inout SeededRNG, name: String = "embedding"
+    ) {
+        table = Variable(
+            initializer.make([vocabularySize, dimension], rng: &rng), requiresGrad: true,
+            name: name + ".table")
     }
 
     /// Looks up `ids` (row-major, `ids.count == shape.reduce(1, *)`), returning `shape + [dimension]`.
     public func callAsFunction(_ ids: [Int], shape: [Int]) -> Variable {
-        require(shape.reduce(1, *) == ids.count,
-                     "Embedding: ids of count \(ids.count) and shape \(shape) disagree")
+        require(
+            shape.reduce(1, *) == ids.count,
+            "Embedding: ids of count \(ids.count) and shape \(shape) disagree")
         return table.gatherRows(ids).reshaped(shape + [dimension])
     }
 

@@ -54,15 +54,15 @@ public indirect enum Initializer: Sendable {
         let (fi, fo) = Initializer.fans(of: shape)
         switch self {
         case .zeros, .ones, .constant: return 0
-        case let .uniform(low, high): return (high - low) / 2
-        case let .normal(_, std): return std
-        case let .truncatedNormal(std): return std
+        case .uniform(let low, let high): return (high - low) / 2
+        case .normal(_, let std): return std
+        case .truncatedNormal(let std): return std
         case .glorotUniform: return Float((6.0 / Double(fi + fo)).squareRoot())
         case .glorotNormal: return Float((2.0 / Double(fi + fo)).squareRoot())
         case .lecunNormal: return Float((1.0 / Double(fi)).squareRoot())
         case .heNormal: return Float((2.0 / Double(fi)).squareRoot())
-        case let .deepNet(beta): return beta * Initializer.glorotNormal.scale(for: shape)
-        case let .scaled(inner, factor): return factor * inner.scale(for: shape)
+        case .deepNet(let beta): return beta * Initializer.glorotNormal.scale(for: shape)
+        case .scaled(let inner, let factor): return factor * inner.scale(for: shape)
         }
     }
 
@@ -80,10 +80,10 @@ public indirect enum Initializer: Sendable {
         switch self {
         case .zeros: for i in 0..<n { values[i] = 0 }
         case .ones: for i in 0..<n { values[i] = 1 }
-        case let .constant(c): for i in 0..<n { values[i] = c }
-        case let .uniform(low, high): for i in 0..<n { values[i] = rng.uniform(low, high) }
-        case let .normal(mean, std): for i in 0..<n { values[i] = rng.normal(mean: mean, std: std) }
-        case let .truncatedNormal(std): for i in 0..<n { values[i] = rng.truncatedNormal(std: std) }
+        case .constant(let c): for i in 0..<n { values[i] = c }
+        case .uniform(let low, let high): for i in 0..<n { values[i] = rng.uniform(low, high) }
+        case .normal(let mean, let std): for i in 0..<n { values[i] = rng.normal(mean: mean, std: std) }
+        case .truncatedNormal(let std): for i in 0..<n { values[i] = rng.truncatedNormal(std: std) }
         case .glorotUniform:
             let a = Float((6.0 / Double(fi + fo)).squareRoot())
             for i in 0..<n { values[i] = rng.uniform(-a, a) }
@@ -94,10 +94,10 @@ public indirect enum Initializer: Sendable {
             // Keras divides by the truncated normal's std so the variance after truncation is exactly 1/fanIn.
             let std = Float((1.0 / Double(fi)).squareRoot() / Initializer.truncatedStdCorrection)
             for i in 0..<n { values[i] = rng.truncatedNormal(std: std) }
-        case let .deepNet(beta):
+        case .deepNet(let beta):
             Initializer.glorotNormal.fill(&values, shape: shape, rng: &rng)
             for i in 0..<n { values[i] *= beta }
-        case let .scaled(inner, factor):
+        case .scaled(let inner, let factor):
             inner.fill(&values, shape: shape, rng: &rng)
             for i in 0..<n { values[i] *= factor }
         }

@@ -14,8 +14,10 @@ public final class LayerNorm: Layer {
     public var parameters: [Variable] { [gain, bias].compactMap { $0 } }
 
     /// - Parameters: `scale` (γ) and `center` (β) default true; `epsilon` default 1e-12 (bert4keras; PyTorch uses 1e-5).
-    public init(dimension: Int, epsilon: Float = 1e-12, scale: Bool = true, center: Bool = true,
-                name: String = "layerNorm") {
+    public init(
+        dimension: Int, epsilon: Float = 1e-12, scale: Bool = true, center: Bool = true,
+        name: String = "layerNorm"
+    ) {
         self.dimension = dimension
         self.epsilon = epsilon
         gain = scale ? Variable(.ones([dimension]), requiresGrad: true, name: name + ".gain") : nil
@@ -24,8 +26,9 @@ public final class LayerNorm: Layer {
 
     /// Normalises `x` of shape `[..., dimension]`.
     public func callAsFunction(_ x: Variable) -> Variable {
-        require(x.rank >= 1 && x.shape[x.rank - 1] == dimension,
-                     "LayerNorm: input \(x.shape) and dimension \(dimension): last dimension must match")
+        require(
+            x.rank >= 1 && x.shape[x.rank - 1] == dimension,
+            "LayerNorm: input \(x.shape) and dimension \(dimension): last dimension must match")
         return Variable.layerNorm(x, gain: gain, bias: bias, epsilon: epsilon)
     }
 }

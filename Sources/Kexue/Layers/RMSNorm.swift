@@ -19,8 +19,9 @@ public final class RMSNorm: Layer {
 
     /// Normalises `x` of shape `[..., dimension]`.
     public func callAsFunction(_ x: Variable) -> Variable {
-        require(x.rank >= 1 && x.shape[x.rank - 1] == dimension,
-                     "RMSNorm: input \(x.shape) and dimension \(dimension): last dimension must match")
+        require(
+            x.rank >= 1 && x.shape[x.rank - 1] == dimension,
+            "RMSNorm: input \(x.shape) and dimension \(dimension): last dimension must match")
         return Variable.rmsNorm(x, gain: gain, epsilon: epsilon)
     }
 }

@@ -23,16 +23,21 @@ public final class TinyEncoder: Layer {
     }
 
     /// - Parameters: `hiddenSize` D divisible by `heads`, with D/heads even (RoPE); `ffnSize` default 2D.
-    public init(vocabularySize: Int, hiddenSize: Int, heads: Int, layers: Int, ffnSize: Int? = nil,
-                rng: inout SeededRNG) {
-        require(heads >= 1 && hiddenSize % heads == 0 && (hiddenSize / heads) % 2 == 0,
-                "TinyEncoder: hiddenSize \(hiddenSize) must split into \(heads) heads of even size")
-        embedding = Embedding(vocabularySize: vocabularySize, dimension: hiddenSize,
-                              initializer: .normal(mean: 0, std: 1), rng: &rng, name: "encoder.embedding")
+    public init(
+        vocabularySize: Int, hiddenSize: Int, heads: Int, layers: Int, ffnSize: Int? = nil,
+        rng: inout SeededRNG
+    ) {
+        require(
+            heads >= 1 && hiddenSize % heads == 0 && (hiddenSize / heads) % 2 == 0,
+            "TinyEncoder: hiddenSize \(hiddenSize) must split into \(heads) heads of even size")
+        embedding = Embedding(
+            vocabularySize: vocabularySize, dimension: hiddenSize,
+            initializer: .normal(mean: 0, std: 1), rng: &rng, name: "encoder.embedding")
         blocks = (0..<layers).map { l in
-            TransformerBlock(dimension: hiddenSize, heads: heads, feedForwardSize: ffnSize ?? 2 * hiddenSize,
-                             normPosition: .pre, useRoPE: true, activation: .relu, useBias: true,
-                             initializer: .glorotUniform, epsilon: 1e-6, rng: &rng, name: "encoder.block\(l)")
+            TransformerBlock(
+                dimension: hiddenSize, heads: heads, feedForwardSize: ffnSize ?? 2 * hiddenSize,
+                normPosition: .pre, useRoPE: true, activation: .relu, useBias: true,
+                initializer: .glorotUniform, epsilon: 1e-6, rng: &rng, name: "encoder.block\(l)")
         }
         finalNorm = LayerNorm(dimension: hiddenSize, epsilon: 1e-6, name: "encoder.finalNorm")
     }

@@ -108,19 +108,25 @@ public final class TransformerBlock: Layer {
     ///   - norm: `.layerNorm` (default) or `.rmsWithoutGain`.
     ///   - epsilon: of both norms (default 1e-12, bert4keras).
     ///   - rng: weights are drawn in the order of `parameters`.
-    public init(dimension: Int, heads: Int, feedForwardSize: Int? = nil, normPosition: NormPosition = .post,
-                useRoPE: Bool = false, activation: FeedForwardActivation = .relu, useBias: Bool = true,
-                norm: NormKind = .layerNorm, initializer: Initializer = .glorotUniform, epsilon: Float = 1e-12, rng: inout SeededRNG,
-                name: String = "block") {
-        require(dimension > 0 && heads > 0 && dimension % heads == 0,
-                "TransformerBlock: dimension \(dimension) must be a positive multiple of heads \(heads)")
-        require(!useRoPE || (dimension / heads) % 2 == 0,
-                "TransformerBlock: RoPE needs an even head size, got \(dimension / heads)")
+    public init(
+        dimension: Int, heads: Int, feedForwardSize: Int? = nil, normPosition: NormPosition = .post,
+        useRoPE: Bool = false, activation: FeedForwardActivation = .relu, useBias: Bool = true,
+        norm: NormKind = .layerNorm, initializer: Initializer = .glorotUniform, epsilon: Float = 1e-12,
+        rng: inout SeededRNG,
+        name: String = "block"
+    ) {
+        require(
+            dimension > 0 && heads > 0 && dimension % heads == 0,
+            "TransformerBlock: dimension \(dimension) must be a positive multiple of heads \(heads)")
+        require(
+            !useRoPE || (dimension / heads) % 2 == 0,
+            "TransformerBlock: RoPE needs an even head size, got \(dimension / heads)")
         let f = feedForwardSize ?? 4 * dimension
         self.dimension = dimension; self.heads = heads; self.feedForwardSize = f
         self.normPosition = normPosition; self.useRoPE = useRoPE; self.activation = activation; self.norm = norm
         func sublayerNorm(_ n: String) -> SublayerNorm {
-            norm == .layerNorm ? .layer(LayerNorm(dimension: dimension, epsilon: epsilon, name: name + n))
+            norm == .layerNorm
+                ? .layer(LayerNorm(dimension: dimension, epsilon: epsilon, name: name + n))
                 : .rmsWithoutGain(epsilon: epsilon)
         }
         func dense(_ i: Int, _ o: Int, _ n: String) -> Dense {
@@ -138,8 +144,9 @@ public final class TransformerBlock: Layer {
 
     /// The block on `x` `[batch, n, d]` with an optional `[batch, n]` padding mask.
     public func callAsFunction(_ x: Variable, mask: Tensor? = nil) -> Variable {
-        require(x.rank == 3 && x.shape[2] == dimension,
-                "TransformerBlock: input \(x.shape) must be [batch, length, \(dimension)]")
+        require(
+            x.rank == 3 && x.shape[2] == dimension,
+            "TransformerBlock: input \(x.shape) must be [batch, length, \(dimension)]")
         if let mask { AttentionMask.validate(mask, batch: x.shape[0], length: x.shape[1], "TransformerBlock") }
         switch normPosition {
         case .post:
@@ -167,7 +174,7 @@ public final class TransformerBlock: Layer {
         let q = heads(query(x), rotate: true), k = heads(key(x), rotate: true), v = heads(value(x), rotate: false)
         var scores = Variable.matmul(q, k, transposeB: true) * attentionScale(headDim: dh)  // 1/√d_h
         if let mask { scores = scores + AttentionMask.keyBias(mask, scoreRank: 4) }
-        let context = Variable.matmul(scores.softmax(), v)                               // [b, h, n, d_h]
+        let context = Variable.matmul(scores.softmax(), v)  // [b, h, n, d_h]
         return output(context.permuted([0, 2, 1, 3]).reshaped([b, n, dimension]))
     }
 

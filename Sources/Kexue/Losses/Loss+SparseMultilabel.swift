@@ -31,33 +31,42 @@ extension Loss {
     /// Stability (tested): scores of ±1e4 are exact; a −∞ score on a negative (a masked cell) contributes 0 with
     /// gradient 0; a −∞ score on a positive gives +∞ (an impossible label). Gradient per row: e^{s_i}/(1 + Σ_N e^s)
     /// on negatives, −e^{−s_j}/(1 + Σ_P e^{−s}) on positives, divided by rows.
-    public static func sparseMultilabelCategoricalCrossEntropy(scores: Variable, positives: [[Int]],
-                                                               maskZero: Bool = false) -> Variable {
+    public static func sparseMultilabelCategoricalCrossEntropy(
+        scores: Variable, positives: [[Int]],
+        maskZero: Bool = false
+    ) -> Variable {
         let s = scores.value
         let (rows, classes) = s.lastAxisRows("sparseMultilabelCategoricalCrossEntropy")
-        require(positives.count == rows,
-                "sparseMultilabelCategoricalCrossEntropy: scores \(scores.shape) have \(rows) rows but positives "
-                    + "have \(positives.count)")
+        require(
+            positives.count == rows,
+            "sparseMultilabelCategoricalCrossEntropy: scores \(scores.shape) have \(rows) rows but positives "
+                + "have \(positives.count)")
         for (r, list) in positives.enumerated() {
             for c in list {
-                require(c >= 0 && c < classes,
-                        "sparseMultilabelCategoricalCrossEntropy: positive index \(c) out of 0..<\(classes) in row \(r)")
+                require(
+                    c >= 0 && c < classes,
+                    "sparseMultilabelCategoricalCrossEntropy: positive index \(c) out of 0..<\(classes) in row \(r)")
             }
         }
         let mask0 = maskZero && classes > 0
         let perRow = sparseRowLosses(s, rows: rows, classes: classes, positives: positives, maskZero: mask0)
         let count = Swift.max(rows, 1)
         return Variable(Tensor(scalar: Float(perRow / Double(count))), inputs: [scores]) { g in
-            [sparseRowGradients(s, rows: rows, classes: classes, positives: positives, maskZero: mask0,
-                                upstream: g.scalar / Float(count))]
+            [
+                sparseRowGradients(
+                    s, rows: rows, classes: classes, positives: positives, maskZero: mask0,
+                    upstream: g.scalar / Float(count))
+            ]
         }
     }
 
     /// Runs `body(row, labels, r)` for every row with the row's positives set to 1 in a reusable label row, and, with
     /// `maskZero`, the row's class 0 replaced by −∞ in a scratch copy (a negative at −∞ contributes e^{−∞} = 0 to the
     /// loss and gets gradient 0: exactly "excluded from every sum").
-    private static func forEachLabelledRow(_ s: Tensor, rows: Int, classes: Int, positives: [[Int]], maskZero: Bool,
-                                           _ body: (UnsafePointer<Float>, UnsafePointer<Float>, Int) -> Void) {
+    private static func forEachLabelledRow(
+        _ s: Tensor, rows: Int, classes: Int, positives: [[Int]], maskZero: Bool,
+        _ body: (UnsafePointer<Float>, UnsafePointer<Float>, Int) -> Void
+    ) {
         var labels = [Float](repeating: 0, count: classes)
         var scratch = [Float](repeating: 0, count: maskZero ? classes : 0)
         s.withUnsafeBufferPointer { p in
@@ -82,8 +91,10 @@ extension Loss {
     }
 
     /// Σ_r loss_r (in Double) through the dense row kernel.
-    private static func sparseRowLosses(_ s: Tensor, rows: Int, classes: Int, positives: [[Int]],
-                                        maskZero: Bool) -> Double {
+    private static func sparseRowLosses(
+        _ s: Tensor, rows: Int, classes: Int, positives: [[Int]],
+        maskZero: Bool
+    ) -> Double {
         var total = 0.0
         var loss: Float = 0
         forEachLabelledRow(s, rows: rows, classes: classes, positives: positives, maskZero: maskZero) { row, y, _ in
@@ -94,15 +105,18 @@ extension Loss {
     }
 
     /// `upstream · ∂loss_r/∂scores` for every row, class 0 forced to 0 with `maskZero`.
-    private static func sparseRowGradients(_ s: Tensor, rows: Int, classes: Int, positives: [[Int]], maskZero: Bool,
-                                           upstream: Float) -> Tensor {
+    private static func sparseRowGradients(
+        _ s: Tensor, rows: Int, classes: Int, positives: [[Int]], maskZero: Bool,
+        upstream: Float
+    ) -> Tensor {
         var grad = Tensor.zeros(s.shape)
         var dLoss = upstream
         grad.withUnsafeMutableBufferPointer { out in
             forEachLabelledRow(s, rows: rows, classes: classes, positives: positives, maskZero: maskZero) { row, y, r in
                 let g = out.baseAddress! + r &* classes
-                multilabelCrossEntropyBackward(scores: row, labels: y, rows: 1, classes: classes, dLoss: &dLoss,
-                                               grad: g, threads: 1)
+                multilabelCrossEntropyBackward(
+                    scores: row, labels: y, rows: 1, classes: classes, dLoss: &dLoss,
+                    grad: g, threads: 1)
                 if maskZero { g[0] = 0 }
             }
         }

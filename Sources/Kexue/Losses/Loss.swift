@@ -5,8 +5,9 @@ public enum Loss {
     /// Mean squared error `mean((prediction − target)²)` over all elements. Shapes must be equal.
     /// ∂prediction = 2(prediction − target)/count.
     public static func meanSquaredError(_ prediction: Variable, _ target: Tensor) -> Variable {
-        require(prediction.shape == target.shape,
-                     "meanSquaredError: prediction \(prediction.shape) and target \(target.shape) differ")
+        require(
+            prediction.shape == target.shape,
+            "meanSquaredError: prediction \(prediction.shape) and target \(target.shape) differ")
         let diff = prediction.value - target
         let n = Float(diff.count)
         return Variable(Tensor(scalar: Float(diff.squaredNorm() / Double(diff.count))), inputs: [prediction]) { g in
@@ -25,8 +26,9 @@ public enum Loss {
         require(logits.rank >= 1, "softmaxCrossEntropy: logits shape \(logits.shape) has no class axis")
         let c = logits.shape[logits.rank - 1]
         let rows = logits.value.count / Swift.max(c, 1)
-        require(labels.count == rows,
-                     "softmaxCrossEntropy: logits \(logits.shape) have \(rows) rows but labels have \(labels.count)")
+        require(
+            labels.count == rows,
+            "softmaxCrossEntropy: logits \(logits.shape) have \(rows) rows but labels have \(labels.count)")
         let lse = logits.value.logSumExp()
         var total = 0.0
         logits.value.withUnsafeBufferPointer { p in
@@ -58,33 +60,38 @@ public enum Loss {
     ///   negative (a masked cell) contributes 0 and gets gradient 0; scores of ±1e4 are stable; a −inf score on a
     ///   positive gives +inf (an impossible label).
     public static func multilabelCategoricalCrossEntropy(scores: Variable, labels: Tensor) -> Variable {
-        require(scores.shape == labels.shape,
-                "multilabelCategoricalCrossEntropy: scores \(scores.shape) and labels \(labels.shape) differ")
+        require(
+            scores.shape == labels.shape,
+            "multilabelCategoricalCrossEntropy: scores \(scores.shape) and labels \(labels.shape) differ")
         let s = scores.value
         let (rows, classes) = s.lastAxisRows("multilabelCategoricalCrossEntropy")
         let perRow = s.withUnsafeBufferPointer { ps in
             labels.withUnsafeBufferPointer { py in
                 Tensor.build([rows]) { out in
                     guard rows > 0 else { return }
-                    multilabelCrossEntropy(scores: ps.baseAddress!, labels: py.baseAddress!, rows: rows,
-                                           classes: classes, loss: out.baseAddress!)
+                    multilabelCrossEntropy(
+                        scores: ps.baseAddress!, labels: py.baseAddress!, rows: rows,
+                        classes: classes, loss: out.baseAddress!)
                 }
             }
         }
         return Variable(Tensor(scalar: Float(perRow.sumDouble() / Double(rows))), inputs: [scores]) { g in
             let upstream = Tensor.full([rows], g.scalar / Float(rows))
-            return [s.withUnsafeBufferPointer { ps in
-                labels.withUnsafeBufferPointer { py in
-                    upstream.withUnsafeBufferPointer { pu in
-                        Tensor.build(s.shape) { out in
-                            guard rows > 0 else { return }
-                            multilabelCrossEntropyBackward(scores: ps.baseAddress!, labels: py.baseAddress!,
-                                                           rows: rows, classes: classes, dLoss: pu.baseAddress!,
-                                                           grad: out.baseAddress!)
+            return [
+                s.withUnsafeBufferPointer { ps in
+                    labels.withUnsafeBufferPointer { py in
+                        upstream.withUnsafeBufferPointer { pu in
+                            Tensor.build(s.shape) { out in
+                                guard rows > 0 else { return }
+                                multilabelCrossEntropyBackward(
+                                    scores: ps.baseAddress!, labels: py.baseAddress!,
+                                    rows: rows, classes: classes, dLoss: pu.baseAddress!,
+                                    grad: out.baseAddress!)
+                            }
                         }
                     }
                 }
-            }]
+            ]
         }
     }
 }

@@ -5,8 +5,10 @@
 /// "matmul: [3, 4] and [5, 6]: inner dimensions 4 and 5 differ". `fatalError` prints in every mode except
 /// `-Ounchecked`. The message is an autoclosure, so it costs nothing when the check passes.
 @inline(__always)
-func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
-             file: StaticString = #fileID, line: UInt = #line) {
+func require(
+    _ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
+    file: StaticString = #fileID, line: UInt = #line
+) {
     if !condition() { contractViolation(message(), file: file, line: line) }
 }
 

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // MARK: - Number formatting for printed tensors
@@ -72,7 +72,8 @@ public enum NumberFormat {
         return xs.map { x in
             let s = useFixed ? fixed(x, decimals: decimals) : scientific(x, decimals: decimals)
             guard signed, x.isFinite, !s.hasPrefix("-"), s != fixed(0.0, decimals: decimals),
-                  s != scientific(0.0, decimals: decimals) else { return s }
+                s != scientific(0.0, decimals: decimals)
+            else { return s }
             return x > 0 ? "+" + s : s
         }
     }

@@ -9,8 +9,9 @@ extension Tensor {
         for i in 0..<r {
             let da = i < r - a.count ? 1 : a[i - (r - a.count)]
             let db = i < r - b.count ? 1 : b[i - (r - b.count)]
-            require(da == db || da == 1 || db == 1,
-                         "\(op): \(a) and \(b): cannot broadcast, dimensions \(da) and \(db) differ at axis \(i - r)")
+            require(
+                da == db || da == 1 || db == 1,
+                "\(op): \(a) and \(b): cannot broadcast, dimensions \(da) and \(db) differ at axis \(i - r)")
             out[i] = da == 1 ? db : da
         }
         return out
@@ -31,8 +32,10 @@ extension Tensor {
 
     /// o[j] = x[j·ix] ∘ y[j·iy] for j < n, with strides 0 or 1 specialised.
     @inline(__always)
-    static func arithmeticRow(_ op: Arithmetic, _ x: UnsafePointer<Float>, _ ix: Int, _ y: UnsafePointer<Float>,
-                              _ iy: Int, _ o: UnsafeMutablePointer<Float>, _ n: Int) {
+    static func arithmeticRow(
+        _ op: Arithmetic, _ x: UnsafePointer<Float>, _ ix: Int, _ y: UnsafePointer<Float>,
+        _ iy: Int, _ o: UnsafeMutablePointer<Float>, _ n: Int
+    ) {
         @inline(__always) func run(_ f: (Float, Float) -> Float) {
             if ix == 1 && iy == 1 {
                 for j in 0..<n { o[j] = f(x[j], y[j]) }
@@ -59,8 +62,10 @@ extension Tensor {
     /// Adjacent axes that are contiguous in both operands are merged first, so `[n, d] ⊕ [n, d]` is one loop and
     /// `[b, n, d] ⊕ [d]` is a loop over rows with a contiguous inner loop.
     @inline(__always)
-    static func zipWith(_ a: Tensor, _ b: Tensor, op: String, arithmetic: Arithmetic? = nil,
-                        _ f: (Float, Float) -> Float) -> Tensor {
+    static func zipWith(
+        _ a: Tensor, _ b: Tensor, op: String, arithmetic: Arithmetic? = nil,
+        _ f: (Float, Float) -> Float
+    ) -> Tensor {
         let out = a.shape == b.shape ? a.shape : broadcastShape(a.shape, b.shape, op: op)
         let outStrides = (broadcastStrides(a.shape, to: out), broadcastStrides(b.shape, to: out))
         // Coalesce axes: drop size-1 axes and merge an axis into the previous one when both operands step
@@ -86,8 +91,9 @@ extension Tensor {
                     let rows = po.count / inner
                     for _ in 0..<rows {
                         if let arithmetic {
-                            arithmeticRow(arithmetic, pa.baseAddress! + offA, ia, pb.baseAddress! + offB, ib,
-                                          po.baseAddress! + offO, inner)
+                            arithmeticRow(
+                                arithmetic, pa.baseAddress! + offA, ia, pb.baseAddress! + offB, ib,
+                                po.baseAddress! + offO, inner)
                         } else if ia == 1 && ib == 1 {
                             for j in 0..<inner { po[offO &+ j] = f(pa[offA &+ j], pb[offB &+ j]) }
                         } else if ia == 1 && ib == 0 {
@@ -132,11 +138,17 @@ extension Tensor {
     /// Element-wise sum with broadcasting.
     public static func + (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b, op: "add", arithmetic: .add) { $0 + $1 } }
     /// Element-wise difference with broadcasting.
-    public static func - (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b, op: "subtract", arithmetic: .subtract) { $0 - $1 } }
+    public static func - (a: Tensor, b: Tensor) -> Tensor {
+        zipWith(a, b, op: "subtract", arithmetic: .subtract) { $0 - $1 }
+    }
     /// Element-wise product with broadcasting.
-    public static func * (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b, op: "multiply", arithmetic: .multiply) { $0 * $1 } }
+    public static func * (a: Tensor, b: Tensor) -> Tensor {
+        zipWith(a, b, op: "multiply", arithmetic: .multiply) { $0 * $1 }
+    }
     /// Element-wise quotient with broadcasting (IEEE: x/0 is ±inf, 0/0 is NaN).
-    public static func / (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b, op: "divide", arithmetic: .divide) { $0 / $1 } }
+    public static func / (a: Tensor, b: Tensor) -> Tensor {
+        zipWith(a, b, op: "divide", arithmetic: .divide) { $0 / $1 }
+    }
 
     /// Tensor-scalar and scalar-tensor arithmetic, element-wise (8 lanes at a time); same shape as the tensor.
     public static func + (a: Tensor, s: Float) -> Tensor { a.mapVector { $0 + Vec8(repeating: s) } }

@@ -38,9 +38,11 @@ extension Tensor {
         require(count >= 0, "linspace: negative count \(count)")
         if count == 1 { return Tensor([start]) }
         let step = (Double(end) - Double(start)) / Double(count - 1)
-        return Tensor(shape: [count], scalars: (0..<count).map {
-            $0 == count - 1 ? end : Float(Double(start) + Double($0) * step)
-        })
+        return Tensor(
+            shape: [count],
+            scalars: (0..<count).map {
+                $0 == count - 1 ? end : Float(Double(start) + Double($0) * step)
+            })
     }
 
     /// The identity matrix, shape `[n, n]`.

@@ -28,7 +28,11 @@ extension Tensor: CustomStringConvertible {
         func visit(_ axis: Int, _ offset: Int, _ body: (Int) -> Void) {
             for ix in kept[axis] {
                 guard let i = ix else { continue }
-                if axis == rank - 1 { body(offset + i * st[axis]) } else { visit(axis + 1, offset + i * st[axis], body) }
+                if axis == rank - 1 {
+                    body(offset + i * st[axis])
+                } else {
+                    visit(axis + 1, offset + i * st[axis], body)
+                }
             }
         }
         visit(0, 0) { width = Swift.max(width, format(scalars[$0]).count) }

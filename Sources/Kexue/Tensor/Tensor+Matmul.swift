@@ -20,8 +20,9 @@ extension Tensor {
         let n = transposeB ? b.shape[br - 2] : b.shape[br - 1]
         require(ka == kb, "matmul: \(a.shape) and \(b.shape): inner dimensions \(ka) and \(kb) differ")
         let aBatch = Array(a.shape.dropLast(2)), bBatch = Array(b.shape.dropLast(2))
-        require(br == 2 || aBatch == bBatch,
-                     "matmul: \(a.shape) and \(b.shape): batch dimensions \(aBatch) and \(bBatch) differ")
+        require(
+            br == 2 || aBatch == bBatch,
+            "matmul: \(a.shape) and \(b.shape): batch dimensions \(aBatch) and \(bBatch) differ")
         let batch = aBatch.reduce(1, *)
         let k = ka
         let lda = a.shape[ar - 1], ldb = b.shape[br - 1]
@@ -32,16 +33,18 @@ extension Tensor {
                     guard batch > 0, m > 0, n > 0, k > 0 else { return }
                     if batch == 1 || (br == 2 && !transposeA) {
                         // One product; a batch against a shared 2-D matrix is one tall [batch·m, k]·op(B).
-                        sgemm(transA: transposeA, transB: transposeB, m: batch &* m, n: n, k: k,
-                              a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb,
-                              c: pc.baseAddress!, ldc: n)
+                        sgemm(
+                            transA: transposeA, transB: transposeB, m: batch &* m, n: n, k: k,
+                            a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb,
+                            c: pc.baseAddress!, ldc: n)
                         return
                     }
                     // Stride 0 for a shared 2-D `b` (only reached with transposeA).
-                    sgemmBatched(transA: transposeA, transB: transposeB, batch: batch, m: m, n: n, k: k,
-                                 a: pa.baseAddress!, lda: lda, strideA: m &* k,
-                                 b: pb.baseAddress!, ldb: ldb, strideB: br == 2 ? 0 : k &* n,
-                                 c: pc.baseAddress!, ldc: n, strideC: m &* n)
+                    sgemmBatched(
+                        transA: transposeA, transB: transposeB, batch: batch, m: m, n: n, k: k,
+                        a: pa.baseAddress!, lda: lda, strideA: m &* k,
+                        b: pb.baseAddress!, ldb: ldb, strideB: br == 2 ? 0 : k &* n,
+                        c: pc.baseAddress!, ldc: n, strideC: m &* n)
                 }
             }
         }

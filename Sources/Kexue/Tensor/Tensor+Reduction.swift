@@ -4,9 +4,11 @@ extension Tensor {
     /// Reduces `axis` with a Double accumulator per output element, visiting the axis in index order (the result
     /// does not depend on blocking or threads).
     @inline(__always)
-    private func reduce(axis: Int, keepdims: Bool, op: String,
-                        initial: Double, _ combine: (Double, Float) -> Double,
-                        finish: (Double) -> Float) -> Tensor {
+    private func reduce(
+        axis: Int, keepdims: Bool, op: String,
+        initial: Double, _ combine: (Double, Float) -> Double,
+        finish: (Double) -> Float
+    ) -> Tensor {
         let a = Tensor.normalize(axis: axis, rank: rank, op: op, shape: shape)
         let (outer, n, inner) = Tensor.split(shape: shape, at: a)
         var outShape = shape
@@ -70,20 +72,23 @@ extension Tensor {
         let a = Tensor.normalize(axis: axis, rank: rank, op: "mean", shape: shape)
         let n = Double(shape[a])
         if a == rank - 1 { return lastAxisSums(keepdims: keepdims, scale: 1 / n) }
-        return reduce(axis: a, keepdims: keepdims, op: "mean", initial: 0, { $0 + Double($1) },
-                      finish: { Float($0 / n) })
+        return reduce(
+            axis: a, keepdims: keepdims, op: "mean", initial: 0, { $0 + Double($1) },
+            finish: { Float($0 / n) })
     }
 
     /// Maximum over `axis` (an empty axis gives -inf; NaN elements are skipped unless all are NaN).
     public func max(axis: Int, keepdims: Bool = false) -> Tensor {
-        reduce(axis: axis, keepdims: keepdims, op: "max", initial: -.infinity,
-               { Double($1) > $0 ? Double($1) : $0 }, finish: { Float($0) })
+        reduce(
+            axis: axis, keepdims: keepdims, op: "max", initial: -.infinity,
+            { Double($1) > $0 ? Double($1) : $0 }, finish: { Float($0) })
     }
 
     /// Minimum over `axis` (an empty axis gives +inf).
     public func min(axis: Int, keepdims: Bool = false) -> Tensor {
-        reduce(axis: axis, keepdims: keepdims, op: "min", initial: .infinity,
-               { Double($1) < $0 ? Double($1) : $0 }, finish: { Float($0) })
+        reduce(
+            axis: axis, keepdims: keepdims, op: "min", initial: .infinity,
+            { Double($1) < $0 ? Double($1) : $0 }, finish: { Float($0) })
     }
 
     /// Sum of all elements, accumulated in `Double` (`doubleSum`'s fixed order).

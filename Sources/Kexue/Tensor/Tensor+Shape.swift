@@ -9,12 +9,14 @@ extension Tensor {
         require(unknown.count <= 1, "reshape: \(shape) to \(newShape): at most one -1 allowed")
         if let u = unknown.first {
             let known = dims.enumerated().filter { $0.offset != u }.reduce(1) { $0 * $1.element }
-            require(known > 0 && count % known == 0,
-                         "reshape: \(shape) to \(newShape): \(count) elements cannot be split that way")
+            require(
+                known > 0 && count % known == 0,
+                "reshape: \(shape) to \(newShape): \(count) elements cannot be split that way")
             dims[u] = count / known
         }
-        require(dims.allSatisfy { $0 >= 0 } && dims.reduce(1, *) == count,
-                     "reshape: \(shape) to \(newShape): element counts \(count) and \(dims.reduce(1, *)) differ")
+        require(
+            dims.allSatisfy { $0 >= 0 } && dims.reduce(1, *) == count,
+            "reshape: \(shape) to \(newShape): element counts \(count) and \(dims.reduce(1, *)) differ")
         var t = self
         t.shape = dims
         return t
@@ -44,8 +46,9 @@ extension Tensor {
     /// contiguous range.
     public subscript(_ range: Range<Int>) -> Tensor {
         require(rank >= 1, "slice: cannot slice a scalar (shape [])")
-        require(range.lowerBound >= 0 && range.upperBound <= shape[0],
-                     "slice: range \(range) out of bounds for leading axis of \(shape)")
+        require(
+            range.lowerBound >= 0 && range.upperBound <= shape[0],
+            "slice: range \(range) out of bounds for leading axis of \(shape)")
         let inner = shape.dropFirst().reduce(1, *)
         var s = shape
         s[0] = range.count
@@ -157,8 +160,9 @@ extension Tensor {
     /// axis length. Inverse of `concatenate`.
     public func split(sizes: [Int], alongAxis axis: Int = -1) -> [Tensor] {
         let a = Tensor.normalize(axis: axis, rank: rank, op: "split", shape: shape)
-        require(sizes.reduce(0, +) == shape[a] && sizes.allSatisfy { $0 >= 0 },
-                     "split: sizes \(sizes) do not sum to \(shape[a]), axis \(a) of \(shape)")
+        require(
+            sizes.reduce(0, +) == shape[a] && sizes.allSatisfy { $0 >= 0 },
+            "split: sizes \(sizes) do not sum to \(shape[a]), axis \(a) of \(shape)")
         let (outer, total, inner) = Tensor.split(shape: shape, at: a)
         var start = 0
         return withUnsafeBufferPointer { src in

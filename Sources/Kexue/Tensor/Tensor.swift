@@ -17,8 +17,9 @@ public struct Tensor: Sendable {
     public init(shape: [Int], scalars: [Float]) {
         require(shape.allSatisfy { $0 >= 0 }, "Tensor(shape:scalars:): negative dimension in \(shape)")
         let count = shape.reduce(1, *)
-        require(count == scalars.count,
-                     "Tensor(shape:scalars:): shape \(shape) needs \(count) elements, got \(scalars.count)")
+        require(
+            count == scalars.count,
+            "Tensor(shape:scalars:): shape \(shape) needs \(count) elements, got \(scalars.count)")
         self.shape = shape
         self.scalars = scalars
     }

@@ -28,8 +28,10 @@ public final class Adam: Optimizer {
     private var v: [Tensor?]
 
     /// Adam over `parameters` with a learning-rate schedule; see the type documentation for the update.
-    public init(parameters: [Variable], schedule: LearningRateSchedule, beta1: Float = 0.9, beta2: Float = 0.999,
-                epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false) {
+    public init(
+        parameters: [Variable], schedule: LearningRateSchedule, beta1: Float = 0.9, beta2: Float = 0.999,
+        epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false
+    ) {
         self.parameters = parameters
         self.schedule = schedule
         self.beta1 = beta1
@@ -42,17 +44,23 @@ public final class Adam: Optimizer {
     }
 
     /// Adam with a constant learning rate.
-    public convenience init(parameters: [Variable], learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999,
-                            epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false) {
-        self.init(parameters: parameters, schedule: .constant(learningRate), beta1: beta1, beta2: beta2,
-                  epsilon: epsilon, weightDecay: weightDecay, decoupledWeightDecay: decoupledWeightDecay)
+    public convenience init(
+        parameters: [Variable], learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999,
+        epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false
+    ) {
+        self.init(
+            parameters: parameters, schedule: .constant(learningRate), beta1: beta1, beta2: beta2,
+            epsilon: epsilon, weightDecay: weightDecay, decoupledWeightDecay: decoupledWeightDecay)
     }
 
     /// AdamW: Adam with decoupled weight decay λ (PyTorch's default λ = 0.01).
-    public static func adamW(parameters: [Variable], schedule: LearningRateSchedule, weightDecay: Float = 0.01,
-                             beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8) -> Adam {
-        Adam(parameters: parameters, schedule: schedule, beta1: beta1, beta2: beta2, epsilon: epsilon,
-             weightDecay: weightDecay, decoupledWeightDecay: true)
+    public static func adamW(
+        parameters: [Variable], schedule: LearningRateSchedule, weightDecay: Float = 0.01,
+        beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8
+    ) -> Adam {
+        Adam(
+            parameters: parameters, schedule: schedule, beta1: beta1, beta2: beta2, epsilon: epsilon,
+            weightDecay: weightDecay, decoupledWeightDecay: true)
     }
 
     /// Applies one update to every parameter that has a gradient, then increments `stepCount`.

@@ -14,11 +14,11 @@ public enum LearningRateSchedule: Sendable, Equatable {
     /// The rate for the update with index `step` (0-based).
     public func rate(at step: Int) -> Float {
         switch self {
-        case let .constant(r):
+        case .constant(let r):
             return r
-        case let .warmupConstant(peak, warmup):
+        case .warmupConstant(let peak, let warmup):
             return step < warmup ? peak * Float(step) / Float(warmup) : peak
-        case let .warmupLinearDecay(peak, warmup, total):
+        case .warmupLinearDecay(let peak, let warmup, let total):
             if step < warmup { return peak * Float(step) / Float(warmup) }
             if step >= total { return 0 }
             return peak * Float(total - step) / Float(Swift.max(total - warmup, 1))

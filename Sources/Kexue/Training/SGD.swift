@@ -24,7 +24,8 @@ public final class SGD: Optimizer {
 
     /// Constant learning rate `learningRate`.
     public convenience init(parameters: [Variable], learningRate: Float, momentum: Float = 0, weightDecay: Float = 0) {
-        self.init(parameters: parameters, schedule: .constant(learningRate), momentum: momentum, weightDecay: weightDecay)
+        self.init(
+            parameters: parameters, schedule: .constant(learningRate), momentum: momentum, weightDecay: weightDecay)
     }
 
     /// Applies one update to every parameter that has a gradient, then increments `stepCount`.

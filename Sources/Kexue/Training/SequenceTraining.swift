@@ -11,17 +11,20 @@ public enum SequenceTraining {
     /// - Parameters:
     ///   - beforeStep: called with the step index before each forward pass (e.g. to set a residual α).
     ///   - rng: the data stream (the model's initialisation is the caller's).
-    public static func train(_ model: some SequenceModel, task: SyntheticSequenceTask, optimizer: Optimizer,
-                             steps: Int, batchSize: Int, length: Int, rng: inout SeededRNG,
-                             beforeStep: (Int) -> Void = { _ in }) -> [Double] {
+    public static func train(
+        _ model: some SequenceModel, task: SyntheticSequenceTask, optimizer: Optimizer,
+        steps: Int, batchSize: Int, length: Int, rng: inout SeededRNG,
+        beforeStep: (Int) -> Void = { _ in }
+    ) -> [Double] {
         var losses: [Double] = []
         losses.reserveCapacity(steps)
         for step in 0..<steps {
             beforeStep(step)
             let batch = task.batch(size: batchSize, length: length, rng: &rng)
             optimizer.zeroGrad()
-            let loss = task.loss(logits: model.logits(tokens: batch.tokens, size: batchSize, length: length),
-                                 batch: batch)
+            let loss = task.loss(
+                logits: model.logits(tokens: batch.tokens, size: batchSize, length: length),
+                batch: batch)
             loss.backward()
             optimizer.step()
             losses.append(Double(loss.value.scalar))
@@ -34,8 +37,10 @@ public enum SequenceTraining {
     /// The forward passes run inside `Variable.withoutGradients`: no graph is kept, and GAU models take the fused
     /// attention kernel (`GatedAttentionUnit.fusedAttentionValues`), whose outputs differ from the composed
     /// graph's by rounding only, so an argmax can flip only between near-tied logits.
-    public static func accuracy(_ model: some SequenceModel, task: SyntheticSequenceTask, length: Int,
-                                batches: Int, batchSize: Int, rng: inout SeededRNG) -> Double {
+    public static func accuracy(
+        _ model: some SequenceModel, task: SyntheticSequenceTask, length: Int,
+        batches: Int, batchSize: Int, rng: inout SeededRNG
+    ) -> Double {
         var correct = 0, scored = 0
         for _ in 0..<batches {
             let batch = task.batch(size: batchSize, length: length, rng: &rng)

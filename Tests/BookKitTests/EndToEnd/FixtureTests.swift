@@ -1,7 +1,8 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// Each mode and each failure kind, on fixture chapters, with the exact located messages in golden files
 /// (`Fixtures/NAME.errors`).
@@ -38,29 +39,29 @@ import BookTestSupport
     /// measured.
     @Test func passingSnippetShowsItsRecordedOutput() throws {
         let text = """
-        # Measured
+            # Measured
 
-        ```swift tolerance=measured
-        import Kexue
-        let measured = 3.75
-        print("ratio", measured)
-        Figure.bar(title: "T", x: "case", y: "s").series("t", ys: [measured]).show()
-        ```
+            ```swift tolerance=measured
+            import Kexue
+            let measured = 3.75
+            print("ratio", measured)
+            Figure.bar(title: "T", x: "case", y: "s").series("t", ys: [measured]).show()
+            ```
 
-        ```output
-        ratio 1.0
-        ```
+            ```output
+            ratio 1.0
+            ```
 
-        ```figure Recorded.
-        figure bar
-        title T
-        x case
-        y s
-        series t
-        0.0 1.0
-        ```
+            ```figure Recorded.
+            figure bar
+            title T
+            x case
+            y s
+            series t
+            0.0 1.0
+            ```
 
-        """
+            """
         let (checked, report) = try Fixtures.check("measured", text: text)
         #expect(report.errors.isEmpty, "\(report.errors.map(\.description).joined(separator: "\n"))")
         #expect(checked.outcomes[0]?.stdout == "ratio 1.0\n")
@@ -68,7 +69,8 @@ import BookTestSupport
         let body = ChapterPage.chapterBody(checked).0
         #expect(body.contains("<pre>ratio 1.0\n</pre>") && !body.contains("ratio 3.75"))
         // The text around the numbers is still checked.
-        let (_, relabelled) = try Fixtures.check("measured", text: text.replacingOccurrences(of: "ratio 1.0", with: "ratios 1.0"))
+        let (_, relabelled) = try Fixtures.check(
+            "measured", text: text.replacingOccurrences(of: "ratio 1.0", with: "ratios 1.0"))
         #expect(relabelled.errors.map(\.kind) == [.output])
     }
 
@@ -124,11 +126,15 @@ import BookTestSupport
     private func fixed(_ name: String) throws -> String {
         let scratch = try ScratchFolder("fix-\(name)")
         defer { scratch.remove() }
-        try scratch.write("Fixtures/\(name).md", try String(contentsOf: Fixtures.directory.appendingPathComponent("\(name).md"), encoding: .utf8))
+        try scratch.write(
+            "Fixtures/\(name).md",
+            try String(contentsOf: Fixtures.directory.appendingPathComponent("\(name).md"), encoding: .utf8))
         let (_, report) = try Fixtures.check(name, root: scratch.root, fix: true)
         #expect(report.fixed)
         // After --fix only a caption may be missing (a new figure block has none until the author writes it).
-        #expect(report.errors.allSatisfy { $0.message == "figure block has no caption" }, "after --fix the chapter passes: \(report.errors)")
+        #expect(
+            report.errors.allSatisfy { $0.message == "figure block has no caption" },
+            "after --fix the chapter passes: \(report.errors)")
         let repaired = try scratch.read("Fixtures/\(name).md")
         // A second build of the repaired text passes without fixing anything.
         let (_, again) = try Fixtures.check(name, text: repaired)
@@ -166,8 +172,9 @@ import BookTestSupport
 
         let (checked, _) = try Fixtures.check("modes", text: stripped)
         let comparable = Set(checked.outcomes.filter { $0.value.ran || $0.value.trap != nil }.map(\.key))
-        let restored = Fix.apply(to: stripped, chapter: checked.chapter, outcomes: checked.outcomes,
-                                 comparable: { comparable.contains($0.index) })
+        let restored = Fix.apply(
+            to: stripped, chapter: checked.chapter, outcomes: checked.outcomes,
+            comparable: { comparable.contains($0.index) })
         #expect(restored == original)
     }
 }

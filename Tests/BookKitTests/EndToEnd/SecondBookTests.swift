@@ -1,6 +1,6 @@
+import BookTestSupport
 import Foundation
 import Testing
-import BookTestSupport
 
 /// Issue 14, "A second, small book": `Tests/Books/swift-tour`, four chapters on the Swift standard library
 /// written as an author of a Swift tutorial would write them, uses every feature of the issue where such an
@@ -27,8 +27,10 @@ import BookTestSupport
 
         let process = Process()
         process.executableURL = Fixtures.bookExecutable
-        process.arguments = ["build", "--root", Self.root.path, "--package", Fixtures.packageRoot.path,
-                             "--output", output.path]
+        process.arguments = [
+            "build", "--root", Self.root.path, "--package", Fixtures.packageRoot.path,
+            "--output", output.path,
+        ]
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -45,8 +47,9 @@ import BookTestSupport
         for slug in slugs {
             #expect(stdout.contains("ok    \(slug) "), "no ok line for \(slug):\n\(stdout)")
         }
-        let summary = try #require(stdout.split(separator: "\n").first { $0.hasPrefix("\(slugs.count) chapters, ") },
-                                   "no summary line:\n\(stdout)")
+        let summary = try #require(
+            stdout.split(separator: "\n").first { $0.hasPrefix("\(slugs.count) chapters, ") },
+            "no summary line:\n\(stdout)")
         #expect(summary.contains(", 0 failed, 0 errors, "), "summary: \(summary)")
         // Twenty-nine snippets carry expected output (11 + 6 + 4 + 8 by chapter): each must be a passed check,
         // so a feature that silently skipped its snippets would show here.
@@ -54,8 +57,9 @@ import BookTestSupport
         #expect(passed >= 29, "summary: \(summary)")
 
         for slug in slugs {
-            #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("\(slug).html").path),
-                    "no page for \(slug)")
+            #expect(
+                FileManager.default.fileExists(atPath: output.appendingPathComponent("\(slug).html").path),
+                "no page for \(slug)")
         }
         // What only the page shows (the checks above cover every printed line): the assertion's message, which
         // only a build without optimisation prints, and the template's placeholders, shown as written.

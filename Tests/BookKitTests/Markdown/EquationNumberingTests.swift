@@ -1,24 +1,25 @@
-import Testing
-@testable import BookKit
 import BookTestSupport
+import Testing
+
+@testable import BookKit
 
 @Suite struct EquationNumberingTests {
     func spans(_ text: String) -> [MathProtection.Span] { MathProtection(text, codeLines: []).spans }
 
     @Test func numbersDisplayEquationsAndResolvesLabels() {
         let text = """
-        Inline $x$ is not numbered.
+            Inline $x$ is not numbered.
 
-        $$a = 1 \\label{eq:a}$$
+            $$a = 1 \\label{eq:a}$$
 
-        \\begin{equation*} b = 2 \\end{equation*}
+            \\begin{equation*} b = 2 \\end{equation*}
 
-        \\begin{align} c &= 3 \\\\ d &= 4 \\label{eq:cd} \\end{align}
+            \\begin{align} c &= 3 \\\\ d &= 4 \\label{eq:cd} \\end{align}
 
-        $$e = 5 \\nonumber$$
+            $$e = 5 \\nonumber$$
 
-        \\[ f = \\eqref{eq:cd} + \\eqref{eq:a} \\]
-        """
+            \\[ f = \\eqref{eq:cd} + \\eqref{eq:a} \\]
+            """
         let numbering = EquationNumbering(spans: spans(text), path: "chapters/t.md")
         #expect(numbering.errors.isEmpty)
         #expect(numbering.equations.map(\.number) == [nil, 1, nil, 2, nil, 3])
@@ -34,10 +35,11 @@ import BookTestSupport
     @Test func duplicateAndUnknownLabelsAreLocated() {
         let text = "$$a \\label{x}$$\n\n$$b \\label{x}$$\n\n$$c = \\eqref{y}$$\n"
         let numbering = EquationNumbering(spans: spans(text), path: "chapters/t.md")
-        #expect(numbering.errors.map { $0.description.split(separator: "\n")[0] } == [
-            "chapters/t.md:3:1: error: label 'x' is defined twice",
-            "chapters/t.md:5:1: error: \\eqref{y} names no equation",
-        ])
+        #expect(
+            numbering.errors.map { $0.description.split(separator: "\n")[0] } == [
+                "chapters/t.md:3:1: error: label 'x' is defined twice",
+                "chapters/t.md:5:1: error: \\eqref{y} names no equation",
+            ])
     }
 
     @Test func proseReferencesSkipCode() {

@@ -1,6 +1,7 @@
-import Testing
-@testable import BookKit
 import BookTestSupport
+import Testing
+
+@testable import BookKit
 
 @Suite struct InfoStringTests {
     let here = SourcePosition(file: "chapters/x.md", line: 7, column: 4)

@@ -1,15 +1,20 @@
-import Testing
-@testable import BookKit
 import BookTestSupport
+import Testing
+
+@testable import BookKit
 
 /// The `// Prints "…"` and `// Output:` parser on its own (fixtures cover the build around it).
 @Suite struct InlineExpectationTests {
     private func snippet(_ code: String, fenceColumn: Int = 1) -> Snippet {
-        Snippet(index: 0, info: SnippetInfo(), code: code, fence: SourcePosition(file: "c.md", line: 10, column: fenceColumn),
-                endLine: 10 + code.split(separator: "\n", omittingEmptySubsequences: false).count)
+        Snippet(
+            index: 0, info: SnippetInfo(), code: code,
+            fence: SourcePosition(file: "c.md", line: 10, column: fenceColumn),
+            endLine: 10 + code.split(separator: "\n", omittingEmptySubsequences: false).count)
     }
 
-    private func expected(_ code: String) throws -> ExpectedOutput? { try InlineExpectations.parse(snippet(code)).get() }
+    private func expected(_ code: String) throws -> ExpectedOutput? {
+        try InlineExpectations.parse(snippet(code)).get()
+    }
 
     @Test func slashesInsideAStringAreNotAComment() throws {
         let parsed = try expected(#"print("http://example.com") // Prints "http://example.com""# + "\n")
@@ -40,7 +45,8 @@ import BookTestSupport
 
     /// Indented fences (in a list item): the column is the file's.
     @Test func outputCommentInAnIndentedFence() throws {
-        let parsed = try InlineExpectations.parse(snippet("print(1)\n// Output: 1\n//\n//   two\n\n", fenceColumn: 4)).get()
+        let parsed = try InlineExpectations.parse(snippet("print(1)\n// Output: 1\n//\n//   two\n\n", fenceColumn: 4))
+            .get()
         #expect(parsed?.text == "1\n\n  two\n")
         #expect(parsed?.fence.line == 12 && parsed?.fence.column == 4)
     }

@@ -1,7 +1,8 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// The build cache: what an edit recompiles and reruns, corruption, and interrupted builds.
 ///
@@ -17,9 +18,15 @@ import BookTestSupport
             folder = try ScratchFolder("cache-\(name)")
             toolchain = try Fixtures.environment.get().0
             try TinyLibrary.write(in: folder)
-            try folder.write("chapters/book.json", Manifest(title: "Cache", entries: [
-                Manifest.Entry("one", title: "One", summary: "s", text: ""), Manifest.Entry("two", title: "Two", summary: "s", text: ""),
-            ]).json)
+            try folder.write(
+                "chapters/book.json",
+                Manifest(
+                    title: "Cache",
+                    entries: [
+                        Manifest.Entry("one", title: "One", summary: "s", text: ""),
+                        Manifest.Entry("two", title: "Two", summary: "s", text: ""),
+                    ]
+                ).json)
             try write("one", prose: "First.", code: "import Kexue\nprint(\"scale\", kernelScale())")
             try write("two", prose: "Second.", code: "print(\"two\")")
         }
@@ -46,16 +53,20 @@ import BookTestSupport
         /// - Parameters:
         ///   - environment: variables set on top of this process's environment.
         ///   - fileSizeLimitKB: runs it under `ulimit -f` (RLIMIT_FSIZE), so a write past it really fails.
-        func cli(_ extra: [String] = [], environment: [String: String] = [:],
-                 fileSizeLimitKB: Int? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        func cli(
+            _ extra: [String] = [], environment: [String: String] = [:],
+            fileSizeLimitKB: Int? = nil
+        ) throws -> (status: Int32, stdout: String, stderr: String) {
             var variables = ProcessInfo.processInfo.environment
             variables.merge(environment) { $1 }
             let book = Fixtures.bookExecutable.path
             let arguments = ["build", "--root", root.path] + extra
             let process: Subprocess
             if let limit = fileSizeLimitKB {
-                process = Subprocess(executable: "/bin/bash", arguments: ["-c", "ulimit -f \(limit) && exec \"$0\" \"$@\"", book] + arguments,
-                                     environment: variables, timeout: 600)
+                process = Subprocess(
+                    executable: "/bin/bash",
+                    arguments: ["-c", "ulimit -f \(limit) && exec \"$0\" \"$@\"", book] + arguments,
+                    environment: variables, timeout: 600)
             } else {
                 process = Subprocess(executable: book, arguments: arguments, environment: variables, timeout: 600)
             }
@@ -64,7 +75,9 @@ import BookTestSupport
                 Issue.record("book build ended with \(result.termination)")
                 return (-1, "", "")
             }
-            return (status, String(decoding: result.stdout, as: UTF8.self), String(decoding: result.stderr, as: UTF8.self))
+            return (
+                status, String(decoding: result.stdout, as: UTF8.self), String(decoding: result.stderr, as: UTF8.self)
+            )
         }
 
         /// A stand-in for `swiftc` (selected with `SWIFTC`) that hands `--version` and the library build to
@@ -73,12 +86,12 @@ import BookTestSupport
         func fakeCompiler(_ name: String, body: String) throws -> String {
             let path = root.appendingPathComponent("fake-\(name)").path
             let script = """
-            #!/bin/sh
-            REAL='\(toolchain.swiftc)'
-            case " $* " in *" --version "*|*" -emit-library "*) exec "$REAL" "$@";; esac
-            \(body)
+                #!/bin/sh
+                REAL='\(toolchain.swiftc)'
+                case " $* " in *" --version "*|*" -emit-library "*) exec "$REAL" "$@";; esac
+                \(body)
 
-            """
+                """
             try script.write(toFile: path, atomically: true, encoding: .utf8)
             chmod(path, 0o755)
             return path
@@ -88,8 +101,11 @@ import BookTestSupport
         func programFolders() -> [String: [String]] {
             let programs = root.appendingPathComponent(".build/book/programs")
             var folders: [String: [String]] = [:]
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: programs.path)) ?? [] where !name.hasSuffix(".lock") {
-                folders[name] = ((try? FileManager.default.contentsOfDirectory(atPath: programs.appendingPathComponent(name).path)) ?? []).sorted()
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: programs.path)) ?? []
+            where !name.hasSuffix(".lock") {
+                folders[name] =
+                    ((try? FileManager.default.contentsOfDirectory(atPath: programs.appendingPathComponent(name).path))
+                    ?? []).sorted()
             }
             return folders
         }
@@ -97,7 +113,9 @@ import BookTestSupport
         /// The library build folders (`.build/book/lib/<fingerprint>`).
         func libraryFolderNames() throws -> [String] {
             let base = root.appendingPathComponent(".build/book/lib")
-            return try FileManager.default.contentsOfDirectory(atPath: base.path).filter { $0 != "lock" && !$0.hasPrefix("tmp-") }
+            return try FileManager.default.contentsOfDirectory(atPath: base.path).filter {
+                $0 != "lock" && !$0.hasPrefix("tmp-")
+            }
         }
 
         /// The one library build folder.
@@ -112,7 +130,8 @@ import BookTestSupport
         func programFolder(containing text: String) throws -> URL {
             let programs = root.appendingPathComponent(".build/book/programs")
             let match = programFolders().keys.first { name in
-                let source = try? String(contentsOf: programs.appendingPathComponent("\(name)/main.swift"), encoding: .utf8)
+                let source = try? String(
+                    contentsOf: programs.appendingPathComponent("\(name)/main.swift"), encoding: .utf8)
                 return source?.contains(text) == true
             }
             return programs.appendingPathComponent(try #require(match, "a program containing \(text)"))
@@ -165,7 +184,8 @@ import BookTestSupport
         _ = try scratch.build()
         let programs = scratch.root.appendingPathComponent(".build/book/programs")
         var corrupted = 0
-        for case let path as String in FileManager.default.enumerator(atPath: programs.path)! where path.contains("/run-") {
+        for case let path as String in FileManager.default.enumerator(atPath: programs.path)!
+        where path.contains("/run-") {
             let url = programs.appendingPathComponent(path)
             var data = try Data(contentsOf: url)
             data[data.count / 2] ^= 0x55
@@ -209,12 +229,21 @@ import BookTestSupport
         let record = try scratch.programFolder(containing: "kernelScale()").appendingPathComponent("record.json")
         let original = try Data(contentsOf: record)
         let damages: [(String, (Data) -> Data?)] = [
-            ("flipped byte", { var d = $0; d[d.count / 2] ^= 0x20; return d }),
+            (
+                "flipped byte",
+                {
+                    var d = $0; d[d.count / 2] ^= 0x20; return d
+                }
+            ),
             ("truncated", { $0.prefix($0.count / 2) }),
             ("deleted", { _ in nil }),
         ]
         for (damage, apply) in damages {
-            if let damaged = apply(original) { try damaged.write(to: record) } else { try FileManager.default.removeItem(at: record) }
+            if let damaged = apply(original) {
+                try damaged.write(to: record)
+            } else {
+                try FileManager.default.removeItem(at: record)
+            }
             let report = try scratch.build()
             #expect(report.chapters[0].compiled == 1, "\(damage)")
             #expect(report.errors.isEmpty, "\(damage): \(report.errors)")
@@ -231,7 +260,8 @@ import BookTestSupport
         #expect(first.chapters[0].errors.first?.detail.contains("cannot convert") == true)
         let record = try scratch.programFolder(containing: "let broken").appendingPathComponent("record.json")
         let text = try String(contentsOf: record, encoding: .utf8)
-        try text.replacingOccurrences(of: "cannot convert", with: "FORGED message").write(to: record, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "cannot convert", with: "FORGED message").write(
+            to: record, atomically: true, encoding: .utf8)
         let report = try scratch.build()
         #expect(report.chapters[0].compiled == 1)
         #expect(!report.chapters[0].errors.contains { $0.detail.contains("FORGED") })
@@ -245,12 +275,15 @@ import BookTestSupport
         let scratch = try ScratchFolder("runkey")
         defer { scratch.remove() }
         let directory = scratch.root
-        let program = ProgramIdentity(executableSHA256: String(repeating: "a", count: 64), libraryFingerprint: "lib-1",
-                                      toolchainVersion: "Swift version 6.0", compileFlags: ["-O", "-g"])
-        let key = RunCache.Key(program: program, environment: ["LANG": "C.UTF-8", "HOME": "/h"], timeLimits: [120, 3],
-                               outputCap: 1 << 20)
-        let raw = RunCache.Raw(stdout: Data("x\n".utf8), stderr: Data(), termination: .exited(0), timedOut: false,
-                               capped: false, seconds: 0.1)
+        let program = ProgramIdentity(
+            executableSHA256: String(repeating: "a", count: 64), libraryFingerprint: "lib-1",
+            toolchainVersion: "Swift version 6.0", compileFlags: ["-O", "-g"])
+        let key = RunCache.Key(
+            program: program, environment: ["LANG": "C.UTF-8", "HOME": "/h"], timeLimits: [120, 3],
+            outputCap: 1 << 20)
+        let raw = RunCache.Raw(
+            stdout: Data("x\n".utf8), stderr: Data(), termination: .exited(0), timedOut: false,
+            capped: false, seconds: 0.1)
         RunCache(directory: directory, key: key).store(raw)
         #expect(RunCache(directory: directory, key: key).load()?.stdout == raw.stdout)
         var changed: [String: RunCache.Key] = [:]
@@ -300,7 +333,8 @@ import BookTestSupport
         // Injected: the HTML of an entry replaced in place, checksum left alone.
         let first = cache.appendingPathComponent(entries[0])
         let text = try String(contentsOf: first, encoding: .utf8)
-        let injected = text.replacingOccurrences(of: "<span class=\\\"katex\\\">", with: "<span class=\\\"katex\\\"><img src=x onerror=\\\"alert(1)\\\">")
+        let injected = text.replacingOccurrences(
+            of: "<span class=\\\"katex\\\">", with: "<span class=\\\"katex\\\"><img src=x onerror=\\\"alert(1)\\\">")
         #expect(injected != text, "the injection hit the stored HTML")
         try injected.write(to: first, atomically: true, encoding: .utf8)
         // Truncated: the other entry cut in the middle of its HTML.
@@ -337,20 +371,23 @@ import BookTestSupport
         // The `book` executable sits beside the test bundle in the build folder.
         let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let candidates = [products, products.deletingLastPathComponent()].map { $0.appendingPathComponent("book") }
-        let book = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-                                "the book executable is built with the tests")
+        let book = try #require(
+            candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+            "the book executable is built with the tests")
         var environment = ProcessInfo.processInfo.environment
         environment["BOOK_TEST_PAUSE_BEFORE_SWAP"] = "30"
-        let process = Subprocess(executable: book.path, arguments: ["build", "--root", scratch.root.path, "--fix"],
-                                 environment: environment, timeout: 60)
+        let process = Subprocess(
+            executable: book.path, arguments: ["build", "--root", scratch.root.path, "--fix"],
+            environment: environment, timeout: 60)
         // Kill the build as soon as its staging folder holds the new site.
         let staging = scratch.root.path
         let killer = Thread {
             for _ in 0..<600 {
                 let entries = (try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? []
                 if let folder = entries.first(where: { $0.hasPrefix(".site.staging-") }),
-                   FileManager.default.fileExists(atPath: "\(staging)/\(folder)/style.css"),
-                   let pid = Int32(folder.split(separator: "-").last ?? "") {
+                    FileManager.default.fileExists(atPath: "\(staging)/\(folder)/style.css"),
+                    let pid = Int32(folder.split(separator: "-").last ?? "")
+                {
                     Thread.sleep(forTimeInterval: 0.3)
                     kill(pid, SIGKILL)
                     return
@@ -368,6 +405,8 @@ import BookTestSupport
         _ = try scratch.build()
         let page = try String(contentsOf: site.appendingPathComponent("one.html"), encoding: .utf8)
         #expect(page.contains("Changed prose."))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.root.path).filter { $0.contains("staging") }.isEmpty)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: scratch.root.path).filter { $0.contains("staging") }
+                .isEmpty)
     }
 }

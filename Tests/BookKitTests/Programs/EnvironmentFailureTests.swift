@@ -1,7 +1,8 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// Failures of the machine, not of the chapter: a full disk, a broken library artefact, a missing or
 /// crashing tool. Each must end `book build` with exit 2 and leave nothing cached, so that the next build,
@@ -19,25 +20,32 @@ import BookTestSupport
     }
 
     /// The environment failure left no record of chapter one's program, and a healthy build passes.
-    static func expectNothingCachedThenRecovery(_ scratch: Scratch, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    static func expectNothingCachedThenRecovery(
+        _ scratch: Scratch, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws {
         let folder = try scratch.programFolder(containing: "kernelScale() * 1")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        #expect(!files.contains("record.json") && !files.contains("diagnostics.txt"),
-                "an environmental failure is never cached: \(files)", sourceLocation: sourceLocation)
+        #expect(
+            !files.contains("record.json") && !files.contains("diagnostics.txt"),
+            "an environmental failure is never cached: \(files)", sourceLocation: sourceLocation)
         let healthy = try scratch.cli(["--fix"])
         #expect(healthy.status == 0, "the next build compiles again: \(healthy.stderr)", sourceLocation: sourceLocation)
-        #expect(healthy.stdout.contains("one") && healthy.stdout.contains("1 compiled"), "\(healthy.stdout)", sourceLocation: sourceLocation)
+        #expect(
+            healthy.stdout.contains("one") && healthy.stdout.contains("1 compiled"), "\(healthy.stdout)",
+            sourceLocation: sourceLocation)
     }
 
     @Test func fullDiskWhileLinkingIsAnEnvironmentError() throws {
         let scratch = try Self.editedScratch("enospc")
         defer { scratch.remove() }
         // What gold printed on a full tmpfs (reproduced with a 16 KB tmpfs over .build/book/programs).
-        let swiftc = try scratch.fakeCompiler("enospc", body: """
-            echo "/usr/bin/ld.gold: fatal error: program.tmp: No space left on device" >&2
-            echo "clang: error: linker command failed with exit code 1 (use -v to see invocation)" >&2
-            exit 1
-            """)
+        let swiftc = try scratch.fakeCompiler(
+            "enospc",
+            body: """
+                echo "/usr/bin/ld.gold: fatal error: program.tmp: No space left on device" >&2
+                echo "clang: error: linker command failed with exit code 1 (use -v to see invocation)" >&2
+                exit 1
+                """)
         let result = try scratch.cli(["--fix"], environment: ["SWIFTC": swiftc])
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("not because of its code") && result.stderr.contains("No space left on device"))
@@ -52,11 +60,15 @@ import BookTestSupport
         // 200 KB of data in the library makes chapter one's executable larger than the limit; every other
         // file the build writes (pages, KaTeX fonts, cache records) stays under it.
         try "public let kernelBlob = \"\(String(repeating: "ab", count: 100_000))\"\n"
-            .write(to: scratch.root.appendingPathComponent("Sources/Kernels/Blob.swift"), atomically: true, encoding: .utf8)
+            .write(
+                to: scratch.root.appendingPathComponent("Sources/Kernels/Blob.swift"), atomically: true, encoding: .utf8
+            )
         _ = try scratch.build()
         // The snippet uses the blob: the library's code generation is split over two threads (one object file
         // per source file), so an unused file's object would not be linked at all.
-        try scratch.write("one", prose: "First.", code: "import Kexue\nimport Kernels\nprint(\"scale\", kernelScale() * 1, kernelBlob.count)")
+        try scratch.write(
+            "one", prose: "First.",
+            code: "import Kexue\nimport Kernels\nprint(\"scale\", kernelScale() * 1, kernelBlob.count)")
         let result = try scratch.cli(["--fix"], fileSizeLimitKB: 128)
         #expect(result.status == 2, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stderr.contains("not because of its code"))
@@ -109,7 +121,8 @@ import BookTestSupport
         let bin = scratch.root.appendingPathComponent("no-node-bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         for name in try FileManager.default.contentsOfDirectory(atPath: "/usr/bin") where !name.hasPrefix("node") {
-            try? FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent(name).path, withDestinationPath: "/usr/bin/\(name)")
+            try? FileManager.default.createSymbolicLink(
+                atPath: bin.appendingPathComponent(name).path, withDestinationPath: "/usr/bin/\(name)")
         }
         let result = try scratch.cli(["--fix"], environment: ["PATH": bin.path, "SWIFTC": scratch.toolchain.swiftc])
         #expect(result.status == 2, "\(result.stderr)")
@@ -132,24 +145,45 @@ import BookTestSupport
         let program = URL(fileURLWithPath: "/b/.build/book/programs/abc")
         let library = URL(fileURLWithPath: "/b/.build/book/lib/f00")
         func judge(_ output: String, _ termination: Subprocess.Termination = .exited(1)) -> CompileFailure {
-            CompileFailure.judge(termination: termination, output: output, chapterPath: "chapters/one.md",
-                                 programDirectory: program, libraryDirectory: library)
+            CompileFailure.judge(
+                termination: termination, output: output, chapterPath: "chapters/one.md",
+                programDirectory: program, libraryDirectory: library)
         }
         // The chapter's.
-        #expect(judge("chapters/one.md:8:17: error: cannot convert value of type 'Int' to specified type 'String'\nlet b: String = a\n") == .chapter)
-        #expect(judge("/b/.build/book/programs/abc/main.swift:14:1: error: expected '}' at end of brace statement\n\nchapters/one.md:5:10: note: to match this opening '{'\n") == .chapter,
-                "an unclosed brace is reported at the generated program's end")
+        #expect(
+            judge(
+                "chapters/one.md:8:17: error: cannot convert value of type 'Int' to specified type 'String'\nlet b: String = a\n"
+            ) == .chapter)
+        #expect(
+            judge(
+                "/b/.build/book/programs/abc/main.swift:14:1: error: expected '}' at end of brace statement\n\nchapters/one.md:5:10: note: to match this opening '{'\n"
+            ) == .chapter,
+            "an unclosed brace is reported at the generated program's end")
         #expect(judge("chapters/one.md:3:8: error: no such module 'Numpy'\nimport Numpy\n") == .chapter)
-        #expect(judge("chapters/one.md:3:1: error: cannot find 'x' in scope\nprint(\"No space left on device\", x)\n") == .chapter,
-                "a source excerpt is the chapter's text, not a diagnostic")
+        #expect(
+            judge("chapters/one.md:3:1: error: cannot find 'x' in scope\nprint(\"No space left on device\", x)\n")
+                == .chapter,
+            "a source excerpt is the chapter's text, not a diagnostic")
         // The environment's.
         #expect(judge("chapters/one.md:8:17: error: cannot convert\n", .exited(254)) != .chapter)
         #expect(judge("chapters/one.md:8:17: error: cannot convert\n", .signaled(9)) != .chapter)
-        #expect(judge("error: link command failed with exit code 1 (use -v to see invocation)\n/usr/bin/ld.gold: internal error in find_view, at ../../gold/fileread.cc:338\nclang: error: linker command failed with exit code 1\n") != .chapter)
-        #expect(judge("chapters/one.md:6:8: error: malformed compiled module: /b/.build/book/lib/f00/Kexue.swiftmodule\nimport Kexue\n") != .chapter)
+        #expect(
+            judge(
+                "error: link command failed with exit code 1 (use -v to see invocation)\n/usr/bin/ld.gold: internal error in find_view, at ../../gold/fileread.cc:338\nclang: error: linker command failed with exit code 1\n"
+            ) != .chapter)
+        #expect(
+            judge(
+                "chapters/one.md:6:8: error: malformed compiled module: /b/.build/book/lib/f00/Kexue.swiftmodule\nimport Kexue\n"
+            ) != .chapter)
         #expect(judge("chapters/one.md:6:8: error: no such module 'Kexue'\nimport Kexue\n") != .chapter)
-        #expect(judge("chapters/one.md:6:8: error: cannot convert\n<unknown>:0: error: unable to open output file 'x.o': 'No space left on device'\n") != .chapter)
-        #expect(judge("clang: error: unable to execute command: File size limit exceeded\nclang: error: linker command failed due to signal (use -v to see invocation)\n") != .chapter)
+        #expect(
+            judge(
+                "chapters/one.md:6:8: error: cannot convert\n<unknown>:0: error: unable to open output file 'x.o': 'No space left on device'\n"
+            ) != .chapter)
+        #expect(
+            judge(
+                "clang: error: unable to execute command: File size limit exceeded\nclang: error: linker command failed due to signal (use -v to see invocation)\n"
+            ) != .chapter)
         #expect(judge("") != .chapter, "no located error at all")
         #expect(judge("/b/Sources/Kexue/Tensor.swift:3:1: error: cannot find 'x' in scope\n") != .chapter)
     }

@@ -1,7 +1,8 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// `--fix` on a snippet inside containers: the new output block continues the snippet's list items and
 /// block quotes (spaces under a list marker, `>` kept), so it attaches to the snippet and no list item or
@@ -28,9 +29,12 @@ import BookTestSupport
         let fixed = Fix.apply(to: text, chapter: chapter, outcomes: [0: outcome], comparable: { _ in true })
         let (again, againErrors) = Extract.chapter(Parse.chapter(source(fixed)))
         #expect(againErrors.isEmpty, "\(againErrors)\n\(fixed)")
-        #expect(again.snippets.first?.expected?.text == "1\n\nend\n", "the output block attaches to the snippet:\n\(fixed)")
+        #expect(
+            again.snippets.first?.expected?.text == "1\n\nend\n", "the output block attaches to the snippet:\n\(fixed)")
         #expect(structure(fixed) == structure(text), "no list item or quote appeared or vanished:\n\(fixed)")
-        #expect(!fixed.contains("\(first)```output") || first.allSatisfy { $0 == " " || $0 == ">" }, "no list marker was copied:\n\(fixed)")
+        #expect(
+            !fixed.contains("\(first)```output") || first.allSatisfy { $0 == " " || $0 == ">" },
+            "no list marker was copied:\n\(fixed)")
     }
 
     /// Was: `--fix` wrote a new output block after a quoted snippet outside the quote, where it belongs to no
@@ -42,7 +46,8 @@ import BookTestSupport
         var outcome = SnippetOutcome()
         outcome.stdout = "1\n\nend\n"
         let fixed = Fix.apply(to: text, chapter: chapter, outcomes: [0: outcome], comparable: { _ in true })
-        #expect(fixed == "> Quoted:\n>\n> ```swift\n> print(1)\n> ```\n>\n> ```output\n> 1\n>\n> end\n> ```\n\nAfter.\n")
+        #expect(
+            fixed == "> Quoted:\n>\n> ```swift\n> print(1)\n> ```\n>\n> ```output\n> 1\n>\n> end\n> ```\n\nAfter.\n")
         let (_, again, againErrors) = TestChapter.extract(fixed)
         #expect(againErrors.isEmpty)
         #expect(again.snippets[0].expected?.text == "1\n\nend\n")

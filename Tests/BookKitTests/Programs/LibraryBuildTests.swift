@@ -1,13 +1,16 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 @Suite struct LibraryBuildTests {
     /// The chapter programs must be built with the flags the package builds the library with.
     @Test func codegenFlagsMatchPackageSwift() throws {
-        let manifest = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("Package.swift"), encoding: .utf8)
-        let targetCPU = LibraryBuild.codegenFlags.drop { $0 != "-target-cpu" }.prefix(2).map { "\"\($0)\"" }.joined(separator: ", ")
+        let manifest = try String(
+            contentsOf: Fixtures.packageRoot.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let targetCPU = LibraryBuild.codegenFlags.drop { $0 != "-target-cpu" }.prefix(2).map { "\"\($0)\"" }.joined(
+            separator: ", ")
         #expect(manifest.contains(".unsafeFlags([\(targetCPU)])"))
         #expect(LibraryBuild.codegenFlags.contains("-O"))
     }
@@ -15,7 +18,8 @@ import BookTestSupport
     /// The library copy the chapters link is compiled in the language mode the package builds it in, so it
     /// is checked the same way (the compiler's own default is Swift 5).
     @Test func languageModeMatchesPackageSwift() throws {
-        let manifest = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let manifest = try String(
+            contentsOf: Fixtures.packageRoot.appendingPathComponent("Package.swift"), encoding: .utf8)
         #expect(LibraryBuild.languageMode.count == 2 && LibraryBuild.languageMode.first == "-swift-version")
         let mode = try #require(LibraryBuild.languageMode.last)
         #expect(manifest.contains("swiftLanguageModes: [.v\(mode)]"))
@@ -27,11 +31,15 @@ import BookTestSupport
         let scratch = try CacheTests.Scratch("lib-swift6")
         defer { scratch.remove() }
         try "public var kernelCounter = 0\n"
-            .write(to: scratch.root.appendingPathComponent("Sources/Kernels/Counter.swift"), atomically: true, encoding: .utf8)
+            .write(
+                to: scratch.root.appendingPathComponent("Sources/Kernels/Counter.swift"), atomically: true,
+                encoding: .utf8)
         let library = LibraryBuild(root: scratch.root, toolchain: scratch.toolchain)
         let error = #expect(throws: BookError.self) { try library.build() }
         #expect(error?.message == "the core library (Kernels) does not compile", "\(String(describing: error))")
-        #expect(error?.detail.contains("'kernelCounter' is not concurrency-safe") == true, "\(String(describing: error?.detail))")
+        #expect(
+            error?.detail.contains("'kernelCounter' is not concurrency-safe") == true,
+            "\(String(describing: error?.detail))")
     }
 
     /// The fingerprint names a library build (its folder and the programs' cache keys): each change to a
@@ -50,12 +58,29 @@ import BookTestSupport
         #expect(build.fingerprint() == original, "same sources, same fingerprint")
 
         let edits: [(String, () throws -> Void)] = [
-            ("one byte of a Kernels source", { try scratch.write("Sources/Kernels/Scale.swift", TinyLibrary.kernels.replacingOccurrences(of: "2.0", with: "3.0")) }),
-            ("a comment in a Kexue source", { try scratch.write("Sources/Kexue/Kexue.swift", "@_exported import Kernels\n// a comment\n") }),
-            ("a new file in a concept folder", { try scratch.write("Sources/Kexue/Tensor/Extra.swift", "public let extra = 1\n") }),
-            ("a file renamed, same bytes", {
-                try FileManager.default.moveItem(at: scratch.url("Sources/Kernels/Scale.swift"), to: scratch.url("Sources/Kernels/Scaling.swift"))
-            }),
+            (
+                "one byte of a Kernels source",
+                {
+                    try scratch.write(
+                        "Sources/Kernels/Scale.swift", TinyLibrary.kernels.replacingOccurrences(of: "2.0", with: "3.0"))
+                }
+            ),
+            (
+                "a comment in a Kexue source",
+                { try scratch.write("Sources/Kexue/Kexue.swift", "@_exported import Kernels\n// a comment\n") }
+            ),
+            (
+                "a new file in a concept folder",
+                { try scratch.write("Sources/Kexue/Tensor/Extra.swift", "public let extra = 1\n") }
+            ),
+            (
+                "a file renamed, same bytes",
+                {
+                    try FileManager.default.moveItem(
+                        at: scratch.url("Sources/Kernels/Scale.swift"), to: scratch.url("Sources/Kernels/Scaling.swift")
+                    )
+                }
+            ),
         ]
         var seen: Set<String> = [original]
         for (edit, apply) in edits {
@@ -64,7 +89,9 @@ import BookTestSupport
             #expect(!seen.contains(changed), "\(edit) changes the fingerprint")
             seen.insert(changed)
             // Undone, the fingerprint is the original again.
-            for extra in ["Sources/Kexue/Tensor", "Sources/Kernels/Scaling.swift"] { try? FileManager.default.removeItem(at: scratch.url(extra)) }
+            for extra in ["Sources/Kexue/Tensor", "Sources/Kernels/Scaling.swift"] {
+                try? FileManager.default.removeItem(at: scratch.url(extra))
+            }
             try TinyLibrary.write(in: scratch)
             #expect(build.fingerprint() == original, "\(edit), undone")
         }
@@ -82,27 +109,43 @@ import BookTestSupport
     /// chapter's `import` line, cached the same way.
     @Test func damagedLibraryBuildIsRebuilt() throws {
         let damages: [(String, (URL) throws -> Void)] = [
-            ("truncated libKernels.a", { folder in
-                let archive = folder.appendingPathComponent("libKernels.a")
-                try Data(contentsOf: archive).prefix(1000).write(to: archive)
-            }),
-            ("garbled Kexue.swiftmodule, same size", { folder in
-                let module = folder.appendingPathComponent("Kexue.swiftmodule")
-                var bytes = try Data(contentsOf: module)
-                for index in stride(from: 100, to: bytes.count, by: 97) { bytes[index] ^= 0x5A }
-                try bytes.write(to: module)
-            }),
-            ("missing Kernels.swiftmodule", { folder in
-                try FileManager.default.removeItem(at: folder.appendingPathComponent("Kernels.swiftmodule"))
-            }),
-            ("planted extra module", { folder in
-                try Data("x".utf8).write(to: folder.appendingPathComponent("Foundation.swiftmodule"))
-            }),
-            ("edited manifest", { folder in
-                let manifest = folder.appendingPathComponent("complete")
-                let text = try String(contentsOf: manifest, encoding: .utf8)
-                try text.replacingOccurrences(of: "\"libKexue.a\" : \"", with: "\"libKexue.a\" : \"0").write(to: manifest, atomically: true, encoding: .utf8)
-            }),
+            (
+                "truncated libKernels.a",
+                { folder in
+                    let archive = folder.appendingPathComponent("libKernels.a")
+                    try Data(contentsOf: archive).prefix(1000).write(to: archive)
+                }
+            ),
+            (
+                "garbled Kexue.swiftmodule, same size",
+                { folder in
+                    let module = folder.appendingPathComponent("Kexue.swiftmodule")
+                    var bytes = try Data(contentsOf: module)
+                    for index in stride(from: 100, to: bytes.count, by: 97) { bytes[index] ^= 0x5A }
+                    try bytes.write(to: module)
+                }
+            ),
+            (
+                "missing Kernels.swiftmodule",
+                { folder in
+                    try FileManager.default.removeItem(at: folder.appendingPathComponent("Kernels.swiftmodule"))
+                }
+            ),
+            (
+                "planted extra module",
+                { folder in
+                    try Data("x".utf8).write(to: folder.appendingPathComponent("Foundation.swiftmodule"))
+                }
+            ),
+            (
+                "edited manifest",
+                { folder in
+                    let manifest = folder.appendingPathComponent("complete")
+                    let text = try String(contentsOf: manifest, encoding: .utf8)
+                    try text.replacingOccurrences(of: "\"libKexue.a\" : \"", with: "\"libKexue.a\" : \"0").write(
+                        to: manifest, atomically: true, encoding: .utf8)
+                }
+            ),
         ]
         for (damage, apply) in damages {
             let scratch = try CacheTests.Scratch("lib-\(damage.prefix(8).filter(\.isLetter))")
@@ -119,7 +162,9 @@ import BookTestSupport
             #expect(report.errors.isEmpty, "\(damage): \(report.errors)")
             // The scratch builds with --fix, which runs a program it records twice (the stability check).
             #expect(scratch.work(report) == ["one compiled 1 ran 2", "two compiled 0 ran 0"], "\(damage)")
-            #expect(LibraryManifest.verified(in: try scratch.libraryFolder(), fingerprint: library.fingerprint()), "\(damage): rebuilt")
+            #expect(
+                LibraryManifest.verified(in: try scratch.libraryFolder(), fingerprint: library.fingerprint()),
+                "\(damage): rebuilt")
         }
     }
 
@@ -131,24 +176,30 @@ import BookTestSupport
         // Stands for a machine without `ar` (what swiftc prints with an empty PATH); only for library builds.
         let noAr = scratch.root.appendingPathComponent("fake-noar-lib").path
         try """
-            #!/bin/sh
-            case " $* " in *" --version "*) exec '\(scratch.toolchain.swiftc)' "$@";; esac
-            echo 'error: unableToFind(tool: "ar")'
-            exit 1
+        #!/bin/sh
+        case " $* " in *" --version "*) exec '\(scratch.toolchain.swiftc)' "$@";; esac
+        echo 'error: unableToFind(tool: "ar")'
+        exit 1
 
-            """.write(toFile: noAr, atomically: true, encoding: .utf8)
+        """.write(toFile: noAr, atomically: true, encoding: .utf8)
         chmod(noAr, 0o755)
         let broken = try scratch.cli(["--fix"], environment: ["SWIFTC": noAr])
         #expect(broken.status == 2)
-        #expect(broken.stderr.contains("toolchain failed to build the core library") && broken.stderr.contains("unableToFind"),
-                "\(broken.stderr)")
+        #expect(
+            broken.stderr.contains("toolchain failed to build the core library")
+                && broken.stderr.contains("unableToFind"),
+            "\(broken.stderr)")
         #expect(((try? scratch.libraryFolderNames()) ?? []).isEmpty, "nothing cached")
 
         try "public func kernelScale() -> Double { undefinedName }\n"
-            .write(to: scratch.root.appendingPathComponent("Sources/Kernels/Scale.swift"), atomically: true, encoding: .utf8)
+            .write(
+                to: scratch.root.appendingPathComponent("Sources/Kernels/Scale.swift"), atomically: true,
+                encoding: .utf8)
         let wrong = try scratch.cli(["--fix"])
         #expect(wrong.status == 2)
-        #expect(wrong.stderr.contains("the core library (Kernels) does not compile") && wrong.stderr.contains("undefinedName"))
+        #expect(
+            wrong.stderr.contains("the core library (Kernels) does not compile")
+                && wrong.stderr.contains("undefinedName"))
     }
 
     /// The C file digest agrees with the Swift SHA-256 at every padding boundary and across read buffers.
@@ -169,6 +220,8 @@ import BookTestSupport
     @Test func sha256KnownAnswers() {
         #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256.hex(String(repeating: "0123456789", count: 100)) == "ab6c5f3237f551d208fc2ca5225a4cca20b3fd638794a804f0ed5549d5041734")
+        #expect(
+            SHA256.hex(String(repeating: "0123456789", count: 100))
+                == "ab6c5f3237f551d208fc2ca5225a4cca20b3fd638794a804f0ed5549d5041734")
     }
 }

@@ -1,6 +1,7 @@
-import Testing
-@testable import BookKit
 import BookTestSupport
+import Testing
+
+@testable import BookKit
 
 @Suite struct OutputComparisonTests {
     func matches(_ a: String, _ b: String, tolerance: Double = OutputComparison.defaultTolerance) -> Bool {
@@ -36,11 +37,12 @@ import BookTestSupport
     @Test func reportNamesTheLinesAndTheTolerance() throws {
         let mismatch = try #require(OutputComparison.compare(expected: "a 1\nb 2\nc 3", actual: "a 1\nb 2.5\nc 3"))
         #expect(mismatch.differingLines == 1)
-        #expect(mismatch.report == """
-        line 2: 2 vs 2.5 differ by 0.2 relative (tolerance 1e-05)
-          expected: b 2
-          actual:   b 2.5
-        """)
+        #expect(
+            mismatch.report == """
+                line 2: 2 vs 2.5 differ by 0.2 relative (tolerance 1e-05)
+                  expected: b 2
+                  actual:   b 2.5
+                """)
     }
 
     @Test func thousandsOfLines() throws {
@@ -48,7 +50,8 @@ import BookTestSupport
         var actualRows = (0..<5000).map { "row \($0) \(Double($0) / 7)" }
         #expect(matches(expected, actualRows.joined(separator: "\n")))
         for k in stride(from: 100, to: 5000, by: 700) { actualRows[k] = "row \(k) 0.5" }
-        let mismatch = try #require(OutputComparison.compare(expected: expected, actual: actualRows.joined(separator: "\n")))
+        let mismatch = try #require(
+            OutputComparison.compare(expected: expected, actual: actualRows.joined(separator: "\n")))
         #expect(mismatch.differingLines == 7)
         #expect(mismatch.report.hasSuffix("... and 2 more differing lines"))
     }

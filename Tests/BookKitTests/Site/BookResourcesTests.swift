@@ -1,7 +1,8 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// The stylesheet and scripts are files (`Sources/BookKit/Resources/`) shipped as BookKit's resource bundle:
 /// the site carries them byte for byte, and a missing one is an environment error with a hint, never a crash.
@@ -29,8 +30,9 @@ import BookTestSupport
         let (chapter, _) = Extract.chapter(parsed)
         let book = Book(title: "B", subtitle: "", chapters: [source])
         let checked = CheckedChapter(parsed: parsed, chapter: chapter, outcomes: [:], errors: [])
-        let site = Render.site(book: book, chapters: [checked], all: [chapter], stamp: .init(commit: "c", swiftVersion: "s"),
-                               resources: resources)
+        let site = Render.site(
+            book: book, chapters: [checked], all: [chapter], stamp: .init(commit: "c", swiftVersion: "s"),
+            resources: resources)
         #expect(site.files["style.css"] == resources.stylesheet)
         #expect(site.files["book.js"] == resources.pageScript)
         for page in ["t.html", "index.html", "claims.html"] {
@@ -65,7 +67,8 @@ import BookTestSupport
         let copy = folder.appendingPathComponent("book")
         try FileManager.default.copyItem(at: Fixtures.bookExecutable, to: copy)
         let root = folder.appendingPathComponent("root")
-        let result = try Subprocess(executable: copy.path, arguments: ["build", "--root", root.path], timeout: 120).run()
+        let result = try Subprocess(executable: copy.path, arguments: ["build", "--root", root.path], timeout: 120)
+            .run()
         let stderr = String(decoding: result.stderr, as: UTF8.self)
         #expect(result.termination == .exited(2), "\(stderr)")
         #expect(stderr.hasPrefix("error: the book's resources (stylesheet and scripts) are not installed\n"))
@@ -85,7 +88,8 @@ import BookTestSupport
         let before = try bundled.render([formula])[0].get()
         var edited = bundled
         let script = try BookResources.load().katexRender
-        edited.renderScript = script.replacingOccurrences(of: "katex.renderToString(item.tex,", with: "katex.renderToString(item.tex + \"y\",")
+        edited.renderScript = script.replacingOccurrences(
+            of: "katex.renderToString(item.tex,", with: "katex.renderToString(item.tex + \"y\",")
         #expect(edited.renderScript != script, "the edit applies")
         let after = try edited.render([formula])[0].get()
         #expect(before != after, "rendered by the edited script, not read from the old script's cache entry")

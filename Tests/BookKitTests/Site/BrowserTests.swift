@@ -1,7 +1,8 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// Renders every page of the real book in headless Chromium (when it is installed; `.ci/deps` installs it),
 /// at desktop and phone width: no console error, no failed load (fonts, stylesheets), no KaTeX error, no
@@ -14,21 +15,21 @@ import BookTestSupport
     /// (`document.fonts.ready`; the browser awaits the promise): KaTeX and math errors, raw LaTeX, the
     /// formulas KaTeX rendered, font faces that failed, KaTeX font faces loaded, and the page's width.
     static let probe = """
-    document.fonts.ready.then(function () {
-      var visible = Array.from(document.querySelectorAll("p, li, td, h1, h2, h3"))
-        .map(function (e) { return e.innerText; }).join("\\n");
-      var faces = Array.from(document.fonts);
-      return JSON.stringify({
-        katexErrors: document.querySelectorAll(".katex-error, .math-error").length,
-        rawLaTeX: /\\$\\$|\\\\begin\\{|\\\\frac|\\\\eqref/.test(visible),
-        formulas: document.querySelectorAll(".katex").length,
-        fontsLoaded: document.fonts.status,
-        fontsFailed: faces.filter(function (f) { return f.status === "error"; }).map(function (f) { return f.family; }),
-        katexFontsLoaded: faces.filter(function (f) { return f.family.indexOf("KaTeX") >= 0 && f.status === "loaded"; }).length,
-        width: document.documentElement.scrollWidth
-      });
-    })
-    """
+        document.fonts.ready.then(function () {
+          var visible = Array.from(document.querySelectorAll("p, li, td, h1, h2, h3"))
+            .map(function (e) { return e.innerText; }).join("\\n");
+          var faces = Array.from(document.fonts);
+          return JSON.stringify({
+            katexErrors: document.querySelectorAll(".katex-error, .math-error").length,
+            rawLaTeX: /\\$\\$|\\\\begin\\{|\\\\frac|\\\\eqref/.test(visible),
+            formulas: document.querySelectorAll(".katex").length,
+            fontsLoaded: document.fonts.status,
+            fontsFailed: faces.filter(function (f) { return f.status === "error"; }).map(function (f) { return f.family; }),
+            katexFontsLoaded: faces.filter(function (f) { return f.family.indexOf("KaTeX") >= 0 && f.status === "loaded"; }).length,
+            width: document.documentElement.scrollWidth
+          });
+        })
+        """
 
     /// Formulas the page of `chapter` must show: its prose math and the math of its differences box.
     static func formulas(in chapter: ChapterSource) -> Int {
@@ -49,45 +50,56 @@ import BookTestSupport
         try? FileManager.default.removeItem(at: Self.screenshots)
         try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
         let browser = try HeadlessBrowser()
-        let pages = try FileManager.default.contentsOfDirectory(atPath: output.path).filter { $0.hasSuffix(".html") }.sorted()
+        let pages = try FileManager.default.contentsOfDirectory(atPath: output.path).filter { $0.hasSuffix(".html") }
+            .sorted()
         #expect(pages.contains("index.html"))
         let book = try Load.book(root: Self.root)
         let chapters = Dictionary(uniqueKeysWithValues: book.chapters.map { ("\($0.slug).html", $0) })
-        #expect(book.chapters.contains { Self.formulas(in: $0) > 0 }, "the book has math, so the KaTeX checks below are exercised")
+        #expect(
+            book.chapters.contains { Self.formulas(in: $0) > 0 },
+            "the book has math, so the KaTeX checks below are exercised")
         for page in pages {
             for width in [1280, 360] {
                 let visit = try browser.visit(output.appendingPathComponent(page), width: width, evaluate: Self.probe)
                 #expect(visit.problems.isEmpty, "\(page) at \(width) px: \(visit.problems)")
-                let facts = try JSONSerialization.jsonObject(with: Data((visit.evaluation as? String ?? "{}").utf8)) as? [String: Any] ?? [:]
+                let facts =
+                    try JSONSerialization.jsonObject(with: Data((visit.evaluation as? String ?? "{}").utf8))
+                    as? [String: Any] ?? [:]
                 #expect(facts["katexErrors"] as? Int == 0, "\(page): KaTeX errors")
                 #expect(facts["rawLaTeX"] as? Bool == false, "\(page): raw LaTeX is visible")
                 #expect((facts["width"] as? Int ?? 0) <= width + 1, "\(page) scrolls sideways at \(width) px")
                 #expect(facts["fontsLoaded"] as? String == "loaded", "\(page): fonts \(facts["fontsLoaded"] ?? "nil")")
-                #expect((facts["fontsFailed"] as? [String])?.isEmpty == true, "\(page): fonts failed: \(facts["fontsFailed"] ?? "nil")")
+                #expect(
+                    (facts["fontsFailed"] as? [String])?.isEmpty == true,
+                    "\(page): fonts failed: \(facts["fontsFailed"] ?? "nil")")
                 if let chapter = chapters[page] {
                     // Every formula of the chapter became KaTeX (none dropped, none left as text), in KaTeX's fonts.
                     let expected = Self.formulas(in: chapter)
-                    #expect(facts["formulas"] as? Int == expected, "\(page): \(facts["formulas"] ?? "nil") formulas rendered, \(expected) in the chapter")
+                    #expect(
+                        facts["formulas"] as? Int == expected,
+                        "\(page): \(facts["formulas"] ?? "nil") formulas rendered, \(expected) in the chapter")
                     if expected > 0 {
                         #expect((facts["katexFontsLoaded"] as? Int ?? 0) > 0, "\(page): no KaTeX font loaded")
                     }
                 }
-                try visit.screenshot.write(to: Self.screenshots.appendingPathComponent("\(page.dropLast(5))-\(width).png"))
+                try visit.screenshot.write(
+                    to: Self.screenshots.appendingPathComponent("\(page.dropLast(5))-\(width).png"))
             }
         }
 
         // The search box finds every chapter by the longest word of its title (hits in titles rank first).
         for chapter in book.chapters {
-            let word = chapter.title.split(whereSeparator: { !$0.isLetter }).map(String.init)
+            let word =
+                chapter.title.split(whereSeparator: { !$0.isLetter }).map(String.init)
                 .max { $0.count < $1.count } ?? chapter.title
             let query = """
-            (function () {
-              var input = document.getElementById("search");
-              input.value = "\(word)";
-              input.dispatchEvent(new Event("input"));
-              return Array.from(document.querySelectorAll("#search-results a")).map(function (a) { return a.getAttribute("href"); }).join(" ");
-            })()
-            """
+                (function () {
+                  var input = document.getElementById("search");
+                  input.value = "\(word)";
+                  input.dispatchEvent(new Event("input"));
+                  return Array.from(document.querySelectorAll("#search-results a")).map(function (a) { return a.getAttribute("href"); }).join(" ");
+                })()
+                """
             let visit = try browser.visit(output.appendingPathComponent("index.html"), width: 1280, evaluate: query)
             let links = visit.evaluation as? String ?? ""
             #expect(links.contains("\(chapter.slug).html"), "searching '\(word)' finds \(chapter.slug): \(links)")
@@ -101,14 +113,18 @@ import BookTestSupport
         let scratch = try ScratchFolder("broken-page")
         defer { scratch.remove() }
         let page = scratch.url("broken.html")
-        try scratch.write("broken.html", """
+        try scratch.write(
+            "broken.html",
+            """
             <html><head><style>@font-face { font-family: KaTeX_Main; src: url(missing.woff2); } .katex { font-family: KaTeX_Main; }</style></head>
             <body><p>$$x$$</p><p><span class="katex">x</span></p><img src="missing.png" alt=""><script>throw new Error("boom")</script></body></html>
             """)
         let visit = try HeadlessBrowser().visit(page, width: 800, evaluate: Self.probe)
         #expect(visit.problems.contains { $0.contains("boom") || $0.contains("exception") })
         #expect(visit.problems.contains { $0.contains("missing.png") || $0.contains("ERR_FILE_NOT_FOUND") })
-        let facts = try JSONSerialization.jsonObject(with: Data((visit.evaluation as? String ?? "{}").utf8)) as? [String: Any] ?? [:]
+        let facts =
+            try JSONSerialization.jsonObject(with: Data((visit.evaluation as? String ?? "{}").utf8)) as? [String: Any]
+            ?? [:]
         #expect(facts["rawLaTeX"] as? Bool == true)
         #expect(facts["formulas"] as? Int == 1)
         #expect(facts["fontsFailed"] as? [String] == ["KaTeX_Main"])

@@ -1,5 +1,6 @@
-@testable import BookKit
 import BookTestSupport
+
+@testable import BookKit
 
 /// The math scanner as it was before issue 13 (quadratic), kept as the oracle of `PageSafetyTests`: the
 /// linear scanner must find the same spans on any text without an unterminated `$$`.
@@ -50,8 +51,10 @@ struct LegacyMathScanner {
                 out.append(contentsOf: [bytes[i], bytes[i + 1]]); i += 2
                 continue
             }
-            if Self.starts(bytes, at: i, with: "\\eqref{"), let close = bytes[(i + 7)...].firstIndex(of: UInt8(ascii: "}")),
-               !bytes[(i + 7)..<close].contains(10) {
+            if Self.starts(bytes, at: i, with: "\\eqref{"),
+                let close = bytes[(i + 7)...].firstIndex(of: UInt8(ascii: "}")),
+                !bytes[(i + 7)..<close].contains(10)
+            {
                 out.append(0)
                 i = close + 1
                 continue
@@ -106,7 +109,10 @@ struct LegacyMathScanner {
             while k < bytes.count {
                 if bytes[k] == 10, blankLineAhead(k + 1) { return nil }
                 if bytes[k] == UInt8(ascii: "\\"), closer != "\\]", closer != "\\)", !closer.hasPrefix("\\end"),
-                   k + 1 < bytes.count { k += 2; continue }
+                    k + 1 < bytes.count
+                {
+                    k += 2; continue
+                }
                 if has(closer, at: k) { return k }
                 k += 1
             }

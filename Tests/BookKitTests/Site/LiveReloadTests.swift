@@ -1,7 +1,8 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 @Suite struct LiveReloadTests {
     @Test func resolvesOnlyInsideTheSite() throws {
@@ -30,8 +31,9 @@ import BookTestSupport
     /// the placeholder `LiveReload` substitutes.
     @Test func theScriptPollsTheGenerationRoute() throws {
         let resources = try BookResources.load()
-        #expect(resources.liveReload.components(separatedBy: LiveReload.generationPathPlaceholder).count == 2,
-                "live-reload.js names the generation path once, by the placeholder")
+        #expect(
+            resources.liveReload.components(separatedBy: LiveReload.generationPathPlaceholder).count == 2,
+            "live-reload.js names the generation path once, by the placeholder")
         #expect(!resources.liveReload.contains(LiveReload.generationPath), "and never spells the path itself")
         let script = LiveReload.script(resources)
         #expect(script.contains("fetch(\"\(LiveReload.generationPath)\""))

@@ -1,7 +1,8 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// Issue 13, "Linear time on large chapters" and "Safe pages and terminal": nothing a chapter's program
 /// prints, and no HTML an author writes, can change a page beyond its text; math scanning and
@@ -14,16 +15,20 @@ import BookTestSupport
 
     func body(_ text: String, outcomes: [Int: SnippetOutcome] = [:]) -> String {
         let (parsed, chapter, _) = parse(text)
-        return ChapterPage.chapterBody(CheckedChapter(parsed: parsed, chapter: chapter, outcomes: outcomes, errors: [])).0
+        return ChapterPage.chapterBody(CheckedChapter(parsed: parsed, chapter: chapter, outcomes: outcomes, errors: []))
+            .0
     }
 
-    func firstLines(_ errors: [BookError]) -> [String] { errors.map { String($0.description.split(separator: "\n")[0]) } }
+    func firstLines(_ errors: [BookError]) -> [String] {
+        errors.map { String($0.description.split(separator: "\n")[0]) }
+    }
 
     // MARK: Linear time (correctness on large inputs; the timings are in `bench build --large`)
 
     @Test func everySpanOfALargeChapterIsRestored() {
         let paragraphs = 20_000
-        let text = (0..<paragraphs).map { "Paragraph \($0): $s_{\($0)}$ and $n$, the softmax $p_i$." }.joined(separator: "\n\n")
+        let text = (0..<paragraphs).map { "Paragraph \($0): $s_{\($0)}$ and $n$, the softmax $p_i$." }.joined(
+            separator: "\n\n")
         let (parsed, _, errors) = parse(text)
         #expect(errors.isEmpty)
         #expect(parsed.math.spans.count == 3 * paragraphs)
@@ -40,7 +45,8 @@ import BookTestSupport
         #expect(errors.isEmpty)
         #expect(parsed.math.spans.map(\.source) == ["$x$"])
         // Backtick runs of many lengths, none closed, in one paragraph.
-        let ticks = (1...300).map { String(repeating: "`", count: $0 % 7 + 1) + "a" }.joined(separator: " ") + " `code` $y$\n"
+        let ticks =
+            (1...300).map { String(repeating: "`", count: $0 % 7 + 1) + "a" }.joined(separator: " ") + " `code` $y$\n"
         #expect(Parse.chapter(TestChapter.source(ticks)).math.spans.map(\.source) == ["$y$"])
     }
 
@@ -49,23 +55,30 @@ import BookTestSupport
         let text = "a $b\\$c$ d `$e` $f $g$ \\\\$h$ $$i$$ $j\n\n$k$ \\(l\\) \\[m\\] \\begin{align*}n\\end{align*}\n"
         let (parsed, _, errors) = parse(text)
         #expect(errors.isEmpty)
-        #expect(parsed.math.spans.map(\.source) == ["$b\\$c$", "$f $g$", "$$i$$", "$k$", "\\(l\\)", "\\[m\\]", "\\begin{align*}n\\end{align*}"])
+        #expect(
+            parsed.math.spans.map(\.source) == [
+                "$b\\$c$", "$f $g$", "$$i$$", "$k$", "\\(l\\)", "\\[m\\]", "\\begin{align*}n\\end{align*}",
+            ])
     }
 
     @Test func theLinearScannerFindsWhatTheOldOneFound() {
         // Random texts over the characters the rules turn on; the old scanner is the oracle.
         var generator = SplitMix(seed: 13)
-        let pieces = ["$", "$", "$$", "\\", "\\$", "`", "``", "\n", "\n\n", " ", "a", "5", "x_1", "\\[", "\\]", "\\(", "\\)",
-                      "\\begin{equation}", "\\end{equation}", "\\begin{align*}", "\\end{align*}", "\\eqref{e}", "  \n"]
+        let pieces = [
+            "$", "$", "$$", "\\", "\\$", "`", "``", "\n", "\n\n", " ", "a", "5", "x_1", "\\[", "\\]", "\\(", "\\)",
+            "\\begin{equation}", "\\end{equation}", "\\begin{align*}", "\\end{align*}", "\\eqref{e}", "  \n",
+        ]
         var compared = 0
         for _ in 0..<3_000 {
-            let text = (0..<Int(generator.next() % 40)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+            let text = (0..<Int(generator.next() % 40)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))]
+            }.joined()
             let linear = MathProtection(text, codeLines: [])
             // An unterminated `$$` (now an error) and `$$$$` (now text) are skipped whole; the old scanner read their
             // second `$` again.
             guard !linear.unterminated.contains(where: { $0.opener == "$$" }), !text.contains("$$$$") else { continue }
             compared += 1
-            #expect(linear.spans.map(\.source) == LegacyMathScanner(text, codeLines: []).spans, "\(text.debugDescription)")
+            #expect(
+                linear.spans.map(\.source) == LegacyMathScanner(text, codeLines: []).spans, "\(text.debugDescription)")
         }
         #expect(compared > 1_000)
     }
@@ -78,16 +91,20 @@ import BookTestSupport
         let directory = scratch.root
         // A `node` that records the formulas it was given, then runs the real one.
         let log = directory.appendingPathComponent("inputs.log"), wrapper = directory.appendingPathComponent("node")
-        try "#!/bin/sh\ncat \"$2\" >> '\(log.path)'\necho >> '\(log.path)'\nexec node \"$@\"\n".write(to: wrapper, atomically: true, encoding: .utf8)
+        try "#!/bin/sh\ncat \"$2\" >> '\(log.path)'\necho >> '\(log.path)'\nexec node \"$@\"\n".write(
+            to: wrapper, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper.path)
         var katex = KaTeX(cacheDirectory: directory.appendingPathComponent("cache"))
         katex.node = wrapper.path
         let a = KaTeX.Formula(tex: "x_1", display: false), b = KaTeX.Formula(tex: "\\alpha+\\beta", display: false)
-        let formulas = Array(repeating: [a, b, a, a], count: 500).flatMap { $0 } + [KaTeX.Formula(tex: "x_1", display: true)]
+        let formulas =
+            Array(repeating: [a, b, a, a], count: 500).flatMap { $0 } + [KaTeX.Formula(tex: "x_1", display: true)]
         let results = try katex.render(formulas)
         #expect(results.count == formulas.count)
         let html = results.map { (try? $0.get()) ?? "" }
-        #expect(html[0] == html[2] && html[0] != html[1] && html[1] == html[1997] && html.last!.hasPrefix("<span class=\"katex-display\">"))
+        #expect(
+            html[0] == html[2] && html[0] != html[1] && html[1] == html[1997]
+                && html.last!.hasPrefix("<span class=\"katex-display\">"))
         let batches = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
         #expect(batches.count == 1)
         let sent = try JSONSerialization.jsonObject(with: Data(batches[0].utf8)) as? [[String: Any]]
@@ -102,11 +119,12 @@ import BookTestSupport
     @Test func unterminatedDisplayMathIsLocated() {
         let text = "Intro.\n\n  $$\na = b\n\nText.\n\nThen \\[ x\n\n\\begin{equation}\ny\n"
         let (_, _, errors) = parse(text)
-        #expect(firstLines(errors) == [
-            "chapters/t.md:3:3: error: display math opened with $$ is not closed: a blank line comes before any $$",
-            "chapters/t.md:8:6: error: display math opened with \\[ is not closed: a blank line comes before any \\]",
-            "chapters/t.md:10:1: error: display math opened with \\begin{equation} is not closed: no \\end{equation} follows it",
-        ])
+        #expect(
+            firstLines(errors) == [
+                "chapters/t.md:3:3: error: display math opened with $$ is not closed: a blank line comes before any $$",
+                "chapters/t.md:8:6: error: display math opened with \\[ is not closed: a blank line comes before any \\]",
+                "chapters/t.md:10:1: error: display math opened with \\begin{equation} is not closed: no \\end{equation} follows it",
+            ])
         #expect(errors.allSatisfy { $0.hint?.contains("close it with") == true })
         // Closed ones are no error; `$$$$` stays the text it was.
         #expect(parse("$$\na\n$$ and \\[b\\] and $$$$\n").2.isEmpty)
@@ -114,7 +132,10 @@ import BookTestSupport
 
     @Test func unterminatedMathFailsTheChapter() throws {
         let (checked, report) = try Fixtures.check("t", text: "# T\n\n$$\na = b\n")
-        #expect(firstLines(report.errors) == ["Fixtures/t.md:3:1: error: display math opened with $$ is not closed: no $$ follows it"])
+        #expect(
+            firstLines(report.errors) == [
+                "Fixtures/t.md:3:1: error: display math opened with $$ is not closed: no $$ follows it"
+            ])
         #expect(checked.errors == report.errors)
     }
 
@@ -185,11 +206,11 @@ import BookTestSupport
 
     @Test func ordinaryAuthorHTMLIsAllowed() {
         let text = """
-        <div class="note"><img src="figure.png" alt="a plot" width="300"> <a href="https://kexue.fm/archives/8877">post</a></div>
+            <div class="note"><img src="figure.png" alt="a plot" width="300"> <a href="https://kexue.fm/archives/8877">post</a></div>
 
-        Inline <sub>sub</sub>, <kbd>K</kbd>, an image <img src="data:image/png;base64,iVBORw0KGgo=" alt="">, <!-- onload=x --> and a
-        [relative link](other.html#onion) about the word onload=.
-        """
+            Inline <sub>sub</sub>, <kbd>K</kbd>, an image <img src="data:image/png;base64,iVBORw0KGgo=" alt="">, <!-- onload=x --> and a
+            [relative link](other.html#onion) about the word onload=.
+            """
         let (_, _, errors) = parse(text)
         #expect(errors.isEmpty, "\(errors)")
         #expect(body(text).contains("<div class=\"note\"><img src=\"figure.png\""))
@@ -198,25 +219,31 @@ import BookTestSupport
     @Test func commentsThatHideMarkupStayAllowed() {
         // Markup inside a comment the tokenizer does not end early is not markup; these are no errors.
         let text = """
-        <!-- a note -> with <b onclick=x> and -- inside, ending --!-- late -->
+            <!-- a note -> with <b onclick=x> and -- inside, ending --!-- late -->
 
-        <!---->
+            <!---->
 
-        <!-- several
-        <img src=x onerror=alert(1)> lines -->
+            <!-- several
+            <img src=x onerror=alert(1)> lines -->
 
-        Inline <!-- <i onload=y> --> comment, a declaration <!DOCTYPE html> and <?php x ?> text.
-        """
+            Inline <!-- <i onload=y> --> comment, a declaration <!DOCTYPE html> and <?php x ?> text.
+            """
         let (_, _, errors) = parse(text)
         #expect(errors.isEmpty, "\(errors)")
         #expect(AuthorHTML.problems(in: "<!-- x -->").isEmpty)
-        #expect(AuthorHTML.problems(in: "<!-- x --!> <b onclick=y>").map(\.message) == ["event-handler attribute 'onclick' is not allowed in a chapter's HTML"])
+        #expect(
+            AuthorHTML.problems(in: "<!-- x --!> <b onclick=y>").map(\.message) == [
+                "event-handler attribute 'onclick' is not allowed in a chapter's HTML"
+            ])
     }
 
     @Test func unsafeHTMLInTheDifferencesBoxIsRejected() {
         let text = "# T\n\n```differences\n- fine\n- <img src=x onerror=alert(1)>\n```\n"
         let (_, _, errors) = parse(text)
-        #expect(firstLines(errors) == ["chapters/t.md:5:14: error: event-handler attribute 'onerror' is not allowed in a chapter's HTML"])
+        #expect(
+            firstLines(errors) == [
+                "chapters/t.md:5:14: error: event-handler attribute 'onerror' is not allowed in a chapter's HTML"
+            ])
         #expect(AuthorHTML.problems(in: body(text)).isEmpty)
         #expect(body(text).contains("&lt;img src=x onerror=alert(1)&gt;"))
     }
@@ -246,7 +273,8 @@ import BookTestSupport
         var outcome = SnippetOutcome()
         outcome.stdout = "KXMATH0L0X KXREF0X <!--kxsplice0-0-->\n"
         outcome.stderr = "KXMATH0L0X\u{0}after\n"
-        let html = body("$$a \\label{eq:a}$$\n\nSee \\eqref{eq:a}.\n\n```swift\nprint(1)\n```\n", outcomes: [0: outcome])
+        let html = body(
+            "$$a \\label{eq:a}$$\n\nSee \\eqref{eq:a}.\n\n```swift\nprint(1)\n```\n", outcomes: [0: outcome])
         #expect(html.contains("<pre>KXMATH0L0X KXREF0X &lt;!--kxsplice0-0--&gt;\n</pre>"))
         #expect(html.contains("<pre>KXMATH0L0X\u{2400}after\n</pre>"))
         #expect(html.components(separatedBy: "<span class=\"math display\">").count == 2, "only the prose span is math")
@@ -262,17 +290,23 @@ import BookTestSupport
     // MARK: Terminal
 
     @Test func errorDescriptionsEscapeControlCharacters() {
-        let error = BookError(.output, at: SourcePosition(file: "chapters/t.md", line: 3), "snippet 'x' output differs",
-                              detail: "actual:   \u{1B}[2J\u{1B}]0;owned\u{7}\tok\r\u{9B}31m\u{202E}dlrow",
-                              hint: "fix it")
+        let error = BookError(
+            .output, at: SourcePosition(file: "chapters/t.md", line: 3), "snippet 'x' output differs",
+            detail: "actual:   \u{1B}[2J\u{1B}]0;owned\u{7}\tok\r\u{9B}31m\u{202E}dlrow",
+            hint: "fix it")
         let text = error.description
-        #expect(text == "chapters/t.md:3:1: error: snippet 'x' output differs\n    actual:   \\u{1B}[2J\\u{1B}]0;owned\\u{7}\tok\\u{D}\\u{9B}31m\\u{202E}dlrow\nhint: fix it")
+        #expect(
+            text
+                == "chapters/t.md:3:1: error: snippet 'x' output differs\n    actual:   \\u{1B}[2J\\u{1B}]0;owned\\u{7}\tok\\u{D}\\u{9B}31m\\u{202E}dlrow\nhint: fix it"
+        )
     }
 
     @Test func theCommandLinePrintsNoControlCharacters() throws {
-        let book = try ScratchChapters("terminal", chapters: [
-            "t": "# T\n\n```swift\nprint(\"\\u{1B}[2J\\u{1B}]0;owned\\u{7}\")\n```\n\n```output\nclean\n```\n",
-        ])
+        let book = try ScratchChapters(
+            "terminal",
+            chapters: [
+                "t": "# T\n\n```swift\nprint(\"\\u{1B}[2J\\u{1B}]0;owned\\u{7}\")\n```\n\n```output\nclean\n```\n"
+            ])
         defer { book.remove() }
         let result = try book.book(["build"])
         let stderr = result.stderr, stdout = result.stdout
@@ -285,11 +319,13 @@ import BookTestSupport
 
     @Test func brokenLinksFailTheChapterLineAndPage() throws {
         // a links forward into b (good and bad anchors); b is clean; c links to a missing page.
-        let book = try ScratchChapters("links", chapters: [
-            "a": "# A\n\nSee [b's part](b.html#part) and [nothing](b.html#nothing).\n",
-            "b": "# B\n\n## Part\n\nBack to [A](a.html).\n",
-            "c": "# C\n\nSee [gone](gone.html).\n",
-        ])
+        let book = try ScratchChapters(
+            "links",
+            chapters: [
+                "a": "# A\n\nSee [b's part](b.html#part) and [nothing](b.html#nothing).\n",
+                "b": "# B\n\n## Part\n\nBack to [A](a.html).\n",
+                "c": "# C\n\nSee [gone](gone.html).\n",
+            ])
         defer { book.remove() }
         let lines = Locked([String]())
         let report = try book.build(jobs: 2) { line in lines.update { $0.append(line) } }
@@ -298,9 +334,15 @@ import BookTestSupport
             return words.prefix(2).joined(separator: " ")
         }
         #expect(statuses == ["FAIL a", "ok b", "FAIL c"])
-        #expect(firstLines(report.chapters[0].errors) == ["chapters/a.md:3:1: error: broken link 'b.html#nothing': no anchor '#nothing' in b.html"])
+        #expect(
+            firstLines(report.chapters[0].errors) == [
+                "chapters/a.md:3:1: error: broken link 'b.html#nothing': no anchor '#nothing' in b.html"
+            ])
         #expect(report.chapters[1].errors.isEmpty)
-        #expect(firstLines(report.chapters[2].errors) == ["chapters/c.md:3:1: error: broken link 'gone.html': no page gone.html in the site"])
+        #expect(
+            firstLines(report.chapters[2].errors) == [
+                "chapters/c.md:3:1: error: broken link 'gone.html': no page gone.html in the site"
+            ])
         let page = try book.read("site/a.html")
         #expect(page.contains("This chapter failed its checks"))
         #expect(page.contains("broken link &#39;b.html#nothing&#39;"))
@@ -320,4 +362,3 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
-

@@ -1,35 +1,39 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// The parts of a chapter page beyond the Markdown: claims and differences boxes, links, search.
 @Suite struct PageTests {
     static let text = """
-    # Title
+        # Title
 
-    ```claims
-    reproduced: GP's parameters grow with the number of types (#params)
-    qualitative: EGP trains as well as GP
-    not-attempted: the speed remark
-    ```
+        ```claims
+        reproduced: GP's parameters grow with the number of types (#params)
+        qualitative: EGP trains as well as GP
+        not-attempted: the speed remark
+        ```
 
-    ```differences
-    - Synthetic data instead of *CLUENER*.
-    ```
+        ```differences
+        - Synthetic data instead of *CLUENER*.
+        ```
 
-    ## Parameters
+        ## Parameters
 
-    ```swift id=params
-    print(1)
-    ```
+        ```swift id=params
+        print(1)
+        ```
 
-    See [the parameters](#parameters), [a snippet](#snippet-params) and [nowhere](#missing).
-    """
+        See [the parameters](#parameters), [a snippet](#snippet-params) and [nowhere](#missing).
+        """
 
     func extract(_ text: String) -> (ParsedChapter, Chapter, [BookError]) {
-        TestChapter.extract(text, summary: "Sum.", original: OriginalPost(url: "https://kexue.fm/archives/8877", author: "Su Jianlin",
-                                                                          date: "2022-01-25", title: "Efficient GlobalPointer：少点参数，多点效果"))
+        TestChapter.extract(
+            text, summary: "Sum.",
+            original: OriginalPost(
+                url: "https://kexue.fm/archives/8877", author: "Su Jianlin",
+                date: "2022-01-25", title: "Efficient GlobalPointer：少点参数，多点效果"))
     }
 
     @Test func claimsAreParsed() {
@@ -44,10 +48,11 @@ import BookTestSupport
 
     @Test func badClaimsAreLocated() {
         let (_, _, errors) = extract("```claims\nproven: x\nreproduced: y (#nope)\n```\n")
-        #expect(errors.map { $0.description.split(separator: "\n")[0] } == [
-            "chapters/t.md:2:1: error: unknown claim status 'proven'",
-            "chapters/t.md:3:1: error: claim names snippet 'nope', which does not exist",
-        ])
+        #expect(
+            errors.map { $0.description.split(separator: "\n")[0] } == [
+                "chapters/t.md:2:1: error: unknown claim status 'proven'",
+                "chapters/t.md:3:1: error: claim names snippet 'nope', which does not exist",
+            ])
     }
 
     @Test func pageShowsBoxesHeaderAndSections() {
@@ -67,12 +72,14 @@ import BookTestSupport
         let (parsed, chapter, _) = extract(Self.text)
         let book = Book(title: "B", subtitle: "", chapters: [chapter.source])
         let checked = CheckedChapter(parsed: parsed, chapter: chapter, outcomes: [:], errors: [])
-        let site = Render.site(book: book, chapters: [checked], all: [chapter], stamp: .init(commit: "c", swiftVersion: "s"),
-                               resources: try BookResources.load())
+        let site = Render.site(
+            book: book, chapters: [checked], all: [chapter], stamp: .init(commit: "c", swiftVersion: "s"),
+            resources: try BookResources.load())
         let errors = LinkCheck.errors(in: site, book: book)
-        #expect(errors["t"]?.map { $0.description.split(separator: "\n")[0] } == [
-            "chapters/t.md:19:1: error: broken link '#missing': no anchor '#missing' in t.html",
-        ])
+        #expect(
+            errors["t"]?.map { $0.description.split(separator: "\n")[0] } == [
+                "chapters/t.md:19:1: error: broken link '#missing': no anchor '#missing' in t.html"
+            ])
         #expect(errors[""] == nil, "the index and claims pages link only to what exists")
     }
 

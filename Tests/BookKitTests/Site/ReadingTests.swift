@@ -1,7 +1,8 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// How the pages read in headless Chromium at desktop (1280 px) and phone (360 px) width, on the real book's
 /// pages rendered without running anything (each snippet shows its recorded output; math stays LaTeX): fast,
@@ -37,16 +38,19 @@ struct ReadingTests {
         try? FileManager.default.removeItem(at: folder)
         try? FileManager.default.removeItem(at: screenshots)
         try! FileManager.default.createDirectory(at: screenshots, withIntermediateDirectories: true)
-        let site = Render.site(book: book, chapters: checked, all: checked.map(\.chapter),
-                               stamp: .init(commit: "c", swiftVersion: "s"), resources: try! BookResources.load())
+        let site = Render.site(
+            book: book, chapters: checked, all: checked.map(\.chapter),
+            stamp: .init(commit: "c", swiftVersion: "s"), resources: try! BookResources.load())
         for (path, text) in site.files {
             let url = folder.appendingPathComponent(path)
-            try! FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try! FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try! text.write(to: url, atomically: true, encoding: .utf8)
         }
         for (path, source) in site.copies {
             let url = folder.appendingPathComponent(path)
-            try! FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try! FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try? FileManager.default.copyItem(at: source, to: url)
         }
         return folder
@@ -60,8 +64,10 @@ struct ReadingTests {
     }
 
     /// Visits `page` at `width` and returns what `probe` (an expression giving a JSON string) found.
-    private func facts(_ browser: HeadlessBrowser, _ page: String, width: Int, _ probe: String,
-                       test: String = #function) throws -> [String: Any] {
+    private func facts(
+        _ browser: HeadlessBrowser, _ page: String, width: Int, _ probe: String,
+        test: String = #function
+    ) throws -> [String: Any] {
         let visit = try browser.visit(Self.site.appendingPathComponent(page), width: width, evaluate: probe)
         #expect(visit.problems.isEmpty, "\(page) at \(width) px: \(visit.problems)")
         let name = "\(page.dropLast(".html".count))-\(width)-\(test.prefix { $0 != "(" }).png"
@@ -85,37 +91,44 @@ struct ReadingTests {
         let chapter = try #require(checked.first { $0.chapter.source.slug == slug })
         let shown = chapter.chapter.snippets.filter { $0.info.mode != .hidden }.map(\.code)
         let probe = """
-        (function () {
-          var copied = null;
-          Object.defineProperty(navigator, "clipboard", { value: { writeText: function (t) { copied = t; return Promise.resolve(); } } });
-          var execCommand = document.execCommand.bind(document);
-          document.execCommand = function (c) { if (c === "copy") copied = document.activeElement.value; return true; };
-          var texts = [], covered = 0, buttons = 0;
-          document.querySelectorAll("pre.code").forEach(function (pre) {
-            var block = pre.closest("details:not([open])") ? null : pre;
-            var button = pre.parentElement.querySelector("button.copy") || pre.querySelector("button.copy");
-            if (!button) { texts.push(null); return; }
-            buttons++;
-            copied = null; button.click(); texts.push(copied);
-            if (!block) return;
-            var b = button.getBoundingClientRect();
-            var range = document.createRange(); range.selectNodeContents(pre.querySelector("code"));
-            Array.from(range.getClientRects()).forEach(function (r) {
-              if (r.width > 0 && r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top) covered++;
-            });
-          });
-          return JSON.stringify({ texts: texts, covered: covered, buttons: buttons });
-        })()
-        """
+            (function () {
+              var copied = null;
+              Object.defineProperty(navigator, "clipboard", { value: { writeText: function (t) { copied = t; return Promise.resolve(); } } });
+              var execCommand = document.execCommand.bind(document);
+              document.execCommand = function (c) { if (c === "copy") copied = document.activeElement.value; return true; };
+              var texts = [], covered = 0, buttons = 0;
+              document.querySelectorAll("pre.code").forEach(function (pre) {
+                var block = pre.closest("details:not([open])") ? null : pre;
+                var button = pre.parentElement.querySelector("button.copy") || pre.querySelector("button.copy");
+                if (!button) { texts.push(null); return; }
+                buttons++;
+                copied = null; button.click(); texts.push(copied);
+                if (!block) return;
+                var b = button.getBoundingClientRect();
+                var range = document.createRange(); range.selectNodeContents(pre.querySelector("code"));
+                Array.from(range.getClientRects()).forEach(function (r) {
+                  if (r.width > 0 && r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top) covered++;
+                });
+              });
+              return JSON.stringify({ texts: texts, covered: covered, buttons: buttons });
+            })()
+            """
         let browser = try HeadlessBrowser()
         for width in [1280, 360] {
             let found = try facts(browser, Self.codePage, width: width, probe)
             let texts = found["texts"] as? [Any] ?? []
             let wrong = zip(texts, shown).filter { ($0.0 as? String) != $0.1 }.count
-            report("copy \(width) px", ["page": Self.codePage, "buttons": found["buttons"] ?? 0,
-                                         "copiesNotTheCode": wrong, "codeLineBoxesCovered": found["covered"] ?? -1])
+            report(
+                "copy \(width) px",
+                [
+                    "page": Self.codePage, "buttons": found["buttons"] ?? 0,
+                    "copiesNotTheCode": wrong, "codeLineBoxesCovered": found["covered"] ?? -1,
+                ])
             #expect(texts.count == shown.count, "one code block per shown snippet")
-            #expect(wrong == 0, "copies differ from the code at \(width) px: \(texts.first { !shown.contains(($0 as? String) ?? "") } ?? "")")
+            #expect(
+                wrong == 0,
+                "copies differ from the code at \(width) px: \(texts.first { !shown.contains(($0 as? String) ?? "") } ?? "")"
+            )
             #expect(found["covered"] as? Int == 0, "copy buttons cover code at \(width) px")
         }
     }
@@ -125,11 +138,11 @@ struct ReadingTests {
     /// Code and its output are set in one size, and the code's size is not scaled twice (`pre` and `code`).
     @Test func codeAndOutputShareOneSize() throws {
         let probe = """
-        (function () {
-          function size(selector) { var e = document.querySelector(selector); return e ? parseFloat(getComputedStyle(e).fontSize) : -1; }
-          return JSON.stringify({ body: size("main p"), code: size("pre.code code"), codePre: size("pre.code"), output: size(".output pre") });
-        })()
-        """
+            (function () {
+              function size(selector) { var e = document.querySelector(selector); return e ? parseFloat(getComputedStyle(e).fontSize) : -1; }
+              return JSON.stringify({ body: size("main p"), code: size("pre.code code"), codePre: size("pre.code"), output: size(".output pre") });
+            })()
+            """
         let browser = try HeadlessBrowser()
         for width in [1280, 360] {
             let found = try facts(browser, Self.codePage, width: width, probe)
@@ -146,19 +159,19 @@ struct ReadingTests {
     /// At phone width every claim's status is on screen: inside the viewport and not scrolled out of its table.
     @Test func claimStatusesAreOnScreenAtPhoneWidth() throws {
         let probe = """
-        (function () {
-          var rows = Array.from(document.querySelectorAll("table.claims tbody tr")), off = 0;
-          rows.forEach(function (row) {
-            var status = row.cells[row.cells.length - 1].getBoundingClientRect();
-            var table = row.closest("table").getBoundingClientRect();
-            if (status.right > window.innerWidth + 0.5 || status.right > table.right + 0.5 || status.left < -0.5) off++;
-          });
-          var widest = 0;
-          document.querySelectorAll("table.claims").forEach(function (t) { widest = Math.max(widest, t.scrollWidth - t.clientWidth); });
-          return JSON.stringify({ rows: rows.length, statusOffScreen: off, tableOverflow: widest,
-                                  pageWidth: document.documentElement.scrollWidth });
-        })()
-        """
+            (function () {
+              var rows = Array.from(document.querySelectorAll("table.claims tbody tr")), off = 0;
+              rows.forEach(function (row) {
+                var status = row.cells[row.cells.length - 1].getBoundingClientRect();
+                var table = row.closest("table").getBoundingClientRect();
+                if (status.right > window.innerWidth + 0.5 || status.right > table.right + 0.5 || status.left < -0.5) off++;
+              });
+              var widest = 0;
+              document.querySelectorAll("table.claims").forEach(function (t) { widest = Math.max(widest, t.scrollWidth - t.clientWidth); });
+              return JSON.stringify({ rows: rows.length, statusOffScreen: off, tableOverflow: widest,
+                                      pageWidth: document.documentElement.scrollWidth });
+            })()
+            """
         let browser = try HeadlessBrowser()
         for width in [1280, 360] {
             let found = try facts(browser, "claims.html", width: width, probe)
@@ -175,18 +188,18 @@ struct ReadingTests {
     /// fonts before the generic family, so a system with a CJK font shows it (no font is downloaded).
     @Test func chineseTextIsMarkedAndHasCJKFonts() throws {
         let probe = """
-        (function () {
-          var walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT), node, unmarked = 0, unmarkedTitles = 0, marked = 0, withoutCJKFont = 0;
-          while ((node = walker.nextNode())) {
-            if (!/[\\u3400-\\u9fff\\uff00-\\uffef]/.test(node.data)) continue;
-            var element = node.parentElement, tagged = element.closest("[lang]");
-            if (tagged && tagged.getAttribute("lang") === "zh-Hans") marked++;
-            else if (element.closest(".original")) unmarkedTitles++; else unmarked++;
-            if (!/CJK SC|PingFang SC|Microsoft YaHei/.test(getComputedStyle(element).fontFamily)) withoutCJKFont++;
-          }
-          return JSON.stringify({ marked: marked, unmarkedTitles: unmarkedTitles, unmarkedProse: unmarked, withoutCJKFont: withoutCJKFont });
-        })()
-        """
+            (function () {
+              var walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT), node, unmarked = 0, unmarkedTitles = 0, marked = 0, withoutCJKFont = 0;
+              while ((node = walker.nextNode())) {
+                if (!/[\\u3400-\\u9fff\\uff00-\\uffef]/.test(node.data)) continue;
+                var element = node.parentElement, tagged = element.closest("[lang]");
+                if (tagged && tagged.getAttribute("lang") === "zh-Hans") marked++;
+                else if (element.closest(".original")) unmarkedTitles++; else unmarked++;
+                if (!/CJK SC|PingFang SC|Microsoft YaHei/.test(getComputedStyle(element).fontFamily)) withoutCJKFont++;
+              }
+              return JSON.stringify({ marked: marked, unmarkedTitles: unmarkedTitles, unmarkedProse: unmarked, withoutCJKFont: withoutCJKFont });
+            })()
+            """
         let browser = try HeadlessBrowser()
         var pagesWithTitles = 0
         for chapter in Self.chapters.1 where chapter.chapter.source.original != nil {
@@ -209,17 +222,17 @@ struct ReadingTests {
     /// navigation shows without a button.
     @Test func phoneNavigationIsFoldedBehindAMenuButton() throws {
         let probe = """
-        (function () {
-          function shown(e) { return !!e && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden"; }
-          var nav = document.querySelector(".sidebar"), list = document.querySelector(".sidebar .chapters");
-          var button = document.querySelector(".sidebar .nav-button");
-          var facts = { navHeight: Math.round(nav.getBoundingClientRect().height),
-                        titleTop: Math.round(document.querySelector("main h1").getBoundingClientRect().top + scrollY),
-                        chaptersShown: shown(list), buttonShown: shown(button) };
-          if (shown(button)) { button.click(); facts.chaptersShownAfterClick = shown(list); }
-          return JSON.stringify(facts);
-        })()
-        """
+            (function () {
+              function shown(e) { return !!e && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden"; }
+              var nav = document.querySelector(".sidebar"), list = document.querySelector(".sidebar .chapters");
+              var button = document.querySelector(".sidebar .nav-button");
+              var facts = { navHeight: Math.round(nav.getBoundingClientRect().height),
+                            titleTop: Math.round(document.querySelector("main h1").getBoundingClientRect().top + scrollY),
+                            chaptersShown: shown(list), buttonShown: shown(button) };
+              if (shown(button)) { button.click(); facts.chaptersShownAfterClick = shown(list); }
+              return JSON.stringify(facts);
+            })()
+            """
         let browser = try HeadlessBrowser()
         let page = Self.codePage
         let desktop = try facts(browser, page, width: 1280, probe)
@@ -228,7 +241,8 @@ struct ReadingTests {
         #expect(desktop["buttonShown"] as? Bool == false)
         // The same page without its scripts: the menu is HTML and CSS alone.
         let html = try String(contentsOf: Self.site.appendingPathComponent(page), encoding: .utf8)
-        let withoutScripts = html.replacingOccurrences(of: #"<script src="[^"]*"></script>"#, with: "", options: .regularExpression)
+        let withoutScripts = html.replacingOccurrences(
+            of: #"<script src="[^"]*"></script>"#, with: "", options: .regularExpression)
         #expect(withoutScripts != html && !withoutScripts.contains("<script"))
         let scriptless = "no-scripts-" + page
         try withoutScripts.write(to: Self.site.appendingPathComponent(scriptless), atomically: true, encoding: .utf8)

@@ -1,7 +1,8 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// The pages every book has, as golden files a reader can read: a chapter page in its shell (head, sidebar,
 /// banner, pager, footer), the index and the claims page, for a book of two small chapters with claims
@@ -12,7 +13,9 @@ import BookTestSupport
 
     /// The two chapters, checked, titled as a manifest would title them.
     private func book() throws -> (Book, [CheckedChapter]) {
-        let titles = [("book-one", "Scores", "Dot products, checked."), ("book-two", "Decisions", "A claim the rule decides.")]
+        let titles = [
+            ("book-one", "Scores", "Dot products, checked."), ("book-two", "Decisions", "A claim the rule decides."),
+        ]
         var chapters: [CheckedChapter] = []
         for (name, title, summary) in titles {
             var (checked, report) = try Fixtures.check(name, math: .readable)
@@ -22,7 +25,9 @@ import BookTestSupport
             checked.parsed.source = checked.chapter.source
             chapters.append(checked)
         }
-        return (Book(title: "A Small <Book>", subtitle: "Two chapters", chapters: chapters.map(\.chapter.source)), chapters)
+        return (
+            Book(title: "A Small <Book>", subtitle: "Two chapters", chapters: chapters.map(\.chapter.source)), chapters
+        )
     }
 
     @Test func chapterPageShell() throws {

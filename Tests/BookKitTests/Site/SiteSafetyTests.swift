@@ -1,27 +1,34 @@
+import BookTestSupport
 import Foundation
 import Synchronization
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// `book build --output`: never deletes what it did not write.
 @Suite struct OutputFolderTests {
     /// Each of these deleted its target with exit 0 before the site writer checked its output.
     @Test(arguments: [".", "chapters", "Sources", "precious", "..", "chapters/site", "linked"])
     func refusesFoldersItDidNotWrite(output: String) throws {
-        let book = try ScratchBook("refuse-\(output.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: ".", with: "dot"))")
+        let book = try ScratchBook(
+            "refuse-\(output.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: ".", with: "dot"))")
         defer { book.remove() }
-        try FileManager.default.createDirectory(at: book.root.appendingPathComponent("precious"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: book.root.appendingPathComponent("precious"), withIntermediateDirectories: true)
         try book.write("precious/file.txt", "keep me\n")
-        try FileManager.default.createSymbolicLink(atPath: book.root.appendingPathComponent("linked").path, withDestinationPath: ".")
+        try FileManager.default.createSymbolicLink(
+            atPath: book.root.appendingPathComponent("linked").path, withDestinationPath: ".")
         // A marker planted in the protected folders changes nothing.
         for folder in ["", "chapters", "Sources"] {
-            try book.write(folder.isEmpty ? SiteFolder.markerName : "\(folder)/\(SiteFolder.markerName)", SiteFolder.markerContents)
+            try book.write(
+                folder.isEmpty ? SiteFolder.markerName : "\(folder)/\(SiteFolder.markerName)", SiteFolder.markerContents
+            )
         }
         // Other tests use the same temporary folder: look only at what this book's build could have made there.
         let parentEntries = {
             try FileManager.default.contentsOfDirectory(atPath: book.root.deletingLastPathComponent().path)
-                .filter { $0.contains(book.root.lastPathComponent) || $0.hasPrefix(".tmp.") || $0.hasSuffix(".lock") }.sorted()
+                .filter { $0.contains(book.root.lastPathComponent) || $0.hasPrefix(".tmp.") || $0.hasSuffix(".lock") }
+                .sorted()
         }
         let parentBefore = try parentEntries()
         let before = book.snapshot()
@@ -39,14 +46,18 @@ import BookTestSupport
         let home = book.root.appendingPathComponent("home")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         #expect(throws: BookError.self) {
-            try SiteFolder.check(home, root: book.root.appendingPathComponent("elsewhere"), packageRoot: book.root.appendingPathComponent("elsewhere"),
-                                 slugs: [], home: home.path)
+            try SiteFolder.check(
+                home, root: book.root.appendingPathComponent("elsewhere"),
+                packageRoot: book.root.appendingPathComponent("elsewhere"),
+                slugs: [], home: home.path)
         }
         // Through a symbolic link and `..` too.
-        try FileManager.default.createSymbolicLink(atPath: book.root.appendingPathComponent("h").path, withDestinationPath: home.path)
+        try FileManager.default.createSymbolicLink(
+            atPath: book.root.appendingPathComponent("h").path, withDestinationPath: home.path)
         #expect(throws: BookError.self) {
-            try SiteFolder.check(URL(fileURLWithPath: book.root.path + "/h/x/.."), root: book.root.appendingPathComponent("elsewhere"),
-                                 packageRoot: book.root.appendingPathComponent("elsewhere"), slugs: [], home: home.path)
+            try SiteFolder.check(
+                URL(fileURLWithPath: book.root.path + "/h/x/.."), root: book.root.appendingPathComponent("elsewhere"),
+                packageRoot: book.root.appendingPathComponent("elsewhere"), slugs: [], home: home.path)
         }
     }
 
@@ -73,7 +84,8 @@ import BookTestSupport
         #expect(run.status == 64)
         #expect(try String(contentsOf: book.root.appendingPathComponent("site/notes.txt"), encoding: .utf8) == "mine\n")
 
-        try FileManager.default.createDirectory(at: book.root.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: book.root.appendingPathComponent("empty"), withIntermediateDirectories: true)
         #expect(try book.book(["build", "--output", "empty"]).status == 0)
         #expect(FileManager.default.fileExists(atPath: book.root.appendingPathComponent("empty/index.html").path))
     }
@@ -88,11 +100,16 @@ import BookTestSupport
         #expect(try book.book(["build"]).status == 0)
         let site = book.root.appendingPathComponent("site")
         try book.write("site/CNAME", "book.example.org\n")
-        try FileManager.default.createDirectory(at: site.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: site.appendingPathComponent(".git"), withIntermediateDirectories: true)
         try book.write("site/.git/HEAD", "ref: refs/heads/gh-pages\n")
-        try FileManager.default.createSymbolicLink(atPath: site.appendingPathComponent(".git/head-link").path, withDestinationPath: "HEAD")
-        try FileManager.default.createSymbolicLink(atPath: site.appendingPathComponent("latest").path, withDestinationPath: "/etc/hostname")
-        let authored = { book.snapshot("site").filter { $0.key == "CNAME" || $0.key == "latest" || $0.key.hasPrefix(".git") } }
+        try FileManager.default.createSymbolicLink(
+            atPath: site.appendingPathComponent(".git/head-link").path, withDestinationPath: "HEAD")
+        try FileManager.default.createSymbolicLink(
+            atPath: site.appendingPathComponent("latest").path, withDestinationPath: "/etc/hostname")
+        let authored = {
+            book.snapshot("site").filter { $0.key == "CNAME" || $0.key == "latest" || $0.key.hasPrefix(".git") }
+        }
         let mine = authored()
         #expect(mine.count == 5 && mine["latest"] == Data("-> /etc/hostname".utf8))
 
@@ -117,7 +134,9 @@ import BookTestSupport
         #expect(book.leftovers().isEmpty)
 
         // A page a build wrote for a chapter since removed from the manifest is not the author's: it goes.
-        try book.write("chapters/book.json", """
+        try book.write(
+            "chapters/book.json",
+            """
             { "title": "Safety", "chapters": [ { "slug": "one", "file": "one.md", "title": "One", "summary": "s" } ] }
             """)
         try book.write("chapters/one.md", "# one\n\nAlone.\n")
@@ -158,7 +177,9 @@ import BookTestSupport
         #expect(book.snapshot("chapters") == chapters, "chapter files are byte-identical")
         let site = book.snapshot("site")
         if stage == "retire" {
-            #expect(String(decoding: site["one.html"] ?? Data(), as: UTF8.self).contains("Changed prose."), "the new site is in place")
+            #expect(
+                String(decoding: site["one.html"] ?? Data(), as: UTF8.self).contains("Changed prose."),
+                "the new site is in place")
             #expect(Set(site.keys) == Set(oldSite.keys), "and whole")
         } else {
             #expect(site == oldSite, "the previous site is intact")
@@ -178,7 +199,8 @@ import BookTestSupport
         defer { book.remove() }
         #expect(try book.book(["build"]).status == 0)
         let two = book.snapshot("site")["two.html"]
-        try FileManager.default.moveItem(at: book.root.appendingPathComponent("site"), to: book.root.appendingPathComponent(".site.old-99999"))
+        try FileManager.default.moveItem(
+            at: book.root.appendingPathComponent("site"), to: book.root.appendingPathComponent(".site.old-99999"))
         try book.write(".site.staging-99998", "a half-written staging folder")
         let run = try book.book(["build", "--chapter", "one"])
         #expect(run.status == 0, "\(run.stderr)")
@@ -195,7 +217,10 @@ import BookTestSupport
         defer { book.remove() }
         // The claims page links to a snippet anchor of chapter two, whose page is a placeholder in this build
         // (a --chapter build into a fresh output once failed with a "no anchor" error per such claim).
-        try book.write("chapters/two.md", "# two\n\nSecond. See [the other](one.html).\n\n```swift id=second\nprint(\"two\")\n```\n\n```output\ntwo\n```\n\n```claims\nreproduced: two prints its name (#second)\n```\n")
+        try book.write(
+            "chapters/two.md",
+            "# two\n\nSecond. See [the other](one.html).\n\n```swift id=second\nprint(\"two\")\n```\n\n```output\ntwo\n```\n\n```claims\nreproduced: two prints its name (#second)\n```\n"
+        )
         let run = try book.book(["build", "--chapter", "one"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("stub  two: not built yet"))
@@ -218,11 +243,15 @@ import BookTestSupport
         _ = Subprocess.launchedProcessAndWait("/bin/chown", ["-R", "\(nobody)", book.root.path])
         #expect(try book.book(["build"], asUser: nobody).status == 0)
         try book.chapter("one", prose: "Changed prose.")
-        _ = Subprocess.launchedProcessAndWait("/bin/chown", ["\(nobody)", book.root.appendingPathComponent("chapters/one.md").path])
+        _ = Subprocess.launchedProcessAndWait(
+            "/bin/chown", ["\(nobody)", book.root.appendingPathComponent("chapters/one.md").path])
         let site = book.root.appendingPathComponent("site")
         switch setup {
-        case "read-only site": try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: site.path)
-        case "read-only subfolder": try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: site.appendingPathComponent("katex").path)
+        case "read-only site":
+            try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: site.path)
+        case "read-only subfolder":
+            try FileManager.default.setAttributes(
+                [.posixPermissions: 0o555], ofItemAtPath: site.appendingPathComponent("katex").path)
         case "foreign-owned site": _ = Subprocess.launchedProcessAndWait("/bin/chown", ["0", site.path])
         default: try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: book.root.path)
         }
@@ -239,7 +268,8 @@ extension Subprocess {
     /// Runs a tool to its end; its exit status, or -1 if it could not start or was killed.
     static func launchedProcessAndWait(_ path: String, _ arguments: [String]) -> Int32 {
         guard let result = try? Subprocess(executable: path, arguments: arguments, timeout: 60).run(),
-              case .exited(let status) = result.termination else { return -1 }
+            case .exited(let status) = result.termination
+        else { return -1 }
         return status
     }
 }

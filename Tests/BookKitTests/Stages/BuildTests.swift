@@ -1,7 +1,8 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// Stage 4, Build: the programs a chapter makes (`Build.plan`), and the chapter locations of what the
 /// compiler says about them.

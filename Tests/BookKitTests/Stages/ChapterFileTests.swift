@@ -1,22 +1,28 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// The manifest's `file` paths stay inside `chapters/`, and a chapter file that is not UTF-8 with LF line
 /// endings fails that chapter alone, at its first bad byte. Through the `book` executable.
 @Suite struct ChapterFileTests {
     /// Each of these was read, published (page and search index) and, with `--fix`, rewritten, with exit 0.
-    @Test(arguments: ["../../../../../../../../../../etc/passwd", "/etc/passwd", "link-out.md", "../outside.md", "link-up.md"])
+    @Test(arguments: [
+        "../../../../../../../../../../etc/passwd", "/etc/passwd", "link-out.md", "../outside.md", "link-up.md",
+    ])
     func manifestPathsMustStayInChapters(file: String) throws {
-        let book = try ScratchBook("escape-\(file.filter { $0.isLetter || $0 == "." }.count)-\(file.filter(\.isLetter))")
+        let book = try ScratchBook(
+            "escape-\(file.filter { $0.isLetter || $0 == "." }.count)-\(file.filter(\.isLetter))")
         defer { book.remove() }
         // A chapter outside chapters/ whose output block is wrong: `--fix` would rewrite it.
         try book.write("outside.md", "# Outside\n\n```swift\nprint(\"new\")\n```\n\n```output\nold\n```\n")
-        try FileManager.default.createSymbolicLink(atPath: book.root.appendingPathComponent("chapters/link-out.md").path,
-                                                   withDestinationPath: "/etc/passwd")
-        try FileManager.default.createSymbolicLink(atPath: book.root.appendingPathComponent("chapters/link-up.md").path,
-                                                   withDestinationPath: "../outside.md")
+        try FileManager.default.createSymbolicLink(
+            atPath: book.root.appendingPathComponent("chapters/link-out.md").path,
+            withDestinationPath: "/etc/passwd")
+        try FileManager.default.createSymbolicLink(
+            atPath: book.root.appendingPathComponent("chapters/link-up.md").path,
+            withDestinationPath: "../outside.md")
         let manifest = try String(contentsOf: book.root.appendingPathComponent("chapters/book.json"), encoding: .utf8)
         try book.write("chapters/book.json", manifest.replacingOccurrences(of: "\"one.md\"", with: "\"\(file)\""))
         let outside = book.snapshot()["outside.md"]
@@ -27,7 +33,9 @@ import BookTestSupport
         #expect(run.stderr.hasPrefix("chapters/book.json:2:28: error: chapter 'one' names "), "\(run.stderr)")
         #expect(run.stderr.contains("\nhint: name a file inside chapters/"))
         #expect(book.snapshot()["outside.md"] == outside, "--fix wrote nothing outside chapters/")
-        #expect(!FileManager.default.fileExists(atPath: book.root.appendingPathComponent("site").path), "nothing was published")
+        #expect(
+            !FileManager.default.fileExists(atPath: book.root.appendingPathComponent("site").path),
+            "nothing was published")
     }
 
     /// A slug whose page is a file the build writes for itself. Was: `index` (or `claims`) replaced
@@ -41,17 +49,24 @@ import BookTestSupport
         #expect(try book.book(["build"]).status == 0)
         let site = book.snapshot("site")
         let manifest = try String(contentsOf: book.root.appendingPathComponent("chapters/book.json"), encoding: .utf8)
-        try book.write("chapters/book.json", manifest.replacingOccurrences(of: "\"slug\": \"one\"", with: "\"slug\": \"\(slug)\""))
+        try book.write(
+            "chapters/book.json", manifest.replacingOccurrences(of: "\"slug\": \"one\"", with: "\"slug\": \"\(slug)\""))
         let run = try book.book(["build"])
         #expect(run.status == 2, "\(run.stderr)")
         // Line 2, column 13: where the "slug" value of the first entry starts.
-        #expect(run.stderr.hasPrefix("chapters/book.json:2:13: error: chapter slug '\(slug)' names a page the build writes for itself"), "\(run.stderr)")
+        #expect(
+            run.stderr.hasPrefix(
+                "chapters/book.json:2:13: error: chapter slug '\(slug)' names a page the build writes for itself"),
+            "\(run.stderr)")
         #expect(run.stderr.contains("\nhint: "))
         #expect(book.snapshot("site") == site, "nothing was published")
     }
 
     /// `original.url` becomes a live link on the chapter's page. Was: a `javascript:` address was published.
-    @Test(arguments: ["javascript:alert(1)", " javascript:alert(1)", "data:text/html,<b>x</b>", "//evil.example/", "kexue.fm/archives/8877", "HTTPS://kexue.fm/", ""])
+    @Test(arguments: [
+        "javascript:alert(1)", " javascript:alert(1)", "data:text/html,<b>x</b>", "//evil.example/",
+        "kexue.fm/archives/8877", "HTTPS://kexue.fm/", "",
+    ])
     func originalURLMustBeHTTP(url: String) throws {
         let book = try ScratchBook("original-\(url.utf8.reduce(UInt32(5381)) { $0 &* 33 &+ UInt32($1) })")
         defer { book.remove() }
@@ -59,9 +74,13 @@ import BookTestSupport
         let run = try book.book(["build"])
         #expect(run.status == 2, "\(run.stderr)")
         // Line 3, column 26: where the "url" value starts.
-        #expect(run.stderr.hasPrefix("chapters/book.json:3:26: error: chapter 'one': the original post's url "), "\(run.stderr)")
+        #expect(
+            run.stderr.hasPrefix("chapters/book.json:3:26: error: chapter 'one': the original post's url "),
+            "\(run.stderr)")
         #expect(run.stderr.contains("\nhint: "))
-        #expect(!FileManager.default.fileExists(atPath: book.root.appendingPathComponent("site").path), "nothing was published")
+        #expect(
+            !FileManager.default.fileExists(atPath: book.root.appendingPathComponent("site").path),
+            "nothing was published")
     }
 
     @Test(arguments: ["https://kexue.fm/archives/8877", "http://kexue.fm/archives/8877"])
@@ -71,7 +90,8 @@ import BookTestSupport
         try book.write("chapters/book.json", manifest(originalURL: url))
         let run = try book.book(["build"])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(String(decoding: book.snapshot("site")["one.html"] ?? Data(), as: UTF8.self).contains("<a href=\"\(url)\""))
+        #expect(
+            String(decoding: book.snapshot("site")["one.html"] ?? Data(), as: UTF8.self).contains("<a href=\"\(url)\""))
     }
 
     private func manifest(originalURL url: String) -> String {
@@ -89,8 +109,9 @@ import BookTestSupport
         let book = try ScratchBook("alias")
         defer { book.remove() }
         try book.write("chapters/real.md", "# One\n\n```swift\nprint(\"new\")\n```\n\n```output\nold\n```\n")
-        try FileManager.default.createSymbolicLink(atPath: book.root.appendingPathComponent("chapters/alias.md").path,
-                                                   withDestinationPath: "real.md")
+        try FileManager.default.createSymbolicLink(
+            atPath: book.root.appendingPathComponent("chapters/alias.md").path,
+            withDestinationPath: "real.md")
         let manifest = try String(contentsOf: book.root.appendingPathComponent("chapters/book.json"), encoding: .utf8)
         try book.write("chapters/book.json", manifest.replacingOccurrences(of: "\"one.md\"", with: "\"alias.md\""))
         let run = try book.book(["build", "--fix"])
@@ -106,7 +127,9 @@ import BookTestSupport
         let book = try ScratchChapters("crlf", chapters: ["a": "# A\r\n\r\nText.\r\n", "b": "# B\n\nText.\n"])
         defer { book.remove() }
         let loaded = try Load.book(root: book.root)
-        #expect(loaded.chapters[0].loadError?.description.hasPrefix("chapters/a.md:1:4: error: the chapter has Windows (CRLF) line endings") == true)
+        #expect(
+            loaded.chapters[0].loadError?.description.hasPrefix(
+                "chapters/a.md:1:4: error: the chapter has Windows (CRLF) line endings") == true)
         #expect(loaded.chapters[0].text.isEmpty)
         #expect(loaded.chapters[1].loadError == nil && loaded.chapters[1].text == "# B\n\nText.\n")
     }
@@ -115,8 +138,14 @@ import BookTestSupport
     @Test(arguments: [
         ("crlf", "chapters/two.md:5:9: error: the chapter has Windows (CRLF) line endings"),
         ("cr", "chapters/two.md:3:4: error: the chapter has a carriage return (CR) character"),
-        ("latin1", "chapters/two.md:12:5: error: the chapter is not UTF-8: byte 0xFF cannot start or continue a character here"),
-        ("overlong", "chapters/two.md:3:8: error: the chapter is not UTF-8: byte 0xC0 cannot start or continue a character here"),
+        (
+            "latin1",
+            "chapters/two.md:12:5: error: the chapter is not UTF-8: byte 0xFF cannot start or continue a character here"
+        ),
+        (
+            "overlong",
+            "chapters/two.md:3:8: error: the chapter is not UTF-8: byte 0xC0 cannot start or continue a character here"
+        ),
     ])
     func badEncodingFailsThatChapterOnly(kind: String, expected: String) throws {
         let book = try ScratchBook("encoding-\(kind)")
@@ -128,13 +157,17 @@ import BookTestSupport
             // Lines 5 onwards end in CRLF; line 5 is "```swift" (8 bytes), so the CR is at column 9.
             var lineNumber = 1, result: [UInt8] = []
             for byte in bytes {
-                if byte == UInt8(ascii: "\n") { if lineNumber >= 5 { result.append(UInt8(ascii: "\r")) }; lineNumber += 1 }
+                if byte == UInt8(ascii: "\n") {
+                    if lineNumber >= 5 { result.append(UInt8(ascii: "\r")) }; lineNumber += 1
+                }
                 result.append(byte)
             }
             bytes = result
         case "cr": bytes.replaceSubrange(bytes.startIndex..<bytes.startIndex, with: Array("# two\n\nOld\rMac\n".utf8))
         case "latin1": bytes += Array("Bad ".utf8) + [0xFF] + Array(" byte\n".utf8)
-        default: bytes.replaceSubrange(bytes.startIndex..<bytes.startIndex, with: Array("# two\n\nSlash: ".utf8) + [0xC0, 0xAF] + [0x0A])
+        default:
+            bytes.replaceSubrange(
+                bytes.startIndex..<bytes.startIndex, with: Array("# two\n\nSlash: ".utf8) + [0xC0, 0xAF] + [0x0A])
         }
         try Data(bytes).write(to: url)
         let run = try book.book(["build"])
@@ -159,11 +192,11 @@ import BookTestSupport
     /// The position of a manifest value, even when the same key text appears inside another string.
     @Test func jsonPositionsFollowThePath() {
         let text = """
-        {"title": "T \\"file\\": \\"x\\"", "chapters": [
-          {"slug": "a", "summary": "has \\"file\\": inside", "file": "a.md"},
-          {"original": {"file": "no"}, "file":
-             "b.md"}]}
-        """
+            {"title": "T \\"file\\": \\"x\\"", "chapters": [
+              {"slug": "a", "summary": "has \\"file\\": inside", "file": "a.md"},
+              {"original": {"file": "no"}, "file":
+                 "b.md"}]}
+            """
         let positions = JSONPositions(Array(text.utf8))
         #expect(positions.position(of: "chapters.0.file", file: "m")?.description == "m:2:60")
         #expect(positions.position(of: "chapters.1.file", file: "m")?.description == "m:4:6")

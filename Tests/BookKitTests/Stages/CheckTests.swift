@@ -1,7 +1,8 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// Stage 6, Check: what the programs did against what the chapter says, on runs made up here (no compiler,
 /// no process): output compared within the snippet's tolerance, a mismatch located at the output block with
@@ -30,7 +31,9 @@ import BookTestSupport
         ```
         """
 
-    private func check(_ outputs: [String], ending: ProgramRun.Ending = .completed, ran: [Bool] = [true, true]) -> Check.Result {
+    private func check(_ outputs: [String], ending: ProgramRun.Ending = .completed, ran: [Bool] = [true, true])
+        -> Check.Result
+    {
         let chapter = TestChapter.extract(Self.text).1
         let plan = Build.plan(chapter)[0]
         var outcomes: [Int: SnippetOutcome] = [:]
@@ -56,9 +59,12 @@ import BookTestSupport
     }
 
     @Test func aTrapIsAnErrorAtItsSnippetAndTheRestIsNotCompared() {
-        let result = check(["0.5\n", ""], ending: .trapped(snippet: 1, message: "Fatal error: boom", location: nil), ran: [true, false])
+        let result = check(
+            ["0.5\n", ""], ending: .trapped(snippet: 1, message: "Fatal error: boom", location: nil),
+            ran: [true, false])
         #expect(result.checked == 1 && result.passed == 1)
-        #expect(result.errors.map(\.description).map { String($0.split(separator: "\n")[0]) }
+        #expect(
+            result.errors.map(\.description).map { String($0.split(separator: "\n")[0]) }
                 == ["chapters/t.md:11:1: error: snippet #2 trapped: Fatal error: boom"])
     }
 }

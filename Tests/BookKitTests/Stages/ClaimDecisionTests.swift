@@ -1,7 +1,8 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// A claims block is held to the decisions its snippets print (`Check.claimDecisions`), and `--exact` lets no
 /// recorded number hide inside its tolerance.
@@ -21,27 +22,30 @@ import BookTestSupport
     /// When every status agrees, the chapter passes and its claims box gives the rule's reason under each claim.
     @Test func agreeingClaimsPassAndShowTheirReason() throws {
         let text = """
-        # Agreeing
+            # Agreeing
 
-        ```claims
-        reproduced: A beats B (#paired:a-beats-b)
-        ```
+            ```claims
+            reproduced: A beats B (#paired:a-beats-b)
+            ```
 
-        ```swift id=paired
-        import Kexue
-        let a = TrialArm("A", values: [1.0, 1.2, 1.1, 1.3, 1.25, 1.15, 1.05, 1.2])
-        let b = TrialArm("B", values: [0.9, 1.0, 1.05, 1.1, 1.2, 1.0, 1.0, 1.1])
-        print(a.versus(b).decide("a-beats-b", .better))
-        ```
+            ```swift id=paired
+            import Kexue
+            let a = TrialArm("A", values: [1.0, 1.2, 1.1, 1.3, 1.25, 1.15, 1.05, 1.2])
+            let b = TrialArm("B", values: [0.9, 1.0, 1.05, 1.1, 1.2, 1.0, 1.0, 1.1])
+            print(a.versus(b).decide("a-beats-b", .better))
+            ```
 
-        ```output
-        claim a-beats-b: reproduced (post: A higher than B: the 95% CI of A − B [+0.0589, +0.1661] excludes zero on the post's side)
-        ```
-        """
+            ```output
+            claim a-beats-b: reproduced (post: A higher than B: the 95% CI of A − B [+0.0589, +0.1661] excludes zero on the post's side)
+            ```
+            """
         let (checked, report) = try Fixtures.check("agreeing", text: text)
         #expect(report.errors.isEmpty, "\(report.errors.map(\.description).joined(separator: "\n"))")
         let body = ChapterPage.chapterBody(checked).0
-        #expect(body.contains("Decided by the rule of chapter 0: post: A higher than B: the 95% CI of A − B [+0.0589, +0.1661] excludes zero on the post&#39;s side."))
+        #expect(
+            body.contains(
+                "Decided by the rule of chapter 0: post: A higher than B: the 95% CI of A − B [+0.0589, +0.1661] excludes zero on the post&#39;s side."
+            ))
     }
 
     /// A claims line's reference: `(#id)` names a snippet, `(#id:name)` a decision it prints; a bad name is a
@@ -59,7 +63,8 @@ import BookTestSupport
 
     /// The decision lines of an output, and what is not one.
     @Test func decisionLinesAreReadBack() {
-        let output = "A − B: +0.1\nclaim a-b: qualitative (why)\nclaim Not A Name: reproduced\nclaimed: x\nclaim c: reproduced\n"
+        let output =
+            "A − B: +0.1\nclaim a-b: qualitative (why)\nclaim Not A Name: reproduced\nclaimed: x\nclaim c: reproduced\n"
         let found = DecidedClaim.all(in: output)
         #expect(found.map(\.name) == ["a-b", "c"])
         #expect(found.map(\.status) == ["qualitative", "reproduced"])
@@ -72,24 +77,24 @@ import BookTestSupport
     /// program's number.
     @Test func exactLetsNothingHideInTheTolerance() throws {
         let text = """
-        # Exact
+            # Exact
 
-        ```swift id=typed
-        print("H =", 0.8323955818399389)
-        ```
+            ```swift id=typed
+            print("H =", 0.8323955818399389)
+            ```
 
-        ```output
-        H = 0.8323988190277182
-        ```
+            ```output
+            H = 0.8323988190277182
+            ```
 
-        ```swift id=timing tolerance=measured
-        print("speed-up", 1.31)
-        ```
+            ```swift id=timing tolerance=measured
+            print("speed-up", 1.31)
+            ```
 
-        ```output
-        speed-up 1.2
-        ```
-        """
+            ```output
+            speed-up 1.2
+            ```
+            """
         let (_, loose) = try Fixtures.check("exact", text: text)
         #expect(loose.errors.isEmpty, "inside the default tolerance 1e-5")
         let (_, exact) = try Fixtures.check("exact", text: text, exact: true)
@@ -105,7 +110,8 @@ import BookTestSupport
         var options = BookBuilder.Options(root: folder, packageRoot: Fixtures.packageRoot)
         options.fix = true
         options.exact = true
-        let source = ChapterSource(slug: "exact", path: "chapters/exact.md", title: "Exact", summary: "", text: text, file: file)
+        let source = ChapterSource(
+            slug: "exact", path: "chapters/exact.md", title: "Exact", summary: "", text: text, file: file)
         _ = try BookBuilder(options: options).chapter(source, library: library, toolchain: toolchain)
         let fixed = try String(contentsOf: file, encoding: .utf8)
         #expect(fixed.contains("H = 0.8323955818399389"))
@@ -114,15 +120,23 @@ import BookTestSupport
 
     /// The claims page: the book's tally, then each chapter's own, and decided claims marked.
     @Test func claimsPageTallies() {
-        var one = Chapter(source: ChapterSource(slug: "one", path: "chapters/one.md", title: "One", summary: "", text: ""), snippets: [])
-        one.boxes.claims = [Claim(status: .reproduced, text: "a", snippetID: "s", decision: "a", line: 3),
-                            Claim(status: .qualitative, text: "b", line: 4),
-                            Claim(status: .notAttempted, text: "c", line: 5)]
-        var two = Chapter(source: ChapterSource(slug: "two", path: "chapters/two.md", title: "Two", summary: "", text: ""), snippets: [])
+        var one = Chapter(
+            source: ChapterSource(slug: "one", path: "chapters/one.md", title: "One", summary: "", text: ""),
+            snippets: [])
+        one.boxes.claims = [
+            Claim(status: .reproduced, text: "a", snippetID: "s", decision: "a", line: 3),
+            Claim(status: .qualitative, text: "b", line: 4),
+            Claim(status: .notAttempted, text: "c", line: 5),
+        ]
+        var two = Chapter(
+            source: ChapterSource(slug: "two", path: "chapters/two.md", title: "Two", summary: "", text: ""),
+            snippets: [])
         two.boxes.claims = [Claim(status: .notReproduced, text: "d", snippetID: "t", decision: "d", line: 3)]
         let tally = Render.tally(one.boxes.claims + two.boxes.claims)
         #expect(tally.contains("4 claims: "))
-        #expect(tally.contains(">1 reproduced<") && tally.contains(">1 qualitative<") && tally.contains(">1 not reproduced<")
+        #expect(
+            tally.contains(">1 reproduced<") && tally.contains(">1 qualitative<")
+                && tally.contains(">1 not reproduced<")
                 && tally.contains(">1 not attempted<"))
         #expect(tally.hasSuffix("; 2 decided by the rule"))
     }

@@ -1,14 +1,19 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// The modes and keys of issue 14 (display, aside, unordered, optimize=none, stdin, inline expectations,
 /// tasks), each on a fixture chapter; failing fixtures have `.errors` goldens, pages `.html` goldens.
 @Suite struct ModeTests {
-    private func passes(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> (CheckedChapter, BookBuilder.ChapterReport) {
+    private func passes(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> (
+        CheckedChapter, BookBuilder.ChapterReport
+    ) {
         let (checked, report) = try Fixtures.check(name)
-        #expect(report.errors.isEmpty, "\(report.errors.map(\.description).joined(separator: "\n"))", sourceLocation: sourceLocation)
+        #expect(
+            report.errors.isEmpty, "\(report.errors.map(\.description).joined(separator: "\n"))",
+            sourceLocation: sourceLocation)
         return (checked, report)
     }
 
@@ -17,10 +22,14 @@ import BookTestSupport
         let (toolchain, library) = try Fixtures.environment.get()
         var options = BookBuilder.Options(root: Fixtures.packageRoot)
         options.useCache = false
-        return try BookBuilder(options: options).chapter(try Fixtures.source(name), library: library, toolchain: toolchain)
+        return try BookBuilder(options: options).chapter(
+            try Fixtures.source(name), library: library, toolchain: toolchain)
     }
 
-    @Test(arguments: ["aside-scope", "aside-breaks-prefix", "traps-breaks-prefix", "inline-mismatch", "inline-errors", "unordered-mismatch", "trap-messages", "stdin-errors"])
+    @Test(arguments: [
+        "aside-scope", "aside-breaks-prefix", "traps-breaks-prefix", "inline-mismatch", "inline-errors",
+        "unordered-mismatch", "trap-messages", "stdin-errors",
+    ])
     func failureIsLocated(_ name: String) throws {
         let (_, report) = try Fixtures.check(name)
         #expect(!report.errors.isEmpty, "the fixture \(name) must fail")
@@ -58,52 +67,63 @@ import BookTestSupport
         let body = ChapterPage.chapterBody(checked).0
         #expect(body.contains("<figure class=\"snippet aside\" id=\"snippet-sidebar\">"))
         #expect(body.contains("total 15 1"))
-        #expect(body.contains("<div class=\"note\">An aside: the snippets after it do not see its changes.</div></figure>"))
+        #expect(
+            body.contains("<div class=\"note\">An aside: the snippets after it do not see its changes.</div></figure>"))
     }
 
     /// A trap inside an aside is an error at the aside (the snippets after it still run); an output block
     /// after a display snippet is a format error.
     @Test func asideTrapAndDisplayOutputAreErrors() throws {
         let text = """
-        # Errors
+            # Errors
 
-        ```swift
-        let values = [1, 2]
-        ```
+            ```swift
+            let values = [1, 2]
+            ```
 
-        ```swift aside
-        print(values[2])
-        ```
+            ```swift aside
+            print(values[2])
+            ```
 
-        ```swift
-        print(values.count)
-        ```
+            ```swift
+            print(values.count)
+            ```
 
-        ```output
-        2
-        ```
+            ```output
+            2
+            ```
 
-        """
+            """
         let (checked, report) = try Fixtures.check("aside-trap", text: text)
-        #expect(report.errors.map(\.description).map { $0.components(separatedBy: "\n")[0] }
-                    == ["Fixtures/aside-trap.md:8:13: error: snippet #2 trapped: Trap: Illegal instruction (SIGILL)"])
-        #expect(checked.outcomes[2]?.ran == true && report.checked == 2 && report.passed == 2, "the aside is not compared; the snippets around it are")
-        let (_, display) = try Fixtures.check("display-output", text: "# D\n\n```swift display\nprint(1)\n```\n\n```output\n1\n```\n")
-        #expect(display.errors.map(\.description).first?.hasPrefix(
-            "Fixtures/display-output.md:7:1: error: snippet #1 is 'display', which has no checked output, but an output block follows it") == true)
+        #expect(
+            report.errors.map(\.description).map { $0.components(separatedBy: "\n")[0] }
+                == ["Fixtures/aside-trap.md:8:13: error: snippet #2 trapped: Trap: Illegal instruction (SIGILL)"])
+        #expect(
+            checked.outcomes[2]?.ran == true && report.checked == 2 && report.passed == 2,
+            "the aside is not compared; the snippets around it are")
+        let (_, display) = try Fixtures.check(
+            "display-output", text: "# D\n\n```swift display\nprint(1)\n```\n\n```output\n1\n```\n")
+        #expect(
+            display.errors.map(\.description).first?.hasPrefix(
+                "Fixtures/display-output.md:7:1: error: snippet #1 is 'display', which has no checked output, but an output block follows it"
+            ) == true)
     }
 
     /// `// Prints` (escapes, several per snippet) and `// Output:` are checked; the page does not repeat them.
     @Test func inlineExpectationsAreChecked() throws {
         let (checked, report) = try passes("inline-expectations")
         #expect(report.checked == 3 && report.passed == 3)
-        #expect(checked.chapter.snippets[0].expected?.text == "Hello, world!\na \"quoted\" word\ntwo\nlines\npi is about 3.14159\n")
+        #expect(
+            checked.chapter.snippets[0].expected?.text
+                == "Hello, world!\na \"quoted\" word\ntwo\nlines\npi is about 3.14159\n")
         let body = ChapterPage.chapterBody(checked).0
         #expect(!body.contains("<div class=\"output\">"), "the comments already show the output")
         Fixtures.expectGolden(body, "inline-expectations.html")
         // The tolerance applies: 3.141592 is within 1e-5 of 3.14159... and 3.2 is not.
-        let text = try String(contentsOf: Fixtures.directory.appendingPathComponent("inline-expectations.md"), encoding: .utf8)
-        let (_, drifted) = try Fixtures.check("inline-expectations", text: text.replacingOccurrences(of: "about 3.14159\"", with: "about 3.2\""))
+        let text = try String(
+            contentsOf: Fixtures.directory.appendingPathComponent("inline-expectations.md"), encoding: .utf8)
+        let (_, drifted) = try Fixtures.check(
+            "inline-expectations", text: text.replacingOccurrences(of: "about 3.14159\"", with: "about 3.2\""))
         #expect(drifted.errors.map(\.kind) == [.output])
         #expect(drifted.errors.first?.location?.line == 10, "located at the comment")
     }
@@ -112,20 +132,27 @@ import BookTestSupport
         let (checked, _) = try passes("unordered")
         // The Set's order is not sorted (so unordered is needed), and stable: a fresh compile and run gives
         // the same lines in the same order.
-        #expect(checked.chapter.snippets[0].expected.map { OutputComparison.lines($0.text) } == ["prime 2", "prime 3", "prime 5", "prime 7", "prime 11"])
+        #expect(
+            checked.chapter.snippets[0].expected.map { OutputComparison.lines($0.text) } == [
+                "prime 2", "prime 3", "prime 5", "prime 7", "prime 11",
+            ])
         let (again, report) = try uncached("unordered")
         #expect(report.errors.isEmpty, "\(report.errors)")
         #expect(again.outcomes[1]?.stdout == checked.outcomes[1]?.stdout)
         #expect(OutputComparison.compare(expected: "b 2\na 1.0\n", actual: "a 1.000001\nb 2\n", unordered: true) == nil)
         #expect(OutputComparison.compare(expected: "b 2\na 1.0\n", actual: "a 1.000001\nb 2\n") != nil)
-        #expect(OutputComparison.compare(expected: "a\na\nb\n", actual: "a\nb\nb\n", unordered: true) != nil, "a multiset, not a set")
+        #expect(
+            OutputComparison.compare(expected: "a\na\nb\n", actual: "a\nb\nb\n", unordered: true) != nil,
+            "a multiset, not a set")
     }
 
     /// `optimize=none` compiles its programs -Onone: an assert traps with its message; under -O an index
     /// error traps without one, and the error's hint names optimize=none (trap-messages.errors).
     @Test func optimizeNoneShowsTrapMessages() throws {
         let (checked, _) = try passes("optimize")
-        #expect(checked.outcomes[0]?.trap?.contains("balance must not be negative") == true, "\(String(describing: checked.outcomes[0]?.trap))")
+        #expect(
+            checked.outcomes[0]?.trap?.contains("balance must not be negative") == true,
+            "\(String(describing: checked.outcomes[0]?.trap))")
         #expect(checked.outcomes[1]?.trap?.hasPrefix("Trap: ") == true)
         let plans = Build.plan(checked.chapter)
         #expect(plans.map(\.isOptimized) == [false, true, true])
@@ -133,7 +160,9 @@ import BookTestSupport
         #expect(!Build.compileFlags(runs: true, optimized: false).contains("-O"))
         #expect(Build.compileFlags(runs: true).contains("-O"))
         #expect(Extract.dump(checked.chapter).contains("snippet #1 traps optimize=none lines 5-8"))
-        #expect(Extract.dump(Extract.chapter(Parse.chapter(try Fixtures.source("unordered"))).0).contains("snippet #1 normal unordered lines 5-8"))
+        #expect(
+            Extract.dump(Extract.chapter(Parse.chapter(try Fixtures.source("unordered"))).0).contains(
+                "snippet #1 normal unordered lines 5-8"))
     }
 
     /// Each snippet reads its own ```stdin block; one without reads end of file at once.
@@ -142,8 +171,13 @@ import BookTestSupport
         #expect(report.passed == 4)
         #expect(checked.chapter.snippets[0].stdin?.text == "Ada\n36\n")
         let body = ChapterPage.chapterBody(checked).0
-        #expect(body.contains("<div class=\"stdin\"><div class=\"label\">Input</div><pre>first\nsecond &quot;quoted&quot; \\ back\n</pre></div>")
-                || body.contains("<div class=\"stdin\"><div class=\"label\">Input</div><pre>first\nsecond \"quoted\" \\ back\n</pre></div>"))
+        #expect(
+            body.contains(
+                "<div class=\"stdin\"><div class=\"label\">Input</div><pre>first\nsecond &quot;quoted&quot; \\ back\n</pre></div>"
+            )
+                || body.contains(
+                    "<div class=\"stdin\"><div class=\"label\">Input</div><pre>first\nsecond \"quoted\" \\ back\n</pre></div>"
+                ))
     }
 
     /// `--fix` writes a missing output block after the snippet's ```stdin block, which it keeps; the dump
@@ -154,14 +188,17 @@ import BookTestSupport
         #expect(stripped != original)
         let (checked, report) = try Fixtures.check("stdin", text: stripped)
         #expect(report.errors.count == 1)
-        let restored = Fix.apply(to: stripped, chapter: checked.chapter, outcomes: checked.outcomes, comparable: { _ in true })
+        let restored = Fix.apply(
+            to: stripped, chapter: checked.chapter, outcomes: checked.outcomes, comparable: { _ in true })
         #expect(restored == original)
         let body = ChapterPage.chapterBody(checked).0
         #expect(body.components(separatedBy: "Ada").count == 3, "the input once, the output once: \(body)")
         let dump = Extract.dump(checked.chapter)
         #expect(dump.contains("      stdin lines 9-12\n      < Ada\n      < 36\n"), "\(dump)")
         let inline = Extract.dump(Extract.chapter(Parse.chapter(try Fixtures.source("inline-expectations"))).0)
-        #expect(inline.contains("output inline: // Prints at lines 5, 7, 8, 10") && inline.contains("output inline: // Output: at line 19"), "\(inline)")
+        #expect(
+            inline.contains("output inline: // Prints at lines 5, 7, 8, 10")
+                && inline.contains("output inline: // Output: at line 19"), "\(inline)")
     }
 
     /// Top-level `await` works, and a Task the snippet awaits prints inside that snippet.
@@ -185,7 +222,8 @@ import BookTestSupport
 
     /// `// Prints` comments are rewritten in place (the code before them kept), `// Output:` comments whole.
     @Test func fixRewritesInlineComments() throws {
-        let original = try String(contentsOf: Fixtures.directory.appendingPathComponent("inline-mismatch.md"), encoding: .utf8)
+        let original = try String(
+            contentsOf: Fixtures.directory.appendingPathComponent("inline-mismatch.md"), encoding: .utf8)
         let (report, repaired) = try fix("inline-mismatch", text: original)
         #expect(report.fixed && report.errors.isEmpty, "\(report.errors)")
         Fixtures.expectGolden(repaired, "inline-mismatch.fixed.md")
@@ -200,36 +238,40 @@ import BookTestSupport
         let (report, after) = try fix("prints-count", text: text)
         #expect(after == text)
         #expect(!report.fixed)
-        #expect(report.errors.map(\.description).contains {
-            $0.hasPrefix("Fixtures/prints-count.md:5:10: error: --fix cannot rewrite the `// Prints` comments of snippet #1: they expect 1 line(s), it printed 2")
-        }, "\(report.errors.map(\.description))")
+        #expect(
+            report.errors.map(\.description).contains {
+                $0.hasPrefix(
+                    "Fixtures/prints-count.md:5:10: error: --fix cannot rewrite the `// Prints` comments of snippet #1: they expect 1 line(s), it printed 2"
+                )
+            }, "\(report.errors.map(\.description))")
     }
 
     /// A snippet whose output differs between two runs is not recorded, and nothing else in the file is
     /// either: the error names the differing line.
     @Test func fixRefusesOutputThatDiffersBetweenRuns() throws {
         let text = """
-        # Unstable
+            # Unstable
 
-        ```swift
-        print("stable")
-        ```
+            ```swift
+            print("stable")
+            ```
 
-        ```output
-        stale
-        ```
+            ```output
+            stale
+            ```
 
-        ```swift
-        print("draw", UInt64.random(in: 0 ... .max))
-        ```
+            ```swift
+            print("draw", UInt64.random(in: 0 ... .max))
+            ```
 
-        """
+            """
         let (report, after) = try fix("unstable", text: text)
         #expect(after == text, "the chapter file is left untouched")
         #expect(!report.fixed)
         let unstable = report.errors.filter { $0.message.contains("printed different output in two runs") }
         #expect(unstable.count == 1 && unstable.first?.location?.line == 11, "\(report.errors.map(\.description))")
-        #expect(unstable.first?.detail.contains("line 1: ") == true && unstable.first?.detail.contains("run 2:") == true)
+        #expect(
+            unstable.first?.detail.contains("line 1: ") == true && unstable.first?.detail.contains("run 2:") == true)
     }
 }
 
@@ -242,7 +284,10 @@ import BookTestSupport
         let result = try book.book(["build", "--fix"], timeout: 300)
         let stderr = String(decoding: result.stderr + result.stdout, as: UTF8.self)
         #expect(result.termination == .exited(1), "\(stderr)")
-        #expect(stderr.contains("chapters/unstable.md:3:1: error: snippet #1 printed different output in two runs; --fix recorded nothing"), "\(stderr)")
+        #expect(
+            stderr.contains(
+                "chapters/unstable.md:3:1: error: snippet #1 printed different output in two runs; --fix recorded nothing"
+            ), "\(stderr)")
         #expect(try book.read("chapters/unstable.md") == text)
     }
 }
@@ -272,8 +317,10 @@ import BookTestSupport
         let text = "# T\n\n```swift id=\"a\\\"b\"\nprint(1)\n```\n"
         let source = ChapterSource(slug: "q", path: "chapters/q.md", title: "q", summary: "", text: text)
         let (_, errors) = Extract.chapter(Parse.chapter(source))
-        #expect(errors.map(\.description).first?.hasPrefix("chapters/q.md:3:10: error: snippet id 'a\"b' is not a name") == true,
-                "\(errors.map(\.description))")
+        #expect(
+            errors.map(\.description).first?.hasPrefix("chapters/q.md:3:10: error: snippet id 'a\"b' is not a name")
+                == true,
+            "\(errors.map(\.description))")
     }
 
     @Test(arguments: [("swift unordered", true), ("swift", false)])

@@ -1,7 +1,8 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 @Suite struct RenderTests {
     func render(_ text: String, outcomes: [Int: SnippetOutcome] = [:]) -> String {
@@ -24,26 +25,32 @@ import BookTestSupport
 
     @Test func mathReachesTheHTMLVerbatim() {
         let text = """
-        Inline $\\{x\\}_i * y_j * z$ and a table:
+            Inline $\\{x\\}_i * y_j * z$ and a table:
 
-        | a | b |
-        |---|---|
-        | $|x|$ | $a_1_2$ |
+            | a | b |
+            |---|---|
+            | $|x|$ | $a_1_2$ |
 
-        $$
-        \\begin{aligned} a &= b \\\\ c_1 &= d_2 \\end{aligned}
-        $$
+            $$
+            \\begin{aligned} a &= b \\\\ c_1 &= d_2 \\end{aligned}
+            $$
 
-        \\begin{equation}\\label{eq:x} p_i = \\frac{e^{s_i}}{\\sum_j e^{s_j}} \\end{equation}
+            \\begin{equation}\\label{eq:x} p_i = \\frac{e^{s_i}}{\\sum_j e^{s_j}} \\end{equation}
 
-        Prices $5 and $10 stay text, and `$code$` too.
-        """
+            Prices $5 and $10 stay text, and `$code$` too.
+            """
         let html = render(text)
         #expect(html.contains("<span class=\"math inline\">$\\{x\\}_i * y_j * z$</span>"))
         #expect(html.contains("<span class=\"math inline\">$|x|$</span>"))
         #expect(html.contains("<span class=\"math inline\">$a_1_2$</span>"))
-        #expect(html.contains("<span class=\"math display\">$$\n\\begin{aligned} a &amp;= b \\\\ c_1 &amp;= d_2 \\end{aligned}\n$$</span>"))
-        #expect(html.contains("<span class=\"math display\">\\begin{equation}\\label{eq:x} p_i = \\frac{e^{s_i}}{\\sum_j e^{s_j}} \\end{equation}</span>"))
+        #expect(
+            html.contains(
+                "<span class=\"math display\">$$\n\\begin{aligned} a &amp;= b \\\\ c_1 &amp;= d_2 \\end{aligned}\n$$</span>"
+            ))
+        #expect(
+            html.contains(
+                "<span class=\"math display\">\\begin{equation}\\label{eq:x} p_i = \\frac{e^{s_i}}{\\sum_j e^{s_j}} \\end{equation}</span>"
+            ))
         #expect(html.contains("Prices $5 and $10 stay text"))
         #expect(html.contains("<code>$code$</code>"))
         #expect(!html.contains("KXMATH"))
@@ -53,7 +60,9 @@ import BookTestSupport
     @Test func mathInAnAttributeIsEscapedText() {
         let (parsed, chapter, _) = TestChapter.extract("![The curve $y < x^2$](fig.png)\n")
         let math = TypesetMath(html: ["<span class=\"katex\">y</span>"], labels: [:])
-        let html = ChapterPage.chapterBody(CheckedChapter(parsed: parsed, chapter: chapter, outcomes: [:], errors: [], math: math)).0
+        let html = ChapterPage.chapterBody(
+            CheckedChapter(parsed: parsed, chapter: chapter, outcomes: [:], errors: [], math: math)
+        ).0
         #expect(html.contains("alt=\"The curve $y &lt; x^2$\""))
         #expect(!html.contains("alt=\"The curve <span"))
     }
@@ -61,8 +70,9 @@ import BookTestSupport
     @Test func mathKeepsLineNumbers() {
         let text = "Before\n\n$$\na\nb\n$$\n\n```swift\nprint(1)\n```\n"
         let parsed = Parse.chapter(TestChapter.source(text))
-        #expect(parsed.math.protected.split(separator: "\n", omittingEmptySubsequences: false).count
-            == text.split(separator: "\n", omittingEmptySubsequences: false).count)
+        #expect(
+            parsed.math.protected.split(separator: "\n", omittingEmptySubsequences: false).count
+                == text.split(separator: "\n", omittingEmptySubsequences: false).count)
         #expect(parsed.codeBlocks.first?.start.line == 8)
     }
 
@@ -73,7 +83,8 @@ import BookTestSupport
     }
 
     @Test func highlighterHandlesStringsCommentsAndNumbers() {
-        let html = SwiftHighlighter.html("@inline(__always) let s = \"a \\(f(\"x\")) // no\" // yes\nlet n = 1.5e-3 /* a /* nested */ b */ #if")
+        let html = SwiftHighlighter.html(
+            "@inline(__always) let s = \"a \\(f(\"x\")) // no\" // yes\nlet n = 1.5e-3 /* a /* nested */ b */ #if")
         #expect(html.contains("<span class=\"tok-attribute\">@inline</span>"))
         #expect(html.contains("<span class=\"tok-string\">&quot;a \\(f(&quot;x&quot;)) // no&quot;</span>"))
         #expect(html.contains("<span class=\"tok-comment\">// yes</span>"))
@@ -87,23 +98,32 @@ import BookTestSupport
     /// in another time zone, so a page that shows a date or a time differs too. The book has math, boxes,
     /// claims, figures and failures (for the banner), so that every page writer is covered.
     @Test func renderingIsDeterministic() throws {
-        let fixture = { (name: String) in try String(contentsOf: Fixtures.directory.appendingPathComponent("\(name).md"), encoding: .utf8) }
-        let book = try ScratchChapters("deterministic", title: "Twice", [
-            Manifest.Entry("modes", title: "Modes", summary: "Every mode.", text: try fixture("modes")),
-            Manifest.Entry("reading", title: "Reading", summary: "Boxes and equations.", text: try fixture("reading")),
-            Manifest.Entry("figures", title: "Figures", summary: "Plots.", text: try fixture("figures")),
-            Manifest.Entry("wrong", title: "Wrong", summary: "Fails.", text: try fixture("wrong-output")),
-        ])
+        let fixture = { (name: String) in
+            try String(contentsOf: Fixtures.directory.appendingPathComponent("\(name).md"), encoding: .utf8)
+        }
+        let book = try ScratchChapters(
+            "deterministic", title: "Twice",
+            [
+                Manifest.Entry("modes", title: "Modes", summary: "Every mode.", text: try fixture("modes")),
+                Manifest.Entry(
+                    "reading", title: "Reading", summary: "Boxes and equations.", text: try fixture("reading")),
+                Manifest.Entry("figures", title: "Figures", summary: "Plots.", text: try fixture("figures")),
+                Manifest.Entry("wrong", title: "Wrong", summary: "Fails.", text: try fixture("wrong-output")),
+            ])
         defer { book.remove() }
         var sites: [[String: Data]] = []
         for (output, zone) in [("site-a", "UTC"), ("site-b", "Pacific/Kiritimati")] {
             var environment = ProcessInfo.processInfo.environment
             environment["TZ"] = zone
             let result = try book.book(["build", "--output", book.folder.url(output).path], environment: environment)
-            #expect(result.termination == .exited(1), "the wrong chapter fails: \(String(decoding: result.stderr, as: UTF8.self))")
+            #expect(
+                result.termination == .exited(1),
+                "the wrong chapter fails: \(String(decoding: result.stderr, as: UTF8.self))")
             sites.append(ScratchFolder.files(under: book.folder.url(output)))
         }
-        #expect(sites[0].keys.contains("reading.html") && sites[0].keys.contains("claims.html") && sites[0].keys.contains("search-index.js"))
+        #expect(
+            sites[0].keys.contains("reading.html") && sites[0].keys.contains("claims.html")
+                && sites[0].keys.contains("search-index.js"))
         for (path, bytes) in sites[0].sorted(by: { $0.key < $1.key }) {
             #expect(sites[1][path] == bytes, "\(path) differs between two builds")
         }

@@ -1,7 +1,8 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// Each snippet is judged on its own: one that does not compile is left out and reported at its own line,
 /// and every other snippet of the chapter still compiles and runs (`Build.chapter`). Assertions about
@@ -12,8 +13,9 @@ import BookTestSupport
     /// and the three independent snippets run and pass.
     @Test func brokenSnippetsAreLeftOutAndTheRestRuns() throws {
         let (checked, report) = try Fixtures.check("isolation")
-        #expect(checked.outcomes[1]?.diagnostics?.contains("cannot convert value of type 'String'") == true,
-                "the page shows why a snippet was left out, under its code")
+        #expect(
+            checked.outcomes[1]?.diagnostics?.contains("cannot convert value of type 'String'") == true,
+            "the page shows why a snippet was left out, under its code")
         #expect(report.checked == 3 && report.passed == 3, "the snippets that compile run: \(report.errors)")
         #expect(report.notRun == BookBuilder.NotRun(didNotCompile: 4, stopped: 0))
         #expect(report.errors.map(\.location?.line) == [16, 22, 38, 48])
@@ -26,7 +28,10 @@ import BookTestSupport
     @Test func dependentSnippetNamesTheSnippetThatDidNotCompile() throws {
         let (_, report) = try Fixtures.check("isolation")
         let user = try #require(report.errors.first { $0.location?.line == 22 })
-        #expect(user.message == "snippet 'user' does not compile: it uses `count`, declared by the snippet at line 16 that did not compile")
+        #expect(
+            user.message
+                == "snippet 'user' does not compile: it uses `count`, declared by the snippet at line 16 that did not compile"
+        )
     }
 
     /// Long compiler output is capped at the first errors, with a count of the rest.
@@ -100,136 +105,159 @@ import BookTestSupport
         #expect(report.passed == 1 && report.notRun.didNotCompile == 2)
         #expect(report.errors.map(\.location?.line) == [1, 5])
         #expect(report.errors[0].detail.contains("this snippet is a template"))
-        #expect(report.errors[1].detail.contains("fragment") || report.errors[1].detail.contains("braces do not balance"), "\(report.errors[1])")
+        #expect(
+            report.errors[1].detail.contains("fragment") || report.errors[1].detail.contains("braces do not balance"),
+            "\(report.errors[1])")
     }
 
     /// Cases an outside reviewer found passing when they must fail (review of stop 21): each is now an error
     /// at the snippet whose check could not hold.
     @Test func reviewedBypassesFail() throws {
         // A traps snippet whose program stopped earlier (the prefix's assert traps under optimize=none).
-        let prefixStops = try Fixtures.check("prefix-stops", text: """
-            ```swift
-            assert(1 > 2, "prefix assert")
-            print("after")
-            ```
+        let prefixStops = try Fixtures.check(
+            "prefix-stops",
+            text: """
+                ```swift
+                assert(1 > 2, "prefix assert")
+                print("after")
+                ```
 
-            ```output
-            after
-            ```
+                ```output
+                after
+                ```
 
-            ```swift id=never traps optimize=none
-            print("this never traps")
-            ```
+                ```swift id=never traps optimize=none
+                print("this never traps")
+                ```
 
-            """)
+                """)
         #expect(prefixStops.1.errors.map(\.location?.line) == [10], "\(prefixStops.1.errors)")
-        #expect(prefixStops.1.errors.first?.message.hasPrefix("snippet 'never' did not run: its program stopped in snippet #1") == true)
+        #expect(
+            prefixStops.1.errors.first?.message.hasPrefix(
+                "snippet 'never' did not run: its program stopped in snippet #1") == true)
         #expect(prefixStops.1.notRun.stopped == 1)
 
         // A fails snippet that is valid Swift but shadowed a name the generated runtime used.
-        let runtime = try Fixtures.check("runtime-stdout", text: """
-            ```swift id=valid fails
-            let stdout = 42
-            ```
+        let runtime = try Fixtures.check(
+            "runtime-stdout",
+            text: """
+                ```swift id=valid fails
+                let stdout = 42
+                ```
 
-            """)
+                """)
         #expect(runtime.1.errors.map(\.message) == ["snippet 'valid' is marked 'fails' but it compiles"])
 
         // fails="TEXT" matched in the source excerpt (the author's comment), not in the diagnostic.
-        let excerpt = try Fixtures.check("fails-excerpt", text: """
-            ```swift id=typo fails="cannot assign to value"
-            let limit = 3
-            limt = 4 // cannot assign to value: 'limit' is a 'let' constant
-            ```
+        let excerpt = try Fixtures.check(
+            "fails-excerpt",
+            text: """
+                ```swift id=typo fails="cannot assign to value"
+                let limit = 3
+                limt = 4 // cannot assign to value: 'limit' is a 'let' constant
+                ```
 
-            """)
+                """)
         #expect(excerpt.1.errors.first?.message.contains("not with the expected error") == true, "\(excerpt.1.errors)")
 
         // Integers beyond 2^53 with tolerance=0.
-        let integers = try Fixtures.check("big-integers", text: """
-            ```swift tolerance=0
-            print(UInt64.max)
-            ```
+        let integers = try Fixtures.check(
+            "big-integers",
+            text: """
+                ```swift tolerance=0
+                print(UInt64.max)
+                ```
 
-            ```output
-            18446744073709551614
-            ```
+                ```output
+                18446744073709551614
+                ```
 
-            """)
+                """)
         #expect(integers.1.errors.map(\.kind) == [.output])
 
         // A top-level defer would print in the last snippet: left out, with the reason.
-        let deferred = try Fixtures.check("top-level-defer", text: """
-            ```swift
-            defer { print("cleanup") }
-            print("work")
-            ```
+        let deferred = try Fixtures.check(
+            "top-level-defer",
+            text: """
+                ```swift
+                defer { print("cleanup") }
+                print("work")
+                ```
 
-            ```swift
-            print("next")
-            ```
+                ```swift
+                print("next")
+                ```
 
-            ```output
-            next
-            ```
+                ```output
+                next
+                ```
 
-            """)
+                """)
         #expect(deferred.1.errors.first?.detail.contains("a top-level defer runs when the whole program ends") == true)
         #expect(deferred.1.passed == 1)
 
         // An indented `// Output:` inside a function body is a comment, not an expectation.
-        let indented = try Fixtures.check("indented-output", text: """
-            ```swift
-            func example() {
-                // Output: goes here
-                print("x")
-            }
-            example()
-            ```
+        let indented = try Fixtures.check(
+            "indented-output",
+            text: """
+                ```swift
+                func example() {
+                    // Output: goes here
+                    print("x")
+                }
+                example()
+                ```
 
-            ```output
-            x
-            ```
+                ```output
+                x
+                ```
 
-            """)
+                """)
         #expect(indented.1.errors.isEmpty, "\(indented.1.errors)")
 
         // `if let name` shorthand on a global a later snippet shadows unwraps the earlier one (it printed nothing).
-        let shorthand = try Fixtures.check("if-let-shorthand", text: """
-            ```swift
-            var name: String? = "Ada"
-            if let name { print(name) }
-            ```
+        let shorthand = try Fixtures.check(
+            "if-let-shorthand",
+            text: """
+                ```swift
+                var name: String? = "Ada"
+                if let name { print(name) }
+                ```
 
-            ```output
-            Ada
-            ```
+                ```output
+                Ada
+                ```
 
-            ```swift
-            var name: String? = nil
-            if let name { print(name) } else { print("none") }
-            ```
+                ```swift
+                var name: String? = nil
+                if let name { print(name) } else { print("none") }
+                ```
 
-            ```output
-            none
-            ```
+                ```output
+                none
+                ```
 
-            """)
+                """)
         #expect(shorthand.1.errors.isEmpty, "\(shorthand.1.errors)")
     }
 
     /// Blame goes to the earliest error in chapter order, whatever order the compiler prints them in.
     @Test func culpritIsTheEarliestSnippetInChapterOrder() throws {
-        let chapter = Extract.chapter(Parse.chapter(ChapterSource(slug: "x", path: "x.md", title: "X", summary: "", text: """
-            ```swift
-            let a = 1
-            ```
+        let chapter = Extract.chapter(
+            Parse.chapter(
+                ChapterSource(
+                    slug: "x", path: "x.md", title: "X", summary: "",
+                    text: """
+                        ```swift
+                        let a = 1
+                        ```
 
-            ```swift
-            let b = 2
-            ```
+                        ```swift
+                        let b = 2
+                        ```
 
-            """))).0
+                        """))
+        ).0
         let plan = Build.plan(chapter)[0]
         let output = """
             x.md:6:9: error: expected expression
@@ -241,11 +269,15 @@ import BookTestSupport
         let diagnostics = CompilerDiagnostics(output, path: "x.md")
         #expect(diagnostics.culprit(in: plan)?.index == 0)
         // A redeclaration is the later declaration's fault, whatever the compiler reports above it.
-        let redeclared = CompilerDiagnostics("x.md:2:5: error: ambiguous use of 'a'\nx.md:6:5: error: invalid redeclaration of 'a'",
-                                             path: "x.md")
+        let redeclared = CompilerDiagnostics(
+            "x.md:2:5: error: ambiguous use of 'a'\nx.md:6:5: error: invalid redeclaration of 'a'",
+            path: "x.md")
         #expect(redeclared.culprit(in: plan)?.index == 1)
         #expect(diagnostics.groups.count == 2 && diagnostics.groups[1].count == 2)
-        #expect(CompilerDiagnostics("(generated program):9:1: error: expected '}'\nx.md:6:1: note: to match this opening '{'",
-                                    path: "x.md").culprit(in: plan)?.index == 1)
+        #expect(
+            CompilerDiagnostics(
+                "(generated program):9:1: error: expected '}'\nx.md:6:1: note: to match this opening '{'",
+                path: "x.md"
+            ).culprit(in: plan)?.index == 1)
     }
 }

@@ -1,7 +1,8 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 @Suite struct StdinInputTests {
     /// A ```stdin block is data: quotes, backslashes, interpolation, `"""`, non-ASCII and 300 KB (more
@@ -11,31 +12,31 @@ import BookTestSupport
         let filler = String(repeating: "x", count: 299) + "\n"
         let input = hostile + "\n" + String(repeating: filler, count: 1000)
         let text = """
-        # Hostile input
+            # Hostile input
 
-        ```swift
-        let first = readLine()!
-        var count = 0, bytes = 0
-        while let line = readLine() { count += 1; bytes += line.utf8.count }
-        print(first.utf8.count, count, bytes)
-        ```
+            ```swift
+            let first = readLine()!
+            var count = 0, bytes = 0
+            while let line = readLine() { count += 1; bytes += line.utf8.count }
+            print(first.utf8.count, count, bytes)
+            ```
 
-        ```stdin
-        \(input)```
+            ```stdin
+            \(input)```
 
-        ```output
-        \(hostile.utf8.count) 1000 299000
-        ```
+            ```output
+            \(hostile.utf8.count) 1000 299000
+            ```
 
-        ```swift
-        print(readLine() == nil)
-        ```
+            ```swift
+            print(readLine() == nil)
+            ```
 
-        ```output
-        true
-        ```
+            ```output
+            true
+            ```
 
-        """
+            """
         let (_, report) = try Fixtures.check("stdin-hostile", text: text)
         #expect(report.errors.isEmpty, "\(report.errors.map(\.description).joined(separator: "\n"))")
         #expect(report.passed == 2)

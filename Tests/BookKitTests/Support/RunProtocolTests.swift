@@ -1,7 +1,8 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// Hostile snippets against the run protocol and the containment of chapter programs (issue "Contain the
 /// build"). Each case once got past the build: printed markers, forged ends, time limits stretched by
@@ -23,7 +24,9 @@ import BookTestSupport
     private func processes(containing text: String) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap(Int32.init).filter { pid in
-            guard pid != getpid(), let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            guard pid != getpid(), let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else {
+                return false
+            }
             let line = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
             return line.contains(text)
         }
@@ -35,7 +38,10 @@ import BookTestSupport
         // On the old protocol this printed the end marker, exited 0, and the failing precondition below never
         // ran: the build passed.
         let text = chapter([
-            ("id=forger", "print(\"\\u{1E}book-snippet -1\\u{1E}\")\nprint(\"__book_end\")\nimport Foundation\nexit(0)"),
+            (
+                "id=forger",
+                "print(\"\\u{1E}book-snippet -1\\u{1E}\")\nprint(\"__book_end\")\nimport Foundation\nexit(0)"
+            ),
             ("id=later", "precondition(1 + 1 == 3, \"must fail\")"),
         ])
         let (_, report) = try check(text)
@@ -58,7 +64,10 @@ import BookTestSupport
     @Test func printedFigureTextIsOutputNotAFigure() throws {
         let text = chapter([
             ("id=a", "print(\"\\u{1E}book-figure\\u{1E}\\nfigure line\\ntitle fake\\n\\u{1E}book-figure-end\\u{1E}\")"),
-            ("id=b", "import Kexue\nFigure.line(title: \"real\", x: \"x\", y: \"y\").series(\"s\", xs: [0, 1], ys: [1, 2]).show()\nprint(\"after\")"),
+            (
+                "id=b",
+                "import Kexue\nFigure.line(title: \"real\", x: \"x\", y: \"y\").series(\"s\", xs: [0, 1], ys: [1, 2]).show()\nprint(\"after\")"
+            ),
         ])
         let (checked, _) = try check(text)
         #expect(checked.outcomes[0]?.figures == [])
@@ -70,12 +79,16 @@ import BookTestSupport
 
     @Test func writingToTheControlChannelIsAViolation() throws {
         let text = chapter([
-            ("id=a", "import Glibc\nlet frame = \"9\\nend 12345\"\n_ = frame.withCString { write(3, $0, strlen($0)) }\nprint(\"after\")"),
+            (
+                "id=a",
+                "import Glibc\nlet frame = \"9\\nend 12345\"\n_ = frame.withCString { write(3, $0, strlen($0)) }\nprint(\"after\")"
+            ),
             ("id=b", "print(\"b\")"),
         ])
         let (_, report) = try check(text)
         #expect(report.errors.count == 1)
-        #expect(report.errors.first?.message.contains("broke the run protocol") == true, "\(report.errors.map(\.message))")
+        #expect(
+            report.errors.first?.message.contains("broke the run protocol") == true, "\(report.errors.map(\.message))")
     }
 
     @Test func theRuntimePlaceholderNameReachesNothing() throws {
@@ -94,7 +107,9 @@ import BookTestSupport
         let started = Date()
         let (_, report) = try check(text)
         let seconds = Date().timeIntervalSince(started)
-        #expect(report.errors.first?.message.contains("did not finish within 3 s") == true, "\(report.errors.map(\.message))")
+        #expect(
+            report.errors.first?.message.contains("did not finish within 3 s") == true,
+            "\(report.errors.map(\.message))")
         #expect(seconds < 8, "a 3 s limit took \(seconds) s (compile time included)")
     }
 
@@ -102,15 +117,21 @@ import BookTestSupport
 
     @Test func childrenThatLeaveTheProcessGroupDieWithTheProgram() throws {
         let mark = token()
-        let text = chapter([("id=spawn", """
-            import Foundation
-            let child = Process()
-            child.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-            child.arguments = ["/bin/sh", "-c", "sleep 30 # \(mark)"]
-            child.standardOutput = FileHandle.standardOutput
-            try! child.run()
-            print("spawned")
-            """)]) + "\n```output\nspawned\n```\n"
+        let text =
+            chapter([
+                (
+                    "id=spawn",
+                    """
+                    import Foundation
+                    let child = Process()
+                    child.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+                    child.arguments = ["/bin/sh", "-c", "sleep 30 # \(mark)"]
+                    child.standardOutput = FileHandle.standardOutput
+                    try! child.run()
+                    print("spawned")
+                    """
+                )
+            ]) + "\n```output\nspawned\n```\n"
         let started = Date()
         let (checked, report) = try check(text)
         // The setsid child kept stdout open; the build must not wait for it (it once caused a false timeout).
@@ -122,20 +143,26 @@ import BookTestSupport
 
     @Test func doubleForkedDaemonsDieWithTheProgram() throws {
         let mark = token()
-        let text = chapter([("id=daemon", """
-            import Glibc
-            // Fork twice and setsid: the classic daemon, re-parented away from the program.
-            if fork() == 0 {
-                _ = setsid()
-                if fork() == 0 {
-                    close(1); close(2)
-                    execv("/bin/sleep", ["/bin/sleep", "40.\(mark.suffix(4))", nil].map { $0.flatMap { strdup($0) } })
-                }
-                _exit(0)
-            }
-            usleep(200_000)
-            print("parent done")
-            """)]) + "\n```output\nparent done\n```\n"
+        let text =
+            chapter([
+                (
+                    "id=daemon",
+                    """
+                    import Glibc
+                    // Fork twice and setsid: the classic daemon, re-parented away from the program.
+                    if fork() == 0 {
+                        _ = setsid()
+                        if fork() == 0 {
+                            close(1); close(2)
+                            execv("/bin/sleep", ["/bin/sleep", "40.\(mark.suffix(4))", nil].map { $0.flatMap { strdup($0) } })
+                        }
+                        _exit(0)
+                    }
+                    usleep(200_000)
+                    print("parent done")
+                    """
+                )
+            ]) + "\n```output\nparent done\n```\n"
         let (_, report) = try check(text)
         #expect(report.errors.isEmpty, "\(report.errors.map(\.message))")
         #expect(processes(containing: "40.\(mark.suffix(4))").isEmpty, "the double-forked daemon outlived its program")
@@ -147,22 +174,28 @@ import BookTestSupport
     @Test(.enabled(if: getuid() == 0, "PID namespaces need CAP_SYS_ADMIN"), arguments: ["SIGKILL", "SIGSTOP"])
     func killingTheProcessAboveCannotFreeADaemon(signalName: String) throws {
         let mark = token()
-        let text = chapter([("id=escape timeout=20", """
-            import Glibc
-            if fork() == 0 {
-                _ = setsid()
-                if fork() == 0 {
-                    signal(SIGTERM, SIG_IGN); signal(SIGHUP, SIG_IGN)
-                    close(1); close(2)
-                    execv("/bin/sleep", ["/bin/sleep", "50.\(mark.suffix(4))", nil].map { $0.flatMap { strdup($0) } })
-                }
-                _exit(0)
-            }
-            usleep(300_000)
-            kill(getppid(), \(signalName))
-            usleep(300_000)
-            print("still here")
-            """)]) + "\n```output\nstill here\n```\n"
+        let text =
+            chapter([
+                (
+                    "id=escape timeout=20",
+                    """
+                    import Glibc
+                    if fork() == 0 {
+                        _ = setsid()
+                        if fork() == 0 {
+                            signal(SIGTERM, SIG_IGN); signal(SIGHUP, SIG_IGN)
+                            close(1); close(2)
+                            execv("/bin/sleep", ["/bin/sleep", "50.\(mark.suffix(4))", nil].map { $0.flatMap { strdup($0) } })
+                        }
+                        _exit(0)
+                    }
+                    usleep(300_000)
+                    kill(getppid(), \(signalName))
+                    usleep(300_000)
+                    print("still here")
+                    """
+                )
+            ]) + "\n```output\nstill here\n```\n"
         let started = Date()
         let (_, report) = try check(text)
         #expect(report.errors.isEmpty, "\(report.errors.map(\.message))")
@@ -172,29 +205,44 @@ import BookTestSupport
 
     /// Figures are output too: a flood of them is stopped at the output cap, like printed text.
     @Test func figuresCountTowardTheOutputCap() throws {
-        let text = chapter([("id=figures", """
-            import Kexue
-            let xs = (0..<100_000).map(Double.init)
-            for _ in 0..<20 { Figure.line(title: "big", x: "x", y: "y").series("s", xs: xs, ys: xs).show() }
-            print("done")
-            """)])
+        let text = chapter([
+            (
+                "id=figures",
+                """
+                import Kexue
+                let xs = (0..<100_000).map(Double.init)
+                for _ in 0..<20 { Figure.line(title: "big", x: "x", y: "y").series("s", xs: xs, ys: xs).show() }
+                print("done")
+                """
+            )
+        ])
         let (_, report) = try check(text)
         #expect(report.errors.count == 1)
-        #expect(report.errors.first?.message.contains("printed more than 1 MiB") == true, "\(report.errors.map(\.message))")
+        #expect(
+            report.errors.first?.message.contains("printed more than 1 MiB") == true, "\(report.errors.map(\.message))")
     }
 
     /// The whole `book build` killed with SIGKILL while a snippet runs: the snippet and its children die too.
     @Test func killingTheBuildKillsTheSnippets() throws {
         let mark = token()
-        let book = try ScratchChapters("protocol-kill", chapters: ["spin": chapter([("id=spin timeout=100", """
-            import Foundation
-            let child = Process()
-            child.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-            child.arguments = ["/bin/sh", "-c", "sleep 60 # \(mark)"]
-            try! child.run()
-            FileManager.default.createFile(atPath: "/tmp/\(mark).started", contents: nil)
-            sleep(60)
-            """)])])
+        let book = try ScratchChapters(
+            "protocol-kill",
+            chapters: [
+                "spin": chapter([
+                    (
+                        "id=spin timeout=100",
+                        """
+                        import Foundation
+                        let child = Process()
+                        child.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+                        child.arguments = ["/bin/sh", "-c", "sleep 60 # \(mark)"]
+                        try! child.run()
+                        FileManager.default.createFile(atPath: "/tmp/\(mark).started", contents: nil)
+                        sleep(60)
+                        """
+                    )
+                ])
+            ])
         defer { book.remove(); try? FileManager.default.removeItem(atPath: "/tmp/\(mark).started") }
         // Foundation.Process, not `Subprocess`: the test kills `book` alone (by its pid) and checks that the
         // build's own supervision kills the snippets; `Subprocess` would kill the whole tree itself.
@@ -226,20 +274,30 @@ import BookTestSupport
     /// `book build` ignores SIGINT and SIGTERM itself (it handles them); its programs must not inherit that,
     /// nor a blocked mask, nor the author's environment.
     @Test func programsStartWithDefaultSignalsAndTheDocumentedEnvironment() throws {
-        let book = try ScratchChapters("protocol-signals", chapters: ["env": chapter([("id=state", """
-            import Foundation
-            var old = sigaction()
-            sigaction(SIGINT, nil, &old)
-            let intDefault = unsafeBitCast(old.__sigaction_handler.sa_handler, to: Int.self) == 0
-            sigaction(SIGTERM, nil, &old)
-            let termDefault = unsafeBitCast(old.__sigaction_handler.sa_handler, to: Int.self) == 0
-            var mask = sigset_t()
-            sigprocmask(SIG_BLOCK, nil, &mask)
-            print("SIGINT default:", intDefault, "SIGTERM default:", termDefault,
-                  "SIGTERM blocked:", sigismember(&mask, SIGTERM) == 1, "SIGINT blocked:", sigismember(&mask, SIGINT) == 1)
-            print(ProcessInfo.processInfo.environment.keys.sorted().joined(separator: " "))
-            """)] ) + "\n```output\nSIGINT default: true SIGTERM default: true SIGTERM blocked: false SIGINT blocked: false\n"
-            + Run.environment.keys.sorted().joined(separator: " ") + "\n```\n"])
+        let book = try ScratchChapters(
+            "protocol-signals",
+            chapters: [
+                "env": chapter([
+                    (
+                        "id=state",
+                        """
+                        import Foundation
+                        var old = sigaction()
+                        sigaction(SIGINT, nil, &old)
+                        let intDefault = unsafeBitCast(old.__sigaction_handler.sa_handler, to: Int.self) == 0
+                        sigaction(SIGTERM, nil, &old)
+                        let termDefault = unsafeBitCast(old.__sigaction_handler.sa_handler, to: Int.self) == 0
+                        var mask = sigset_t()
+                        sigprocmask(SIG_BLOCK, nil, &mask)
+                        print("SIGINT default:", intDefault, "SIGTERM default:", termDefault,
+                              "SIGTERM blocked:", sigismember(&mask, SIGTERM) == 1, "SIGINT blocked:", sigismember(&mask, SIGINT) == 1)
+                        print(ProcessInfo.processInfo.environment.keys.sorted().joined(separator: " "))
+                        """
+                    )
+                ])
+                    + "\n```output\nSIGINT default: true SIGTERM default: true SIGTERM blocked: false SIGINT blocked: false\n"
+                    + Run.environment.keys.sorted().joined(separator: " ") + "\n```\n"
+            ])
         defer { book.remove() }
         var environment = ProcessInfo.processInfo.environment
         environment["BOOK_AUTHOR_SECRET"] = "leaked"

@@ -1,7 +1,8 @@
+import BookTestSupport
 import Foundation
 import Testing
+
 @testable import BookKit
-import BookTestSupport
 
 /// The launcher on its own: what a program prints arrives on the right stream, however fast it exits.
 @Suite struct SubprocessTests {
@@ -10,7 +11,9 @@ import BookTestSupport
     /// in eight).
     @Test func outputOfAProgramThatAlreadyExitedStaysOnItsStream() throws {
         for _ in 0..<60 {
-            let result = try Subprocess(executable: "/bin/sh", arguments: ["-c", "echo out; echo err >&2"], timeout: 30).run()
+            let result = try Subprocess(
+                executable: "/bin/sh", arguments: ["-c", "echo out; echo err >&2"], timeout: 30
+            ).run()
             #expect(String(decoding: result.stdout, as: UTF8.self) == "out\n")
             #expect(String(decoding: result.stderr, as: UTF8.self) == "err\n")
             #expect(result.termination == .exited(0))
@@ -20,8 +23,10 @@ import BookTestSupport
     /// A peer talked to while it runs (bench's numpy peer): requests in, answers out, line by line; its end
     /// status after its input closes.
     @Test func anInteractiveProgramAnswersLineByLine() throws {
-        let peer = try Subprocess(executable: "/bin/sh", arguments: ["-c", "while read x; do echo \"got $x\"; done; exit 3"],
-                                  timeout: 30).start(interactive: true)
+        let peer = try Subprocess(
+            executable: "/bin/sh", arguments: ["-c", "while read x; do echo \"got $x\"; done; exit 3"],
+            timeout: 30
+        ).start(interactive: true)
         try peer.send(Array("a\n".utf8))
         #expect(peer.readLine() == "got a")
         try peer.send(Array("b\nc\n".utf8))
@@ -35,12 +40,16 @@ import BookTestSupport
     @Test func aDroppedHandleKillsItsProgram() throws {
         let mark = "book-subprocess-drop-\(getpid())-\(UInt32.random(in: 0 ... .max))"
         func running() throws -> String {
-            String(decoding: try Subprocess(executable: "pgrep", arguments: ["-f", mark], timeout: 30).run().stdout, as: UTF8.self)
+            String(
+                decoding: try Subprocess(executable: "pgrep", arguments: ["-f", mark], timeout: 30).run().stdout,
+                as: UTF8.self)
         }
         do {
             // Two commands, so that the shell (whose command line has the mark) stays.
-            let program = try Subprocess(executable: "/bin/sh", arguments: ["-c", "sleep 60; echo # \(mark)"], timeout: 120)
-                .start(interactive: true)
+            let program = try Subprocess(
+                executable: "/bin/sh", arguments: ["-c", "sleep 60; echo # \(mark)"], timeout: 120
+            )
+            .start(interactive: true)
             var seen = ""
             for _ in 0..<50 where seen.isEmpty {
                 seen = try running()
@@ -58,8 +67,10 @@ import BookTestSupport
     /// rounds, because the window was a few microseconds after the program started.
     @Test func sendingToAProgramThatStoppedReadingThrows() throws {
         for _ in 0..<40 {
-            let peer = try Subprocess(executable: "/bin/sh", arguments: ["-c", "exec 0<&-; echo closed; sleep 5"], timeout: 30)
-                .start(interactive: true)
+            let peer = try Subprocess(
+                executable: "/bin/sh", arguments: ["-c", "exec 0<&-; echo closed; sleep 5"], timeout: 30
+            )
+            .start(interactive: true)
             #expect(peer.readLine() == "closed")
             #expect(throws: BookError.self) { try peer.send(Array("hello\n".utf8)) }
         }

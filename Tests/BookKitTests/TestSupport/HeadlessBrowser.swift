@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A headless Chromium driven over the DevTools protocol on a pipe (`--remote-debugging-pipe`: commands
@@ -37,7 +38,8 @@ final class HeadlessBrowser {
 
     init() throws {
         guard let chromium = Self.executable() else { throw Failure(description: "no chromium on PATH") }
-        profile = FileManager.default.temporaryDirectory.appendingPathComponent("book-chromium-\(getpid())-\(UUID().uuidString)")
+        profile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "book-chromium-\(getpid())-\(UUID().uuidString)")
         var toBrowser: [Int32] = [0, 0], fromBrowser: [Int32] = [0, 0]
         guard pipe(&toBrowser) == 0, pipe(&fromBrowser) == 0 else { throw Failure(description: "pipe failed") }
         // posix_spawn, not `Subprocess`: Chromium's DevTools pipe reads commands on descriptor 3 and writes
@@ -50,11 +52,13 @@ final class HeadlessBrowser {
         posix_spawn_file_actions_adddup2(&actions, fromBrowser[1], 4)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let arguments = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
-                         "--no-first-run", "--no-default-browser-check", "--hide-scrollbars", "--mute-audio",
-                         "--user-data-dir=\(profile.path)", "about:blank"]
+        let arguments = [
+            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
+            "--no-first-run", "--no-default-browser-check", "--hide-scrollbars", "--mute-audio",
+            "--user-data-dir=\(profile.path)", "about:blank",
+        ]
         let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         var child: pid_t = 0
         let status = posix_spawn(&child, chromium, &actions, nil, argv, environ)
         close(toBrowser[0]); close(fromBrowser[1])
@@ -63,7 +67,8 @@ final class HeadlessBrowser {
         commands = toBrowser[1]
         replies = fromBrowser[0]
         let target = try send("Target.createTarget", ["url": "about:blank"])
-        let attached = try send("Target.attachToTarget", ["targetId": target["targetId"] as? String ?? "", "flatten": true])
+        let attached = try send(
+            "Target.attachToTarget", ["targetId": target["targetId"] as? String ?? "", "flatten": true])
         session = attached["sessionId"] as? String ?? ""
         for domain in ["Page", "Runtime", "Log"] { _ = try send("\(domain).enable", [:], inSession: true) }
     }
@@ -80,15 +85,20 @@ final class HeadlessBrowser {
     /// promise), takes a full-page
     /// screenshot, and reports console problems.
     func visit(_ url: URL, width: Int, evaluate expression: String) throws -> PageReport {
-        _ = try send("Emulation.setDeviceMetricsOverride", ["width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500], inSession: true)
+        _ = try send(
+            "Emulation.setDeviceMetricsOverride",
+            ["width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500], inSession: true)
         events.removeAll()
         _ = try send("Page.navigate", ["url": url.absoluteString], inSession: true)
         try waitForEvent("Page.loadEventFired")
         var report = PageReport()
         // A promise is awaited: the probe waits for the page's fonts.
-        let result = try send("Runtime.evaluate", ["expression": expression, "returnByValue": true, "awaitPromise": true], inSession: true)
+        let result = try send(
+            "Runtime.evaluate", ["expression": expression, "returnByValue": true, "awaitPromise": true], inSession: true
+        )
         report.evaluation = (result["result"] as? [String: Any])?["value"]
-        let shot = try send("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true], inSession: true)
+        let shot = try send(
+            "Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true], inSession: true)
         report.screenshot = Data(base64Encoded: shot["data"] as? String ?? "") ?? Data()
         for event in events {
             let method = event["method"] as? String ?? ""
@@ -97,7 +107,9 @@ final class HeadlessBrowser {
                 report.problems.append("exception: \((params["exceptionDetails"] as? [String: Any])?["text"] ?? "?")")
             } else if method == "Runtime.consoleAPICalled", params["type"] as? String == "error" {
                 report.problems.append("console.error: \(params["args"] ?? "")")
-            } else if method == "Log.entryAdded", let entry = params["entry"] as? [String: Any], entry["level"] as? String == "error" {
+            } else if method == "Log.entryAdded", let entry = params["entry"] as? [String: Any],
+                entry["level"] as? String == "error"
+            {
                 report.problems.append("\(entry["text"] ?? "") \(entry["url"] ?? "")")
             }
         }
@@ -151,7 +163,9 @@ final class HeadlessBrowser {
             }
             var descriptor = pollfd(fd: replies, events: Int16(POLLIN), revents: 0)
             let remaining = Int32(max(0, deadline.timeIntervalSinceNow) * 1000)
-            guard remaining > 0, poll(&descriptor, 1, remaining) > 0 else { throw Failure(description: "chromium did not answer within \(timeout) s") }
+            guard remaining > 0, poll(&descriptor, 1, remaining) > 0 else {
+                throw Failure(description: "chromium did not answer within \(timeout) s")
+            }
             let count = read(replies, &chunk, chunk.count)
             guard count > 0 else { throw Failure(description: "chromium exited") }
             buffer.append(contentsOf: chunk[0..<count])

@@ -1,8 +1,10 @@
 import Testing
+
 @testable import Kexue
 
 /// Finite-difference checks (see `checkGradients` for the tolerance).
-@Suite struct VariableMathTests {    @Test func unaryFunctions() {
+@Suite struct VariableMathTests {
+    @Test func unaryFunctions() {
         let x = randomTensor([3, 4], seed: 4)
         let positive = x.abs() + 0.5
         // relu: keep inputs away from the kink at 0, where finite differences straddle two slopes.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 @Suite struct VariableNormalizationTests {
@@ -28,10 +29,12 @@ import Testing
             let row = x.reshaped([6, 6])[r].scalars.map(Double.init)
             let mu = row.reduce(0, +) / 6
             let variance = row.map { ($0 - mu) * ($0 - mu) }.reduce(0, +) / 6
-            let normalized = Tolerance.normalized(dimension: 6, inputMagnitude: row.map(abs).max()!,
-                                                  deviation: (variance + 1e-5).squareRoot())
+            let normalized = Tolerance.normalized(
+                dimension: 6, inputMagnitude: row.map(abs).max()!,
+                deviation: (variance + 1e-5).squareRoot())
             for j in 0..<6 {
-                let expected = (row[j] - mu) / (variance + 1e-5).squareRoot() * Double(gain.scalars[j])
+                let expected =
+                    (row[j] - mu) / (variance + 1e-5).squareRoot() * Double(gain.scalars[j])
                     + Double(bias.scalars[j])
                 // The norm's bound scaled by the gain, plus the rounding of the bias addition.
                 let bound = normalized * abs(Double(gain.scalars[j])) + Tolerance.float * abs(expected)

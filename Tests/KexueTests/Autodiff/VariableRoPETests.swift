@@ -1,7 +1,9 @@
 import Testing
+
 @testable import Kexue
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct VariableRoPETests {
@@ -25,16 +27,19 @@ import Glibc
         // Each score is a 6-term Float dot of rotated pairs: |q'_i k'_i| summed is at most P = 2·Σ_pairs
         // (|q₀| + |q₁|)(|k₀| + |k₁|) (a rotation keeps a pair's norm, |a| + |b| ≤ √2·norm); the dot adds γ_6·P and
         // the rotations 4u·(pair sums) on each side, ≤ 8u·P; two scores differ by at most twice that.
-        let p = 2 * stride(from: 0, to: 6, by: 2).reduce(0.0) { s, i in
-            s + Double(abs(q.scalars[i]) + abs(q.scalars[i + 1])) * Double(abs(k.scalars[i]) + abs(k.scalars[i + 1]))
-        }
+        let p =
+            2
+            * stride(from: 0, to: 6, by: 2).reduce(0.0) { s, i in
+                s + Double(abs(q.scalars[i]) + abs(q.scalars[i + 1]))
+                    * Double(abs(k.scalars[i]) + abs(k.scalars[i + 1]))
+            }
         let bound = 2 * (Tolerance.dot(length: 6, magnitude: p) + 2 * Tolerance.rope(pairMagnitude: p))
         for m in 0..<5 { #expect(abs(Double(scores[at: m, m + 3]) - Double(scores[at: 0, 3])) <= bound) }
     }
 
     @Test func headsLayoutRotatesEveryHeadAlike() {
         let x = randomTensor([4, 6], seed: 5)
-        let stacked = Tensor.concatenate([x.expandingShape(at: 1), x.expandingShape(at: 1)], alongAxis: 1) // [4, 2, 6]
+        let stacked = Tensor.concatenate([x.expandingShape(at: 1), x.expandingShape(at: 1)], alongAxis: 1)  // [4, 2, 6]
         let y = Variable(stacked).rope(table: table, headsAfterPositions: true).value
         let y1 = Variable(x).rope(table: table).value
         #expect(maxAbsDifference(y.split(sizes: [1, 1], alongAxis: 1)[1].reshaped([4, 6]), y1) == 0)
@@ -77,11 +82,15 @@ import Glibc
             }
             // The columns' entries are the table's cos and sin (u each); `dot` rounds each product to Float (u) and
             // sums 16 of them in Double: |Δ| ≤ 3u·Σ|a_i b_i| + γ_16(Double)·Σ|a_i b_i|.
-            for a in 0..<d { for b in 0..<d {
-                let magnitude = zip(cols[a].scalars, cols[b].scalars).reduce(0.0) { $0 + Double(abs($1.0 * $1.1)) }
-                let bound = 3 * Tolerance.float * magnitude + Tolerance.dot(length: d, magnitude: magnitude, unit: Tolerance.double)
-                #expect(abs(dot(cols[a], cols[b]) - (a == b ? 1 : 0)) <= bound, "m \(m) columns \(a), \(b)")
-            } }
+            for a in 0..<d {
+                for b in 0..<d {
+                    let magnitude = zip(cols[a].scalars, cols[b].scalars).reduce(0.0) { $0 + Double(abs($1.0 * $1.1)) }
+                    let bound =
+                        3 * Tolerance.float * magnitude
+                        + Tolerance.dot(length: d, magnitude: magnitude, unit: Tolerance.double)
+                    #expect(abs(dot(cols[a], cols[b]) - (a == b ? 1 : 0)) <= bound, "m \(m) columns \(a), \(b)")
+                }
+            }
         }
     }
 
@@ -93,9 +102,12 @@ import Glibc
             let rhs = dot(q, rotated(k, position: n - m))
             // P = 2·Σ_pairs (|q₀| + |q₁|)(|k₀| + |k₁|) bounds Σ|q'_i k'_i| for rotated q', k'. lhs: two rotations
             // (4u·pair sums each, `Tolerance.rope`) and Float products (u): 9u·P; rhs: one rotation, 5u·P.
-            let p = 2 * stride(from: 0, to: 32, by: 2).reduce(0.0) { s, i in
-                s + Double(abs(q.scalars[i]) + abs(q.scalars[i + 1])) * Double(abs(k.scalars[i]) + abs(k.scalars[i + 1]))
-            }
+            let p =
+                2
+                * stride(from: 0, to: 32, by: 2).reduce(0.0) { s, i in
+                    s + Double(abs(q.scalars[i]) + abs(q.scalars[i + 1]))
+                        * Double(abs(k.scalars[i]) + abs(k.scalars[i + 1]))
+                }
             let bound = 3 * Tolerance.rope(pairMagnitude: p) + 2 * Tolerance.float * p
             #expect(abs(lhs - rhs) <= bound, "m \(m) n \(n): \(lhs) vs \(rhs), bound \(bound)")
         }
@@ -115,7 +127,7 @@ import Glibc
     @Test func longRangeDecayForD128() {
         let f = (0...256).map { Self.decay($0, dim: 128) }
         // At distance 0 every angle is 0: the partial sums are the integers 1…64 and their mean 32.5, all exact.
-        #expect(f[0] == 32.5)                                           // (d/2 + 1)/2
+        #expect(f[0] == 32.5)  // (d/2 + 1)/2
         // Decays: every window of 32 distances has a lower mean than the one before it, and the tail is a fraction
         // of the start.
         let means = stride(from: 0, to: 256, by: 32).map { s in f[s..<(s + 32)].reduce(0, +) / 32 }

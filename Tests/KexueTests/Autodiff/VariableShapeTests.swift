@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 @Suite struct VariableShapeTests {

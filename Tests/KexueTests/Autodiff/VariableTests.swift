@@ -1,8 +1,10 @@
 import Testing
+
 @testable import Kexue
 
 /// Graph semantics: accumulation, constants, deep graphs.
-@Suite struct VariableTests {    @Test func sharedSubexpressionsAccumulate() {
+@Suite struct VariableTests {
+    @Test func sharedSubexpressionsAccumulate() {
         // y = x·x + x uses x three times: dy/dx = 2x + 1.
         let x = Variable(Tensor([1, -2, 3]), requiresGrad: true)
         let y = (x * x + x).sum()

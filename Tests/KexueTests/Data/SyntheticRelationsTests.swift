@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 /// Chapter 2: the synthetic relation language keeps the promises of its design notes.
@@ -91,7 +92,9 @@ import Testing
         #expect(batch.shape[0] == 6 && n == batch.lengths.max()!)
         for b in 0..<6 {
             #expect(batch.mask[b] == (0..<n).map { $0 < batch.lengths[b] })
-            let padded = batch.tokens[(b * n + batch.lengths[b])..<((b + 1) * n)].allSatisfy { $0 == SyntheticRelations.pad }
+            let padded = batch.tokens[(b * n + batch.lengths[b])..<((b + 1) * n)].allSatisfy {
+                $0 == SyntheticRelations.pad
+            }
             #expect(padded)
         }
     }

@@ -1,7 +1,9 @@
 import Testing
+
 @testable import Kexue
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct SyntheticSequenceTaskTests {
@@ -19,7 +21,8 @@ import Glibc
     }
 
     @Test func noiselessRepeatIsPeriodicAndMasksAreScored() {
-        let task = SyntheticSequenceTask(kind: .maskedNoisyRepeat(period: 4, noise: 0, maskRate: 0.3), vocabularySize: 9)
+        let task = SyntheticSequenceTask(
+            kind: .maskedNoisyRepeat(period: 4, noise: 0, maskRate: 0.3), vocabularySize: 9)
         var rng = SeededRNG(seed: 2)
         let b = task.batch(size: 3, length: 20, rng: &rng)
         for s in 0..<3 {
@@ -39,7 +42,8 @@ import Glibc
         let e = 2.718281828459045
         let row1: Double = -log(e * e / (e * e + 2)), row2: Double = -log(1 / (2 + e))
         // Two softmax cross-entropy rows with logits ≤ 2 (`Tolerance.logSumExp` plus u·|z_y| each), averaged.
-        let bound = Tolerance.logSumExp(length: 3, logitMagnitude: 2) + 2 * Tolerance.float * 2
+        let bound =
+            Tolerance.logSumExp(length: 3, logitMagnitude: 2) + 2 * Tolerance.float * 2
             + Tolerance.relative((row1 + row2) / 2, roundings: 3)
         #expect(abs(Double(loss) - (row1 + row2) / 2) <= bound)
         let r = task.correct(logits: logits, batch: b)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 @Suite struct SyntheticSpansTests {
@@ -30,10 +31,11 @@ import Testing
                     #expect(s.spans.contains(child))
                     nested += 1
                 } else {
-                    #expect((span.start...span.end).allSatisfy {
-                        let t = s.tokens[$0] - v.poolBase
-                        return t >= 0 && t / v.config.poolSize == v.pool(of: span.type)
-                    })
+                    #expect(
+                        (span.start...span.end).allSatisfy {
+                            let t = s.tokens[$0] - v.poolBase
+                            return t >= 0 && t / v.config.poolSize == v.pool(of: span.type)
+                        })
                 }
             }
         }
@@ -47,8 +49,9 @@ import Testing
         for (k, s) in data.train[0..<3].enumerated() {
             #expect(batch.mask[k].filter { $0 }.count == s.tokens.count)
             #expect(batch.excluded[k] == [0, s.tokens.count - 1])
-            #expect(batch.ids[k * data.maxLength + s.tokens.count..<(k + 1) * data.maxLength]
-                .allSatisfy { $0 == SyntheticSpans.Vocabulary.pad })
+            #expect(
+                batch.ids[k * data.maxLength + s.tokens.count..<(k + 1) * data.maxLength]
+                    .allSatisfy { $0 == SyntheticSpans.Vocabulary.pad })
         }
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 @Suite struct ClaimStatusTests {
@@ -8,22 +9,24 @@ import Testing
 
     /// Each branch of the rule, as (estimate, lower, upper) of an improvement.
     @Test func directionalClaim() {
-        func status(_ e: Double, _ l: Double, _ u: Double) -> ClaimStatus { ClaimStatus(.better, estimate: e, lower: l, upper: u) }
-        #expect(status(0.3, 0.1, 0.5) == .reproduced)        // CI excludes 0 on the post's side
-        #expect(status(0.1, -0.1, 0.3) == .qualitative)      // direction agrees, CI includes 0
+        func status(_ e: Double, _ l: Double, _ u: Double) -> ClaimStatus {
+            ClaimStatus(.better, estimate: e, lower: l, upper: u)
+        }
+        #expect(status(0.3, 0.1, 0.5) == .reproduced)  // CI excludes 0 on the post's side
+        #expect(status(0.1, -0.1, 0.3) == .qualitative)  // direction agrees, CI includes 0
         #expect(status(-0.3, -0.5, -0.1) == .notReproduced)  // CI excludes the post's side
-        #expect(status(-0.1, -0.3, 0.1) == .notReproduced)   // against the post, CI includes 0 (the rule's open case)
-        #expect(status(0, 0, 0) == .notReproduced)           // no effect at all
-        #expect(status(0.2, .nan, .nan) == .qualitative)     // one seed: never reproduced
+        #expect(status(-0.1, -0.3, 0.1) == .notReproduced)  // against the post, CI includes 0 (the rule's open case)
+        #expect(status(0, 0, 0) == .notReproduced)  // no effect at all
+        #expect(status(0.2, .nan, .nan) == .qualitative)  // one seed: never reproduced
     }
 
     @Test func equivalenceAndNonInferiority() {
         func same(_ e: Double, _ l: Double, _ u: Double) -> ClaimStatus {
             ClaimStatus(.asGoodAs(margin: 0.01), estimate: e, lower: l, upper: u)
         }
-        #expect(same(0.001, -0.008, 0.01) == .reproduced)     // within ±0.01, the ends included
+        #expect(same(0.001, -0.008, 0.01) == .reproduced)  // within ±0.01, the ends included
         #expect(same(-0.002, -0.02, 0.016) == .qualitative)
-        #expect(same(0.03, 0.02, 0.04) == .notReproduced)     // clearly better is not "as good as"
+        #expect(same(0.03, 0.02, 0.04) == .notReproduced)  // clearly better is not "as good as"
         #expect(same(-0.012, -0.03, 0.006) == .notReproduced)
         func noWorse(_ e: Double, _ l: Double, _ u: Double) -> ClaimStatus {
             ClaimStatus(.noWorse(margin: 0.01), estimate: e, lower: l, upper: u)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 @Suite struct ConfidenceIntervalTests {
@@ -12,7 +13,8 @@ import Testing
         let meanBound = 2 * Tolerance.relative(0.9243, roundings: 8, unit: Tolerance.double)
         let sdBound = 2 * Tolerance.relative(0.030611295767599075, roundings: 12, unit: Tolerance.double)
         let half = 0.9498916836999078 - 0.9243
-        let halfBound = half * (1e-12 + Tolerance.gamma(4, unit: Tolerance.double)) + sdBound * half / 0.030611295767599075
+        let halfBound =
+            half * (1e-12 + Tolerance.gamma(4, unit: Tolerance.double)) + sdBound * half / 0.030611295767599075
         #expect(abs(s.mean - 0.9243) <= meanBound)
         #expect(abs(s.standardDeviation - 0.030611295767599075) <= sdBound)
         #expect(abs(s.lower - 0.8987083163000922) <= meanBound + halfBound + Tolerance.double * 0.9)
@@ -29,7 +31,8 @@ import Testing
         let half = StudentT.quantile(0.95, degreesOfFreedom: 4) * sd / 5.0.squareRoot()
         // The same operations in the same order on both sides except the library's own summation: γ_5 of the
         // mean, γ_8 of the half-width, one rounding of mean ± half.
-        let bound = Tolerance.relative(mean, roundings: 5, unit: Tolerance.double)
+        let bound =
+            Tolerance.relative(mean, roundings: 5, unit: Tolerance.double)
             + Tolerance.relative(half, roundings: 8, unit: Tolerance.double) + Tolerance.double * (mean + half)
         #expect(abs(s.lower - (mean - half)) <= bound && abs(s.upper - (mean + half)) <= bound)
         #expect(s.levelText == "90%")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 @Suite struct PairedComparisonTests {
@@ -24,7 +25,8 @@ import Testing
         let meanBound = 2 * Tolerance.dot(length: 8, magnitude: d.map(abs).reduce(0, +) / 8, unit: Tolerance.double)
         let sdBound = 2 * Tolerance.relative(0.0038050483383451172, roundings: 12, unit: Tolerance.double)
         let half = 0.007093600018668871 - 0.0039124999999999854
-        let halfBound = half * (1e-12 + Tolerance.gamma(4, unit: Tolerance.double)) + sdBound * half / 0.0038050483383451172
+        let halfBound =
+            half * (1e-12 + Tolerance.gamma(4, unit: Tolerance.double)) + sdBound * half / 0.0038050483383451172
         #expect(abs(c.summary.mean - 0.0039124999999999854) <= meanBound)
         #expect(abs(c.summary.standardDeviation - 0.0038050483383451172) <= sdBound)
         #expect(abs(c.summary.lower - 0.0007313999813310995) <= meanBound + halfBound)
@@ -33,11 +35,13 @@ import Testing
     }
 
     @Test func printedForm() {
-        #expect(comparison.description
-            == "A − B: +0.0039 [+0.0007, +0.0071] (95% CI, 8 seeds), A ahead on 6 of 8, 1 tie")
+        #expect(
+            comparison.description
+                == "A − B: +0.0039 [+0.0007, +0.0071] (95% CI, 8 seeds), A ahead on 6 of 8, 1 tie")
         let reversed = TrialArm("B", values: Self.table.b).versus(TrialArm("A", values: Self.table.a))
-        #expect(reversed.description
-            == "B − A: -0.0039 [-0.0071, -0.0007] (95% CI, 8 seeds), B ahead on 1 of 8, 1 tie")
+        #expect(
+            reversed.description
+                == "B − A: -0.0039 [-0.0071, -0.0007] (95% CI, 8 seeds), B ahead on 1 of 8, 1 tie")
         // Lower is better (a loss): A is ahead where it is lower.
         let loss = TrialArm("A", values: Self.table.a).versus(TrialArm("B", values: Self.table.b), better: .lower)
         #expect(loss.description.hasSuffix("A ahead on 1 of 8, 1 tie"))
@@ -45,7 +49,7 @@ import Testing
     }
 
     @Test func statusByTheRule() {
-        #expect(comparison.status(.better) == .reproduced)           // [+0.0007, +0.0071] excludes 0
+        #expect(comparison.status(.better) == .reproduced)  // [+0.0007, +0.0071] excludes 0
         #expect(comparison.status(.asGoodAs(margin: 0.01)) == .reproduced)
         #expect(comparison.status(.asGoodAs(margin: 0.005)) == .qualitative)  // mean inside, CI not
         #expect(comparison.status(.asGoodAs(margin: 0.0005)) == .notReproduced)  // CI wholly above 0.0005

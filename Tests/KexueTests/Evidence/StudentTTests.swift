@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 @Suite struct StudentTTests {
@@ -16,8 +17,8 @@ import Testing
         (0.6, 4, 0.2707222947075976),
         (0.999, 1, 318.30883898555015),
         (0.95, 2.5, 2.5582186141359355),
-        (0.975, 9999, 1.960201263621357),       // last ν of the Newton branch
-        (0.975, 10000, 1.960201239890626),      // first ν of the Cornish-Fisher branch
+        (0.975, 9999, 1.960201263621357),  // last ν of the Newton branch
+        (0.975, 10000, 1.960201239890626),  // first ν of the Cornish-Fisher branch
         (0.975, 1e6, 1.959966356814107),
         (0.995, 20000, 2.576075153017255),
         (0.025, 7, -2.3646242515927844),
@@ -37,8 +38,10 @@ import Testing
 
     /// The values the book quotes (the brief's table, to 1e-6 relative, as printed in statistics tables).
     @Test func quantilesOfTheTables() {
-        let table: [(Double, Double)] = [(1, 12.7062047), (2, 4.30265273), (7, 2.36462425), (9, 2.26215716),
-                                         (30, 2.04227246), (100, 1.98397152), (.infinity, 1.95996398)]
+        let table: [(Double, Double)] = [
+            (1, 12.7062047), (2, 4.30265273), (7, 2.36462425), (9, 2.26215716),
+            (30, 2.04227246), (100, 1.98397152), (.infinity, 1.95996398),
+        ]
         for (nu, t) in table {
             let got = StudentT.quantile(0.975, degreesOfFreedom: nu)
             // The tables print 9 significant digits: half a unit in the 9th digit is < 5e-9·10 relative; 1e-6 is

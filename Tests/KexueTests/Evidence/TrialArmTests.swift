@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 @Suite struct TrialArmTests {
@@ -16,8 +17,9 @@ import Testing
     /// Large values switch the whole line to scientific notation, as printed tensors do.
     @Test func largeValuesPrintScientific() {
         let arm = TrialArm("tokens/s", values: [2.0e6, 2.2e6, 2.1e6])
-        #expect(arm.description
-            == "tokens/s: 2.1000e+06 ± 1.0000e+05 (mean ± sd), 95% CI [1.8516e+06, 2.3484e+06], 3 seeds")
+        #expect(
+            arm.description
+                == "tokens/s: 2.1000e+06 ± 1.0000e+05 (mean ± sd), 95% CI [1.8516e+06, 2.3484e+06], 3 seeds")
     }
 
     @Test func numberFormatDoubleMatchesFloatForm() {

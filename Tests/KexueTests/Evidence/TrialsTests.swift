@@ -1,7 +1,9 @@
 import Testing
+
 @testable import Kexue
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct TrialsTests {
@@ -25,7 +27,9 @@ import Glibc
         var two = Trials(seeds: 7, from: 100, threads: 2).run(Self.trial)
         var usedTwoThreads = false
         for _ in 0..<50 where !usedTwoThreads {
-            let runs = Trials(seeds: 7, from: 100, threads: 2).run { seed in (result: Self.trial(seed: seed), thread: pthread_self()) }
+            let runs = Trials(seeds: 7, from: 100, threads: 2).run { seed in
+                (result: Self.trial(seed: seed), thread: pthread_self())
+            }
             usedTwoThreads = Set(runs.results.map { UInt($0.thread) }).count == 2
             two = TrialRuns(seeds: runs.seeds, results: runs.results.map(\.result))
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 @Suite struct AttentionMaskTests {
@@ -19,8 +20,10 @@ import Testing
     @Test func fullyPaddedSequenceGivesZeroWeightsNotNaN() {
         // Softmax over all −∞ is 0 (Kernels convention); relu² divides by max(l, 1).
         let scores = Variable(randomTensor([2, 3, 3], seed: 3))
-        for normalization in [AttentionNormalization.softmax, .reluSquared(length: .actual),
-                              .entropyInvariantSoftmax(trainingLength: 512, minimumLength: nil)] {
+        for normalization in [
+            AttentionNormalization.softmax, .reluSquared(length: .actual),
+            .entropyInvariantSoftmax(trainingLength: 512, minimumLength: nil),
+        ] {
             let a = GatedAttentionUnit.normalize(scores, normalization, mask: mask, batch: 2, length: 3).value
             #expect(a.scalars.allSatisfy { $0.isFinite }, "\(normalization)")
             #expect(a[1..<2].scalars.allSatisfy { $0 == 0 }, "\(normalization)")

@@ -1,7 +1,9 @@
 import Testing
+
 @testable import Kexue
 
-@Suite struct DenseTests {    @Test func denseShapesCountsAndFormula() {
+@Suite struct DenseTests {
+    @Test func denseShapesCountsAndFormula() {
         var rng = SeededRNG(seed: 1)
         let d = Dense(inputSize: 4, outputSize: 3, rng: &rng)
         #expect(d.parameterCount == 4 * 3 + 3)
@@ -15,7 +17,9 @@ import Testing
         // Both sides are 4-term Float dot products plus a bias, in possibly different orders: each within
         // γ_5·(Σ|x_i w_i| + |b|) of the exact value.
         let magnitude = Tensor.matmul(x.abs(), d.weight.value.abs()) + d.bias!.value.abs()
-        let ratio = boundRatio(y.value, literal) { 2 * Tolerance.dot(length: 5, magnitude: Double(magnitude.scalars[$0])) }
+        let ratio = boundRatio(y.value, literal) {
+            2 * Tolerance.dot(length: 5, magnitude: Double(magnitude.scalars[$0]))
+        }
         #expect(ratio.ratio <= 1, "\(ratio)")
         #expect(d(Variable(Tensor([1, 2, 3, 4]))).shape == [3])
     }

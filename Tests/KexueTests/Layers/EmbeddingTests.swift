@@ -1,7 +1,9 @@
 import Testing
+
 @testable import Kexue
 
-@Suite struct EmbeddingTests {    @Test func embeddingLookup() {
+@Suite struct EmbeddingTests {
+    @Test func embeddingLookup() {
         var rng = SeededRNG(seed: 6)
         let e = Embedding(vocabularySize: 10, dimension: 4, rng: &rng)
         #expect(e.parameterCount == 40)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 @Suite struct InitializerTests {
@@ -61,6 +62,8 @@ import Testing
         #expect(Initializer.ones.make([3], rng: &rng) == Tensor.ones([3]))
         // β·√(2/(fanIn + fanOut)) = 2·√½, computed in Float: the division, the root and the product round once each.
         let scale = 2 * 0.5.squareRoot()
-        #expect(abs(Double(Initializer.deepNet(beta: 2).scale(for: [2, 2])) - scale) <= Tolerance.relative(scale, roundings: 3))
+        #expect(
+            abs(Double(Initializer.deepNet(beta: 2).scale(for: [2, 2])) - scale)
+                <= Tolerance.relative(scale, roundings: 3))
     }
 }

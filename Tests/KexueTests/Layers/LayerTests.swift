@@ -1,7 +1,9 @@
 import Testing
+
 @testable import Kexue
 
-@Suite struct LayerTests {    @Test func layerArraysCountTogether() {
+@Suite struct LayerTests {
+    @Test func layerArraysCountTogether() {
         var rng = SeededRNG(seed: 8)
         let layers: [any Layer] = [Dense(inputSize: 2, outputSize: 2, rng: &rng), LayerNorm(dimension: 2)]
         #expect(layers.parameterCount == 6 + 4)

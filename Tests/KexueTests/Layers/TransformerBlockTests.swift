@@ -1,7 +1,9 @@
 import Testing
+
 @testable import Kexue
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct TransformerBlockTests {
@@ -10,11 +12,14 @@ import Glibc
     let x = randomTensor([2, 5, 8], seed: 41)
 
     /// A block whose biases and norm parameters are random, so that each of them matters.
-    func makeBlock(_ position: NormPosition, rope: Bool = false,
-                   activation: FeedForwardActivation = .relu) -> TransformerBlock {
+    func makeBlock(
+        _ position: NormPosition, rope: Bool = false,
+        activation: FeedForwardActivation = .relu
+    ) -> TransformerBlock {
         var rng = SeededRNG(seed: 9)
-        let block = TransformerBlock(dimension: d, heads: h, feedForwardSize: f, normPosition: position, useRoPE: rope,
-                                     activation: activation, epsilon: 1e-5, rng: &rng)
+        let block = TransformerBlock(
+            dimension: d, heads: h, feedForwardSize: f, normPosition: position, useRoPE: rope,
+            activation: activation, epsilon: 1e-5, rng: &rng)
         for (i, p) in block.parameters.enumerated() where p.rank == 1 {
             p.value = randomTensor(p.shape, seed: 200 + UInt64(i), std: 0.3) + (p.name.hasSuffix("gain") ? 1 : 0)
         }
@@ -67,7 +72,9 @@ import Glibc
             for head in 0..<block.heads {
                 let cols = (head * dh)..<((head + 1) * dh)
                 for i in rows.indices {
-                    let s = rows.indices.map { j in cols.reduce(0.0) { $0 + q[i][$1] * k[j][$1] } / Double(dh).squareRoot() }
+                    let s = rows.indices.map { j in
+                        cols.reduce(0.0) { $0 + q[i][$1] * k[j][$1] } / Double(dh).squareRoot()
+                    }
                     let top = rows.indices.filter { valid[$0] }.map { s[$0] }.max()!
                     let z = rows.indices.filter { valid[$0] }.reduce(0.0) { $0 + exp(s[$1] - top) }
                     for j in rows.indices where valid[j] {

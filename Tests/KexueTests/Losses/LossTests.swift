@@ -1,7 +1,9 @@
 import Testing
+
 @testable import Kexue
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct LossTests {
@@ -28,7 +30,8 @@ import Glibc
         }
         // Each row is logsumexp − z_y (`Tolerance.logSumExp` plus u·|z_y|), then a mean of six (γ_7 relative).
         let magnitude = Double(logits.abs().max())
-        let bound = Tolerance.logSumExp(length: 5, logitMagnitude: magnitude) + 2 * Tolerance.float * magnitude
+        let bound =
+            Tolerance.logSumExp(length: 5, logitMagnitude: magnitude) + 2 * Tolerance.float * magnitude
             + Tolerance.relative(literal / 6, roundings: 7)
         #expect(abs(Double(value) - literal / 6) <= bound)
         let g = checkGradients([logits]) { Loss.softmaxCrossEntropy(logits: $0[0], labels: labels) }
@@ -49,7 +52,9 @@ import Glibc
     /// The post's formula evaluated literally in Double.
     func literal(_ s: [Float], _ y: [Float]) -> Double {
         var neg = 1.0, pos = 1.0
-        for (si, yi) in zip(s, y) { if yi > 0.5 { pos += Glibc.exp(-Double(si)) } else { neg += Glibc.exp(Double(si)) } }
+        for (si, yi) in zip(s, y) {
+            if yi > 0.5 { pos += Glibc.exp(-Double(si)) } else { neg += Glibc.exp(Double(si)) }
+        }
         return Glibc.log(neg) + Glibc.log(pos)
     }
 
@@ -62,7 +67,8 @@ import Glibc
         let expected = (0..<6).map { literal(rows[$0].scalars, ys[$0].scalars) }.reduce(0, +) / 6
         // Each row is two logsumexps of at most 8 terms (the 0 of the "1 +" and ±s), then a mean of six rows.
         let magnitude = Double(scores.abs().max())
-        let bound = 2 * Tolerance.logSumExp(length: 8, logitMagnitude: magnitude) + Tolerance.relative(expected, roundings: 8)
+        let bound =
+            2 * Tolerance.logSumExp(length: 8, logitMagnitude: magnitude) + Tolerance.relative(expected, roundings: 8)
         #expect(abs(Double(value) - expected) <= bound)
         let r = checkGradients([scores]) { Loss.multilabelCategoricalCrossEntropy(scores: $0[0], labels: labels) }
         #expect(r.ok, "\(r.message)")
@@ -74,7 +80,8 @@ import Glibc
         let loss = Loss.multilabelCategoricalCrossEntropy(scores: s, labels: y)
         // e^{−1e4} and e^{−∞} are exactly 0, so the loss is log(1 + e⁰) + log(1 + 0) = log 2 up to the logsumexp's
         // rounding with logits of magnitude 0.
-        #expect(abs(Double(loss.value.scalar) - Glibc.log(2.0)) <= 2 * Tolerance.logSumExp(length: 4, logitMagnitude: 0))
+        #expect(
+            abs(Double(loss.value.scalar) - Glibc.log(2.0)) <= 2 * Tolerance.logSumExp(length: 4, logitMagnitude: 0))
         loss.backward()
         #expect(s.grad!.scalars.allSatisfy { !$0.isNaN })
         #expect(s.grad!.scalars[0] == 0)

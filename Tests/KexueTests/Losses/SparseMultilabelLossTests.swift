@@ -1,7 +1,9 @@
 import Testing
+
 @testable import Kexue
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct SparseMultilabelLossTests {
@@ -29,8 +31,10 @@ import Glibc
             total += 4 * Tolerance.logSumExp(length: row.count + 1, logitMagnitude: finite) * condition
             value += abs(lse(pos.map { -s[$0] } + [0])) + abs(lse(s + [0]))
         }
-        return (total / Double(rows.count) + Tolerance.relative(value / Double(rows.count), roundings: rows.count + 1),
-                worst)
+        return (
+            total / Double(rows.count) + Tolerance.relative(value / Double(rows.count), roundings: rows.count + 1),
+            worst
+        )
     }
 
     /// bert4keras `sparse_multilabel_categorical_crossentropy` step by step in Double (the post's a + log(1 − e^{b−a})
@@ -41,7 +45,7 @@ import Glibc
             if m == -.infinity { return -.infinity }
             return m + log(xs.reduce(0) { $0 + exp($1 - m) })
         }
-        var pred = s.map(Double.init) + [0]                     // append the 0 logit
+        var pred = s.map(Double.init) + [0]  // append the 0 logit
         if maskZero { pred[0] = .infinity }
         let pos2 = positives.map { pred[$0] }
         let pos1 = pos2 + [0]
@@ -60,7 +64,7 @@ import Glibc
         var positives: [[Int]] = []
         var dense = Tensor.zeros([2, 3, classes])
         for r in 0..<rows {
-            let k = rng.uniformInt(below: 4)                     // 0…3 positives, row 0 may have none
+            let k = rng.uniformInt(below: 4)  // 0…3 positives, row 0 may have none
             let picks = Array(Set((0..<k).map { _ in rng.uniformInt(below: classes) })).sorted()
             positives.append(picks)
             dense.withUnsafeMutableBufferPointer { p in for c in picks { p[r * classes + c] = 1 } }
@@ -79,7 +83,8 @@ import Glibc
         // Both the row gradient's parts (weights ≤ 1) err by `Tolerance.softmax`; the mean divides by the row count.
         let magnitude = Double(scores.abs().max())
         let condition = conditionedBound(rowsOfScores, positives: positives).condition
-        let gradientBound = 2 * Tolerance.softmax(length: classes + 1, logitMagnitude: magnitude) * condition
+        let gradientBound =
+            2 * Tolerance.softmax(length: classes + 1, logitMagnitude: magnitude) * condition
             / Double(rows)
         #expect(Double(maxAbsDifference(a.grad!, b.grad!)) <= gradientBound, "bound \(gradientBound)")
     }
@@ -88,9 +93,12 @@ import Glibc
         // Moderate scores, where the reference's a + log(1 − e^{b−a}) is accurate; lists padded with 0.
         let scores = randomTensor([3, 9], seed: 3, std: 2)
         let positives = [[2, 5, 0, 0], [0, 0, 0, 0], [8, 1, 3, 0]]
-        let ours = Loss.sparseMultilabelCategoricalCrossEntropy(scores: Variable(scores), positives: positives,
-                                                                maskZero: true).value.scalar
-        let reference = (0..<3).map { referenceSteps(scores[$0].scalars, positives[$0], maskZero: true) }
+        let ours = Loss.sparseMultilabelCategoricalCrossEntropy(
+            scores: Variable(scores), positives: positives,
+            maskZero: true
+        ).value.scalar
+        let reference =
+            (0..<3).map { referenceSteps(scores[$0].scalars, positives[$0], maskZero: true) }
             .reduce(0, +) / 3
         // Our Float evaluation against the reference's Double steps: the same conditioned logsumexps as sparse
         // versus dense (the reference's ε clip at 1e-7 does not bind for these moderate scores).
@@ -123,7 +131,8 @@ import Glibc
         // row is a logsumexp with logits of magnitude 3, except that row 1 ≈ 1e4 rounds once at that size; the
         // mean's sum and division round at |sum| ≈ 1e4.
         let mean = (row0 + row1 + row2) / 3
-        let bound = (3 * Tolerance.logSumExp(length: 5, logitMagnitude: 3) + Tolerance.float * row1) / 3
+        let bound =
+            (3 * Tolerance.logSumExp(length: 5, logitMagnitude: 3) + Tolerance.float * row1) / 3
             + Tolerance.relative(mean, roundings: 3)
         #expect(abs(Double(loss.value.scalar) - mean) <= bound)
         loss.backward()
@@ -150,12 +159,16 @@ import Glibc
         let mask = [[true, true, true, true, true], [true, true, true, true, false]]
         var scoresT = gp(Variable(randomTensor([2, 5, 5], seed: 7)), mask: mask).value
         scoresT.withUnsafeMutableBufferPointer { p in for r in 0..<6 { p[r * 25] = -.infinity } }
-        let gold = [[LabeledSpan(type: 0, start: 1, end: 2), LabeledSpan(type: 2, start: 3, end: 3)],
-                    [LabeledSpan(type: 1, start: 1, end: 3), LabeledSpan(type: 1, start: 2, end: 2)]]
+        let gold = [
+            [LabeledSpan(type: 0, start: 1, end: 2), LabeledSpan(type: 2, start: 3, end: 3)],
+            [LabeledSpan(type: 1, start: 1, end: 3), LabeledSpan(type: 1, start: 2, end: 2)],
+        ]
         let sparse = Loss.globalPointerCrossEntropy(scores: Variable(scoresT), gold: gold).value.scalar
         let labels = Loss.globalPointerDenseLabels(gold, types: 3, length: 5)
-        let dense = Loss.multilabelCategoricalCrossEntropy(scores: Variable(scoresT.reshaped([6, 25])),
-                                                           labels: labels.reshaped([6, 25])).value.scalar
+        let dense = Loss.multilabelCategoricalCrossEntropy(
+            scores: Variable(scoresT.reshaped([6, 25])),
+            labels: labels.reshaped([6, 25])
+        ).value.scalar
         // The sparse loss sums over the 3 types, the dense one averages 6 = 2·3 rows: sparse = 3·dense (batch mean).
         let flat = scoresT.reshaped([6, 25]), flatLabels = labels.reshaped([6, 25])
         let rows = (0..<6).map { Array(flat.scalars[($0 * 25)..<($0 * 25 + 25)]) }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 /// Pins the user-facing text of shape errors: each names the operation and both shapes. Each case runs in a child
@@ -49,8 +50,10 @@ import Testing
 }
 
 /// Expects the exit test's captured standard error to contain `message`.
-func expectStandardError(_ result: ExitTest.Result?, contains message: String,
-                         sourceLocation: SourceLocation = #_sourceLocation) {
+func expectStandardError(
+    _ result: ExitTest.Result?, contains message: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     let stderr = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
     #expect(stderr.contains(message), "stderr: \(stderr)", sourceLocation: sourceLocation)
 }

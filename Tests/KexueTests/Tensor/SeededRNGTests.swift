@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 @Suite struct SeededRNGTests {
@@ -44,7 +45,8 @@ import Testing
         let mean = s / Double(n), variance = s2 / Double(n) - mean * mean
         // Five standard errors: U(0,1) has sd √(1/12); (u − ½)² has sd √(1/80 − 1/144) = √(1/180).
         #expect(abs(mean - 0.5) <= Tolerance.standardErrors(5, deviation: (1.0 / 12).squareRoot(), samples: n))
-        #expect(abs(variance - 1.0 / 12) <= Tolerance.standardErrors(5, deviation: (1.0 / 180).squareRoot(), samples: n))
+        #expect(
+            abs(variance - 1.0 / 12) <= Tolerance.standardErrors(5, deviation: (1.0 / 180).squareRoot(), samples: n))
     }
 
     @Test func normalMoments() {
@@ -71,7 +73,8 @@ import Testing
         // (truncated-normal moments), so (z − 1)² = w²/4 has sd √(1.4161 − 0.7737²)/4 = 0.226, and the sample std
         // √(mean) has standard error 0.226/√n / (2·0.4398); five of them.
         let sd = 0.5 * 0.87962566103423978
-        let fiveSE = Tolerance.standardErrors(5, deviation: (1.4161 - 0.7737 * 0.7737).squareRoot() / 4, samples: n) / (2 * sd)
+        let fiveSE =
+            Tolerance.standardErrors(5, deviation: (1.4161 - 0.7737 * 0.7737).squareRoot() / 4, samples: n) / (2 * sd)
         #expect(abs((s2 / Double(n)).squareRoot() - sd) <= fiveSE)
     }
 

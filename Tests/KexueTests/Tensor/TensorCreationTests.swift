@@ -1,7 +1,9 @@
 import Testing
+
 @testable import Kexue
 
-@Suite struct TensorCreationTests {    @Test func creation() {
+@Suite struct TensorCreationTests {
+    @Test func creation() {
         #expect(Tensor.zeros([2, 3]).scalars == [0, 0, 0, 0, 0, 0])
         #expect(Tensor.ones([2]).scalars == [1, 1])
         #expect(Tensor.full([1, 2], 7).shape == [1, 2])

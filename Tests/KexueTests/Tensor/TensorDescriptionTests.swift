@@ -1,25 +1,29 @@
 import Testing
+
 @testable import Kexue
 
-@Suite struct TensorDescriptionTests {    @Test func matrixLayout() {
+@Suite struct TensorDescriptionTests {
+    @Test func matrixLayout() {
         let t = Tensor([[1, -2.5, 3], [0, 10, -0.0]])
-        #expect(t.description == """
-            [[ 1.0000, -2.5000,  3.0000],
-             [ 0.0000, 10.0000,  0.0000]]
-            """)
+        #expect(
+            t.description == """
+                [[ 1.0000, -2.5000,  3.0000],
+                 [ 0.0000, 10.0000,  0.0000]]
+                """)
         #expect(Tensor(scalar: 3).description == "3.0000")
         #expect(Tensor([1, 2]).formatted(decimals: 1) == "[1.0, 2.0]")
         #expect(Tensor.zeros([0]).description == "[]")
     }
     @Test func threeDimensionsSeparateBlocksByABlankLine() {
         let t = Tensor.arange(8).reshaped([2, 2, 2])
-        #expect(t.formatted(decimals: 0) == """
-            [[[0, 1],
-              [2, 3]],
+        #expect(
+            t.formatted(decimals: 0) == """
+                [[[0, 1],
+                  [2, 3]],
 
-             [[4, 5],
-              [6, 7]]]
-            """)
+                 [[4, 5],
+                  [6, 7]]]
+                """)
     }
     @Test func largeTensorsAreSummarised() {
         let t = Tensor.arange(2000).reshaped([100, 20])
@@ -40,9 +44,10 @@ import Testing
     /// (a Python transcription of SplitMix64, xoshiro256** and the Box-Muller rule in `SeededRNG`).
     @Test func seedZeroNormalPrintsTheSameEverywhere() {
         var rng = SeededRNG(seed: 0)
-        #expect(Tensor.normal([2, 3], rng: &rng).description == """
-            [[-0.0141, -1.8459,  0.7882],
-             [-1.2804,  0.4876,  1.8997]]
-            """)
+        #expect(
+            Tensor.normal([2, 3], rng: &rng).description == """
+                [[-0.0141, -1.8459,  0.7882],
+                 [-1.2804,  0.4876,  1.8997]]
+                """)
     }
 }

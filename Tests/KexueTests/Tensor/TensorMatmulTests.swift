@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 @Suite struct TensorMatmulTests {
@@ -7,15 +8,17 @@ import Testing
     func reference(_ a: Tensor, _ b: Tensor) -> (value: Tensor, bound: [Double]) {
         let m = a.shape[0], k = a.shape[1], n = b.shape[1]
         var out = [Float](repeating: 0, count: m * n), bound = [Double](repeating: 0, count: m * n)
-        for i in 0..<m { for j in 0..<n {
-            var s = 0.0, magnitude = 0.0
-            for p in 0..<k {
-                let x = Double(a.scalars[i * k + p]) * Double(b.scalars[p * n + j])
-                s += x; magnitude += abs(x)
+        for i in 0..<m {
+            for j in 0..<n {
+                var s = 0.0, magnitude = 0.0
+                for p in 0..<k {
+                    let x = Double(a.scalars[i * k + p]) * Double(b.scalars[p * n + j])
+                    s += x; magnitude += abs(x)
+                }
+                out[i * n + j] = Float(s)
+                bound[i * n + j] = Tolerance.dot(length: k, magnitude: magnitude) + Tolerance.float * abs(s)
             }
-            out[i * n + j] = Float(s)
-            bound[i * n + j] = Tolerance.dot(length: k, magnitude: magnitude) + Tolerance.float * abs(s)
-        } }
+        }
         return (Tensor(shape: [m, n], scalars: out), bound)
     }
 
@@ -38,9 +41,11 @@ import Testing
         let q = randomTensor([2, 3, 5, 4], seed: 3), k = randomTensor([2, 3, 6, 4], seed: 4)
         let s = Tensor.matmul(q, k, transposeB: true)
         #expect(s.shape == [2, 3, 5, 6])
-        for b in 0..<2 { for h in 0..<3 {
-            #expect(close(s[b, h], reference(q[b, h], k[b, h].transposed())))
-        } }
+        for b in 0..<2 {
+            for h in 0..<3 {
+                #expect(close(s[b, h], reference(q[b, h], k[b, h].transposed())))
+            }
+        }
     }
 
     @Test func batchedTimesSharedMatrix() {

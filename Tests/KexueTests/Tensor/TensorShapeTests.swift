@@ -1,7 +1,9 @@
 import Testing
+
 @testable import Kexue
 
-@Suite struct TensorShapeTests {    @Test func reshapeSharesValueSemantics() {
+@Suite struct TensorShapeTests {
+    @Test func reshapeSharesValueSemantics() {
         let t = Tensor.arange(6)
         var r = t.reshaped([2, -1])
         #expect(r.shape == [2, 3])
@@ -38,9 +40,15 @@ import Testing
         let t = Tensor.arange(120).reshaped([2, 3, 4, 5])
         let p = t.permuted([0, 2, 1, 3])
         #expect(p.shape == [2, 4, 3, 5])
-        for a in 0..<2 { for b in 0..<4 { for c in 0..<3 { for d in 0..<5 {
-            #expect(p[at: a, b, c, d] == t[at: a, c, b, d])
-        } } } }
+        for a in 0..<2 {
+            for b in 0..<4 {
+                for c in 0..<3 {
+                    for d in 0..<5 {
+                        #expect(p[at: a, b, c, d] == t[at: a, c, b, d])
+                    }
+                }
+            }
+        }
         let q = t.permuted([3, 1, 0, 2])
         #expect(q[at: 4, 2, 1, 3] == t[at: 1, 2, 3, 4])
         #expect(t.permuted([0, 1, 2, 3]) == t)

@@ -1,7 +1,9 @@
 import Testing
+
 @testable import Kexue
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct TensorSoftmaxTests {
@@ -19,7 +21,8 @@ import Glibc
         }
         // log p from the weight (relative error `weight`/p … bounded via p ≥ e^{−2·magnitude}/7) vs log-softmax.
         let smallest = Double(y.min())
-        let logBound = Tolerance.logSumExp(length: 7, logitMagnitude: magnitude) + weight / smallest
+        let logBound =
+            Tolerance.logSumExp(length: 7, logitMagnitude: magnitude) + weight / smallest
             + Tolerance.relative(Double(y.log().abs().max()), roundings: 0, elementary: 1)
         #expect(Double(maxAbsDifference(x.logSoftmax(), y.log())) <= logBound)
     }
@@ -29,7 +32,8 @@ import Glibc
         let y = x.softmax()
         #expect(y.scalars == [1, 0, 0, 0.5, 0.5, 0])
         #expect(x.logSumExp().scalars[0] == 1e4)
-        #expect(abs(Double(x.logSumExp().scalars[1]) - (1e4 + Glibc.log(2.0)))
+        #expect(
+            abs(Double(x.logSumExp().scalars[1]) - (1e4 + Glibc.log(2.0)))
                 <= Tolerance.logSumExp(length: 3, logitMagnitude: 1e4))
         #expect(x.logSoftmax().scalars.allSatisfy { !$0.isNaN })
     }
@@ -43,7 +47,8 @@ import Glibc
 
     @Test func logSumExpKeepdims() {
         #expect(Tensor.zeros([2, 4]).logSumExp(keepdims: true).shape == [2, 1])
-        #expect(abs(Double(Tensor.zeros([4]).logSumExp().scalar) - Glibc.log(4.0))
+        #expect(
+            abs(Double(Tensor.zeros([4]).logSumExp().scalar) - Glibc.log(4.0))
                 <= Tolerance.logSumExp(length: 4, logitMagnitude: 0))
     }
 }

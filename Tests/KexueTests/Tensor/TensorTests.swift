@@ -1,7 +1,9 @@
 import Testing
+
 @testable import Kexue
 
-@Suite struct TensorTests {    @Test func elementAccess() {
+@Suite struct TensorTests {
+    @Test func elementAccess() {
         var t = Tensor(shape: [2, 3], scalars: [0, 1, 2, 3, 4, 5])
         #expect(t[at: 1, 2] == 5)
         t[at: 0, 1] = 9

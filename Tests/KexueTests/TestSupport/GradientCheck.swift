@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 /// The outcome of a finite-difference gradient check, with a readable message on failure.
@@ -17,8 +18,10 @@ struct GradientCheckResult {
 /// difference quotient divides by 2h, giving ~1e-5 at h = 1e-2; the central-difference truncation error is
 /// O(h²·f''') ~ 1e-4 for the smooth functions tested. `atol = 2e-3`, `rtol = 1e-2` sit an order of magnitude above
 /// both, while a wrong formula errs by O(1).
-func checkGradients(_ inputs: [Tensor], h: Float = 1e-2, atol: Double = 2e-3, rtol: Double = 1e-2,
-                    seed: UInt64 = 7, _ f: ([Variable]) -> Variable) -> GradientCheckResult {
+func checkGradients(
+    _ inputs: [Tensor], h: Float = 1e-2, atol: Double = 2e-3, rtol: Double = 1e-2,
+    seed: UInt64 = 7, _ f: ([Variable]) -> Variable
+) -> GradientCheckResult {
     // Fresh leaves for the inputs; the leaf check perturbs them in place and rebuilds the graph each probe.
     let leaves = inputs.enumerated().map { Variable($1, requiresGrad: true, name: "input \($0)") }
     return checkParameterGradients(leaves, h: h, atol: atol, rtol: rtol, seed: seed) { f(leaves) }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 /// Checks the gradients that `f()` sends to existing leaves (a layer's parameters, an input) against central finite
@@ -7,8 +8,10 @@ import Testing
 /// current values each call. Same probe and tolerances as
 /// `checkGradients`; output cells that are not finite (a head's −∞ masked cells) get probe weight 0, so the probe
 /// stays finite and those cells, constant by construction, are left out.
-func checkParameterGradients(_ leaves: [Variable], h: Float = 1e-2, atol: Double = 2e-3, rtol: Double = 1e-2,
-                             seed: UInt64 = 7, _ f: () -> Variable) -> GradientCheckResult {
+func checkParameterGradients(
+    _ leaves: [Variable], h: Float = 1e-2, atol: Double = 2e-3, rtol: Double = 1e-2,
+    seed: UInt64 = 7, _ f: () -> Variable
+) -> GradientCheckResult {
     for leaf in leaves { leaf.zeroGrad() }
     let out = f()
     var rng = SeededRNG(seed: seed)
@@ -44,9 +47,11 @@ func checkParameterGradients(_ leaves: [Variable], h: Float = 1e-2, atol: Double
         }
     }
     if failures == 0 { return GradientCheckResult(ok: true, message: "") }
-    return GradientCheckResult(ok: false, message: """
-        \(failures) gradient elements outside atol \(atol) + rtol \(rtol)·|g|; worst: leaf \(worst.leaf) \
-        "\(leaves[worst.leaf].name)" (shape \(leaves[worst.leaf].shape)) index \(worst.index): analytic \
-        \(worst.analytic), numeric \(worst.numeric)
-        """)
+    return GradientCheckResult(
+        ok: false,
+        message: """
+            \(failures) gradient elements outside atol \(atol) + rtol \(rtol)·|g|; worst: leaf \(worst.leaf) \
+            "\(leaves[worst.leaf].name)" (shape \(leaves[worst.leaf].shape)) index \(worst.index): analytic \
+            \(worst.analytic), numeric \(worst.numeric)
+            """)
 }

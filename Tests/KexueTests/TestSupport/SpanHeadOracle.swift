@@ -1,7 +1,9 @@
 import Testing
+
 @testable import Kexue
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Literal, loop-by-loop evaluations of the post's formulas in Double: the oracles of the span-head tests.
@@ -77,7 +79,8 @@ enum SpanHeadOracle {
                         if masked(mask, b, i, j, triangle: egp.triangleMask) { return -.infinity }
                         var q = (0..<d).map { x[i][2 * $0] }, k = (0..<d).map { x[j][2 * $0 + 1] }
                         if egp.useRoPE { q = rotate(q, position: i); k = rotate(k, position: j) }
-                        return dot(q, k) / Double(d).squareRoot() + units[i][2 * alpha + 1] / 2 + units[j][2 * alpha] / 2
+                        return dot(q, k) / Double(d).squareRoot() + units[i][2 * alpha + 1] / 2 + units[j][2 * alpha]
+                            / 2
                     }
                 }
             }
@@ -98,7 +101,9 @@ enum SpanHeadOracle {
     }
 
     /// Magnitudes and errors of q (or k) after the optional rotation, from those of the unrotated channels.
-    static func rotatedBound(_ magnitude: [Double], _ error: [Double], rope: Bool) -> (magnitude: [Double], error: [Double]) {
+    static func rotatedBound(_ magnitude: [Double], _ error: [Double], rope: Bool) -> (
+        magnitude: [Double], error: [Double]
+    ) {
         guard rope else { return (magnitude, error) }
         var m = magnitude, e = error
         for t in 0..<(magnitude.count / 2) {
@@ -110,7 +115,9 @@ enum SpanHeadOracle {
     }
 
     /// The bound on q·k/√d given both sides' magnitudes and errors.
-    static func scoreBound(_ q: (magnitude: [Double], error: [Double]), _ k: (magnitude: [Double], error: [Double])) -> Double {
+    static func scoreBound(_ q: (magnitude: [Double], error: [Double]), _ k: (magnitude: [Double], error: [Double]))
+        -> Double
+    {
         let d = q.magnitude.count
         var propagated = 0.0, magnitude = 0.0
         for p in 0..<d {
@@ -125,11 +132,19 @@ enum SpanHeadOracle {
     static func globalPointerBound(_ gp: GlobalPointer, _ h: Tensor) -> [[[[Double]]]] {
         let (batch, n, m, d) = (h.shape[0], h.shape[1], gp.types, gp.headSize)
         return (0..<batch).map { b in
-            let x = (0..<n).map { denseMagnitude(token(h, b, $0), weight: gp.dense.weight.value, bias: gp.dense.bias?.value) }
+            let x = (0..<n).map {
+                denseMagnitude(token(h, b, $0), weight: gp.dense.weight.value, bias: gp.dense.bias?.value)
+            }
             return (0..<m).map { alpha in
                 let lo = alpha * 2 * d
-                let q = x.map { rotatedBound(Array($0.magnitude[lo..<(lo + d)]), Array($0.error[lo..<(lo + d)]), rope: gp.useRoPE) }
-                let k = x.map { rotatedBound(Array($0.magnitude[(lo + d)..<(lo + 2 * d)]), Array($0.error[(lo + d)..<(lo + 2 * d)]), rope: gp.useRoPE) }
+                let q = x.map {
+                    rotatedBound(Array($0.magnitude[lo..<(lo + d)]), Array($0.error[lo..<(lo + d)]), rope: gp.useRoPE)
+                }
+                let k = x.map {
+                    rotatedBound(
+                        Array($0.magnitude[(lo + d)..<(lo + 2 * d)]), Array($0.error[(lo + d)..<(lo + 2 * d)]),
+                        rope: gp.useRoPE)
+                }
                 return (0..<n).map { i in (0..<n).map { j in scoreBound(q[i], k[j]) } }
             }
         }
@@ -145,10 +160,16 @@ enum SpanHeadOracle {
             let x = (0..<n).map {
                 denseMagnitude(token(h, b, $0), weight: egp.projection.weight.value, bias: egp.projection.bias?.value)
             }
-            let q = x.map { xi in rotatedBound((0..<d).map { xi.magnitude[2 * $0] }, (0..<d).map { xi.error[2 * $0] }, rope: egp.useRoPE) }
-            let k = x.map { xi in rotatedBound((0..<d).map { xi.magnitude[2 * $0 + 1] }, (0..<d).map { xi.error[2 * $0 + 1] }, rope: egp.useRoPE) }
+            let q = x.map { xi in
+                rotatedBound((0..<d).map { xi.magnitude[2 * $0] }, (0..<d).map { xi.error[2 * $0] }, rope: egp.useRoPE)
+            }
+            let k = x.map { xi in
+                rotatedBound(
+                    (0..<d).map { xi.magnitude[2 * $0 + 1] }, (0..<d).map { xi.error[2 * $0 + 1] }, rope: egp.useRoPE)
+            }
             let units = x.map { xi -> (magnitude: [Double], error: [Double]) in
-                let own = denseMagnitude(xi.magnitude, weight: egp.typeBias.weight.value, bias: egp.typeBias.bias?.value)
+                let own = denseMagnitude(
+                    xi.magnitude, weight: egp.typeBias.weight.value, bias: egp.typeBias.bias?.value)
                 let carried = dense(xi.error, weight: w, bias: nil)
                 return (own.magnitude, zip(own.error, carried).map { $0 + $1 })
             }
@@ -156,7 +177,8 @@ enum SpanHeadOracle {
                 (0..<n).map { i in
                     (0..<n).map { j in
                         let (ui, uj) = (2 * alpha + 1, 2 * alpha)
-                        let total = q[i].magnitude.indices.reduce(0.0) { $0 + q[i].magnitude[$1] * k[j].magnitude[$1] }
+                        let total =
+                            q[i].magnitude.indices.reduce(0.0) { $0 + q[i].magnitude[$1] * k[j].magnitude[$1] }
                             / Double(d).squareRoot() + units[i].magnitude[ui] / 2 + units[j].magnitude[uj] / 2
                         return scoreBound(q[i], k[j]) + units[i].error[ui] / 2 + units[j].error[uj] / 2
                             + 2 * Tolerance.float * total

@@ -11,6 +11,7 @@
 // the call site, or use `standardErrors`.
 
 import Foundation
+
 @testable import Kexue
 
 enum Tolerance {

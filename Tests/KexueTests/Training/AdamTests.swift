@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 /// Adam and AdamW on the quadratic of `Quadratic`.

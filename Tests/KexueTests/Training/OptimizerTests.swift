@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 /// The quadratic L(θ) = ½ Σ aᵢ(θᵢ − cᵢ)², minimum at c, on which the optimisers are tested.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 /// SGD on the quadratic of `Quadratic`.
@@ -31,7 +32,8 @@ import Testing
         let expected = theta1 - 0.1 * (0.9 * g0 + g1)
         // Two steps of a few roundings each (gradient, momentum, update), relative to the largest term |θ₁| + η|v₂|.
         let r = boundRatio(theta, expected) { i in
-            Tolerance.relative(abs(Double(theta1.scalars[i])) + 0.1 * abs(Double((0.9 * g0 + g1).scalars[i])), roundings: 16)
+            Tolerance.relative(
+                abs(Double(theta1.scalars[i])) + 0.1 * abs(Double((0.9 * g0 + g1).scalars[i])), roundings: 16)
         }
         #expect(r.ratio <= 1, "\(r)")
     }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // MARK: - DeepNet: DeepNorm residuals and their constants
@@ -92,8 +92,10 @@ extension Variable {
     /// - Returns: `[..., d]`. Equals `LN(x + F(x)/α)` up to the effect of ε (LN ignores a positive scale of its
     ///   input), so a larger α weighs the branch down. Differentiable in all inputs (composed of `*`, `+` and
     ///   `layerNorm`).
-    public static func deepNorm(_ x: Variable, branch: Variable, alpha: Float, gain: Variable? = nil,
-                                bias: Variable? = nil, epsilon: Float = 1e-12) -> Variable {
+    public static func deepNorm(
+        _ x: Variable, branch: Variable, alpha: Float, gain: Variable? = nil,
+        bias: Variable? = nil, epsilon: Float = 1e-12
+    ) -> Variable {
         require(x.shape == branch.shape, "deepNorm: skip \(x.shape) and branch \(branch.shape) shapes differ")
         require(alpha > 0, "deepNorm: alpha \(alpha) must be positive")
         // α multiplies the skip, exactly as the paper's equation; a common slip multiplies F(x) instead.
@@ -123,7 +125,8 @@ public final class DeepNormResidual: Layer {
 
     /// `LN(α·x + F(x))` with `sublayer` as F.
     public func callAsFunction(_ x: Variable, _ sublayer: (Variable) -> Variable) -> Variable {
-        Variable.deepNorm(x, branch: sublayer(x), alpha: alpha, gain: norm.gain, bias: norm.bias,
-                          epsilon: norm.epsilon)
+        Variable.deepNorm(
+            x, branch: sublayer(x), alpha: alpha, gain: norm.gain, bias: norm.bias,
+            epsilon: norm.epsilon)
     }
 }

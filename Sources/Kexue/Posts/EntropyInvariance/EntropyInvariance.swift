@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // MARK: - Softmax entropy and the entropy-invariant attention scale
@@ -34,7 +34,8 @@ public struct SoftmaxEntropyDecomposition: Sendable, Equatable {
 /// Logits z = λ s, their maximum m, the shifted exponentials e^{zᵢ − m} and their sum Z (so log Σ e^{zᵢ} = m + log Z).
 /// Subtracting the maximum keeps every exponential in (0, 1]: no overflow for any λ·s, and Z ≥ 1.
 private func shiftedExponentials(_ scores: [Double], _ lambda: Double, _ caller: String)
-    -> (z: [Double], m: Double, e: [Double], sum: Double) {
+    -> (z: [Double], m: Double, e: [Double], sum: Double)
+{
     require(!scores.isEmpty, "\(caller): empty score row")
     require(lambda.isFinite, "\(caller): temperature \(lambda) is not finite")
     require(scores.allSatisfy { $0.isFinite }, "\(caller): scores must be finite")
@@ -72,8 +73,10 @@ public func softmaxEntropy(_ scores: [Double], temperature lambda: Double = 1) -
 ///   `log n + |λ|·max|sᵢ|`), but is computed differently: from log Σ e^{z} and Σ p z instead of Σ p log p.
 ///
 /// The log-mean-exp is `m + log Z − log n` with m the maximum logit, so it is finite for any λ·s.
-public func softmaxEntropyDecomposition(_ scores: [Double],
-                                        temperature lambda: Double = 1) -> SoftmaxEntropyDecomposition {
+public func softmaxEntropyDecomposition(
+    _ scores: [Double],
+    temperature lambda: Double = 1
+) -> SoftmaxEntropyDecomposition {
     let (z, m, e, sum) = shiftedExponentials(scores, lambda, "softmaxEntropyDecomposition")
     let logN = log(Double(scores.count))
     var weighted = 0.0

@@ -22,8 +22,10 @@ extension GatedAttentionUnit {
     /// scale (1/√s)·(log l / log t), the temperature multiplying the scores before the mask as in `normalize`.
     /// Masked keys get weight exactly 0 in both paths; padded queries still get a row.
     /// - Parameters: q, k `[b, n, s]`, v `[b, n, e]`; mask `[b, n]` 0/1 or nil.
-    static func fusedAttentionValues(q: Variable, k: Variable, v: Variable, normalization: AttentionNormalization,
-                                     mask: Tensor?) -> Tensor? {
+    static func fusedAttentionValues(
+        q: Variable, k: Variable, v: Variable, normalization: AttentionNormalization,
+        mask: Tensor?
+    ) -> Tensor? {
         if q.requiresGrad || k.requiresGrad || v.requiresGrad { return nil }
         let (b, n, s, e) = (q.shape[0], q.shape[1], q.shape[2], v.shape[2])
         guard let keyLengths = suffixPaddingLengths(mask, batch: b, length: n) else { return nil }
@@ -45,10 +47,11 @@ extension GatedAttentionUnit {
                                 let t = entropyInvariantTemperature(training: training, minimum: minimum, length: l)
                                 (kind, scale, normalizer) = (.softmax, baseScale * t, nil)
                             }
-                            attention(kind: kind, q: pq.baseAddress! + item * n * s, k: pk.baseAddress! + item * n * s,
-                                      v: pv.baseAddress! + item * n * e, queries: n, keys: n, headDim: s, valueDim: e,
-                                      scale: scale, keyLength: l, reluNormalizer: normalizer,
-                                      output: po.baseAddress! + item * n * e)
+                            attention(
+                                kind: kind, q: pq.baseAddress! + item * n * s, k: pk.baseAddress! + item * n * s,
+                                v: pv.baseAddress! + item * n * e, queries: n, keys: n, headDim: s, valueDim: e,
+                                scale: scale, keyLength: l, reluNormalizer: normalizer,
+                                output: po.baseAddress! + item * n * e)
                         }
                     }
                 }

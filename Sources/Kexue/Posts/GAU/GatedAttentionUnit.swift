@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // MARK: - The gated attention unit (GAU)
@@ -78,12 +78,15 @@ public final class GatedAttentionUnit: Layer {
     ///   - initializer: for both projection weights; default Glorot uniform (bert4keras). The post's analysis
     ///     assumes `.lecunNormal`; `.scaled(_, by: λ)` scales the weights by λ.
     ///   - rng: the input weight is drawn first, then the output weight (biases start at zero).
-    public init(dimension: Int, hiddenSize: Int, keySize: Int = 128,
-                normalization: AttentionNormalization = .reluSquared(length: .actual), useRoPE: Bool = true,
-                useBias: Bool = true, initializer: Initializer = .glorotUniform, rng: inout SeededRNG,
-                name: String = "gau") {
-        require(dimension > 0 && hiddenSize > 0 && keySize > 0,
-                "GatedAttentionUnit: sizes d \(dimension), e \(hiddenSize), s \(keySize) must be positive")
+    public init(
+        dimension: Int, hiddenSize: Int, keySize: Int = 128,
+        normalization: AttentionNormalization = .reluSquared(length: .actual), useRoPE: Bool = true,
+        useBias: Bool = true, initializer: Initializer = .glorotUniform, rng: inout SeededRNG,
+        name: String = "gau"
+    ) {
+        require(
+            dimension > 0 && hiddenSize > 0 && keySize > 0,
+            "GatedAttentionUnit: sizes d \(dimension), e \(hiddenSize), s \(keySize) must be positive")
         require(!useRoPE || keySize % 2 == 0, "GatedAttentionUnit: RoPE needs an even key size, got \(keySize)")
         switch normalization {
         case .reluSquared(.fixed(let n)):
@@ -95,14 +98,16 @@ public final class GatedAttentionUnit: Layer {
         }
         self.dimension = dimension; self.hiddenSize = hiddenSize; self.keySize = keySize
         self.normalization = normalization; self.useRoPE = useRoPE
-        inputDense = Dense(inputSize: dimension, outputSize: 2 * hiddenSize + keySize, useBias: useBias,
-                           initializer: initializer, rng: &rng, name: name + ".input")
+        inputDense = Dense(
+            inputSize: dimension, outputSize: 2 * hiddenSize + keySize, useBias: useBias,
+            initializer: initializer, rng: &rng, name: name + ".input")
         queryScale = Variable(.ones([keySize]), requiresGrad: true, name: name + ".queryScale")
         queryOffset = Variable(.zeros([keySize]), requiresGrad: true, name: name + ".queryOffset")
         keyScale = Variable(.ones([keySize]), requiresGrad: true, name: name + ".keyScale")
         keyOffset = Variable(.zeros([keySize]), requiresGrad: true, name: name + ".keyOffset")
-        outputDense = Dense(inputSize: hiddenSize, outputSize: dimension, useBias: useBias,
-                            initializer: initializer, rng: &rng, name: name + ".output")
+        outputDense = Dense(
+            inputSize: hiddenSize, outputSize: dimension, useBias: useBias,
+            initializer: initializer, rng: &rng, name: name + ".output")
     }
 
     /// The values of one forward pass, for analysis (chapter 3 looks at A's diagonal and at V's mean).
@@ -128,8 +133,10 @@ public final class GatedAttentionUnit: Layer {
     /// padding, from the composed graph of `forward`. The two agree to rounding (`GatedAttentionUnitFusedTests`).
     public func callAsFunction(_ x: Variable, mask: Tensor? = nil) -> Variable {
         let p = projections(x, mask: mask)
-        if let av = GatedAttentionUnit.fusedAttentionValues(q: p.q, k: p.k, v: p.v, normalization: normalization,
-                                                            mask: mask) {
+        if let av = GatedAttentionUnit.fusedAttentionValues(
+            q: p.q, k: p.k, v: p.v, normalization: normalization,
+            mask: mask)
+        {
             return outputDense(p.u * Variable(av))
         }
         return attend(p, mask: mask).output
@@ -142,10 +149,13 @@ public final class GatedAttentionUnit: Layer {
     }
 
     /// U, V, Z, Q and K for `x` (shape and mask checked); internal for the fused-path tests.
-    func projections(_ x: Variable, mask: Tensor?) -> (u: Variable, v: Variable, z: Variable, q: Variable,
-                                                        k: Variable) {
-        require(x.rank == 3 && x.shape[2] == dimension,
-                "GatedAttentionUnit: input \(x.shape) must be [batch, length, \(dimension)]")
+    func projections(_ x: Variable, mask: Tensor?) -> (
+        u: Variable, v: Variable, z: Variable, q: Variable,
+        k: Variable
+    ) {
+        require(
+            x.rank == 3 && x.shape[2] == dimension,
+            "GatedAttentionUnit: input \(x.shape) must be [batch, length, \(dimension)]")
         let (b, n) = (x.shape[0], x.shape[1])
         if let mask { AttentionMask.validate(mask, batch: b, length: n, "GatedAttentionUnit") }
         let parts = inputDense(x).swish().split(sizes: [hiddenSize, hiddenSize, keySize])
@@ -161,8 +171,10 @@ public final class GatedAttentionUnit: Layer {
     }
 
     /// A and O by the composed, differentiable graph.
-    private func attend(_ p: (u: Variable, v: Variable, z: Variable, q: Variable, k: Variable),
-                        mask: Tensor?) -> Intermediates {
+    private func attend(
+        _ p: (u: Variable, v: Variable, z: Variable, q: Variable, k: Variable),
+        mask: Tensor?
+    ) -> Intermediates {
         let (b, n) = (p.q.shape[0], p.q.shape[1])
         // a = QKᵀ/√s: the 1/√s of the later bert4keras code; relu(a)²/n then equals the post's relu²(QKᵀ)/(ns).
         let scores = Variable.matmul(p.q, p.k, transposeB: true) * GatedAttentionUnit.scoreScale(keySize: keySize)
@@ -189,8 +201,10 @@ public final class GatedAttentionUnit: Layer {
     }
 
     /// Scores `[b, n, n]` (already divided by √s) → attention weights, masking padded keys.
-    static func normalize(_ scores: Variable, _ normalization: AttentionNormalization, mask: Tensor?,
-                          batch b: Int, length n: Int) -> Variable {
+    static func normalize(
+        _ scores: Variable, _ normalization: AttentionNormalization, mask: Tensor?,
+        batch b: Int, length n: Int
+    ) -> Variable {
         let lengths = AttentionMask.lengths(mask, batch: b, length: n)
         switch normalization {
         case .reluSquared(let length):
@@ -203,7 +217,9 @@ public final class GatedAttentionUnit: Layer {
             return masked.softmax()
         case .entropyInvariantSoftmax(let training, let minimum):
             // The temperature log l / log t (l ≥ 1, so log l ≥ 0) is applied before the −∞ bias, never to it.
-            let temperatures = lengths.map { entropyInvariantTemperature(training: training, minimum: minimum, length: $0) }
+            let temperatures = lengths.map {
+                entropyInvariantTemperature(training: training, minimum: minimum, length: $0)
+            }
             let scaled = scores * Tensor(shape: [b, 1, 1], scalars: temperatures)
             let masked = mask.map { scaled + AttentionMask.keyBias($0, scoreRank: 3) } ?? scaled
             return masked.softmax()

@@ -51,26 +51,36 @@ public final class GPLinker: Layer {
             }
         }
 
-        static func make(_ kind: HeadKind, hiddenSize: Int, types: Int, headSize: Int, rope: Bool,
-                         triangleMask: Bool, rng: inout SeededRNG, name: String) -> PairScorer {
+        static func make(
+            _ kind: HeadKind, hiddenSize: Int, types: Int, headSize: Int, rope: Bool,
+            triangleMask: Bool, rng: inout SeededRNG, name: String
+        ) -> PairScorer {
             switch kind {
             case .standard:
-                return .standard(GlobalPointer(hiddenSize: hiddenSize, types: types, headSize: headSize, rope: rope,
-                                               triangleMask: triangleMask, rng: &rng, name: name))
+                return .standard(
+                    GlobalPointer(
+                        hiddenSize: hiddenSize, types: types, headSize: headSize, rope: rope,
+                        triangleMask: triangleMask, rng: &rng, name: name))
             case .efficient:
-                return .efficient(EfficientGlobalPointer(hiddenSize: hiddenSize, types: types, headSize: headSize,
-                                                         rope: rope, triangleMask: triangleMask, rng: &rng,
-                                                         name: name))
+                return .efficient(
+                    EfficientGlobalPointer(
+                        hiddenSize: hiddenSize, types: types, headSize: headSize,
+                        rope: rope, triangleMask: triangleMask, rng: &rng,
+                        name: name))
             }
         }
 
         /// The parameter count of one scorer of `kind` with `types` types, biases included.
         public static func parameterCount(_ kind: HeadKind, hiddenSize: Int, types: Int, headSize: Int) -> Int {
             switch kind {
-            case .standard: return GlobalPointer.parameterCount(hiddenSize: hiddenSize, types: types,
-                                                                headSize: headSize)
-            case .efficient: return EfficientGlobalPointer.parameterCount(hiddenSize: hiddenSize, types: types,
-                                                                          headSize: headSize)
+            case .standard:
+                return GlobalPointer.parameterCount(
+                    hiddenSize: hiddenSize, types: types,
+                    headSize: headSize)
+            case .efficient:
+                return EfficientGlobalPointer.parameterCount(
+                    hiddenSize: hiddenSize, types: types,
+                    headSize: headSize)
             }
         }
     }
@@ -112,18 +122,23 @@ public final class GPLinker: Layer {
 
     /// - Parameters: `hiddenSize` D of the encoder, `predicates` P, `headSize` d (even), the head kind; `rng` draws
     ///   the entity head, then the head table, then the tail table.
-    public init(hiddenSize: Int, predicates: Int, headSize: Int, kind: HeadKind, rng: inout SeededRNG,
-                name: String = "gplinker") {
+    public init(
+        hiddenSize: Int, predicates: Int, headSize: Int, kind: HeadKind, rng: inout SeededRNG,
+        name: String = "gplinker"
+    ) {
         require(predicates >= 1, "GPLinker: predicates \(predicates) must be ≥ 1")
         self.kind = kind
         self.predicates = predicates
         self.headSize = headSize
-        entity = .make(kind, hiddenSize: hiddenSize, types: 2, headSize: headSize, rope: true, triangleMask: true,
-                       rng: &rng, name: name + ".entity")
-        head = .make(kind, hiddenSize: hiddenSize, types: predicates, headSize: headSize, rope: false,
-                     triangleMask: false, rng: &rng, name: name + ".head")
-        tail = .make(kind, hiddenSize: hiddenSize, types: predicates, headSize: headSize, rope: false,
-                     triangleMask: false, rng: &rng, name: name + ".tail")
+        entity = .make(
+            kind, hiddenSize: hiddenSize, types: 2, headSize: headSize, rope: true, triangleMask: true,
+            rng: &rng, name: name + ".entity")
+        head = .make(
+            kind, hiddenSize: hiddenSize, types: predicates, headSize: headSize, rope: false,
+            triangleMask: false, rng: &rng, name: name + ".head")
+        tail = .make(
+            kind, hiddenSize: hiddenSize, types: predicates, headSize: headSize, rope: false,
+            triangleMask: false, rng: &rng, name: name + ".tail")
     }
 
     /// The parameter count of the three heads without building them (see the type's documentation).
@@ -170,8 +185,9 @@ public final class GPLinker: Layer {
     /// Decodes sentence `item` of a batch (`GPLinkerDecoding.decode` on its three score tables).
     /// - Parameter length: the sentence's real length (`[CLS]` and `[SEP]` included).
     public static func decode(_ scores: Scores, item: Int, length: Int) -> GPLinkerDecoding.Trace {
-        GPLinkerDecoding.decode(entity: scores.entity.value[item], head: scores.head.value[item],
-                                tail: scores.tail.value[item], length: length)
+        GPLinkerDecoding.decode(
+            entity: scores.entity.value[item], head: scores.head.value[item],
+            tail: scores.tail.value[item], length: length)
     }
 
     /// The triples of every sentence of a batch.

@@ -56,13 +56,17 @@ public enum GPLinkerDecoding {
     ///   - excludeBoundaryTokens: drop entity spans starting or ending at position 0 or `length − 1` ([CLS], [SEP]),
     ///     as the reference does (default true).
     ///   - threshold: a cell is "on" when its score is strictly greater (default 0, the loss's threshold).
-    public static func decode(entity: Tensor, head: Tensor, tail: Tensor, length: Int? = nil,
-                              excludeBoundaryTokens: Bool = true, threshold: Float = 0) -> Trace {
-        require(entity.rank == 3 && entity.shape[0] == 2 && entity.shape[1] == entity.shape[2],
-                "GPLinkerDecoding: entity scores \(entity.shape) must be [2, n, n]")
+    public static func decode(
+        entity: Tensor, head: Tensor, tail: Tensor, length: Int? = nil,
+        excludeBoundaryTokens: Bool = true, threshold: Float = 0
+    ) -> Trace {
+        require(
+            entity.rank == 3 && entity.shape[0] == 2 && entity.shape[1] == entity.shape[2],
+            "GPLinkerDecoding: entity scores \(entity.shape) must be [2, n, n]")
         let n = entity.shape[1]
-        require(head.rank == 3 && head.shape[1] == n && head.shape[2] == n && tail.shape == head.shape,
-                "GPLinkerDecoding: head \(head.shape) and tail \(tail.shape) must both be [P, \(n), \(n)]")
+        require(
+            head.rank == 3 && head.shape[1] == n && head.shape[2] == n && tail.shape == head.shape,
+            "GPLinkerDecoding: head \(head.shape) and tail \(tail.shape) must both be [P, \(n), \(n)]")
         let real = length ?? n
         require(real >= 0 && real <= n, "GPLinkerDecoding: length \(real) outside 0...\(n)")
         let predicates = head.shape[0]

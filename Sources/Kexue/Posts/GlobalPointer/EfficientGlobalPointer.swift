@@ -42,19 +42,24 @@ public final class EfficientGlobalPointer: Layer {
     }
 
     /// - Parameters: as `GlobalPointer`; `rng` draws the projection's kernel, then the type bias's (LeCun normal).
-    public init(hiddenSize: Int, types: Int, headSize: Int, rope: Bool = true, triangleMask: Bool = true,
-                rng: inout SeededRNG, name: String = "efficientGlobalPointer") {
-        require(types >= 1 && headSize >= 1,
-                "EfficientGlobalPointer: types \(types) and headSize \(headSize) must be ≥ 1")
+    public init(
+        hiddenSize: Int, types: Int, headSize: Int, rope: Bool = true, triangleMask: Bool = true,
+        rng: inout SeededRNG, name: String = "efficientGlobalPointer"
+    ) {
+        require(
+            types >= 1 && headSize >= 1,
+            "EfficientGlobalPointer: types \(types) and headSize \(headSize) must be ≥ 1")
         require(!rope || headSize % 2 == 0, "EfficientGlobalPointer: headSize \(headSize) must be even for RoPE")
         self.types = types
         self.headSize = headSize
         self.useRoPE = rope
         self.triangleMask = triangleMask
-        projection = Dense(inputSize: hiddenSize, outputSize: 2 * headSize, initializer: .lecunNormal, rng: &rng,
-                           name: name + ".projection")
-        typeBias = Dense(inputSize: 2 * headSize, outputSize: 2 * types, initializer: .lecunNormal, rng: &rng,
-                         name: name + ".typeBias")
+        projection = Dense(
+            inputSize: hiddenSize, outputSize: 2 * headSize, initializer: .lecunNormal, rng: &rng,
+            name: name + ".projection")
+        typeBias = Dense(
+            inputSize: 2 * headSize, outputSize: 2 * types, initializer: .lecunNormal, rng: &rng,
+            name: name + ".typeBias")
     }
 
     /// The three pieces of the unmasked score, s_α(i, j) = shared(i, j) + start_α(i) + end_α(j):
@@ -63,10 +68,11 @@ public final class EfficientGlobalPointer: Layer {
     /// - `end`: `[b, m, n]`, ½(u_{2α}ᵀx_j + c_{2α}), the even units, added along columns.
     /// `callAsFunction` adds them with broadcasting and then the mask.
     public func components(_ h: Variable) -> (shared: Variable, start: Variable, end: Variable) {
-        require(h.rank == 3 && h.shape[2] == projection.inputSize,
-                "EfficientGlobalPointer: input \(h.shape) must be [batch, length, \(projection.inputSize)]")
+        require(
+            h.rank == 3 && h.shape[2] == projection.inputSize,
+            "EfficientGlobalPointer: input \(h.shape) must be [batch, length, \(projection.inputSize)]")
         let (b, n, m, d) = (h.shape[0], h.shape[1], types, headSize)
-        let x = projection(h)                                           // [b, n, 2d]
+        let x = projection(h)  // [b, n, 2d]
         // Channel 2c is q's channel c and 2c+1 is k's: view as [b, n, d, 2], move the pair axis forward, split.
         let qk = x.reshaped([b, n, d, 2]).permuted([0, 1, 3, 2]).split(sizes: [1, 1], alongAxis: 2)
         var q = qk[0].reshaped([b, n, d]), k = qk[1].reshaped([b, n, d])
@@ -89,9 +95,10 @@ public final class EfficientGlobalPointer: Layer {
     public func callAsFunction(_ h: Variable, mask: [[Bool]]? = nil) -> Variable {
         let (b, n, m) = (h.shape[0], h.shape[1], types)
         let parts = components(h)
-        let scores = parts.shared.reshaped([b, 1, n, n])
-            + parts.start.reshaped([b, m, n, 1])                        // odd units: along rows i (start)
-            + parts.end.reshaped([b, m, 1, n])                          // even units: along columns j (end)
+        let scores =
+            parts.shared.reshaped([b, 1, n, n])
+            + parts.start.reshaped([b, m, n, 1])  // odd units: along rows i (start)
+            + parts.end.reshaped([b, m, 1, n])  // even units: along columns j (end)
         guard let additive = SpanMask.additive(padding: mask, batch: b, length: n, triangle: triangleMask) else {
             return scores
         }

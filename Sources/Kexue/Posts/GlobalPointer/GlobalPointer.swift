@@ -43,16 +43,19 @@ public final class GlobalPointer: Layer {
     ///   - types: m.
     ///   - headSize: d (even when `rope` is on).
     ///   - rng: draws the kernel (LeCun normal, bert4keras' `kernel_initializer`).
-    public init(hiddenSize: Int, types: Int, headSize: Int, rope: Bool = true, triangleMask: Bool = true,
-                rng: inout SeededRNG, name: String = "globalPointer") {
+    public init(
+        hiddenSize: Int, types: Int, headSize: Int, rope: Bool = true, triangleMask: Bool = true,
+        rng: inout SeededRNG, name: String = "globalPointer"
+    ) {
         require(types >= 1 && headSize >= 1, "GlobalPointer: types \(types) and headSize \(headSize) must be ≥ 1")
         require(!rope || headSize % 2 == 0, "GlobalPointer: headSize \(headSize) must be even for RoPE")
         self.types = types
         self.headSize = headSize
         self.useRoPE = rope
         self.triangleMask = triangleMask
-        dense = Dense(inputSize: hiddenSize, outputSize: 2 * headSize * types, initializer: .lecunNormal, rng: &rng,
-                      name: name + ".dense")
+        dense = Dense(
+            inputSize: hiddenSize, outputSize: 2 * headSize * types, initializer: .lecunNormal, rng: &rng,
+            name: name + ".dense")
     }
 
     /// Span scores.
@@ -61,8 +64,9 @@ public final class GlobalPointer: Layer {
     ///   - mask: `[b][n]`, `true` for real tokens; `nil` when there is no padding.
     /// - Returns: `[b, m, n, n]`; masked cells are −∞.
     public func callAsFunction(_ h: Variable, mask: [[Bool]]? = nil) -> Variable {
-        require(h.rank == 3 && h.shape[2] == dense.inputSize,
-                "GlobalPointer: input \(h.shape) must be [batch, length, \(dense.inputSize)]")
+        require(
+            h.rank == 3 && h.shape[2] == dense.inputSize,
+            "GlobalPointer: input \(h.shape) must be [batch, length, \(dense.inputSize)]")
         let (b, n, m, d) = (h.shape[0], h.shape[1], types, headSize)
         // [b, n, m·2d] → [b, n, m, 2d]: chunk α is [q | k] of type α (tf.split into `heads` pieces).
         var qk = dense(h).reshaped([b, n, m, 2 * d])

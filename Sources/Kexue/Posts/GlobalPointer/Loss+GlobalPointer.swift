@@ -18,14 +18,16 @@ extension Loss {
     ///     head/tail matrices pair a subject token with an object token in either order).
     /// - Returns: shape `[]`.
     public static func globalPointerCrossEntropy(scores: Variable, gold: [[LabeledSpan]]) -> Variable {
-        require(scores.rank == 4 && scores.shape[2] == scores.shape[3],
-                "globalPointerCrossEntropy: scores \(scores.shape) must be [batch, types, n, n]")
+        require(
+            scores.rank == 4 && scores.shape[2] == scores.shape[3],
+            "globalPointerCrossEntropy: scores \(scores.shape) must be [batch, types, n, n]")
         let (b, m, n) = (scores.shape[0], scores.shape[1], scores.shape[2])
         require(gold.count == b, "globalPointerCrossEntropy: \(gold.count) gold lists for a batch of \(b)")
         let positives = globalPointerPositives(gold, types: m, length: n)
-        let perRowMean = sparseMultilabelCategoricalCrossEntropy(scores: scores.reshaped([b * m, n * n]),
-                                                                 positives: positives, maskZero: true)
-        return perRowMean * Float(m)                                    // mean over b·m rows → Σ types, mean batch
+        let perRowMean = sparseMultilabelCategoricalCrossEntropy(
+            scores: scores.reshaped([b * m, n * n]),
+            positives: positives, maskZero: true)
+        return perRowMean * Float(m)  // mean over b·m rows → Σ types, mean batch
     }
 
     /// The flattened positives of `globalPointerCrossEntropy`: row `b·m + α` lists `start·n + end` for every gold
@@ -34,9 +36,10 @@ extension Loss {
         var rows = [[Int]](repeating: [], count: gold.count * m)
         for (item, spans) in gold.enumerated() {
             for span in spans {
-                require(span.type >= 0 && span.type < m && span.start >= 0 && span.start < n && span.end >= 0
-                            && span.end < n,
-                        "globalPointerPositives: span \(span) outside \(m) types × \(n) positions")
+                require(
+                    span.type >= 0 && span.type < m && span.start >= 0 && span.start < n && span.end >= 0
+                        && span.end < n,
+                    "globalPointerPositives: span \(span) outside \(m) types × \(n) positions")
                 rows[item * m + span.type].append(span.start * n + span.end)
             }
         }

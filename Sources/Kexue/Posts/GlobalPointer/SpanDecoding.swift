@@ -42,11 +42,13 @@ public enum SpanDecoding {
 
     /// The spans of every item of a batch `[b, m, n, n]`; `excluding[b]` as for one item (`nil`: none).
     public static func decodeBatch(_ scores: Tensor, threshold: Float = 0, excluding: [Set<Int>]? = nil)
-        -> [[LabeledSpan]] {
+        -> [[LabeledSpan]]
+    {
         require(scores.rank == 4, "SpanDecoding.decodeBatch: scores \(scores.shape) must be [batch, m, n, n]")
         let b = scores.shape[0]
-        require(excluding == nil || excluding!.count == b,
-                "SpanDecoding.decodeBatch: \(excluding?.count ?? 0) exclusion sets for a batch of \(b)")
+        require(
+            excluding == nil || excluding!.count == b,
+            "SpanDecoding.decodeBatch: \(excluding?.count ?? 0) exclusion sets for a batch of \(b)")
         return (0..<b).map { decode(scores[$0], threshold: threshold, excluding: excluding?[$0] ?? []) }
     }
 }

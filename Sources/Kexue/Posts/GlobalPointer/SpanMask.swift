@@ -22,9 +22,10 @@ public enum SpanMask {
     public static func additive(padding: [[Bool]]?, batch: Int, length n: Int, triangle: Bool) -> Tensor? {
         if padding == nil && !triangle { return nil }
         if let padding {
-            require(padding.count == batch && padding.allSatisfy { $0.count == n },
-                    "SpanMask: padding mask of \(padding.count) rows (lengths \(Set(padding.map(\.count)).sorted())) "
-                        + "for scores of batch \(batch) and length \(n)")
+            require(
+                padding.count == batch && padding.allSatisfy { $0.count == n },
+                "SpanMask: padding mask of \(padding.count) rows (lengths \(Set(padding.map(\.count)).sorted())) "
+                    + "for scores of batch \(batch) and length \(n)")
         }
         return Tensor.build([batch, 1, n, n]) { p in
             for b in 0..<batch {

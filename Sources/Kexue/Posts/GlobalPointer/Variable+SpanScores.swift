@@ -19,8 +19,9 @@ extension Variable {
     /// Backward: masked cells are constants (their gradient is dropped, as finite differences see it);
     /// ∂q_α = scale·G_α K_α, ∂k_α = scale·G_αᵀ Q_α per item and type, written back into the chunk layout.
     public func globalPointerScores(scale: Float, padding: [[Bool]]?, triangle: Bool) -> Variable {
-        require(rank == 4 && shape[3] % 2 == 0,
-                "globalPointerScores: input \(shape) must be [batch, length, types, 2·headSize]")
+        require(
+            rank == 4 && shape[3] % 2 == 0,
+            "globalPointerScores: input \(shape) must be [batch, length, types, 2·headSize]")
         let (b, n, m, d2) = (shape[0], shape[1], shape[2], shape[3])
         let d = d2 / 2
         let mask = SpanMask.additive(padding: padding, batch: b, length: n, triangle: triangle)
@@ -43,10 +44,11 @@ extension Variable {
                 for item in 0..<b {
                     let base = px.baseAddress! + item &* itemStride
                     // For every type α: C_α = scale · Q_α K_αᵀ, Q_α rows at stride m·2d from offset α·2d.
-                    sgemmBatched(transB: true, batch: m, m: n, n: n, k: d, alpha: scale,
-                                 a: base, lda: chunkStride, strideA: d2,
-                                 b: base + d, ldb: chunkStride, strideB: d2,
-                                 c: py.baseAddress! + item &* m &* plane, ldc: n, strideC: plane)
+                    sgemmBatched(
+                        transB: true, batch: m, m: n, n: n, k: d, alpha: scale,
+                        a: base, lda: chunkStride, strideA: d2,
+                        b: base + d, ldb: chunkStride, strideB: d2,
+                        c: py.baseAddress! + item &* m &* plane, ldc: n, strideC: plane)
                 }
                 applyMask(py, value: -.infinity)
             }
@@ -54,28 +56,32 @@ extension Variable {
         return Variable(out, inputs: [self]) { g in
             var gm = g
             gm.withUnsafeMutableBufferPointer { applyMask($0, value: 0) }
-            return [x.withUnsafeBufferPointer { px in
-                gm.withUnsafeBufferPointer { pg in
-                    Tensor.buildOverwriting([b, n, m, d2]) { pd in
-                        guard b > 0, n > 0, m > 0 else { return }
-                        for item in 0..<b {
-                            let base = px.baseAddress! + item &* itemStride
-                            let grad = pd.baseAddress! + item &* itemStride
-                            let gItem = pg.baseAddress! + item &* m &* plane
-                            // ∂Q_α = scale · G_α K_α   ([n, n]·[n, d] into the q half of each chunk)
-                            sgemmBatched(batch: m, m: n, n: d, k: n, alpha: scale,
-                                         a: gItem, lda: n, strideA: plane,
-                                         b: base + d, ldb: chunkStride, strideB: d2,
-                                         c: grad, ldc: chunkStride, strideC: d2)
-                            // ∂K_α = scale · G_αᵀ Q_α  (into the k half)
-                            sgemmBatched(transA: true, batch: m, m: n, n: d, k: n, alpha: scale,
-                                         a: gItem, lda: n, strideA: plane,
-                                         b: base, ldb: chunkStride, strideB: d2,
-                                         c: grad + d, ldc: chunkStride, strideC: d2)
+            return [
+                x.withUnsafeBufferPointer { px in
+                    gm.withUnsafeBufferPointer { pg in
+                        Tensor.buildOverwriting([b, n, m, d2]) { pd in
+                            guard b > 0, n > 0, m > 0 else { return }
+                            for item in 0..<b {
+                                let base = px.baseAddress! + item &* itemStride
+                                let grad = pd.baseAddress! + item &* itemStride
+                                let gItem = pg.baseAddress! + item &* m &* plane
+                                // ∂Q_α = scale · G_α K_α   ([n, n]·[n, d] into the q half of each chunk)
+                                sgemmBatched(
+                                    batch: m, m: n, n: d, k: n, alpha: scale,
+                                    a: gItem, lda: n, strideA: plane,
+                                    b: base + d, ldb: chunkStride, strideB: d2,
+                                    c: grad, ldc: chunkStride, strideC: d2)
+                                // ∂K_α = scale · G_αᵀ Q_α  (into the k half)
+                                sgemmBatched(
+                                    transA: true, batch: m, m: n, n: d, k: n, alpha: scale,
+                                    a: gItem, lda: n, strideA: plane,
+                                    b: base, ldb: chunkStride, strideB: d2,
+                                    c: grad + d, ldc: chunkStride, strideC: d2)
+                            }
                         }
                     }
                 }
-            }]
+            ]
         }
     }
 }

@@ -30,34 +30,42 @@ public final class GAUSequenceModel: SequenceModel {
     ///   - inputVocabulary / classes: the embedding's rows and the read-out's width.
     ///   - dimension, hiddenSize, keySize: d, e, s of each unit.
     ///   - rng: draws the embedding, the units in order, then the read-out.
-    public init(inputVocabulary: Int, classes: Int, dimension: Int, hiddenSize: Int, keySize: Int, layers: Int,
-                normalization: AttentionNormalization, epsilon: Float = 1e-12, rng: inout SeededRNG) {
+    public init(
+        inputVocabulary: Int, classes: Int, dimension: Int, hiddenSize: Int, keySize: Int, layers: Int,
+        normalization: AttentionNormalization, epsilon: Float = 1e-12, rng: inout SeededRNG
+    ) {
         require(layers >= 1, "GAUSequenceModel: layers \(layers) < 1")
-        embedding = Embedding(vocabularySize: inputVocabulary, dimension: dimension,
-                              initializer: .normal(mean: 0, std: 1), rng: &rng)
+        embedding = Embedding(
+            vocabularySize: inputVocabulary, dimension: dimension,
+            initializer: .normal(mean: 0, std: 1), rng: &rng)
         units = (0..<layers).map { l in
-            GatedAttentionUnit(dimension: dimension, hiddenSize: hiddenSize, keySize: keySize,
-                               normalization: normalization, useRoPE: true, useBias: false,
-                               initializer: .lecunNormal, rng: &rng, name: "gau\(l)")
+            GatedAttentionUnit(
+                dimension: dimension, hiddenSize: hiddenSize, keySize: keySize,
+                normalization: normalization, useRoPE: true, useBias: false,
+                initializer: .lecunNormal, rng: &rng, name: "gau\(l)")
         }
         head = Dense(inputSize: dimension, outputSize: classes, useBias: false, initializer: .lecunNormal, rng: &rng)
         self.epsilon = epsilon
     }
 
     /// A model for `task`'s input and output vocabularies.
-    public convenience init(task: SyntheticSequenceTask, dimension: Int, hiddenSize: Int, keySize: Int, layers: Int,
-                            normalization: AttentionNormalization, rng: inout SeededRNG) {
-        self.init(inputVocabulary: task.inputVocabularySize, classes: task.vocabularySize, dimension: dimension,
-                  hiddenSize: hiddenSize, keySize: keySize, layers: layers, normalization: normalization, rng: &rng)
+    public convenience init(
+        task: SyntheticSequenceTask, dimension: Int, hiddenSize: Int, keySize: Int, layers: Int,
+        normalization: AttentionNormalization, rng: inout SeededRNG
+    ) {
+        self.init(
+            inputVocabulary: task.inputVocabularySize, classes: task.vocabularySize, dimension: dimension,
+            hiddenSize: hiddenSize, keySize: keySize, layers: layers, normalization: normalization, rng: &rng)
     }
 
     /// The same architecture with copies of this model's current weights and another normalisation.
     public func withNormalization(_ normalization: AttentionNormalization) -> GAUSequenceModel {
         var rng = SeededRNG(seed: 0)  // the draws are overwritten below
-        let copy = GAUSequenceModel(inputVocabulary: embedding.vocabularySize, classes: head.outputSize,
-                                    dimension: embedding.dimension, hiddenSize: units[0].hiddenSize,
-                                    keySize: units[0].keySize, layers: units.count, normalization: normalization,
-                                    epsilon: epsilon, rng: &rng)
+        let copy = GAUSequenceModel(
+            inputVocabulary: embedding.vocabularySize, classes: head.outputSize,
+            dimension: embedding.dimension, hiddenSize: units[0].hiddenSize,
+            keySize: units[0].keySize, layers: units.count, normalization: normalization,
+            epsilon: epsilon, rng: &rng)
         for (target, source) in zip(copy.parameters, parameters) { target.value = source.value }
         return copy
     }

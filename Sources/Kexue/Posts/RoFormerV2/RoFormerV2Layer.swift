@@ -45,15 +45,19 @@ public final class RoFormerV2Layer: Layer {
     ///   - intermediateSize: i (default 4h).
     ///   - layers: depth for the `L^(-1/2)` gain of the later initialiser; `nil` (default) for the original one.
     ///   - rng: draws W_q, W_k, W_v, W_o, W₁, W₂ in that order.
-    public init(hiddenSize: Int, heads: Int, intermediateSize: Int? = nil, activation: FeedForwardActivation = .relu,
-                layers: Int? = nil, epsilon: Float = 1e-12, rng: inout SeededRNG, name: String = "roformerV2") {
+    public init(
+        hiddenSize: Int, heads: Int, intermediateSize: Int? = nil, activation: FeedForwardActivation = .relu,
+        layers: Int? = nil, epsilon: Float = 1e-12, rng: inout SeededRNG, name: String = "roformerV2"
+    ) {
         // For every matrix of the layer 10 ≤ fan-in ≤ 10000, where `initializer(for:)` is Keras's LeCun normal:
         // the same truncated normal with parameter (1/√fanIn)/0.8796… = 1.13684723/√fanIn (tested draw for draw).
-        let lecun: Initializer = layers.map { .scaled(.lecunNormal, by: Float(1 / Double($0).squareRoot())) }
+        let lecun: Initializer =
+            layers.map { .scaled(.lecunNormal, by: Float(1 / Double($0).squareRoot())) }
             ?? .lecunNormal
-        block = TransformerBlock(dimension: hiddenSize, heads: heads, feedForwardSize: intermediateSize,
-                                 normPosition: .post, useRoPE: true, activation: activation, useBias: false,
-                                 norm: .rmsWithoutGain, initializer: lecun, epsilon: epsilon, rng: &rng, name: name)
+        block = TransformerBlock(
+            dimension: hiddenSize, heads: heads, feedForwardSize: intermediateSize,
+            normPosition: .post, useRoPE: true, activation: activation, useBias: false,
+            norm: .rmsWithoutGain, initializer: lecun, epsilon: epsilon, rng: &rng, name: name)
         self.epsilon = epsilon
     }
 

@@ -24,8 +24,10 @@ public struct TransformerLayerCost: Sendable, Equatable {
 
     /// A BERT-style layer (a post-norm `TransformerBlock` with biases): biases everywhere, two LayerNorms with gain and bias; RoPE if `rotary`
     /// (RoFormer v1). Parameters `4h² + 4h + 2hi + i + h + 4h`, i.e. `12h² + 13h` for `i = 4h`.
-    public static func bert(hiddenSize h: Int, heads: Int, intermediateSize: Int? = nil, rotary: Bool = false,
-                            batch: Int = 1, length n: Int = 512) -> TransformerLayerCost {
+    public static func bert(
+        hiddenSize h: Int, heads: Int, intermediateSize: Int? = nil, rotary: Bool = false,
+        batch: Int = 1, length n: Int = 512
+    ) -> TransformerLayerCost {
         let i = intermediateSize ?? 4 * h
         var cost = shared(h: h, heads: heads, i: i, rotary: rotary, batch: batch, n: n)
         cost.parameters += 4 * h + i + h + 4 * h
@@ -35,8 +37,10 @@ public struct TransformerLayerCost: Sendable, Equatable {
 
     /// A RoFormerV2 layer (`RoFormerV2Layer`): no biases, two gain-free RMS norms, RoPE. Parameters
     /// `4h² + 2hi`, i.e. `12h²` for `i = 4h`.
-    public static func roFormerV2(hiddenSize h: Int, heads: Int, intermediateSize: Int? = nil,
-                                  batch: Int = 1, length n: Int = 512) -> TransformerLayerCost {
+    public static func roFormerV2(
+        hiddenSize h: Int, heads: Int, intermediateSize: Int? = nil,
+        batch: Int = 1, length n: Int = 512
+    ) -> TransformerLayerCost {
         let i = intermediateSize ?? 4 * h
         var cost = shared(h: h, heads: heads, i: i, rotary: true, batch: batch, n: n)
         cost.elementwiseFLOPs += batch * n * h * 2 * 3
@@ -51,7 +55,8 @@ public struct TransformerLayerCost: Sendable, Equatable {
         let scores = batch * heads * n * n
         var elementwise = scores * (1 + 5) + tokens * i + 2 * tokens * h
         if rotary { elementwise += 2 * 3 * tokens * h }
-        return TransformerLayerCost(parameters: 4 * h * h + 2 * h * i, matmulFLOPs: projections + attention,
-                                    elementwiseFLOPs: elementwise)
+        return TransformerLayerCost(
+            parameters: 4 * h * h + 2 * h * i, matmulFLOPs: projections + attention,
+            elementwiseFLOPs: elementwise)
     }
 }

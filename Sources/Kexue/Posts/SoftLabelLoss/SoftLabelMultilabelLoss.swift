@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // MARK: - The soft-label multilabel categorical cross-entropy, and sigmoid BCE for comparison
@@ -64,19 +64,23 @@ private func softLabelRow(_ s: ArraySlice<Double>, _ t: ArraySlice<Double>, epsi
         // log1p(−t) keeps log(1 − t) accurate for tiny t (log(1 − 1e-6) would lose digits to rounding 1 − t).
         negative.append(snapped < 1 ? si + log1p(-snapped) : nil)
     }
-    return SoftLabelRow(positive: positive, negative: negative,
-                        lsePositive: logOnePlusSumExp(positive), lseNegative: logOnePlusSumExp(negative))
+    return SoftLabelRow(
+        positive: positive, negative: negative,
+        lsePositive: logOnePlusSumExp(positive), lseNegative: logOnePlusSumExp(negative))
 }
 
 private func checkRows(_ scores: [Double], _ targets: [Double], _ classes: Int, _ caller: String) -> Int {
     require(classes >= 1, "\(caller): classes \(classes) must be ≥ 1")
-    require(scores.count == targets.count,
-            "\(caller): scores (\(scores.count)) and targets (\(targets.count)) differ in length")
-    require(scores.count % classes == 0,
-            "\(caller): \(scores.count) scores are not a whole number of rows of \(classes) classes")
+    require(
+        scores.count == targets.count,
+        "\(caller): scores (\(scores.count)) and targets (\(targets.count)) differ in length")
+    require(
+        scores.count % classes == 0,
+        "\(caller): \(scores.count) scores are not a whole number of rows of \(classes) classes")
     require(targets.allSatisfy { $0 >= 0 && $0 <= 1 }, "\(caller): targets must lie in [0, 1]")
-    require(scores.allSatisfy { !$0.isNaN && $0 != .infinity },
-            "\(caller): scores must be finite or masked (≤ \(softLabelMaskThreshold) or −∞)")
+    require(
+        scores.allSatisfy { !$0.isNaN && $0 != .infinity },
+        "\(caller): scores must be finite or masked (≤ \(softLabelMaskThreshold) or −∞)")
     return scores.count / classes
 }
 
@@ -95,11 +99,13 @@ private func checkRows(_ scores: [Double], _ targets: [Double], _ classes: Int, 
 /// `softLabelMultilabelMinimum(t)`. A masked score contributes nothing, whatever its target (so a masked score with
 /// t = 0 is finite, and, unlike the hard kernel, a masked positive is ignored rather than +∞).
 /// Stable for scores of any finite size (each side subtracts its own max(0, max term) before exp).
-public func softLabelMultilabelCrossEntropy(scores: [Double], targets: [Double], classes: Int,
-                                            epsilon: Double = softLabelEpsilon) -> [Double] {
+public func softLabelMultilabelCrossEntropy(
+    scores: [Double], targets: [Double], classes: Int,
+    epsilon: Double = softLabelEpsilon
+) -> [Double] {
     let rows = checkRows(scores, targets, classes, "softLabelMultilabelCrossEntropy")
     return (0..<rows).map { r in
-        let range = r * classes ..< (r + 1) * classes
+        let range = r * classes..<(r + 1) * classes
         let row = softLabelRow(scores[range], targets[range], epsilon: epsilon)
         return row.lsePositive + row.lseNegative
     }
@@ -112,12 +118,14 @@ public func softLabelMultilabelCrossEntropy(scores: [Double], targets: [Double],
 /// - Parameters: as `softLabelMultilabelCrossEntropy`.
 /// - Returns: `[rows, classes]`; 0 at masked scores. Each entry lies in (−1, 1); the entry is 0 for every i exactly
 ///   when σ(2sᵢ) = tᵢ for every i.
-public func softLabelMultilabelCrossEntropyGradient(scores: [Double], targets: [Double], classes: Int,
-                                                    epsilon: Double = softLabelEpsilon) -> [Double] {
+public func softLabelMultilabelCrossEntropyGradient(
+    scores: [Double], targets: [Double], classes: Int,
+    epsilon: Double = softLabelEpsilon
+) -> [Double] {
     let rows = checkRows(scores, targets, classes, "softLabelMultilabelCrossEntropyGradient")
     var grad = [Double](repeating: 0, count: scores.count)
     for r in 0..<rows {
-        let range = r * classes ..< (r + 1) * classes
+        let range = r * classes..<(r + 1) * classes
         let row = softLabelRow(scores[range], targets[range], epsilon: epsilon)
         for i in 0..<classes {
             var g = 0.0
@@ -153,7 +161,7 @@ public func sigmoidBinaryCrossEntropy(scores: [Double], targets: [Double], class
     let rows = checkRows(scores, targets, classes, "sigmoidBinaryCrossEntropy")
     return (0..<rows).map { r in
         var total = 0.0
-        for i in r * classes ..< (r + 1) * classes where scores[i] > softLabelMaskThreshold {
+        for i in r * classes..<(r + 1) * classes where scores[i] > softLabelMaskThreshold {
             let s = scores[i]
             total += max(s, 0) + log1p(exp(-abs(s))) - targets[i] * s
         }

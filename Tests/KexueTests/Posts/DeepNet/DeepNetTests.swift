@@ -1,7 +1,9 @@
 import Testing
+
 @testable import Kexue
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct DeepNetTests {
@@ -25,7 +27,8 @@ import Glibc
         let mu = z.reduce(0, +) / Double(z.count)
         let sigma = (z.map { ($0 - mu) * ($0 - mu) }.reduce(0, +) / Double(z.count)).squareRoot()
         let propagated = inputError.reduce(0) { $0 + $1 * $1 }.squareRoot() / sigma
-        return (Tolerance.normalized(dimension: z.count, inputMagnitude: z.map(abs).max()!, deviation: sigma) + propagated)
+        return
+            (Tolerance.normalized(dimension: z.count, inputMagnitude: z.map(abs).max()!, deviation: sigma) + propagated)
             * abs(gain) + Tolerance.float * abs(output)
     }
 
@@ -71,7 +74,8 @@ import Glibc
                 let ea = zip(xr, fr).map { 2 * Tolerance.float * (Double(alpha) * abs($0) + abs($1)) }
                 let eb = zip(xr, fr).map { 3 * Tolerance.float * (abs($0) + abs($1) / Double(alpha)) }
                 for j in 0..<8 {
-                    let bound = layerNormBound(za, inputError: ea, gain: 1, output: Double(a[at: r, j]))
+                    let bound =
+                        layerNormBound(za, inputError: ea, gain: 1, output: Double(a[at: r, j]))
                         + layerNormBound(zb, inputError: eb, gain: 1, output: Double(b[at: r, j]))
                     worst = max(worst, abs(Double(a[at: r, j]) - Double(b[at: r, j])) / bound)
                 }
@@ -129,7 +133,9 @@ import Glibc
             #expect(abs(beta - pow(8 * Double(n), -0.25)) <= pair * beta)
             // β/α = (16N²)^{-1/4} = 1/√(4N).
             let ratio = 1 / (4 * Double(n)).squareRoot()
-            #expect(abs(beta / alpha - ratio) <= Tolerance.relative(ratio, roundings: 6, elementary: 5, unit: Tolerance.double))
+            #expect(
+                abs(beta / alpha - ratio)
+                    <= Tolerance.relative(ratio, roundings: 6, elementary: 5, unit: Tolerance.double))
             #expect(alpha == DeepNet.scaling(for: .sgd, layers: n).alpha)
         }
     }
@@ -166,7 +172,8 @@ import Glibc
         #expect(abs(inc.firstOrderChange + Double(eta) * gradSq) <= stepError)
         #expect(abs(inc.lossBefore - gradSq / 2) <= Tolerance.relative(gradSq / 2, roundings: 6))
         let after = 0.9 * 0.9 * gradSq / 2
-        #expect(abs(inc.change - ((0.9 * 0.9) - 1) * gradSq / 2)
+        #expect(
+            abs(inc.change - ((0.9 * 0.9) - 1) * gradSq / 2)
                 <= Tolerance.relative(gradSq / 2, roundings: 6) + Tolerance.relative(after, roundings: 6)
                 + 2 * Tolerance.float * gradSq)
         // Δθ = −ηθ here: ‖Δθ‖/‖θ‖ = η, with Δθ's 10u relative and two norms' roundings.
@@ -182,6 +189,8 @@ import Glibc
         let total = GradientStatistics.squaredNorm(layers.flatMap(\.parameters))
         #expect(norms.count == 2)
         // Both in Double from the same Float gradients (30 of them): sums, roots and squares, relative to the total.
-        #expect(abs(norms.map { $0 * $0 }.reduce(0, +) - total) <= Tolerance.relative(total, roundings: 36, unit: Tolerance.double))
+        #expect(
+            abs(norms.map { $0 * $0 }.reduce(0, +) - total)
+                <= Tolerance.relative(total, roundings: 36, unit: Tolerance.double))
     }
 }

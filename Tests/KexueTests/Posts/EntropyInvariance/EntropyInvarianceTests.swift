@@ -1,7 +1,9 @@
 import Testing
+
 @testable import Kexue
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Chapter 8 (kexue.fm/archives/9034): softmax entropy, its exact decomposition, the lower bound, κ and the scale.
@@ -35,8 +37,9 @@ import Glibc
                     let parts = softmaxEntropyDecomposition(s, temperature: lambda)
                     let gap = abs(parts.entropy - h)
                     #expect(gap <= tolerance(s, lambda), "n \(n) λ \(lambda) spread \(spread): gap \(gap)")
-                    #expect(h >= -tolerance(s, lambda) && h <= log(Double(n)) + tolerance(s, lambda),
-                            "H \(h) outside [0, log \(n)]")
+                    #expect(
+                        h >= -tolerance(s, lambda) && h <= log(Double(n)) + tolerance(s, lambda),
+                        "H \(h) outside [0, log \(n)]")
                     worst = max(worst, gap)
                 }
             }
@@ -59,9 +62,11 @@ import Glibc
     @Test func uniformAndDegenerateCases() {
         // Equal logits: z − m = 0, e⁰ = 1 and p = ¼ are exact, so only log ¼ rounds (`elementaryULPs`); with
         // p = ⅓ rounded, the three terms' products and sum add four roundings.
-        #expect(abs(softmaxEntropy([3, 3, 3, 3], temperature: 5) - log(4.0))
+        #expect(
+            abs(softmaxEntropy([3, 3, 3, 3], temperature: 5) - log(4.0))
                 <= Tolerance.relative(log(4.0), roundings: 0, elementary: 1, unit: Tolerance.double))
-        #expect(abs(softmaxEntropy([1, -2, 7], temperature: 0) - log(3.0))
+        #expect(
+            abs(softmaxEntropy([1, -2, 7], temperature: 0) - log(3.0))
                 <= Tolerance.relative(log(3.0), roundings: 4, elementary: 1, unit: Tolerance.double))
         #expect(softmaxEntropy([42]) == 0)
         // One score far above the rest: weights underflow to 0 and H is 0, never NaN.
@@ -126,14 +131,18 @@ import Glibc
             #expect(entropyInvariantAttentionScale(length: n, headDim: 64) == clamped)
         }
         // log 16/log 512 = 4/9 exactly; in Double two logs (`elementaryULPs` each) and two divisions round.
-        #expect(abs(clamped - 4.0 / 9.0 / 8) <= Tolerance.relative(4.0 / 9.0 / 8, roundings: 2, elementary: 2, unit: Tolerance.double))
+        #expect(
+            abs(clamped - 4.0 / 9.0 / 8)
+                <= Tolerance.relative(4.0 / 9.0 / 8, roundings: 2, elementary: 2, unit: Tolerance.double))
         #expect(entropyInvariantAttentionScale(length: 17, headDim: 64) > clamped)
         #expect(entropyInvariantAttentionScale(length: 1, headDim: 64, minimumLength: 1) == 0)
         #expect(entropyInvariantAttentionScale(length: 4, headDim: 64, minimumLength: 1) == log(4.0) / log(512.0) / 8)
         // Kernels' Float scale is the unclamped formula.
         // The same Double formula rounded once to Float (plus Double-level differences in its evaluation).
         let scale1000 = entropyInvariantAttentionScale(length: 1000, headDim: 64)
-        #expect(abs(Double(entropyInvariantScale(length: 1000, headDim: 64)) - scale1000)
-                <= Tolerance.relative(scale1000, roundings: 1) + Tolerance.relative(scale1000, roundings: 4, elementary: 2, unit: Tolerance.double))
+        #expect(
+            abs(Double(entropyInvariantScale(length: 1000, headDim: 64)) - scale1000)
+                <= Tolerance.relative(scale1000, roundings: 1)
+                + Tolerance.relative(scale1000, roundings: 4, elementary: 2, unit: Tolerance.double))
     }
 }

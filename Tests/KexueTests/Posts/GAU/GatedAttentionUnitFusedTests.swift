@@ -1,7 +1,9 @@
 import Testing
+
 @testable import Kexue
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The evaluation path of `GatedAttentionUnit` (fused Kernels `attention` inside `Variable.withoutGradients`)
@@ -19,8 +21,9 @@ import Glibc
 
     func makeUnit(_ normalization: AttentionNormalization) -> GatedAttentionUnit {
         var rng = SeededRNG(seed: 9)
-        let unit = GatedAttentionUnit(dimension: 6, hiddenSize: 12, keySize: 8, normalization: normalization,
-                                      useRoPE: true, useBias: true, initializer: .lecunNormal, rng: &rng)
+        let unit = GatedAttentionUnit(
+            dimension: 6, hiddenSize: 12, keySize: 8, normalization: normalization,
+            useRoPE: true, useBias: true, initializer: .lecunNormal, rng: &rng)
         for (i, p) in unit.parameters.enumerated() where p.rank == 1 {
             p.value = randomTensor(p.shape, seed: 200 + UInt64(i), std: 0.5) + (p.name.hasSuffix("Scale") ? 1 : 0)
         }
@@ -39,7 +42,8 @@ import Glibc
     /// |ΔO_ic| ≤ (that + γ_n)·max|v|. relu²: a = relu(s)²/l errs by (2|s|·e + 3u·s²)/l (square, 1/l, product),
     /// so |ΔO_ic| ≤ Σ_j |Δa_ij|·|v_jc| + γ_n·Σ_j a_ij|v_jc|.
     func oracle(q: Tensor, k: Tensor, v: Tensor, normalization: AttentionNormalization, lengths: [Int])
-        -> (values: [Double], bound: [Double]) {
+        -> (values: [Double], bound: [Double])
+    {
         let (b, n, s, e) = (q.shape[0], q.shape[1], q.shape[2], v.shape[2])
         let u = Tolerance.float
         var values = [Double](repeating: 0, count: b * n * e), bound = values
@@ -73,7 +77,8 @@ import Glibc
                     let z = score.reduce(0) { $0 + exp($1 - top) }
                     let magnitude = score.map(abs).max() ?? 0
                     let blocks = (l + 255) / 256
-                    let relative = 2 * (err.max() ?? 0) + Tolerance.softmax(length: l, logitMagnitude: magnitude)
+                    let relative =
+                        2 * (err.max() ?? 0) + Tolerance.softmax(length: l, logitMagnitude: magnitude)
                         + Double(blocks - 1) * Tolerance.gamma(Int(Tolerance.elementaryULPs) + 2)
                     for j in 0..<l { a[j] = exp(score[j] - top) / z; aErr[j] = relative * a[j] }
                 }
@@ -98,8 +103,9 @@ import Glibc
         let hole = Tensor(shape: [2, 7], scalars: [1, 1, 0, 1, 1, 1, 1] + [Float](repeating: 1, count: 7))
         func fused(_ m: Tensor?) -> Tensor? {
             let p = unit.projections(x, mask: m)
-            return GatedAttentionUnit.fusedAttentionValues(q: p.q, k: p.k, v: p.v, normalization: unit.normalization,
-                                                           mask: m)
+            return GatedAttentionUnit.fusedAttentionValues(
+                q: p.q, k: p.k, v: p.v, normalization: unit.normalization,
+                mask: m)
         }
         #expect(fused(nil) == nil && fused(suffix) == nil, "parameters record a graph: the composed path is needed")
         Variable.withoutGradients {
@@ -125,8 +131,9 @@ import Glibc
                 GatedAttentionUnit.fusedAttentionValues(q: p.q, k: p.k, v: p.v, normalization: normalization, mask: m)
             }
             guard let fusedAV else { Issue.record("fused path not taken"); return }
-            let (want, bound) = oracle(q: p.q.value, k: p.k.value, v: p.v.value, normalization: normalization,
-                                       lengths: lengths)
+            let (want, bound) = oracle(
+                q: p.q.value, k: p.k.value, v: p.v.value, normalization: normalization,
+                lengths: lengths)
             var worst = (fused: 0.0, composed: 0.0, apart: 0.0), identical = 0
             for i in want.indices {
                 let f = Double(fusedAV.scalars[i]), c = Double(composedAV.scalars[i])
@@ -145,9 +152,10 @@ import Glibc
             let viaComposedAV = unit.outputDense(p.u * Variable(composedAV)).value
             let viaFusedAV = unit.outputDense(p.u * Variable(fusedAV)).value
             #expect(out == viaFusedAV, "\(label): the unit's evaluation output is not the fused A·V's")
-            print("GAU fused vs composed, \(label): \(identical) of \(want.count) A·V values bit-identical, "
-                  + "worst |Δ|/bound fused \(worst.fused), composed \(worst.composed); output max |Δ| "
-                  + "\(maxAbsDifference(viaFusedAV, viaComposedAV))")
+            print(
+                "GAU fused vs composed, \(label): \(identical) of \(want.count) A·V values bit-identical, "
+                    + "worst |Δ|/bound fused \(worst.fused), composed \(worst.composed); output max |Δ| "
+                    + "\(maxAbsDifference(viaFusedAV, viaComposedAV))")
         }
     }
 }

@@ -1,7 +1,9 @@
 import Testing
+
 @testable import Kexue
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct GatedAttentionUnitTests {
@@ -19,8 +21,9 @@ import Glibc
     /// A unit with non-trivial biases and scale-offsets, so that every parameter matters in the tests.
     func makeUnit(_ normalization: AttentionNormalization, rope: Bool, useBias: Bool = true) -> GatedAttentionUnit {
         var rng = SeededRNG(seed: 5)
-        let unit = GatedAttentionUnit(dimension: d, hiddenSize: e, keySize: s, normalization: normalization,
-                                      useRoPE: rope, useBias: useBias, initializer: .lecunNormal, rng: &rng)
+        let unit = GatedAttentionUnit(
+            dimension: d, hiddenSize: e, keySize: s, normalization: normalization,
+            useRoPE: rope, useBias: useBias, initializer: .lecunNormal, rng: &rng)
         for (i, p) in unit.parameters.enumerated() where p.rank == 1 {
             let base: Float = p.name.hasSuffix("Scale") ? 1 : 0
             p.value = randomTensor(p.shape, seed: 100 + UInt64(i), std: 0.3) + base
@@ -32,7 +35,9 @@ import Glibc
     func literal(_ unit: GatedAttentionUnit, _ x: Tensor, mask: Tensor?) -> [Double] {
         let wi = unit.inputDense.weight.value, wo = unit.outputDense.weight.value
         let bi = unit.inputDense.bias?.value, bo = unit.outputDense.bias?.value
-        let (gq, bq, gk, bk) = (unit.queryScale.value, unit.queryOffset.value, unit.keyScale.value, unit.keyOffset.value)
+        let (gq, bq, gk, bk) = (
+            unit.queryScale.value, unit.queryOffset.value, unit.keyScale.value, unit.keyOffset.value
+        )
         func swish(_ t: Double) -> Double { t / (1 + exp(-t)) }
         var out: [Double] = []
         for b in 0..<x.shape[0] {
@@ -68,7 +73,10 @@ import Glibc
                 switch unit.normalization {
                 case .reluSquared(let length):
                     let divisor: Double
-                    switch length { case .actual: divisor = Double(max(l, 1)); case .fixed(let f): divisor = Double(f) }
+                    switch length {
+                    case .actual: divisor = Double(max(l, 1));
+                    case .fixed(let f): divisor = Double(f)
+                    }
                     for j in 0..<n where valid[j] { a[i][j] = pow(max(scores[j], 0), 2) / (divisor * Double(s)) }
                 case .softmax, .entropyInvariantSoftmax:
                     var lambda = 1 / Double(s).squareRoot()

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 /// Chapter 2 (kexue.fm/archives/8888): the GPLinker heads, their labels, loss and gradients.
@@ -15,14 +16,15 @@ import Testing
         // The post's setting: BERT-base D = 768, d = 64, P = 49 predicates of LIC2019.
         let standard = GPLinker.parameterCount(hiddenSize: 768, predicates: 49, headSize: 64, kind: .standard)
         let efficient = GPLinker.parameterCount(hiddenSize: 768, predicates: 49, headSize: 64, kind: .efficient)
-        #expect(standard == 769 * 128 * (2 + 2 * 49))                             // 9,843,200: "about 10 million"
-        #expect(efficient == 3 * 769 * 128 + 129 * 2 * (2 + 2 * 49))              // 321,096: "about 300 thousand"
+        #expect(standard == 769 * 128 * (2 + 2 * 49))  // 9,843,200: "about 10 million"
+        #expect(efficient == 3 * 769 * 128 + 129 * 2 * (2 + 2 * 49))  // 321,096: "about 300 thousand"
         #expect(standard == 9_843_200 && efficient == 321_096)
         var rng = SeededRNG(seed: 8888)
         for kind in GPLinker.HeadKind.allCases {
             let linker = GPLinker(hiddenSize: 12, predicates: 5, headSize: 4, kind: kind, rng: &rng)
-            #expect(linker.parameterCount
-                        == GPLinker.parameterCount(hiddenSize: 12, predicates: 5, headSize: 4, kind: kind))
+            #expect(
+                linker.parameterCount
+                    == GPLinker.parameterCount(hiddenSize: 12, predicates: 5, headSize: 4, kind: kind))
         }
     }
 
@@ -31,7 +33,8 @@ import Testing
         var rng = SeededRNG(seed: 1)
         let linker = GPLinker(hiddenSize: 8, predicates: 3, headSize: 4, kind: .standard, rng: &rng)
         guard case .standard(let e) = linker.entity, case .standard(let h) = linker.head,
-              case .standard(let t) = linker.tail else { Issue.record("wrong head kind"); return }
+            case .standard(let t) = linker.tail
+        else { Issue.record("wrong head kind"); return }
         #expect(e.types == 2 && e.useRoPE && e.triangleMask)
         #expect(h.types == 3 && !h.useRoPE && !h.triangleMask)
         #expect(t.types == 3 && !t.useRoPE && !t.triangleMask)
@@ -54,15 +57,24 @@ import Testing
     }
 
     @Test func labelsFollowTheReference() {
-        let labels = GPLinker.labels(triples + [triples[0]])   // a duplicate triple adds no cell
-        #expect(labels.entity == [LabeledSpan(type: 0, start: 1, end: 1), LabeledSpan(type: 0, start: 1, end: 2),
-                                  LabeledSpan(type: 1, start: 1, end: 2), LabeledSpan(type: 1, start: 4, end: 5),
-                                  LabeledSpan(type: 0, start: 6, end: 6)])
+        let labels = GPLinker.labels(triples + [triples[0]])  // a duplicate triple adds no cell
+        #expect(
+            labels.entity == [
+                LabeledSpan(type: 0, start: 1, end: 1), LabeledSpan(type: 0, start: 1, end: 2),
+                LabeledSpan(type: 1, start: 1, end: 2), LabeledSpan(type: 1, start: 4, end: 5),
+                LabeledSpan(type: 0, start: 6, end: 6),
+            ])
         // head: (s_h, o_h) per predicate; the nested subjects share cell (1, 4) but under different predicates.
-        #expect(labels.head == [LabeledSpan(type: 0, start: 1, end: 4), LabeledSpan(type: 1, start: 1, end: 4),
-                                LabeledSpan(type: 1, start: 6, end: 1)])
-        #expect(labels.tail == [LabeledSpan(type: 1, start: 1, end: 5), LabeledSpan(type: 0, start: 2, end: 5),
-                                LabeledSpan(type: 1, start: 6, end: 2)])
+        #expect(
+            labels.head == [
+                LabeledSpan(type: 0, start: 1, end: 4), LabeledSpan(type: 1, start: 1, end: 4),
+                LabeledSpan(type: 1, start: 6, end: 1),
+            ])
+        #expect(
+            labels.tail == [
+                LabeledSpan(type: 1, start: 1, end: 5), LabeledSpan(type: 0, start: 2, end: 5),
+                LabeledSpan(type: 1, start: 6, end: 2),
+            ])
     }
 
     /// The GPLinker loss is the sum of three sparse losses; each equals the dense multilabel CE (mean over
@@ -77,14 +89,17 @@ import Testing
         let sparse = Double(GPLinker.loss(s, gold: gold).value.scalar)
         let labels = gold.map(GPLinker.labels)
         var dense = 0.0, bound = 0.0
-        for (scores, spans) in [(s.entity, labels.map(\.entity)), (s.head, labels.map(\.head)),
-                                (s.tail, labels.map(\.tail))] {
+        for (scores, spans) in [
+            (s.entity, labels.map(\.entity)), (s.head, labels.map(\.head)),
+            (s.tail, labels.map(\.tail)),
+        ] {
             let (b, m, n) = (scores.shape[0], scores.shape[1], scores.shape[2])
             var v = scores.value
             v.withUnsafeMutableBufferPointer { p in for r in 0..<(b * m) { p[r * n * n] = -.infinity } }
             let y = Loss.globalPointerDenseLabels(spans, types: m, length: n)
-            let l = Loss.multilabelCategoricalCrossEntropy(scores: Variable(v.reshaped([b * m, n * n])),
-                                                          labels: y.reshaped([b * m, n * n]))
+            let l = Loss.multilabelCategoricalCrossEntropy(
+                scores: Variable(v.reshaped([b * m, n * n])),
+                labels: y.reshaped([b * m, n * n]))
             dense += Double(l.value.scalar) * Double(m)
             // Each table's sparse and dense losses differ by the conditioned logsumexp bound of the sparse form
             // (`SparseMultilabelLossTests.sparseVersusDenseBound`), weighted as the tables are summed.
@@ -127,8 +142,9 @@ import Testing
                 p.value.withUnsafeMutableBufferPointer { $0[j] = saved }
                 let numeric = (plus - minus) / Double(2 * h), a = Double(analytic.scalars[j])
                 // The same bound as `checkGradients` (Float forward, h = 1e-2).
-                #expect(abs(a - numeric) <= 2e-3 + 1e-2 * max(abs(a), abs(numeric)),
-                        "\(kind) \(p.name)[\(j)]: analytic \(a), numeric \(numeric)")
+                #expect(
+                    abs(a - numeric) <= 2e-3 + 1e-2 * max(abs(a), abs(numeric)),
+                    "\(kind) \(p.name)[\(j)]: analytic \(a), numeric \(numeric)")
             }
         }
     }
@@ -142,8 +158,9 @@ import Testing
             t.withUnsafeMutableBufferPointer { p in for s in spans { p[(s.type * n + s.start) * n + s.end] = 5 } }
             return Variable(t)
         }
-        let scores = GPLinker.Scores(entity: table(2, labels.entity), head: table(2, labels.head),
-                                     tail: table(2, labels.tail))
+        let scores = GPLinker.Scores(
+            entity: table(2, labels.entity), head: table(2, labels.head),
+            tail: table(2, labels.tail))
         #expect(GPLinker.decodeBatch(scores, lengths: [n]) == [triples.sorted()])
     }
 
@@ -153,7 +170,8 @@ import Testing
         let n = 8
         let first = [RelationTriple(subject: 1...2, predicate: 1, object: 4...4)]
         let second = [RelationTriple(subject: 3...3, predicate: 0, object: 1...1)]
-        let ghost = RelationTriple(subject: 2...2, predicate: 0, object: 5...6)   // ends on item 1's [SEP] (5), in padding
+        // Ends on item 1's [SEP] (5), in padding.
+        let ghost = RelationTriple(subject: 2...2, predicate: 0, object: 5...6)
         func table(_ m: Int, _ lists: [[LabeledSpan]]) -> Variable {
             var t = Tensor.full([2, m, n, n], -3)
             t.withUnsafeMutableBufferPointer { p in
@@ -164,8 +182,9 @@ import Testing
             return Variable(t)
         }
         let l0 = GPLinker.labels(first), l1 = GPLinker.labels(second + [ghost])
-        let scores = GPLinker.Scores(entity: table(2, [l0.entity, l1.entity]), head: table(2, [l0.head, l1.head]),
-                                     tail: table(2, [l0.tail, l1.tail]))
+        let scores = GPLinker.Scores(
+            entity: table(2, [l0.entity, l1.entity]), head: table(2, [l0.head, l1.head]),
+            tail: table(2, [l0.tail, l1.tail]))
         #expect(GPLinker.decodeBatch(scores, lengths: [n, 6]) == [first, second])
         #expect(GPLinker.decode(scores, item: 1, length: n).triples == (second + [ghost]).sorted())
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 @Suite struct GlobalPointerTests {
@@ -42,7 +43,9 @@ import Testing
         gp.dense.bias!.value = randomTensor([16], seed: 8)
         let h = Variable(randomTensor([2, 3, 4], seed: 9), requiresGrad: true)
         // Masked cells are −∞ constants: the probe skips them (their weight is set to 0 by the helper).
-        let r = checkParameterGradients(gp.parameters + [h]) { gp(h, mask: [[true, true, true], [true, true, false]]) }
+        let r = checkParameterGradients(gp.parameters + [h]) {
+            gp(h, mask: [[true, true, true], [true, true, false]])
+        }
         #expect(r.ok, "\(r.message)")
     }
 }

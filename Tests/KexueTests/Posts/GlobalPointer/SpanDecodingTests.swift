@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 @Suite struct SpanDecodingTests {
@@ -13,8 +14,11 @@ import Testing
         // Type 1 spans 2…4 with a nested type-0 span 2…3 and a type-0 span 3…3 overlapping it; plus a cell at 0.0
         // that is not above the threshold.
         let s = scores(types: 2, length: 6, positive: [(1, 2, 4, 3), (0, 2, 3, 0.5), (0, 3, 3, 1e-3), (0, 1, 1, 0)])
-        #expect(SpanDecoding.decode(s) == [LabeledSpan(type: 0, start: 2, end: 3), LabeledSpan(type: 1, start: 2, end: 4),
-                                           LabeledSpan(type: 0, start: 3, end: 3)])
+        #expect(
+            SpanDecoding.decode(s) == [
+                LabeledSpan(type: 0, start: 2, end: 3), LabeledSpan(type: 1, start: 2, end: 4),
+                LabeledSpan(type: 0, start: 3, end: 3),
+            ])
     }
 
     @Test func excludedPositionsAndMaskedCellsNeverDecode() {
@@ -28,8 +32,11 @@ import Testing
         let a = scores(types: 1, length: 3, positive: [(0, 1, 1, 2)])
         let b = scores(types: 1, length: 3, positive: [(0, 0, 2, 0.5)])
         let batch = Tensor.concatenate([a.expandingShape(at: 0), b.expandingShape(at: 0)], alongAxis: 0)
-        #expect(SpanDecoding.decodeBatch(batch) == [[LabeledSpan(type: 0, start: 1, end: 1)],
-                                                    [LabeledSpan(type: 0, start: 0, end: 2)]])
+        #expect(
+            SpanDecoding.decodeBatch(batch) == [
+                [LabeledSpan(type: 0, start: 1, end: 1)],
+                [LabeledSpan(type: 0, start: 0, end: 2)],
+            ])
         #expect(SpanDecoding.decodeBatch(batch, threshold: 1) == [[LabeledSpan(type: 0, start: 1, end: 1)], []])
     }
 }
@@ -37,8 +44,10 @@ import Testing
 @Suite struct PRFTests {
     @Test func countsAndRatios() {
         let gold = [[LabeledSpan(type: 0, start: 1, end: 2), LabeledSpan(type: 1, start: 1, end: 3)], []]
-        let predicted = [[LabeledSpan(type: 0, start: 1, end: 2), LabeledSpan(type: 0, start: 1, end: 3)],
-                         [LabeledSpan(type: 2, start: 4, end: 4)]]
+        let predicted = [
+            [LabeledSpan(type: 0, start: 1, end: 2), LabeledSpan(type: 0, start: 1, end: 3)],
+            [LabeledSpan(type: 2, start: 4, end: 4)],
+        ]
         let prf = PRF.evaluate(predicted: predicted, gold: gold)
         #expect(prf == PRF(correct: 1, predicted: 3, gold: 2))
         // One correctly rounded division each (1/3, 1/2 and 2·1/5), as the literals: equal bit for bit.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 /// The properties chapter 6 ("attention goes better with softmax") rests on, checked on the GAU's normalisations.
@@ -8,9 +9,10 @@ import Testing
         for (training, n) in [(512, 512), (64, 64)] {
             var r1 = SeededRNG(seed: 7), r2 = SeededRNG(seed: 7)
             let plain = GatedAttentionUnit(dimension: 4, hiddenSize: 4, keySize: 4, normalization: .softmax, rng: &r1)
-            let invariant = GatedAttentionUnit(dimension: 4, hiddenSize: 4, keySize: 4,
-                                               normalization: .entropyInvariantSoftmax(trainingLength: training),
-                                               rng: &r2)
+            let invariant = GatedAttentionUnit(
+                dimension: 4, hiddenSize: 4, keySize: 4,
+                normalization: .entropyInvariantSoftmax(trainingLength: training),
+                rng: &r2)
             let x = Variable(randomTensor([1, n, 4], seed: 8))
             #expect(plain(x).value == invariant(x).value, "n = \(n)")
             // …and not at another length: a temperature of log(n/2)/log n ≈ 0.9 moves outputs by O(0.01–0.1), far
@@ -23,11 +25,13 @@ import Testing
     /// Each row divided by its sum (rows summing to 0 left at 0).
     func rowNormalized(_ a: Tensor) -> Tensor {
         let n = a.shape[a.rank - 1]
-        return Tensor(shape: a.shape, scalars: stride(from: 0, to: a.count, by: n).flatMap { start -> [Float] in
-            let row = Array(a.scalars[start..<(start + n)])
-            let total = row.reduce(0, +)
-            return row.map { total > 0 ? $0 / total : 0 }
-        })
+        return Tensor(
+            shape: a.shape,
+            scalars: stride(from: 0, to: a.count, by: n).flatMap { start -> [Float] in
+                let row = Array(a.scalars[start..<(start + n)])
+                let total = row.reduce(0, +)
+                return row.map { total > 0 ? $0 / total : 0 }
+            })
     }
 
     @Test func reluSquaredIsHomogeneousSoATemperatureCancels() {
@@ -37,8 +41,12 @@ import Testing
         for lambda: Float in [0.25, 0.5, 2, 7] {
             let scaled = Variable(scores.value * lambda)
             for length in [NormalizerLength.actual, .fixed(512)] {
-                let a = GatedAttentionUnit.normalize(scores, .reluSquared(length: length), mask: nil, batch: 2, length: 6).value
-                let b = GatedAttentionUnit.normalize(scaled, .reluSquared(length: length), mask: nil, batch: 2, length: 6).value
+                let a = GatedAttentionUnit.normalize(
+                    scores, .reluSquared(length: length), mask: nil, batch: 2, length: 6
+                ).value
+                let b = GatedAttentionUnit.normalize(
+                    scaled, .reluSquared(length: length), mask: nil, batch: 2, length: 6
+                ).value
                 // Float: λa, the square and 1/n round once each on one side, λ² and the product on the other
                 // (powers of two are exact): γ_5 relative. Normalising a row by its sum adds the 6-term sum and the
                 // division on each side, and each side's γ_5 passes through: γ_(2·5+2·7) relative.

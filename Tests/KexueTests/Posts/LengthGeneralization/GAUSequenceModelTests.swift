@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 @Suite struct GAUSequenceModelTests {
@@ -6,8 +7,9 @@ import Testing
 
     func model(_ normalization: AttentionNormalization, seed: UInt64 = 1) -> GAUSequenceModel {
         var rng = SeededRNG(seed: seed)
-        return GAUSequenceModel(task: task, dimension: 8, hiddenSize: 8, keySize: 4, layers: 2,
-                                normalization: normalization, rng: &rng)
+        return GAUSequenceModel(
+            task: task, dimension: 8, hiddenSize: 8, keySize: 4, layers: 2,
+            normalization: normalization, rng: &rng)
     }
 
     @Test func normalisationsCoincideAtTheTrainingLengthOnly() {
@@ -49,8 +51,9 @@ import Testing
         let m = model(.softmax, seed: 5)
         let adam = Adam(parameters: m.parameters, learningRate: 1e-2)
         var rng = SeededRNG(seed: 6)
-        let losses = SequenceTraining.train(m, task: task, optimizer: adam, steps: 60, batchSize: 8, length: 12,
-                                            rng: &rng)
+        let losses = SequenceTraining.train(
+            m, task: task, optimizer: adam, steps: 60, batchSize: 8, length: 12,
+            rng: &rng)
         let first = losses.prefix(10).reduce(0, +) / 10, last = losses.suffix(10).reduce(0, +) / 10
         #expect(last < first - 0.1, "loss \(first) → \(last)")
     }

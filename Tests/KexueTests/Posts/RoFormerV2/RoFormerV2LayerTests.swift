@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kexue
 
 @Suite struct RoFormerV2LayerTests {
@@ -26,7 +27,8 @@ import Testing
         #expect(block.parameterCount == 12 * 32 * 32 + 13 * 32)
         #expect(block.parameterCount == TransformerLayerCost.bert(hiddenSize: 32, heads: 4).parameters)
         let odd = TransformerBlock(dimension: 24, heads: 3, feedForwardSize: 40, rng: &rng)
-        #expect(odd.parameterCount == TransformerLayerCost.bert(hiddenSize: 24, heads: 3, intermediateSize: 40).parameters)
+        #expect(
+            odd.parameterCount == TransformerLayerCost.bert(hiddenSize: 24, heads: 3, intermediateSize: 40).parameters)
     }
 
     @Test func forwardIsPostNormWithTheGainFreeRMSNormLiterally() {
@@ -38,10 +40,14 @@ import Testing
             layer.residualScale = alpha
             let out = layer(Variable(x)).value
             let a = layer.block.attention(Variable(x)).value
-            let y = Tensor(shape: x.shape, scalars: (0..<10).flatMap { r in
-                literalNorm((0..<16).map { Double(x.scalars[r * 16 + $0]) + Double(alpha) * Double(a.scalars[r * 16 + $0]) })
+            let y = Tensor(
+                shape: x.shape,
+                scalars: (0..<10).flatMap { r in
+                    literalNorm(
+                        (0..<16).map { Double(x.scalars[r * 16 + $0]) + Double(alpha) * Double(a.scalars[r * 16 + $0]) }
+                    )
                     .map(Float.init)
-            })
+                })
             let f = layer.block.feedForward(Variable(y)).value
             // Bound per row, derived: the layer's y differs from this literal y by the first norm's Float error e₁
             // (`Tolerance.normalized`, plus the residual's 2u·(|x| + α|a|)/rms); the FFN (relu, Lipschitz ≤
@@ -57,15 +63,22 @@ import Testing
                 let row = (0..<16).map { r * 16 + $0 }
                 let v1 = row.map { Double(x.scalars[$0]) + Double(alpha) * Double(a.scalars[$0]) }
                 let rms1 = (v1.map { $0 * $0 }.reduce(0, +) / 16).squareRoot()
-                let residual1 = row.map { 2 * Tolerance.float * (abs(Double(x.scalars[$0])) + Double(alpha) * abs(Double(a.scalars[$0]))) }
-                let e1 = Tolerance.normalized(dimension: 16, inputMagnitude: v1.map(abs).max()!, deviation: rms1)
+                let residual1 = row.map {
+                    2 * Tolerance.float * (abs(Double(x.scalars[$0])) + Double(alpha) * abs(Double(a.scalars[$0])))
+                }
+                let e1 =
+                    Tolerance.normalized(dimension: 16, inputMagnitude: v1.map(abs).max()!, deviation: rms1)
                     + norm2(residual1) / rms1 + Tolerance.float  // + y's rounding to Float here
                 let v2 = row.map { Double(y.scalars[$0]) + Double(alpha) * Double(f.scalars[$0]) }
                 let rms2 = (v2.map { $0 * $0 }.reduce(0, +) / 16).squareRoot()
-                let dy = 4 * e1                                              // ‖Δy‖₂ ≤ √16·max
-                let dv = row.map { dy + Double(alpha) * (lipschitz * dy + 2 * ffnRounding * Double(fMagnitude.scalars[$0]))
-                    + 2 * Tolerance.float * (abs(Double(y.scalars[$0])) + Double(alpha) * abs(Double(f.scalars[$0]))) }
-                let bound = Tolerance.normalized(dimension: 16, inputMagnitude: v2.map(abs).max()!, deviation: rms2)
+                let dy = 4 * e1  // ‖Δy‖₂ ≤ √16·max
+                let dv = row.map {
+                    dy + Double(alpha) * (lipschitz * dy + 2 * ffnRounding * Double(fMagnitude.scalars[$0]))
+                        + 2 * Tolerance.float
+                        * (abs(Double(y.scalars[$0])) + Double(alpha) * abs(Double(f.scalars[$0])))
+                }
+                let bound =
+                    Tolerance.normalized(dimension: 16, inputMagnitude: v2.map(abs).max()!, deviation: rms2)
                     + norm2(dv) / rms2
                 let z = literalNorm(v2)
                 for (j, i) in row.enumerated() { worst = max(worst, abs(z[j] - Double(out.scalars[i])) / bound) }
@@ -93,7 +106,8 @@ import Testing
         #expect(RoFormerV2Layer.initializer(for: [256, 64]).scale(for: [256, 64]) == Float(1.13684723 / 16))
         // Embedding tables (first axis above 10000) take their fan from the second axis.
         #expect(RoFormerV2Layer.initializer(for: [20000, 64]).scale(for: [20000, 64]) == Float(1.13684723 / 8))
-        #expect(RoFormerV2Layer.initializer(for: [64, 64], layers: 4).scale(for: [64, 64]) == Float(1.13684723 / 8 / 2))
+        #expect(
+            RoFormerV2Layer.initializer(for: [64, 64], layers: 4).scale(for: [64, 64]) == Float(1.13684723 / 8 / 2))
         // The actual std of the drawn weights is 1/√fan.
         var rng = SeededRNG(seed: 7)
         let w = RoFormerV2Layer.initializer(for: [256, 256]).make([256, 256], rng: &rng)
@@ -132,14 +146,18 @@ import Testing
             let lecun = Initializer.lecunNormal.make(shape, rng: &a)
             let literal = RoFormerV2Layer.initializer(for: shape).make(shape, rng: &b)
             // The same normal draws times two Float scales computed differently (each within 3 roundings).
-            #expect(Double(maxAbsDifference(lecun, literal)) <= Tolerance.relative(Double(literal.abs().max()), roundings: 6),
-                    "shape \(shape)")
+            #expect(
+                Double(maxAbsDifference(lecun, literal))
+                    <= Tolerance.relative(Double(literal.abs().max()), roundings: 6),
+                "shape \(shape)")
         }
         var rng = SeededRNG(seed: 13)
         let layer = RoFormerV2Layer(hiddenSize: 32, heads: 2, rng: &rng)
         var again = SeededRNG(seed: 13)
         let wq = RoFormerV2Layer.initializer(for: [32, 32]).make([32, 32], rng: &again)
-        #expect(Double(maxAbsDifference(layer.parameters[0].value, wq)) <= Tolerance.relative(Double(wq.abs().max()), roundings: 6))
+        #expect(
+            Double(maxAbsDifference(layer.parameters[0].value, wq))
+                <= Tolerance.relative(Double(wq.abs().max()), roundings: 6))
     }
 
     @Test func gradientsMatchFiniteDifferences() {

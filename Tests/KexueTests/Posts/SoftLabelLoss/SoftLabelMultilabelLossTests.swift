@@ -1,7 +1,9 @@
 import Testing
+
 @testable import Kexue
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Chapter 7 (kexue.fm/archives/9064): the soft-label multilabel categorical cross-entropy and sigmoid BCE.
@@ -24,11 +26,12 @@ import Glibc
             let t = (0..<3 * classes).map { _ in rng.uniformDouble() }
             let loss = softLabelMultilabelCrossEntropy(scores: s, targets: t, classes: classes)
             for r in 0..<3 {
-                let range = r * classes ..< (r + 1) * classes
+                let range = r * classes..<(r + 1) * classes
                 let expected = literal(Array(s[range]), Array(t[range]))
                 // Two Double evaluations (stable and naive) of two logsumexps of ≤ classes + 1 terms each.
                 let magnitude = s[range].map(abs).max()!
-                let bound = 4 * Tolerance.logSumExp(length: classes + 1, logitMagnitude: magnitude, unit: Tolerance.double)
+                let bound =
+                    4 * Tolerance.logSumExp(length: classes + 1, logitMagnitude: magnitude, unit: Tolerance.double)
                 #expect(abs(loss[r] - expected) <= bound, "row \(r): \(loss[r]) vs \(expected)")
             }
         }
@@ -44,9 +47,11 @@ import Glibc
         let soft = softLabelMultilabelCrossEntropy(scores: s, targets: y, classes: classes)
         let hard = Loss.multilabelCategoricalCrossEntropy(
             scores: Variable(Tensor(shape: [rows, classes], scalars: s.map(Float.init))),
-            labels: Tensor(shape: [rows, classes], scalars: y.map(Float.init))).value.scalar
+            labels: Tensor(shape: [rows, classes], scalars: y.map(Float.init))
+        ).value.scalar
         let mean = soft.reduce(0, +) / Double(rows)
-        let bound = 2 * Tolerance.logSumExp(length: classes + 1, logitMagnitude: s.map(abs).max()!)
+        let bound =
+            2 * Tolerance.logSumExp(length: classes + 1, logitMagnitude: s.map(abs).max()!)
             + Tolerance.relative(mean, roundings: rows + 1)
         #expect(abs(mean - Double(hard)) <= bound, "soft \(mean) vs hard \(hard)")
         // Targets within ε of 0 or 1 are snapped: the same value as the exact hard labels.
@@ -63,13 +68,15 @@ import Glibc
         let classes = 9
         var s = random(2 * classes, &rng)
         var t = (0..<2 * classes).map { _ in rng.uniformDouble() }
-        t[0] = 0; t[1] = 1; t[classes] = 0.5   // hard entries mixed in
-        s[3] = -1e12                            // a masked score: gradient 0
+        t[0] = 0; t[1] = 1; t[classes] = 0.5  // hard entries mixed in
+        s[3] = -1e12  // a masked score: gradient 0
         let g = softLabelMultilabelCrossEntropyGradient(scores: s, targets: t, classes: classes)
         let h = 1e-5
         let finite = s.indices.filter { $0 != 3 }.map { abs(s[$0]) }.max()!
-        let evaluation = 2 * 2 * Tolerance.logSumExp(length: classes + 1, logitMagnitude: finite + h, unit: Tolerance.double)
-        let bound = Tolerance.centralDifference(h: h, thirdDerivative: 2 / (6 * 3.0.squareRoot()), evaluationError: evaluation)
+        let evaluation =
+            2 * 2 * Tolerance.logSumExp(length: classes + 1, logitMagnitude: finite + h, unit: Tolerance.double)
+        let bound = Tolerance.centralDifference(
+            h: h, thirdDerivative: 2 / (6 * 3.0.squareRoot()), evaluationError: evaluation)
         for j in s.indices where j != 3 {
             var plus = s, minus = s
             plus[j] += h; minus[j] -= h
@@ -84,15 +91,17 @@ import Glibc
         for j in s.indices where j != 3 {
             var plus = s, minus = s
             plus[j] += h; minus[j] -= h
-            let numeric = (sigmoidBinaryCrossEntropy(scores: plus, targets: t, classes: classes).reduce(0, +)
-                - sigmoidBinaryCrossEntropy(scores: minus, targets: t, classes: classes).reduce(0, +)) / (2 * h)
-            #expect(abs(gb[j] - numeric) <= bound, "BCE index \(j): analytic \(gb[j]) numeric \(numeric), bound \(bound)")
+            let numeric =
+                (sigmoidBinaryCrossEntropy(scores: plus, targets: t, classes: classes).reduce(0, +)
+                    - sigmoidBinaryCrossEntropy(scores: minus, targets: t, classes: classes).reduce(0, +)) / (2 * h)
+            #expect(
+                abs(gb[j] - numeric) <= bound, "BCE index \(j): analytic \(gb[j]) numeric \(numeric), bound \(bound)")
         }
     }
 
     @Test func gradientVanishesAtSigmaTwoSEqualsT() {
         let t = [0.05, 0.2, 0.5, 0.7, 0.99]
-        let sStar = t.map { 0.5 * log($0 / (1 - $0)) }   // σ(2s) = t
+        let sStar = t.map { 0.5 * log($0 / (1 - $0)) }  // σ(2s) = t
         let g = softLabelMultilabelCrossEntropyGradient(scores: sStar, targets: t, classes: t.count)
         // The gradient is a difference of two softmax weights over ≤ 6 logits of size ≤ |s*|, each within
         // `Tolerance.softmax` in Double; s* itself is rounded (u|s*|, times the weights' slope ≤ 1).
@@ -109,8 +118,9 @@ import Glibc
         // Not a rounding bound: there the gradient is O(0.1) for these t (far above rounding, ~1e-15).
         #expect(gBCE.map(abs).max()! > 1e-2)
         // BCE's gradient σ(s) − t at s = logit(t): the log, the division, exp and σ's two roundings, relative to 1.
-        #expect(sigmoidBinaryCrossEntropyGradient(scores: sBCE, targets: t, classes: t.count)
-            .allSatisfy { abs($0) <= Tolerance.relative(1, roundings: 4, elementary: 2, unit: Tolerance.double) })
+        #expect(
+            sigmoidBinaryCrossEntropyGradient(scores: sBCE, targets: t, classes: t.count)
+                .allSatisfy { abs($0) <= Tolerance.relative(1, roundings: 4, elementary: 2, unit: Tolerance.double) })
     }
 
     @Test func maskedScoresAreFinite() {
@@ -132,8 +142,12 @@ import Glibc
     @Test func stableForLargeScoresAndBCEMatchesItsDefinition() {
         let l = softLabelMultilabelCrossEntropy(scores: [1e4, -1e4, 3], targets: [0.5, 0.5, 1], classes: 3)[0]
         // Both sides are dominated by one term of size ½e^{1e4}: l = 2·(1e4 + log ½) up to e^{−1e4}.
-        #expect(l.isFinite && abs(l - 2 * (1e4 + log(0.5)))
-                <= 2 * Tolerance.logSumExp(length: 4, logitMagnitude: 1e4, unit: Tolerance.double) + Tolerance.double * 2e4)
+        #expect(
+            l.isFinite
+                && abs(l - 2 * (1e4 + log(0.5)))
+                    <= 2 * Tolerance.logSumExp(length: 4, logitMagnitude: 1e4, unit: Tolerance.double) + Tolerance
+                    .double * 2e4
+        )
         var rng = SeededRNG(seed: 3)
         let s = random(12, &rng), t = (0..<12).map { _ in rng.uniformDouble() }
         let literal = zip(s, t).map { si, ti in
@@ -143,14 +157,19 @@ import Glibc
         let bce = sigmoidBinaryCrossEntropy(scores: s, targets: t, classes: 12)[0]
         // The literal's 1 − p cancels: p's relative error (exp, two roundings) reaches log(1 − p) multiplied by
         // p/(1 − p) ≤ e^{|s|}; each term carries (1 + e^{|s|})·γ_8 relative-to-1 error in Double, on both sides.
-        let bound = 2 * s.reduce(0.0) { $0 + (1 + exp(abs($1))) * Tolerance.relative(1, roundings: 4, elementary: 1, unit: Tolerance.double) }
+        let bound =
+            2
+            * s.reduce(0.0) {
+                $0 + (1 + exp(abs($1))) * Tolerance.relative(1, roundings: 4, elementary: 1, unit: Tolerance.double)
+            }
         #expect(abs(bce - literal) <= bound)
         #expect(sigmoidBinaryCrossEntropy(scores: [800, -800], targets: [1, 0], classes: 2)[0] == 0)
     }
 
     @Test func minimumIsTheInfimumForHardTargets() {
         #expect(softLabelMultilabelMinimum(targets: [0, 1, 1, 0]) == 0)
-        #expect(abs(softLabelMultilabelMinimum(targets: [0.5]) - 2 * log(1.5))
+        #expect(
+            abs(softLabelMultilabelMinimum(targets: [0.5]) - 2 * log(1.5))
                 <= Tolerance.relative(2 * log(1.5), roundings: 3, elementary: 1, unit: Tolerance.double))
     }
 }
