@@ -114,7 +114,8 @@ struct EquationLayoutTests {
         let visit = try browser.visit(
             Self.site.appendingPathComponent(page), width: width, media: media, dark: dark, evaluate: probe)
         #expect(visit.problems.isEmpty, "\(page) at \(width) px: \(visit.problems)")
-        let name = "\(page.dropLast(".html".count))-\(width)\(media.map { "-\($0)" } ?? "")-\(test.prefix { $0 != "(" }).png"
+        let name =
+            "\(page.dropLast(".html".count))-\(width)\(media.map { "-\($0)" } ?? "")-\(test.prefix { $0 != "(" }).png"
         try visit.screenshot.write(to: Self.screenshots.appendingPathComponent(name))
         let json = visit.evaluation as? String ?? "{}"
         return try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] ?? [:]
@@ -202,7 +203,9 @@ struct EquationLayoutTests {
                     "numberNotShown": missing, "examples": examples.prefix(6).map { $0 },
                 ])
             #expect(numbered > 5, "the book has numbered displays")
-            #expect(overlapping == 0, "\(overlapping) of \(numbered) numbers meet their formula at \(width) px: \(examples)")
+            #expect(
+                overlapping == 0, "\(overlapping) of \(numbered) numbers meet their formula at \(width) px: \(examples)"
+            )
             #expect(scrolling == 0, "\(scrolling) numbers scroll with their formula at \(width) px")
             #expect(missing == 0, "\(missing) numbers are not shown at \(width) px")
         }
@@ -213,29 +216,30 @@ struct EquationLayoutTests {
     /// clear of their formulas, no navigation, search or copy button, the output table's numbers right-aligned.
     @Test func printShowsEverythingInLightColours() throws {
         // The numbers' probe first, then the print facts.
-        let probe = "(" + Self.probe + ").then(function (numbers) {\nvar eq = JSON.parse(numbers);\n" + """
-              function luminance(c) {
-                var m = c.match(/[\\d.]+/g).map(Number); if (m.length > 3 && m[3] === 0) return 1;
-                return (0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2]) / 255;
-              }
-              var body = getComputedStyle(document.body);
-              var setup = Array.from(document.querySelectorAll("details.setup pre, details.long-output pre"));
-              var hiddenSetup = setup.filter(function (p) { return p.getBoundingClientRect().height === 0; }).length;
-              var shownChrome = Array.from(document.querySelectorAll(".sidebar, .search, button.copy, .pager, .nav-button"))
-                .filter(function (e) { return e.getBoundingClientRect().height > 0; }).length;
-              var tooWide = Array.from(document.querySelectorAll(".katex-display"))
-                .filter(function (d) { return d.scrollWidth > d.clientWidth + 1; }).length;
-              var cells = Array.from(document.querySelectorAll("article table td:nth-child(2)"));
-              var aligned = cells.length > 1 && cells.every(function (c) { return Math.abs(c.getBoundingClientRect().right - cells[0].getBoundingClientRect().right) < 1; })
-                && cells.every(function (c) { return getComputedStyle(c).textAlign === "right"; });
-              var codeBackground = Array.from(document.querySelectorAll("pre.code")).map(function (p) { return luminance(getComputedStyle(p).backgroundColor); });
-              return JSON.stringify({ background: luminance(body.backgroundColor), text: luminance(body.color),
-                codeBackground: codeBackground.length ? Math.min.apply(null, codeBackground) : 1,
-                setup: setup.length, hiddenSetup: hiddenSetup, shownChrome: shownChrome, tooWide: tooWide,
-                overlapping: eq.overlapping, numbered: eq.numbered, tableAligned: aligned,
-                width: document.documentElement.scrollWidth });
-            })
-            """
+        let probe =
+            "(" + Self.probe + ").then(function (numbers) {\nvar eq = JSON.parse(numbers);\n" + """
+                  function luminance(c) {
+                    var m = c.match(/[\\d.]+/g).map(Number); if (m.length > 3 && m[3] === 0) return 1;
+                    return (0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2]) / 255;
+                  }
+                  var body = getComputedStyle(document.body);
+                  var setup = Array.from(document.querySelectorAll("details.setup pre, details.long-output pre"));
+                  var hiddenSetup = setup.filter(function (p) { return !p.checkVisibility() || p.getBoundingClientRect().height === 0; }).length;
+                  var shownChrome = Array.from(document.querySelectorAll(".sidebar, .search, button.copy, .pager, .nav-button"))
+                    .filter(function (e) { return e.getBoundingClientRect().height > 0; }).length;
+                  var tooWide = Array.from(document.querySelectorAll(".katex-display"))
+                    .filter(function (d) { return d.scrollWidth > d.clientWidth + 1; }).length;
+                  var cells = Array.from(document.querySelectorAll("article table td:nth-child(2)"));
+                  var aligned = cells.length > 1 && cells.every(function (c) { return Math.abs(c.getBoundingClientRect().right - cells[0].getBoundingClientRect().right) < 1; })
+                    && cells.every(function (c) { return /right/.test(getComputedStyle(c).textAlign); });
+                  var codeBackground = Array.from(document.querySelectorAll("pre.code")).map(function (p) { return luminance(getComputedStyle(p).backgroundColor); });
+                  return JSON.stringify({ background: luminance(body.backgroundColor), text: luminance(body.color),
+                    codeBackground: codeBackground.length ? Math.min.apply(null, codeBackground) : 1,
+                    setup: setup.length, hiddenSetup: hiddenSetup, shownChrome: shownChrome, tooWide: tooWide,
+                    overlapping: eq.overlapping, numbered: eq.numbered, tableAligned: aligned,
+                    width: document.documentElement.scrollWidth });
+                })
+                """
         let browser = try HeadlessBrowser()
         let found = try facts(browser, "equations-fixture.html", width: 680, media: "print", dark: true, probe)
         report("print fixture", found)
