@@ -236,7 +236,7 @@ struct EquationLayoutTests {
                   return JSON.stringify({ background: luminance(body.backgroundColor), text: luminance(body.color),
                     codeBackground: codeBackground.length ? Math.min.apply(null, codeBackground) : 1,
                     setup: setup.length, hiddenSetup: hiddenSetup, shownChrome: shownChrome, tooWide: tooWide,
-                    overlapping: eq.overlapping, numbered: eq.numbered, tableAligned: aligned,
+                    overlapping: eq.overlapping, numbered: eq.numbered, scaled: document.querySelectorAll("[data-print-size]").length, tableAligned: aligned,
                     width: document.documentElement.scrollWidth });
                 })
                 """
@@ -251,6 +251,9 @@ struct EquationLayoutTests {
         #expect(found["shownChrome"] as? Int == 0, "navigation, search and copy buttons are not printed")
         #expect(found["tooWide"] as? Int == 0, "no printed equation is wider than its box (print cannot scroll)")
         #expect(found["overlapping"] as? Int == 0, "printed numbers are clear of their formulas")
+        #expect(
+            (found["scaled"] as? Int ?? 0) >= 1, "the wide matrix, which cannot break, is scaled to the paper (book.js)"
+        )
         #expect(found["tableAligned"] as? Bool == true, "the output table's numbers stay right-aligned")
         #expect((found["width"] as? Int ?? 0) <= 681, "the printed page is no wider than the paper")
         // The book's chapters in print: no equation too wide, no number over its formula.
