@@ -2,7 +2,8 @@
 /// input KaTeX gets. KaTeX knows no `\label`, `\eqref` or cross-formula numbering (KaTeX issue 2003), so:
 ///
 /// - every display equation is numbered in order, except starred environments and those with `\nonumber`
-///   or `\notag`; the number goes in as `\tag{n}`;
+///   or `\notag`; the number stays out of KaTeX's input (a `\tag` is drawn inside the formula's box, over a
+///   wide formula and scrolling with it): `Typeset` sets it beside the formula, in the book's own element;
 /// - `\label{NAME}` is removed and names its equation's number; a label used twice is an error;
 /// - `\eqref{NAME}` (in math) becomes `\href{#ANCHOR}{(n)}`; in prose `Render` turns it into a link; an
 ///   unknown name is an error at its line.
@@ -82,14 +83,13 @@ struct EquationNumbering {
                     body.replaceSubrange(range, with: "\\text{(??)}")
                 }
             }
-            let tag = item.number.map { " \\tag{\($0)}" } ?? ""
             let tex: String
             switch item.env {
-            case nil, "equation", "equation*": tex = body + tag
+            case nil, "equation", "equation*": tex = body
             case let env?:
-                // Numbering is ours: KaTeX gets the starred form, with our tag on the last row.
+                // Numbering is ours: KaTeX gets the starred form, unnumbered.
                 let starred = env.hasSuffix("*") ? env : env + "*"
-                tex = "\\begin{\(starred)}" + body + tag + "\\end{\(starred)}"
+                tex = "\\begin{\(starred)}" + body + "\\end{\(starred)}"
             }
             equations.append(Equation(tex: tex, display: item.display, number: item.number, anchor: item.anchor))
         }

@@ -43,3 +43,39 @@
     block.insertBefore(button, pre);
   });
 })();
+// Print (issue 16): folded details are opened, and a display formula still wider than its box once the print
+// stylesheet has let it break is scaled down to fit (paper cannot scroll); both are undone after printing.
+// Runs on beforeprint and when the print media starts to match (print emulation, or a page loaded for print).
+(function () {
+  var opened = [], scaled = [], active = false;
+  function fit() {
+    if (active) return;
+    active = true;
+    document.querySelectorAll("details:not([open])").forEach(function (d) { d.open = true; opened.push(d); });
+    document.querySelectorAll(".katex-display").forEach(function (box) {
+      for (var i = 0; i < 3 && box.scrollWidth > box.clientWidth + 1; i++) {
+        var size = parseFloat(getComputedStyle(box).fontSize);
+        if (!box.dataset.printSize) { box.dataset.printSize = box.style.fontSize || "-"; scaled.push(box); }
+        box.style.fontSize = Math.floor(size * box.clientWidth / box.scrollWidth * 0.98 * 100) / 100 + "px";
+      }
+    });
+  }
+  function unfit() {
+    if (!active) return;
+    active = false;
+    opened.forEach(function (d) { d.open = false; });
+    scaled.forEach(function (box) {
+      box.style.fontSize = box.dataset.printSize === "-" ? "" : box.dataset.printSize;
+      delete box.dataset.printSize;
+    });
+    opened = []; scaled = [];
+  }
+  window.addEventListener("beforeprint", fit);
+  window.addEventListener("afterprint", unfit);
+  var print = window.matchMedia ? window.matchMedia("print") : null;
+  if (print) {
+    var changed = function () { if (print.matches) document.fonts.ready.then(fit); else unfit(); };
+    if (print.addEventListener) print.addEventListener("change", changed); else print.addListener(changed);
+    if (print.matches) document.fonts.ready.then(fit);
+  }
+})();

@@ -45,9 +45,15 @@ public enum Typeset {
             for (s, equation) in numbering.equations.enumerated() {
                 switch rendered[offset + s] {
                 case .success(let output):
-                    if equation.display {
+                    if equation.display, let number = equation.number {
+                        // The number beside the formula's box, not in it: the formula scrolls alone and the
+                        // number never lies over it (style.css sets it on its own line when both do not fit).
                         let id = equation.anchor.map { " id=\"\($0)\"" } ?? ""
-                        html.append("<span class=\"equation\"\(id)>\(output)</span>")
+                        html.append(
+                            "<span class=\"equation numbered\"\(id)><span class=\"equation-body\">\(output)</span>"
+                                + "<span class=\"equation-number\">(\(number))</span></span>")
+                    } else if equation.display {
+                        html.append("<span class=\"equation\">\(output)</span>")
                     } else {
                         html.append(output)
                     }

@@ -81,8 +81,8 @@ import Testing
         #expect(report.errors.isEmpty, "\(report.errors.map(\.description).joined(separator: "\n"))")
         let body = ChapterPage.chapterBody(checked).0
         #expect(body.contains("<a class=\"eqref\" href=\"#eq-score\">(1)</a>"))
-        #expect(body.contains("<span class=\"equation\" id=\"eq-score\">"))
-        #expect(body.contains("<span class=\"equation\" id=\"eq-softmax\">"))
+        #expect(body.contains("<span class=\"equation numbered\" id=\"eq-score\">"))
+        #expect(body.contains("<span class=\"equation numbered\" id=\"eq-softmax\">"))
         #expect(body.contains("<aside class=\"box claims-box\""))
         #expect(body.contains("scale: 0.125 &lt;- for d = 64"))
         Fixtures.expectGolden(body, "reading.html")

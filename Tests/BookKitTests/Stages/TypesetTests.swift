@@ -40,12 +40,14 @@ import Testing
         // the number.
         #expect(
             sent.value == [
-                KaTeX.Formula(tex: "a<b", display: false), KaTeX.Formula(tex: "x  \\tag{1}", display: true),
-                KaTeX.Formula(tex: "\\bad \\tag{2}", display: true),
+                KaTeX.Formula(tex: "a<b", display: false), KaTeX.Formula(tex: "x ", display: true),
+                KaTeX.Formula(tex: "\\bad", display: true),
             ])
         #expect(
             checked.math?.html == [
-                "[a<b]", "<span class=\"equation\" id=\"eq-x\">[x  \\tag{1}]</span>",
+                "[a<b]",
+                "<span class=\"equation numbered\" id=\"eq-x\"><span class=\"equation-body\">[x ]</span>"
+                    + "<span class=\"equation-number\">(1)</span></span>",
                 "<span class=\"math-error\">$$\\bad$$</span>",
             ])
         #expect(checked.math?.labels["eq:x"]?.number == 1)
@@ -62,7 +64,8 @@ import Testing
         #expect(checked.math?.html.first == "<span class=\"math\">a&lt;b</span>")
         #expect(
             checked.math?.html[2]
-                == "<span class=\"equation\" id=\"equation-2\"><span class=\"math display\">\\bad \\tag{2}</span></span>"
+                == "<span class=\"equation numbered\" id=\"equation-2\"><span class=\"equation-body\">"
+                + "<span class=\"math display\">\\bad</span></span><span class=\"equation-number\">(2)</span></span>"
         )
         #expect(checked.errors.count == 1, "only the missing label")
     }

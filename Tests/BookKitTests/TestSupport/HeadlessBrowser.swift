@@ -82,9 +82,19 @@ final class HeadlessBrowser {
     }
 
     /// Loads a page at a window width, waits for its load event, evaluates `expression` (awaiting it if it is a
-    /// promise), takes a full-page
-    /// screenshot, and reports console problems.
-    func visit(_ url: URL, width: Int, evaluate expression: String) throws -> PageReport {
+    /// promise), takes a full-page screenshot, and reports console problems.
+    /// - Parameters:
+    ///   - media: the CSS media type to emulate (`"print"`); nil means the screen.
+    ///   - dark: emulates `prefers-color-scheme: dark`.
+    func visit(
+        _ url: URL, width: Int, media: String? = nil, dark: Bool = false, evaluate expression: String
+    ) throws -> PageReport {
+        _ = try send(
+            "Emulation.setEmulatedMedia",
+            [
+                "media": media ?? "",
+                "features": [["name": "prefers-color-scheme", "value": dark ? "dark" : "light"]],
+            ], inSession: true)
         _ = try send(
             "Emulation.setDeviceMetricsOverride",
             ["width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500], inSession: true)
