@@ -225,7 +225,7 @@ private struct TeXReader {
         "lvert": "|", "rvert": "|", "vert": "|", "mid": "|", "emptyset": "∅", "varnothing": "∅", "ell": "ℓ",
         "hbar": "ℏ", "prime": "′", "star": "⋆", "ast": "∗", "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈",
         "rceil": "⌉", "setminus": "∖", "backslash": "∖", "lbrace": "{", "rbrace": "}", "colon": ":",
-        "triangleq": "≜", "coloneqq": "≔", "sqrt": "√", "degree": "°", "square": "□", "checkmark": "✓",
+        "triangleq": "≜", "coloneqq": "≔", "degree": "°", "square": "□", "checkmark": "✓",
     ]
 }
 

@@ -102,6 +102,7 @@ import Testing
             (#"\boldsymbol x \leftarrow \mathrm{LN}\big(\boldsymbol x\big)"#, "x ← LN(x)"),
             (#"\frac{1}{\sqrt{d}}"#, "1/√d"),
             (#"\frac{a+b}{2}"#, "(a+b)/2"),
+            (#"\sqrt{\sigma^2 + \epsilon} \sqrt[3]{x}"#, "√(σ² + ϵ) √x"),
             (#"q_i^{\top} k_j"#, "qi⊤ kj"),
             (#"x^2 + 10^{-3}"#, "x² + 10⁻³"),
             (#"\operatorname*{arg\,max}_{i} \log p"#, "arg maxi log p"),
