@@ -290,8 +290,8 @@ struct SVGPlot {
     /// The axis range and its ticks for data from `data.lower` to `data.upper`: the range starts and ends on a
     /// tick, the last tick at or below the data's minimum and the first at or above its maximum (so it
     /// overshoots the data by less than one step on each side), with at least four ticks. Linear axes step by
-    /// 1, 2 or 5 times a power of ten (about five ticks); log axes use powers of ten when the data spans enough
-    /// decades, else 1-2-5 or 1-9 in each decade, else linear 1-2-5 steps placed on the log scale.
+    /// 1, 2 or 5 times a power of ten (four to seven ticks, the tightest fit); log axes use powers of ten, 1-2-5 or 1-9 in each decade, whichever
+    /// fits the data most tightly with four to seven ticks, else linear 1-2-5 steps placed on the log scale.
     static func scale(_ data: (lower: Double, upper: Double), log: Bool)
         -> (range: (lower: Double, upper: Double), ticks: [Double])
     {
@@ -308,6 +308,7 @@ struct SVGPlot {
         if log {
             let low = Int(Foundation.floor(Foundation.log10(lower))),
                 high = Int(Foundation.ceil(Foundation.log10(upper)))
+            var choice: [Double] = []
             for multiples in [[1.0], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]] {
                 var candidates = (low...high).flatMap { e in multiples.map { $0 * Foundation.pow(10, Double(e)) } }
                 candidates = candidates.map { Double(String(format: "%.12g", $0))! }
@@ -318,18 +319,27 @@ struct SVGPlot {
                     let from = Int(Foundation.floor(Double(low) / Double(k))) * k
                     ticks = fit(stride(from: from, through: high + k, by: k).map { Foundation.pow(10, Double($0)) })
                 }
-                if ticks.count >= 4 { return ((ticks.first!, ticks.last!), ticks) }
+                // The tightest of the sets giving four to seven ticks (powers of ten on a tie).
+                guard ticks.count >= 4, ticks.count <= 7 || multiples == [1] else { continue }
+                if choice.isEmpty || ticks.last! / ticks.first! < choice.last! / choice.first! * (1 - 1e-9) {
+                    choice = ticks
+                }
             }
+            if !choice.isEmpty { return ((choice.first!, choice.last!), choice) }
         }
-        var best: [Double] = []
+        // Of the 1-2-5 steps giving four to seven ticks, the one whose range fits the data most tightly (the
+        // larger step on a tie); failing that, the largest step giving four or more.
+        var best: [Double] = [], fallback: [Double] = []
         let magnitude = Foundation.pow(10, Foundation.floor(Foundation.log10(upper - lower)))
         for step in [5.0, 2, 1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01].map({ $0 * magnitude }) {
             let first = Foundation.floor(lower / step * (1 + 1e-12)), last = Foundation.ceil(upper / step * (1 - 1e-12))
             let ticks = stride(from: first, through: last, by: 1).map { Double(String(format: "%.12g", $0 * step))! }
             if log, ticks.first! <= 0 { continue }
-            best = ticks
-            if ticks.count >= 4 { break }
+            if fallback.count < 4 { fallback = ticks }
+            guard (4...7).contains(ticks.count) else { continue }
+            if best.isEmpty || ticks.last! - ticks.first! < best.last! - best.first! { best = ticks }
         }
+        if best.isEmpty { best = fallback }
         return ((best.first ?? lower, best.last ?? upper), best)
     }
 

@@ -99,6 +99,8 @@ struct FigureReadingTests {
               var first = ticks[1] - ticks[0], last = ticks[ticks.length - 1] - ticks[ticks.length - 2];
               return Math.max((dataLow - low) / first, (high - dataHigh) / last);
             }
+            // The issue's measure: how far the axis runs past the data, as a fraction of the data's extent.
+            function beyond(low, high, dataLow, dataHigh) { return (high - low) / Math.max(1e-9, dataHigh - dataLow) - 1; }
             var leaks = 0;
             svg.querySelectorAll("text").forEach(function (t) { if (/\\S_[A-Za-z0-9{]/.test(t.textContent)) leaks++; });
             var title = svg.querySelector(":scope > title");
@@ -106,6 +108,8 @@ struct FigureReadingTests {
               series: signatures.length, xTicks: xt.length, yTicks: yt.length,
               xOvershoot: Math.round(overshoot(xt, fx, fx + fw, Math.min.apply(null, px), Math.max.apply(null, px)) * 100) / 100,
               yOvershoot: Math.round(overshoot(yt, fy, fy + fh, Math.min.apply(null, py), Math.max.apply(null, py)) * 100) / 100,
+              xBeyond: Math.round(beyond(fx, fx + fw, Math.min.apply(null, px), Math.max.apply(null, px)) * 100) / 100,
+              yBeyond: Math.round(beyond(fy, fy + fh, Math.min.apply(null, py), Math.max.apply(null, py)) * 100) / 100,
               rawSubscripts: leaks,
               named: svg.getAttribute("role") === "img" && !!svg.getAttribute("aria-label") && !!title
                 && title.textContent === svg.getAttribute("aria-label") });
@@ -156,7 +160,8 @@ struct FigureReadingTests {
             "FigureReadingTests summary: figures \(all.count), min font \(worst("minFont") { $0.min() }) px, "
                 + "same-looking pairs \(worst("sameLooking") { $0.reduce(0, +) }), fewest ticks "
                 + "\(min(worst("xTicks") { $0.min() }, worst("yTicks") { $0.min() })), worst overshoot "
-                + "\(max(worst("xOvershoot") { $0.max() }, worst("yOvershoot") { $0.max() })) steps, raw subscripts "
+                + "\(max(worst("xOvershoot") { $0.max() }, worst("yOvershoot") { $0.max() })) steps, axis past the data by "
+                + "\(max(worst("xBeyond") { $0.max() }, worst("yBeyond") { $0.max() })) of its extent at most, raw subscripts "
                 + "\(worst("rawSubscripts") { $0.reduce(0, +) })")
     }
 }
