@@ -66,6 +66,11 @@ struct SVGPlot {
     static let titleSize = 16.0, textSize = 15.0, advance = 0.56
     static let plotHeight = 230.0, right = 18.0
 
+    /// The plot's height: 230 units, or more when the y axis's label (written along it) needs the room.
+    private var plotHeight: Double {
+        max(Self.plotHeight, Double((yLabel + (yLog ? " (log)" : "")).count) * Self.textSize * Self.advance + 16)
+    }
+
     /// Dash patterns per series (`stroke-dasharray`; the first is solid): the series differ without colour.
     static let dashes = ["", "9 4", "2 3", "12 3 2 3", "5 5", "14 3 3 3 3 3"]
 
@@ -150,9 +155,9 @@ struct SVGPlot {
         let charWidth = Self.textSize * Self.advance
         let left = 26 + Double(yLabels.map(\.count).max() ?? 1) * charWidth + 8
         let right = max(Self.right, Double(xLabels.last?.count ?? 0) * charWidth / 2 + 4)
-        let plotWidth = Self.width - left - right, plotBottom = top + Self.plotHeight
+        let plotWidth = Self.width - left - right, plotBottom = top + plotHeight
         func px(_ x: Double) -> Double { left + Self.position(x, xRange, log: xLog) * plotWidth }
-        func py(_ y: Double) -> Double { top + (1 - Self.position(y, yRange, log: yLog)) * Self.plotHeight }
+        func py(_ y: Double) -> Double { top + (1 - Self.position(y, yRange, log: yLog)) * plotHeight }
 
         var out = "<g class=\"axes\">"
         for (value, text) in zip(xTicks, xLabels) {
@@ -168,11 +173,11 @@ struct SVGPlot {
             out += "<text class=\"tick\" x=\"\(f(left - 6))\" y=\"\(f(y + 5))\" text-anchor=\"end\">\(text)</text>"
         }
         out +=
-            "<rect class=\"frame\" x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(Self.plotHeight))\"/>"
+            "<rect class=\"frame\" x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\"/>"
         out +=
-            "<text class=\"axis-label\" x=\"\(f(left + plotWidth / 2))\" y=\"\(f(plotBottom + 2 * Self.textSize + 10))\" text-anchor=\"middle\">\(Self.markup(xLabel + (xLog ? " (log)" : "")))</text>"
+            "<text class=\"axis-label\" x=\"\(f(left + plotWidth / 2))\" y=\"\(f(plotBottom + 2 * Self.textSize + 14))\" text-anchor=\"middle\">\(Self.markup(xLabel + (xLog ? " (log)" : "")))</text>"
         out +=
-            "<text class=\"axis-label\" transform=\"translate(16 \(f(top + Self.plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.markup(yLabel + (yLog ? " (log)" : "")))</text>"
+            "<text class=\"axis-label\" transform=\"translate(16 \(f(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.markup(yLabel + (yLog ? " (log)" : "")))</text>"
         out += "</g>"
         // Bands first, so the lines are drawn over them: one polygon along the upper edge and back along the lower.
         for (index, band) in bands.enumerated() {
@@ -216,8 +221,8 @@ struct SVGPlot {
             }
             out += "</g>"
         }
-        let (legendSVG, legendHeight) = legend(top: plotBottom + 2 * Self.textSize + 24)
-        return (out + legendSVG, plotBottom + 2 * Self.textSize + 24 + legendHeight + 6)
+        let (legendSVG, legendHeight) = legend(top: plotBottom + 2 * Self.textSize + 34)
+        return (out + legendSVG, plotBottom + 2 * Self.textSize + 34 + legendHeight + 6)
     }
 
     private func dash(_ index: Int) -> String {
@@ -256,7 +261,7 @@ struct SVGPlot {
         let values = rows.flatMap { $0 }.filter(\.isFinite)
         let low = values.min() ?? 0, high = values.max() ?? 1
         let left = 40.0, plotWidth = Self.width - left - 80
-        let side = min(plotWidth / Double(columns), Self.plotHeight / Double(rows.count))
+        let side = min(plotWidth / Double(columns), plotHeight / Double(rows.count))
         var out = ""
         for (r, row) in rows.enumerated() {
             for (c, value) in row.enumerated() {
