@@ -3,8 +3,10 @@ import Foundation
 /// Renders the text a snippet's `Figure.show()` produced (see Kexue's `Figure`) as inline SVG.
 ///
 /// Colours come from CSS classes (`series-0`...), so the site's stylesheet styles the figures in light and
-/// dark mode alike; the SVG scales to the column width. Log axes draw powers of ten; linear axes draw
-/// 1-2-5 ticks.
+/// dark mode alike; each series also has its own dash pattern and marker shape, so they differ without colour
+/// too, and the legend under the plot shows both. The SVG scales to the column width (at most 34rem), and the
+/// layout is sized so that its text stays 9 px or more on a 360 px screen. Axes start and end on "nice" ticks
+/// next to the data (`scale`). Labels render the subscript convention `W_l` (`markup`).
 struct SVGPlot {
     struct Series {
         var name: String
@@ -55,39 +57,128 @@ struct SVGPlot {
 
     // MARK: Drawing
 
-    static let width = 640.0, height = 380.0
-    static let left = 70.0, right = 20.0, top = 40.0, bottom = 52.0
+    /// The viewBox's width. The SVG is at most `svg.plot`'s CSS `max-width` wide (34rem) and shrinks with the
+    /// column; the font sizes (in these units, set in style.css) are chosen so that text stays at 9 px or more at
+    /// a 360 px wide screen (the column is then 328 px, a scale of 0.63).
+    static let width = 520.0
+    /// The font sizes the layout reserves room for (style.css sets them: `.plot-title`, `.tick`, `.axis-label`,
+    /// `.legend-text`), and an estimate of a character's advance as a fraction of the size.
+    static let titleSize = 16.0, textSize = 15.0, advance = 0.56
+    static let plotHeight = 230.0, right = 18.0
+
+    /// The plot's height: 230 units, or more when the y axis's label (written along it) needs the room.
+    private var plotHeight: Double {
+        max(Self.plotHeight, Double((yLabel + (yLog ? " (log)" : "")).count) * Self.textSize * Self.advance + 16)
+    }
+
+    /// Dash patterns per series (`stroke-dasharray`; the first is solid): the series differ without colour.
+    static let dashes = ["", "9 4", "2 3", "12 3 2 3", "5 5", "14 3 3 3 3 3"]
+
+    /// Marker shapes per series, as path data relative to the marker's centre (after `M x,y`).
+    static let shapes = [
+        "m-4,0a4,4 0 1,0 8,0a4,4 0 1,0 -8,0z",  // circle
+        "m-3.6,-3.6h7.2v7.2h-7.2z",  // square
+        "m0,-4.8l4.4,7.6h-8.8z",  // triangle up
+        "m0,-5l5,5l-5,5l-5,-5z",  // diamond
+        "m0,4.8l4.4,-7.6h-8.8z",  // triangle down
+        "m-1.5,-5h3v3.5h3.5v3h-3.5v3.5h-3v-3.5h-3.5v-3h3.5z",  // plus
+    ]
 
     /// - Parameter label: the accessible name (figure number and caption).
     func svg(label: String) -> String {
+        let titleLines = Self.wrap(title, size: Self.titleSize)
+        let top = 14 + Double(titleLines.count) * Self.titleSize * 1.3
+        let body = kind == "heatmap" ? heatmap(top: top) : chart(top: top)
         var out =
-            "<svg class=\"plot\" viewBox=\"0 0 \(Int(Self.width)) \(Int(Self.height))\" role=\"img\" aria-label=\"\(HTML.escape(label))\">"
+            "<svg class=\"plot\" viewBox=\"0 0 \(Int(Self.width)) \(Int(body.height.rounded(.up)))\" role=\"img\" aria-label=\"\(HTML.escape(label))\">"
         out += "<title>\(HTML.escape(label))</title>"
-        out +=
-            "<text class=\"plot-title\" x=\"\(f(Self.width / 2))\" y=\"22\" text-anchor=\"middle\">\(HTML.escape(title))</text>"
-        out += kind == "heatmap" ? heatmap() : chart()
-        return out + "</svg>"
+        for (index, line) in titleLines.enumerated() {
+            out +=
+                "<text class=\"plot-title\" x=\"\(f(Self.width / 2))\" y=\"\(f(6 + Self.titleSize * 1.3 * Double(index + 1)))\" text-anchor=\"middle\">\(Self.markup(line))</text>"
+        }
+        return out + body.svg + "</svg>"
     }
 
-    private var plotWidth: Double { Self.width - Self.left - Self.right }
-    private var plotHeight: Double { Self.height - Self.top - Self.bottom }
+    /// `text` in lines of at most the viewBox's width (estimated from the characters' count).
+    static func wrap(_ text: String, size: Double) -> [String] {
+        let limit = max(10, Int((width - 20) / (size * advance)))
+        var lines: [String] = [], line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty, line.count + 1 + word.count > limit {
+                lines.append(line); line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
 
-    private func chart() -> String {
+    /// Escaped SVG text for a label, with the subscript convention of the chapters' figure text rendered:
+    /// `W_l` is W with a subscript l, `x_{ij}` x with the subscript ij.
+    static func markup(_ text: String) -> String {
+        var out = "", plain = "", rest = Substring(text)
+        while let character = rest.first {
+            rest = rest.dropFirst()
+            guard character == "_", let last = plain.last ?? out.last, !last.isWhitespace, let next = rest.first else {
+                plain.append(character); continue
+            }
+            var sub: Substring
+            if next == "{", let close = rest.firstIndex(of: "}") {
+                sub = rest[rest.index(after: rest.startIndex)..<close]; rest = rest[rest.index(after: close)...]
+            } else if next.isLetter || next.isNumber {
+                sub = rest.prefix(1); rest = rest.dropFirst()
+            } else {
+                plain.append(character); continue
+            }
+            // baseline-shift applies to the tspan alone: the text after it is on the baseline again.
+            out +=
+                HTML.escape(plain) + "<tspan class=\"sub\" baseline-shift=\"sub\">"
+                + HTML.escape(String(sub)) + "</tspan>"
+            plain = ""
+        }
+        return out + HTML.escape(plain)
+    }
+
+    private func f(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    private func chart(top: Double) -> (svg: String, height: Double) {
         let bandPoints = bands.flatMap(\.points).filter { $0.x.isFinite && $0.lower.isFinite && $0.upper.isFinite }
         let points = series.flatMap(\.points) + bandPoints.flatMap { [(x: $0.x, y: $0.lower), (x: $0.x, y: $0.upper)] }
-        let xs = points.map(\.x).filter { !xLog || $0 > 0 }, ys = points.map(\.y).filter { !yLog || $0 > 0 }
-        guard !xs.isEmpty, !ys.isEmpty else { return "" }
-        var xRange = Self.range(xs, log: xLog, pad: kind == "bar" ? 0.5 : 0)
-        var yRange = Self.range(ys, log: yLog, pad: 0)
-        if kind == "bar", !yLog { yRange.lower = min(yRange.lower, 0) }
-        if kind == "bar" { xRange = (xRange.lower, xRange.upper) }
-        let xTicks = Self.ticks(xRange, log: xLog), yTicks = Self.ticks(yRange, log: yLog)
-        xRange = (min(xRange.lower, xTicks.first ?? xRange.lower), max(xRange.upper, xTicks.last ?? xRange.upper))
-        yRange = (min(yRange.lower, yTicks.first ?? yRange.lower), max(yRange.upper, yTicks.last ?? yRange.upper))
-        func px(_ x: Double) -> Double { Self.left + Self.position(x, xRange, log: xLog) * plotWidth }
-        func py(_ y: Double) -> Double { Self.top + (1 - Self.position(y, yRange, log: yLog)) * plotHeight }
+        let xs = points.map(\.x).filter { $0.isFinite && (!xLog || $0 > 0) },
+            ys = points.map(\.y).filter { $0.isFinite && (!yLog || $0 > 0) }
+        guard !xs.isEmpty, !ys.isEmpty else { return ("", top + 10) }
+        var xData = (lower: xs.min()!, upper: xs.max()!), yData = (lower: ys.min()!, upper: ys.max()!)
+        if kind == "bar" { xData = (xData.lower - 0.5, xData.upper + 0.5) }
+        if kind == "bar", !yLog { yData = (min(yData.lower, 0), max(yData.upper, 0)) }
+        let (xRange, xTicks) = Self.scale(xData, log: xLog), (yRange, yTicks) = Self.scale(yData, log: yLog)
+        let yLabels = yTicks.map { Self.label($0) }, xLabels = xTicks.map { Self.label($0) }
+        let charWidth = Self.textSize * Self.advance
+        let left = 26 + Double(yLabels.map(\.count).max() ?? 1) * charWidth + 8
+        let right = max(Self.right, Double(xLabels.last?.count ?? 0) * charWidth / 2 + 4)
+        let plotWidth = Self.width - left - right, plotBottom = top + plotHeight
+        func px(_ x: Double) -> Double { left + Self.position(x, xRange, log: xLog) * plotWidth }
+        func py(_ y: Double) -> Double { top + (1 - Self.position(y, yRange, log: yLog)) * plotHeight }
 
-        var out = axes(xTicks: xTicks.map { ($0, px($0)) }, yTicks: yTicks.map { ($0, py($0)) })
+        var out = "<g class=\"axes\">"
+        for (value, text) in zip(xTicks, xLabels) {
+            let x = px(value)
+            out += "<line class=\"grid\" x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(top))\" y2=\"\(f(plotBottom))\"/>"
+            out +=
+                "<text class=\"tick\" x=\"\(f(x))\" y=\"\(f(plotBottom + Self.textSize + 3))\" text-anchor=\"middle\">\(text)</text>"
+        }
+        for (value, text) in zip(yTicks, yLabels) {
+            let y = py(value)
+            out +=
+                "<line class=\"grid\" x1=\"\(f(left))\" x2=\"\(f(left + plotWidth))\" y1=\"\(f(y))\" y2=\"\(f(y))\"/>"
+            out += "<text class=\"tick\" x=\"\(f(left - 6))\" y=\"\(f(y + 5))\" text-anchor=\"end\">\(text)</text>"
+        }
+        out +=
+            "<rect class=\"frame\" x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\"/>"
+        out +=
+            "<text class=\"axis-label\" x=\"\(f(left + plotWidth / 2))\" y=\"\(f(plotBottom + 2 * Self.textSize + 14))\" text-anchor=\"middle\">\(Self.markup(xLabel + (xLog ? " (log)" : "")))</text>"
+        out +=
+            "<text class=\"axis-label\" transform=\"translate(16 \(f(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.markup(yLabel + (yLog ? " (log)" : "")))</text>"
+        out += "</g>"
         // Bands first, so the lines are drawn over them: one polygon along the upper edge and back along the lower.
         for (index, band) in bands.enumerated() {
             let valid = band.points.filter {
@@ -105,117 +196,93 @@ struct SVGPlot {
         for (index, s) in series.enumerated() {
             let valid = s.points.filter { (!xLog || $0.x > 0) && (!yLog || $0.y > 0) && $0.x.isFinite && $0.y.isFinite }
             let style = "series-\(index % 6)"
+            out += "<g class=\"series \(style)\">"
             switch kind {
             case "scatter":
-                for p in valid {
-                    out += "<circle class=\"\(style)\" cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"3\"/>"
-                }
+                for p in valid { out += marker(index, px(p.x), py(p.y)) }
             case "bar":
                 let base = py(yLog ? yRange.lower : 0)
                 for p in valid {
                     let x = px(p.x) - barWidth * Double(series.count) / 2 + barWidth * Double(index)
                     let y = py(p.y)
                     out +=
-                        "<rect class=\"\(style)\" x=\"\(f(x))\" y=\"\(f(min(y, base)))\" width=\"\(f(barWidth))\" height=\"\(f(abs(base - y)))\"/>"
+                        "<rect class=\"\(style) bar\(index % 6)\" x=\"\(f(x))\" y=\"\(f(min(y, base)))\" width=\"\(f(barWidth))\" height=\"\(f(abs(base - y)))\"/>"
                 }
             default:
                 let path = valid.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
-                out += "<polyline class=\"\(style) line\" points=\"\(path)\"/>"
+                out += "<polyline class=\"\(style) line\"\(dash(index)) points=\"\(path)\"/>"
+                // A few markers per line, shifted per series so that lines that meet do not hide them.
+                let count = min(valid.count, 7)
+                let phase = Double(index) / Double(max(1, series.count))
+                for j in 0..<count {
+                    let i = min(valid.count - 1, Int((Double(j) + 0.5 * phase) * Double(valid.count) / Double(count)))
+                    out += marker(index, px(valid[i].x), py(valid[i].y))
+                }
             }
+            out += "</g>"
         }
-        // The legend goes in the corner that covers the fewest points.
-        let pixels = series.flatMap(\.points).filter {
-            $0.x.isFinite && $0.y.isFinite && (!xLog || $0.x > 0) && (!yLog || $0.y > 0)
-        }
-        .map { (px($0.x), py($0.y)) }
-        return out + legend(avoiding: pixels)
+        let (legendSVG, legendHeight) = legend(top: plotBottom + 2 * Self.textSize + 34)
+        return (out + legendSVG, plotBottom + 2 * Self.textSize + 34 + legendHeight + 6)
     }
 
-    private func heatmap() -> String {
-        guard let columns = rows.first?.count, columns > 0 else { return "" }
+    private func dash(_ index: Int) -> String {
+        let pattern = Self.dashes[index % Self.dashes.count]
+        return pattern.isEmpty ? "" : " stroke-dasharray=\"\(pattern)\""
+    }
+
+    private func marker(_ index: Int, _ x: Double, _ y: Double) -> String {
+        "<path class=\"series-\(index % 6) marker\" d=\"M\(f(x)),\(f(y))\(Self.shapes[index % Self.shapes.count])\"/>"
+    }
+
+    /// The legend, under the plot: per series its line (with the dash pattern) and marker, then its name; the
+    /// entries flow into rows of the viewBox's width.
+    private func legend(top: Double) -> (String, Double) {
+        guard series.count > 1 || !(series.first?.name.isEmpty ?? true) else { return ("", 0) }
+        let rowHeight = Self.textSize + 8, swatch = 30.0
+        var out = "<g class=\"legend\">", x = 12.0, row = 0
+        for (index, s) in series.enumerated() {
+            let width = swatch + 6 + Double(s.name.count) * Self.textSize * Self.advance
+            if x > 12, x + width > Self.width - 8 { x = 12; row += 1 }
+            let y = top + Double(row) * rowHeight
+            if kind == "line" {
+                out +=
+                    "<line class=\"series-\(index % 6) line\"\(dash(index)) x1=\"\(f(x))\" x2=\"\(f(x + swatch))\" y1=\"\(f(y - 5))\" y2=\"\(f(y - 5))\"/>"
+            }
+            out += marker(index, x + swatch / 2, y - 5)
+            out +=
+                "<text class=\"legend-text\" x=\"\(f(x + swatch + 6))\" y=\"\(f(y))\">\(Self.markup(s.name))</text>"
+            x += width + 18
+        }
+        return (out + "</g>", Double(row + 1) * rowHeight)
+    }
+
+    private func heatmap(top: Double) -> (svg: String, height: Double) {
+        guard let columns = rows.first?.count, columns > 0 else { return ("", top + 10) }
         let values = rows.flatMap { $0 }.filter(\.isFinite)
         let low = values.min() ?? 0, high = values.max() ?? 1
+        let left = 40.0, plotWidth = Self.width - left - 80
         let side = min(plotWidth / Double(columns), plotHeight / Double(rows.count))
         var out = ""
         for (r, row) in rows.enumerated() {
             for (c, value) in row.enumerated() {
                 let level = high > low ? (value - low) / (high - low) : 0
                 out +=
-                    "<rect class=\"heat\" x=\"\(f(Self.left + Double(c) * side))\" y=\"\(f(Self.top + Double(r) * side))\" width=\"\(f(side))\" height=\"\(f(side))\" fill-opacity=\"\(f(value.isFinite ? 0.05 + 0.95 * level : 0))\"/>"
+                    "<rect class=\"heat\" x=\"\(f(left + Double(c) * side))\" y=\"\(f(top + Double(r) * side))\" width=\"\(f(side))\" height=\"\(f(side))\" fill-opacity=\"\(f(value.isFinite ? 0.05 + 0.95 * level : 0))\"/>"
             }
         }
+        let bottom = top + side * Double(rows.count)
         out +=
-            "<text class=\"axis-label\" x=\"\(f(Self.left + side * Double(columns) / 2))\" y=\"\(f(Self.height - 12))\" text-anchor=\"middle\">\(HTML.escape(xLabel))</text>"
+            "<text class=\"axis-label\" x=\"\(f(left + side * Double(columns) / 2))\" y=\"\(f(bottom + Self.textSize + 8))\" text-anchor=\"middle\">\(Self.markup(xLabel))</text>"
         out +=
-            "<text class=\"axis-label\" transform=\"translate(18 \(f(Self.top + side * Double(rows.count) / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTML.escape(yLabel))</text>"
+            "<text class=\"axis-label\" transform=\"translate(18 \(f(top + side * Double(rows.count) / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.markup(yLabel))</text>"
         out +=
-            "<text class=\"tick\" x=\"\(f(Self.left + side * Double(columns) + 8))\" y=\"\(f(Self.top + 10))\">\(Self.label(high))</text>"
+            "<text class=\"tick\" x=\"\(f(left + side * Double(columns) + 8))\" y=\"\(f(top + Self.textSize))\">\(Self.label(high))</text>"
         out +=
-            "<text class=\"tick\" x=\"\(f(Self.left + side * Double(columns) + 8))\" y=\"\(f(Self.top + side * Double(rows.count)))\">\(Self.label(low))</text>"
-        return out
-    }
-
-    private func axes(xTicks: [(Double, Double)], yTicks: [(Double, Double)]) -> String {
-        var out = "<g class=\"axes\">"
-        for (value, x) in xTicks {
-            out +=
-                "<line class=\"grid\" x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(Self.top))\" y2=\"\(f(Self.top + plotHeight))\"/>"
-            out +=
-                "<text class=\"tick\" x=\"\(f(x))\" y=\"\(f(Self.top + plotHeight + 16))\" text-anchor=\"middle\">\(Self.label(value))</text>"
-        }
-        for (value, y) in yTicks {
-            out +=
-                "<line class=\"grid\" x1=\"\(f(Self.left))\" x2=\"\(f(Self.left + plotWidth))\" y1=\"\(f(y))\" y2=\"\(f(y))\"/>"
-            out +=
-                "<text class=\"tick\" x=\"\(f(Self.left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(Self.label(value))</text>"
-        }
-        out +=
-            "<rect class=\"frame\" x=\"\(f(Self.left))\" y=\"\(f(Self.top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\"/>"
-        out +=
-            "<text class=\"axis-label\" x=\"\(f(Self.left + plotWidth / 2))\" y=\"\(f(Self.height - 10))\" text-anchor=\"middle\">\(HTML.escape(xLabel + (xLog ? " (log)" : "")))</text>"
-        out +=
-            "<text class=\"axis-label\" transform=\"translate(16 \(f(Self.top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTML.escape(yLabel + (yLog ? " (log)" : "")))</text>"
-        return out + "</g>"
-    }
-
-    private func legend(avoiding points: [(Double, Double)]) -> String {
-        guard series.count > 1 || !(series.first?.name.isEmpty ?? true) else { return "" }
-        let longest = series.map(\.name.count).max() ?? 0
-        let boxWidth = 30 + 6.5 * Double(longest), boxHeight = 8 + 18 * Double(series.count)
-        let corners = [
-            (Self.left + plotWidth - boxWidth - 4, Self.top + 4), (Self.left + 8, Self.top + 4),
-            (Self.left + plotWidth - boxWidth - 4, Self.top + plotHeight - boxHeight - 4),
-            (Self.left + 8, Self.top + plotHeight - boxHeight - 4),
-        ]
-        func covered(_ corner: (Double, Double)) -> Int {
-            points.filter {
-                $0.0 >= corner.0 - 6 && $0.0 <= corner.0 + boxWidth + 6 && $0.1 >= corner.1 - 6
-                    && $0.1 <= corner.1 + boxHeight + 6
-            }.count
-        }
-        // First corner with the fewest covered points: ties keep the usual top-right place.
-        let best = corners.min { covered($0) < covered($1) } ?? corners[0]
-        var out =
-            "<g class=\"legend\"><rect class=\"legend-box\" x=\"\(f(best.0))\" y=\"\(f(best.1))\" width=\"\(f(boxWidth))\" height=\"\(f(boxHeight))\"/>"
-        for (index, s) in series.enumerated() {
-            let y = best.1 + 17 + Double(index) * 18
-            out +=
-                "<rect class=\"series-\(index % 6)\" x=\"\(f(best.0 + 8))\" y=\"\(f(y - 10))\" width=\"12\" height=\"12\"/>"
-            out += "<text class=\"legend-text\" x=\"\(f(best.0 + 26))\" y=\"\(f(y))\">\(HTML.escape(s.name))</text>"
-        }
-        return out + "</g>"
+            "<text class=\"tick\" x=\"\(f(left + side * Double(columns) + 8))\" y=\"\(f(bottom))\">\(Self.label(low))</text>"
+        return (out, bottom + Self.textSize + 16)
     }
 
     // MARK: Scales
-
-    static func range(_ values: [Double], log: Bool, pad: Double) -> (lower: Double, upper: Double) {
-        let finite = values.filter(\.isFinite)
-        var lower = finite.min() ?? 0, upper = finite.max() ?? 1
-        if log { lower = Foundation.log10(lower); upper = Foundation.log10(upper) }
-        if lower == upper { lower -= 1; upper += 1 }
-        lower -= pad; upper += pad
-        return log ? (Foundation.pow(10, lower), Foundation.pow(10, upper)) : (lower, upper)
-    }
 
     static func position(_ value: Double, _ range: (lower: Double, upper: Double), log: Bool) -> Double {
         if log {
@@ -225,20 +292,60 @@ struct SVGPlot {
         return (value - range.lower) / (range.upper - range.lower)
     }
 
-    /// 1-2-5 steps giving about five ticks, or the powers of ten on a log axis.
-    static func ticks(_ range: (lower: Double, upper: Double), log: Bool) -> [Double] {
-        if log {
-            let low = Foundation.floor(Foundation.log10(range.lower)),
-                high = Foundation.ceil(Foundation.log10(range.upper))
-            return stride(from: low, through: high, by: max(1, Foundation.floor((high - low) / 6) + 1)).map {
-                Foundation.pow(10, $0)
-            }
+    /// The axis range and its ticks for data from `data.lower` to `data.upper`: the range starts and ends on a
+    /// tick, the last tick at or below the data's minimum and the first at or above its maximum (so it
+    /// overshoots the data by less than one step on each side), with at least four ticks. Linear axes step by
+    /// 1, 2 or 5 times a power of ten (four to seven ticks, the tightest fit); log axes use powers of ten, 1-2-5 or 1-9 in each decade, whichever
+    /// fits the data most tightly with four to seven ticks, else linear 1-2-5 steps placed on the log scale.
+    static func scale(_ data: (lower: Double, upper: Double), log: Bool)
+        -> (range: (lower: Double, upper: Double), ticks: [Double])
+    {
+        var (lower, upper) = data
+        if lower == upper {
+            if log { lower /= 2; upper *= 2 } else { lower -= 1; upper += 1 }
         }
-        let span = range.upper - range.lower
-        let raw = span / 5, magnitude = Foundation.pow(10, Foundation.floor(Foundation.log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? magnitude * 10
-        let first = Foundation.floor(range.lower / step) * step
-        return stride(from: first, through: range.upper + step * 0.999, by: step).map { ($0 / step).rounded() * step }
+        func fit(_ candidates: [Double]) -> [Double] {
+            guard let first = candidates.lastIndex(where: { $0 <= lower * (1 + 1e-9) }),
+                let last = candidates.firstIndex(where: { $0 >= upper * (1 - 1e-9) }), first < last
+            else { return [] }
+            return Array(candidates[first...last])
+        }
+        if log {
+            let low = Int(Foundation.floor(Foundation.log10(lower))),
+                high = Int(Foundation.ceil(Foundation.log10(upper)))
+            var choice: [Double] = []
+            for multiples in [[1.0], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]] {
+                var candidates = (low...high).flatMap { e in multiples.map { $0 * Foundation.pow(10, Double(e)) } }
+                candidates = candidates.map { Double(String(format: "%.12g", $0))! }
+                var ticks = fit(candidates)
+                if multiples == [1], ticks.count > 7 {
+                    // Many decades: every k-th power of ten.
+                    let k = (ticks.count + 4) / 6
+                    let from = Int(Foundation.floor(Double(low) / Double(k))) * k
+                    ticks = fit(stride(from: from, through: high + k, by: k).map { Foundation.pow(10, Double($0)) })
+                }
+                // The tightest of the sets giving four to seven ticks (powers of ten on a tie).
+                guard ticks.count >= 4, ticks.count <= 7 || multiples == [1] else { continue }
+                if choice.isEmpty || ticks.last! / ticks.first! < choice.last! / choice.first! * (1 - 1e-9) {
+                    choice = ticks
+                }
+            }
+            if !choice.isEmpty { return ((choice.first!, choice.last!), choice) }
+        }
+        // Of the 1-2-5 steps giving four to seven ticks, the one whose range fits the data most tightly (the
+        // larger step on a tie); failing that, the largest step giving four or more.
+        var best: [Double] = [], fallback: [Double] = []
+        let magnitude = Foundation.pow(10, Foundation.floor(Foundation.log10(upper - lower)))
+        for step in [5.0, 2, 1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01].map({ $0 * magnitude }) {
+            let first = Foundation.floor(lower / step * (1 + 1e-12)), last = Foundation.ceil(upper / step * (1 - 1e-12))
+            let ticks = stride(from: first, through: last, by: 1).map { Double(String(format: "%.12g", $0 * step))! }
+            if log, ticks.first! <= 0 { continue }
+            if fallback.count < 4 { fallback = ticks }
+            guard (4...7).contains(ticks.count) else { continue }
+            if best.isEmpty || ticks.last! - ticks.first! < best.last! - best.first! { best = ticks }
+        }
+        if best.isEmpty { best = fallback }
+        return ((best.first ?? lower, best.last ?? upper), best)
     }
 
     static func label(_ value: Double) -> String {
@@ -247,6 +354,4 @@ struct SVGPlot {
         if magnitude >= 1e5 || magnitude < 1e-3 { return String(format: "%.0e", value) }
         return String(format: "%g", value)
     }
-
-    private func f(_ value: Double) -> String { String(format: "%.1f", value) }
 }

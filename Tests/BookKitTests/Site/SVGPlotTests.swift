@@ -26,4 +26,81 @@ import Testing
         #expect(plot.bands.isEmpty && plot.series[0].points.count == 2)
         #expect(!plot.svg(label: "f").contains("<polygon"))
     }
+
+    /// Linear axes start and end on 1-2-5 ticks next to the data: less than one step beyond it on either side,
+    /// at least four ticks.
+    @Test func linearScaleIsTightAndNice() {
+        let cases: [(Double, Double, [Double])] = [
+            (0.37, 9.2, [0, 2, 4, 6, 8, 10]), (0, 1990, [0, 500, 1000, 1500, 2000]),
+            (2.05, 2.81, [2, 2.2, 2.4, 2.6, 2.8, 3]), (-3, 4.5, [-4, -2, 0, 2, 4, 6]),
+            (0.61, 0.78, [0.6, 0.65, 0.7, 0.75, 0.8]),
+        ]
+        for (lower, upper, expected) in cases {
+            let (range, ticks) = SVGPlot.scale((lower, upper), log: false)
+            #expect(ticks == expected, "\(lower)...\(upper)")
+            #expect(range.lower == ticks.first && range.upper == ticks.last)
+            let step = ticks[1] - ticks[0]
+            #expect(lower - range.lower < step && range.upper - upper < step && ticks.count >= 4)
+        }
+        // Constant data still gets an axis around it.
+        #expect(SVGPlot.scale((5, 5), log: false).ticks.count >= 2)
+    }
+
+    /// Log axes: powers of ten over many decades (every k-th when there are too many), 1-2-5 or 1-9 per decade
+    /// over few, linear steps within one decade; always at least four ticks, the range ending on ticks.
+    @Test func logScaleHasFourTicksAndEndsNextToTheData() {
+        #expect(SVGPlot.scale((0.003, 42), log: true).ticks == [0.001, 0.01, 0.1, 1, 10, 100])
+        #expect(SVGPlot.scale((10, 200), log: true).ticks == [10, 20, 50, 100, 200])
+        #expect(SVGPlot.scale((1.5, 9), log: true).ticks == [1, 2, 5, 10])
+        #expect(SVGPlot.scale((3.5, 9), log: true).ticks == [3, 4, 5, 6, 7, 8, 9])
+        #expect(SVGPlot.scale((2.1, 2.8), log: true).ticks.count >= 4)
+        let wide = SVGPlot.scale((1e-12, 1e12), log: true).ticks
+        #expect(wide.count >= 4 && wide.count <= 7 && wide.first! <= 1e-12 && wide.last! >= 1e12)
+        for (lower, upper) in [(0.013, 0.9), (2.1, 2.8), (0.1, 0.52), (3e-5, 7e3)] {
+            let ticks = SVGPlot.scale((lower, upper), log: true).ticks
+            #expect(ticks.count >= 4 && ticks.allSatisfy { $0 > 0 }, "\(lower)...\(upper): \(ticks)")
+            #expect(ticks.first! <= lower && ticks[1] > lower && ticks.last! >= upper && ticks[ticks.count - 2] < upper)
+        }
+    }
+
+    /// Each series has its own dash pattern and marker shape, drawn on the line and in the legend.
+    @Test func seriesDifferWithoutColour() {
+        var text = "figure line\ntitle t\nx x\ny y\n"
+        for name in ["a", "b", "c", "d", "e", "f"] { text += "series \(name)\n1 1\n2 2\n3 1\n" }
+        let svg = SVGPlot(text).svg(label: "f")
+        #expect(Set(SVGPlot.dashes).count == 6 && Set(SVGPlot.shapes).count == 6)
+        for index in 1..<6 { #expect(svg.contains("stroke-dasharray=\"\(SVGPlot.dashes[index])\"")) }
+        for shape in SVGPlot.shapes {
+            // On the lines and in the legend.
+            #expect(svg.components(separatedBy: shape + "\"/>").count - 1 >= 2)
+        }
+        #expect(svg.contains("<g class=\"legend\">"))
+    }
+
+    /// `W_l` is W with a subscript l; `x_{ij}` x with ij; everything is escaped; a lone or spaced `_` stays.
+    @Test func subscriptsAreMarkedUpAndEscaped() {
+        let sub: (String) -> String = { "<tspan class=\"sub\" baseline-shift=\"sub\">\($0)</tspan>" }
+        #expect(SVGPlot.markup("Σ‖∂L/∂W_l‖²") == "Σ‖∂L/∂W" + sub("l") + "‖²")
+        #expect(SVGPlot.markup("x_{i<j}&") == "x" + sub("i&lt;j") + "&amp;")
+        #expect(SVGPlot.markup("a _ b, snake_") == "a _ b, snake_")
+        #expect(SVGPlot.markup("<b>") == "&lt;b&gt;")
+        let svg = SVGPlot("figure line\ntitle <t>\nx layer l\ny ‖∂L/∂W_l‖ [log]\nseries a&b\n1 1\n2 3\n")
+            .svg(label: "Figure 1: <x> & \"y\"")
+        #expect(svg.contains("∂W" + sub("l") + "‖ (log)") && svg.contains("&lt;t&gt;") && svg.contains("a&amp;b"))
+        #expect(!svg.contains("<t>") && !svg.contains("W_l"))
+    }
+
+    /// The accessible name is both `aria-label` and an (unescaped) `<title>` element, the figure's first child.
+    @Test func accessibleName() {
+        let svg = SVGPlot("figure line\ntitle t\nx x\ny y\nseries a\n1 1\n2 2\n").svg(label: "Figure 2: A & B")
+        #expect(svg.contains("role=\"img\" aria-label=\"Figure 2: A &amp; B\"><title>Figure 2: A &amp; B</title>"))
+    }
+
+    /// A long title is wrapped into lines that fit the viewBox.
+    @Test func longTitlesWrap() {
+        let lines = SVGPlot.wrap(
+            "Training loss, 16 post-norm sublayers, Adam 1e-3 (mean and 95% CI, 8 seeds), and more words", size: 16)
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { Double($0.count) * 16 * SVGPlot.advance <= SVGPlot.width - 20 })
+    }
 }
