@@ -60,52 +60,16 @@ struct EquationLayoutTests {
 
     /// The real book plus the fixture chapter, typeset with KaTeX.
     static let chapters: (Book, [CheckedChapter]) = {
-        var book = try! Load.book(root: Fixtures.packageRoot)
-        book.chapters.append(
-            ChapterSource(
-                slug: "equations-fixture", path: "Fixtures/equations-fixture.md", title: "Equations", summary: "",
-                text: fixture))
-        let checked = book.chapters.map { source in
-            let parsed = Parse.chapter(source)
-            let (chapter, _) = Extract.chapter(parsed)
-            var outcomes: [Int: SnippetOutcome] = [:]
-            for snippet in chapter.snippets {
-                var outcome = SnippetOutcome()
-                outcome.stdout = snippet.expected?.text ?? ""
-                outcome.ran = true
-                outcomes[snippet.index] = outcome
-            }
-            return CheckedChapter(parsed: parsed, chapter: chapter, outcomes: outcomes, errors: [])
-        }
-        let typeset = try! Typeset.chapters(checked, packageRoot: Fixtures.packageRoot)
-        return (book, typeset)
+        let fixtureChapter = ChapterSource(
+            slug: "equations-fixture", path: "Fixtures/equations-fixture.md", title: "Equations", summary: "",
+            text: fixture)
+        let (book, checked) = RecordedBook.chapters(extra: [fixtureChapter])
+        return (book, try! Typeset.chapters(checked, packageRoot: Fixtures.packageRoot))
     }()
 
     static let screenshots = Fixtures.packageRoot.appendingPathComponent(".build/book/equation-screenshots")
 
-    static let site: URL = {
-        let (book, checked) = chapters
-        let folder = Fixtures.packageRoot.appendingPathComponent(".build/book/equation-site")
-        try? FileManager.default.removeItem(at: folder)
-        try? FileManager.default.removeItem(at: screenshots)
-        try! FileManager.default.createDirectory(at: screenshots, withIntermediateDirectories: true)
-        let site = Render.site(
-            book: book, chapters: checked, all: checked.map(\.chapter),
-            stamp: .init(commit: "c", swiftVersion: "s"), resources: try! BookResources.load())
-        for (path, text) in site.files {
-            let url = folder.appendingPathComponent(path)
-            try! FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try! text.write(to: url, atomically: true, encoding: .utf8)
-        }
-        for (path, source) in site.copies {
-            let url = folder.appendingPathComponent(path)
-            try! FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try? FileManager.default.copyItem(at: source, to: url)
-        }
-        return folder
-    }()
+    static let site: URL = RecordedBook.writeSite(chapters.0, chapters.1, name: "equation", screenshots: screenshots)
 
     private func facts(
         _ browser: HeadlessBrowser, _ page: String, width: Int, media: String? = nil, dark: Bool = false,

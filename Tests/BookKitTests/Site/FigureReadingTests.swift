@@ -11,49 +11,11 @@ import Testing
 @Suite(.serialized, .enabled(if: HeadlessBrowser.executable() != nil, "needs chromium"))
 struct FigureReadingTests {
     /// The real book's chapters with figures, parsed and extracted, each snippet showing its recorded blocks.
-    static let chapters: (Book, [CheckedChapter]) = {
-        let book = try! Load.book(root: Fixtures.packageRoot)
-        let checked = book.chapters.map { source in
-            let parsed = Parse.chapter(source)
-            let (chapter, _) = Extract.chapter(parsed)
-            var outcomes: [Int: SnippetOutcome] = [:]
-            for snippet in chapter.snippets {
-                var outcome = SnippetOutcome()
-                outcome.stdout = snippet.expected?.text ?? ""
-                outcome.figures = snippet.expectedFigures.map(\.text)
-                outcome.ran = true
-                outcomes[snippet.index] = outcome
-            }
-            return CheckedChapter(parsed: parsed, chapter: chapter, outcomes: outcomes, errors: [])
-        }
-        return (book, checked)
-    }()
+    static let chapters: (Book, [CheckedChapter]) = RecordedBook.chapters()
 
     /// The site of those pages, written once per test process (to `.build/book/figure-site`); screenshots go to
     /// `.build/book/figure-screenshots`.
-    static let site: URL = {
-        let (book, checked) = chapters
-        let folder = Fixtures.packageRoot.appendingPathComponent(".build/book/figure-site")
-        try? FileManager.default.removeItem(at: folder)
-        try? FileManager.default.removeItem(at: screenshots)
-        try! FileManager.default.createDirectory(at: screenshots, withIntermediateDirectories: true)
-        let site = Render.site(
-            book: book, chapters: checked, all: checked.map(\.chapter),
-            stamp: .init(commit: "c", swiftVersion: "s"), resources: try! BookResources.load())
-        for (path, text) in site.files {
-            let url = folder.appendingPathComponent(path)
-            try! FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try! text.write(to: url, atomically: true, encoding: .utf8)
-        }
-        for (path, source) in site.copies {
-            let url = folder.appendingPathComponent(path)
-            try! FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try? FileManager.default.copyItem(at: source, to: url)
-        }
-        return folder
-    }()
+    static let site: URL = RecordedBook.writeSite(chapters.0, chapters.1, name: "figure", screenshots: screenshots)
 
     static let screenshots = Fixtures.packageRoot.appendingPathComponent(".build/book/figure-screenshots")
 

@@ -10,51 +10,14 @@ import Testing
 /// issue 16 and prints its figures (`swift test --filter ReadingTests` shows them).
 @Suite(.serialized, .enabled(if: HeadlessBrowser.executable() != nil, "needs chromium"))
 struct ReadingTests {
-    /// The real book, parsed and extracted (no program is compiled or run).
-    static let chapters: (Book, [CheckedChapter]) = {
-        let book = try! Load.book(root: Fixtures.packageRoot)
-        let checked = book.chapters.map { source in
-            let parsed = Parse.chapter(source)
-            let (chapter, _) = Extract.chapter(parsed)
-            var outcomes: [Int: SnippetOutcome] = [:]
-            for snippet in chapter.snippets {
-                var outcome = SnippetOutcome()
-                outcome.stdout = snippet.expected?.text ?? ""
-                outcome.ran = true
-                outcomes[snippet.index] = outcome
-            }
-            return CheckedChapter(parsed: parsed, chapter: chapter, outcomes: outcomes, errors: [])
-        }
-        return (book, checked)
-    }()
+    /// The real book with its recorded outputs and figures (no program is compiled or run).
+    static let chapters: (Book, [CheckedChapter]) = RecordedBook.chapters()
 
     /// Each visit's full-page screenshot, kept as a test artefact (`PAGE-WIDTH-TEST.png`).
     static let screenshots = Fixtures.packageRoot.appendingPathComponent(".build/book/reading-screenshots")
 
     /// The site of those pages, written once per test process (to `.build/book/reading-site`).
-    static let site: URL = {
-        let (book, checked) = chapters
-        let folder = Fixtures.packageRoot.appendingPathComponent(".build/book/reading-site")
-        try? FileManager.default.removeItem(at: folder)
-        try? FileManager.default.removeItem(at: screenshots)
-        try! FileManager.default.createDirectory(at: screenshots, withIntermediateDirectories: true)
-        let site = Render.site(
-            book: book, chapters: checked, all: checked.map(\.chapter),
-            stamp: .init(commit: "c", swiftVersion: "s"), resources: try! BookResources.load())
-        for (path, text) in site.files {
-            let url = folder.appendingPathComponent(path)
-            try! FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try! text.write(to: url, atomically: true, encoding: .utf8)
-        }
-        for (path, source) in site.copies {
-            let url = folder.appendingPathComponent(path)
-            try! FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try? FileManager.default.copyItem(at: source, to: url)
-        }
-        return folder
-    }()
+    static let site: URL = RecordedBook.writeSite(chapters.0, chapters.1, name: "reading", screenshots: screenshots)
 
     /// The chapter with the most snippets shown: the one the code probes read.
     static var codePage: String {
