@@ -26,8 +26,8 @@ enum PeerLibrary: String, CaseIterable {
 
     fileprivate var script: String {
         switch self {
-        case .numpy: return numpyPeerScript
-        case .torch: return torchPeerScript
+        case .numpy: return peerServeLoop + "\n" + numpyPeerScript
+        case .torch: return peerServeLoop + "\n" + torchPeerScript
         }
     }
 }
@@ -95,6 +95,29 @@ enum BenchError: Error, CustomStringConvertible {
         }
     }
 }
+
+/// The request loop both peers run: `version` answers the given line; any other op is set up and warmed once
+/// per shape by `make(op, shape)` (None: the peer has no such op, answered `none`), then timed over `reps` calls.
+private let peerServeLoop = #"""
+    import sys, json, time
+
+    def serve(make, version):
+        cache = {}
+        for line in sys.stdin:
+            req = json.loads(line)
+            if req['op'] == 'version':
+                print(version, flush=True); continue
+            key = json.dumps([req['op'], req['shape']])
+            if key not in cache:
+                cache[key] = make(req['op'], req['shape'])
+                if cache[key] is not None: cache[key]()
+            fn = cache[key]; reps = req['reps']
+            if fn is None:
+                print('none', flush=True); continue
+            t0 = time.perf_counter()
+            for _ in range(reps): fn()
+            print((time.perf_counter() - t0) / reps, flush=True)
+    """#
 
 private let numpyPeerScript = #"""
     import sys, json, time
@@ -167,21 +190,7 @@ private let numpyPeerScript = #"""
             return run
         return None
 
-    cache = {}
-    for line in sys.stdin:
-        req = json.loads(line)
-        if req['op'] == 'version':
-            print('numpy ' + np.__version__, flush=True); continue
-        key = json.dumps([req['op'], req['shape']])
-        if key not in cache:
-            cache[key] = make(req['op'], req['shape'])
-            if cache[key] is not None: cache[key]()
-        fn = cache[key]; reps = req['reps']
-        if fn is None:
-            print('none', flush=True); continue
-        t0 = time.perf_counter()
-        for _ in range(reps): fn()
-        print((time.perf_counter() - t0) / reps, flush=True)
+    serve(make, 'numpy ' + np.__version__)
     """#
 
 /// The torch peer: the same operations as torch users write them (fused library calls where torch has one:
@@ -247,20 +256,6 @@ private let torchPeerScript = #"""
             return lambda: F.rms_norm(x, (d,), w, 1e-12)
         return None
 
-    cache = {}
     with torch.inference_mode():
-        for line in sys.stdin:
-            req = json.loads(line)
-            if req['op'] == 'version':
-                print('torch ' + torch.__version__, flush=True); continue
-            key = json.dumps([req['op'], req['shape']])
-            if key not in cache:
-                cache[key] = make(req['op'], req['shape'])
-                if cache[key] is not None: cache[key]()
-            fn = cache[key]; reps = req['reps']
-            if fn is None:
-                print('none', flush=True); continue
-            t0 = time.perf_counter()
-            for _ in range(reps): fn()
-            print((time.perf_counter() - t0) / reps, flush=True)
+        serve(make, 'torch ' + torch.__version__)
     """#
