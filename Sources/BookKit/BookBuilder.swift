@@ -99,6 +99,9 @@ public struct BookBuilder: Sendable {
         /// Chapters whose page a `--chapter` build published as a "not built yet" placeholder, because the
         /// previous site had no page for them.
         public var placeholders: [String] = []
+        /// Problems of the library's doc comments (`DocCommentAudit`), or why there is no API reference: not
+        /// fatal, listed in the summary. Only a build that writes a site reads the library's API.
+        public var docWarnings: [DocWarning] = []
     }
 
     public var options: Options
@@ -118,18 +121,30 @@ public struct BookBuilder: Sendable {
         let selected = try select(in: book)
         let site = try SiteSession(options: options, book: book)
         defer { site?.close() }
-        let programs = try programEnvironment()
+        var programs = try programEnvironment()
         TestHook.pause(at: "library")
         // The page footer names the source and the compiler, never the time.
         let stamp = site.map { _ in Render.Stamp(commit: commit(), swiftVersion: programs.toolchain.version) }
-        var (chapters, pages) = try buildChapters(selected, of: book, stamp: stamp, programs: programs)
-        TestHook.pause(at: "chapters")
         var report = Report()
+        var apiPages: [String: String] = [:]
+        if let stamp {
+            // The API reference: read from the library just built (cached by its fingerprint), before any chapter,
+            // since the chapters' snippets link into it.
+            let (api, unavailable) = apiReference(programs)
+            programs.api = api
+            apiPages = APIPages.site(api, unavailable: unavailable, book: book, stamp: stamp)
+            report.docWarnings =
+                api.map(DocCommentAudit.warnings)
+                ?? [DocWarning(place: nil, message: "no API reference in this build: \(unavailable ?? "")")]
+        }
+        var (chapters, pages) = try buildChapters(
+            selected, of: book, stamp: stamp, programs: programs, apiPages: apiPages)
+        TestHook.pause(at: "chapters")
         if let site, let stamp {
             let book = book.withSources(of: chapters)
             var rendered = render(
                 book, chapters, pages: pages, stamp: stamp, resources: resources,
-                previousFiles: site.previousFiles, placeholders: &report.placeholders)
+                previousFiles: site.previousFiles, placeholders: &report.placeholders, apiPages: apiPages)
             linkCheck(&rendered, &chapters, book: book, stamp: stamp, placeholders: report.placeholders)
             TestHook.pause(at: "render")
             try write(rendered, book: book, site: site)
@@ -157,6 +172,21 @@ public struct BookBuilder: Sendable {
         var toolchain: Toolchain
         var library: LibraryBuild.Product
         var slots: WorkSlots
+        /// The library's public API, when a site is written: the snippets' identifiers link into it.
+        var api: APIIndex?
+    }
+
+    /// The library's API (`APIExtraction`, cached by the library's fingerprint), or why there is none: a failed
+    /// extraction costs the book its reference pages and snippet links, never the build.
+    func apiReference(_ programs: ProgramEnvironment) -> (APIIndex?, String?) {
+        do {
+            let reference = try APIExtraction(
+                library: programs.library, toolchain: programs.toolchain, root: options.packageRoot
+            ).reference()
+            return (APIIndex(reference), nil)
+        } catch {
+            return (nil, error.message + (error.hint.map { " (\($0))" } ?? ""))
+        }
     }
 
     func programEnvironment() throws(BookError) -> ProgramEnvironment {
@@ -172,9 +202,11 @@ public struct BookBuilder: Sendable {
     /// - Returns: the chapters, and their rendered pages by site path (empty without a site).
     func buildChapters(
         _ selected: [ChapterSource], of book: Book, stamp: Render.Stamp?,
-        programs: ProgramEnvironment
+        programs: ProgramEnvironment, apiPages: [String: String] = [:]
     ) throws(BookError) -> ([ChapterBuild], [String: String]) {
-        let gate = stamp.map { PageLinkGate(book: book, building: selected.map(\.slug), stamp: $0) }
+        let gate = stamp.map {
+            PageLinkGate(book: book, building: selected.map(\.slug), stamp: $0, apiPages: apiPages)
+        }
         let progress = options.progress
         let results = ParallelMap.run(selected, jobs: options.jobs) { source in
             Result { () throws(BookError) in try chapter(source, programs: programs) }
@@ -202,14 +234,15 @@ public struct BookBuilder: Sendable {
     /// that no link of the published site dangles.
     func render(
         _ book: Book, _ chapters: [ChapterBuild], pages: [String: String], stamp: Render.Stamp,
-        resources: BookResources, previousFiles: Set<String>, placeholders: inout [String]
+        resources: BookResources, previousFiles: Set<String>, placeholders: inout [String],
+        apiPages: [String: String] = [:]
     ) -> Site {
         let all = book.chapters.map { source in
             chapters.first { $0.source.slug == source.slug }?.chapter ?? Extract.chapter(Parse.chapter(source)).0
         }
         var site = Render.site(
             book: book, chapters: chapters.map(\.checked), all: all, stamp: stamp, pages: pages,
-            resources: resources)
+            resources: resources, apiPages: apiPages)
         if !options.chapters.isEmpty {
             for source in book.chapters
             where site.files["\(source.slug).html"] == nil && !previousFiles.contains("\(source.slug).html") {
@@ -298,6 +331,7 @@ public struct BookBuilder: Sendable {
             built.ranPrograms += first.ranPrograms
         }
         built = try typeset(built, programs: programs)
+        if let api = programs.api { built.symbolLinks = SnippetLinks.links(for: built.chapter.snippets, index: api) }
         built.seconds = Date().timeIntervalSince(started)
         return built
     }

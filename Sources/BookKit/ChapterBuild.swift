@@ -11,6 +11,8 @@ struct ChapterBuild: Sendable {
     var outcomes: [Int: SnippetOutcome] = [:]
     /// The typeset math (Typeset); nil shows the LaTeX source.
     var math: TypesetMath?
+    /// Links from the snippets' identifiers to the API reference (`SnippetLinks`), by snippet index.
+    var symbolLinks: [Int: [Int: String]] = [:]
     /// In chapter order: by line, then column; errors located in another file (the manifest, for a link of the
     /// claims page) after those of the chapter; errors found later at the same place after earlier ones.
     private(set) var errors: [BookError] = []
@@ -62,7 +64,8 @@ struct ChapterBuild: Sendable {
     private(set) var extracted: Bool
 
     var checked: CheckedChapter {
-        CheckedChapter(parsed: parsed, chapter: chapter, outcomes: outcomes, errors: errors, math: math)
+        CheckedChapter(parsed: parsed, chapter: chapter, outcomes: outcomes, errors: errors, math: math,
+            symbolLinks: symbolLinks)
     }
 
     var report: BookBuilder.ChapterReport {

@@ -92,12 +92,19 @@ struct BuildCommand: ParsableCommand {
         for error in report.errors {
             FileHandle.standardError.write(Data(("\n" + error.description + "\n").utf8))
         }
+        if !report.docWarnings.isEmpty {
+            // Not fatal: the library's doc comments as the API reference shows them.
+            var text = "\n" + report.docWarnings.map(\.description).joined(separator: "\n")
+            text +=
+                "\nhint: document public API with /// comments; `- Parameter x:` must name a parameter, ``Symbol`` a symbol of Kexue or Kernels\n"
+            FileHandle.standardError.write(Data(text.utf8))
+        }
         let failed = report.checked - report.passed
         print(
             """
 
             \(report.chapters.count) chapters, \(report.snippets) snippets\(report.notRun.total > 0 ? " (\(report.notRun.summary))" : ""), \(report.passed) checks passed, \
-            \(failed) failed, \(report.errors.count) errors, \(String(format: "%.1f", report.seconds)) s
+            \(failed) failed, \(report.errors.count) errors\(report.docWarnings.isEmpty ? "" : ", \(report.docWarnings.count) doc-comment warnings"), \(String(format: "%.1f", report.seconds)) s
             """)
         if let output = options.output {
             print("site: \(output.path)/index.html")

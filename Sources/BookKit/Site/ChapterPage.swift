@@ -141,7 +141,9 @@ enum ChapterPage {
                 figureNumber += figures.count
                 node.replace(
                     withHTMLBlock: splice.marker(
-                        for: snippetHTML(snippet, outcome: checked.outcomes[snippet.index], figures: figures)))
+                        for: snippetHTML(
+                            snippet, outcome: checked.outcomes[snippet.index], figures: figures,
+                            links: checked.symbolLinks[snippet.index] ?? [:])))
             } else if outputLines.contains(line) || figureLines.contains(line) {
                 // The expected block: the page shows the actual output under the snippet instead.
                 node.replace(withHTMLBlock: "")
@@ -178,11 +180,13 @@ enum ChapterPage {
         }
     }
 
-    static func snippetHTML(_ snippet: Snippet, outcome: SnippetOutcome?, figures: [String] = []) -> String {
+    static func snippetHTML(
+        _ snippet: Snippet, outcome: SnippetOutcome?, figures: [String] = [], links: [Int: String] = [:]
+    ) -> String {
         let mode = snippet.info.mode
         let anchor = snippet.info.id.map { "snippet-\($0)" } ?? "snippet-\(snippet.index + 1)"
         let code =
-            "<pre class=\"code\"><code class=\"language-swift\">\(SwiftHighlighter.html(snippet.code))</code></pre>"
+            "<pre class=\"code\"><code class=\"language-swift\">\(SwiftHighlighter.html(snippet.code, links: links))</code></pre>"
         let outcome = outcome ?? SnippetOutcome()
         func block(_ kind: String, _ label: String, _ text: String) -> String {
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1

@@ -40,13 +40,15 @@ final class PageLinkGate: Sendable {
     /// The chapters released, with link errors added, by slug.
     var released: [String: ChapterBuild] { state.withLock { $0.released } }
 
-    init(book: Book, building slugs: [String], stamp: Render.Stamp) {
+    /// - Parameter apiPages: the API reference's pages (rendered before any chapter): links into them are
+    ///   checked with their anchors.
+    init(book: Book, building slugs: [String], stamp: Render.Stamp, apiPages: [String: String] = [:]) {
         self.book = book
         self.stamp = stamp
         building = Set(slugs.map { "\($0).html" })
         knownPages = Set(book.chapters.map { "\($0.slug).html" })
-            .union(["index.html", "claims.html", "style.css", "book.js", "search-index.js"]).union(
-                Typeset.assetCopies().keys)
+            .union(["index.html", "claims.html", "style.css", "book.js", "search-index.js", APIIndex.overviewPage])
+            .union(Typeset.assetCopies().keys).union(apiPages.keys)
         // The index and claims pages are rendered at the end, but their anchors are known now: the index depends
         // on the manifest alone, and the claims page's anchors not on its rows (`Render.claimsPage` gives them
         // none; PageLinkGateTests holds it to that). So a link into them is checked before the chapter's line.
@@ -54,6 +56,7 @@ final class PageLinkGate: Sendable {
         initial.ids["index.html"] = LinkCheck.attributeValues("id", in: Render.index(book: book, stamp: stamp))
         initial.ids["claims.html"] = LinkCheck.attributeValues(
             "id", in: Render.claimsPage(book: book, chapters: [], stamp: stamp))
+        for (path, page) in apiPages { initial.ids[path] = LinkCheck.attributeValues("id", in: page) }
         state = Mutex(initial)
     }
 

@@ -16,13 +16,30 @@ enum SwiftHighlighter {
         "consuming", "borrowing", "sending", "nonisolated", "isolated",
     ]
 
-    static func html(_ code: String) -> String {
+    /// - Parameter links: UTF-8 offset of an identifier in `code` → the page it links to (`SnippetLinks`); only
+    ///   an identifier token the lexer finds at that offset is wrapped, never text in a string or a comment.
+    static func html(_ code: String, links: [Int: String] = [:]) -> String {
         let c = Array(code.unicodeScalars)
         var out = ""
         var i = 0
+        // The UTF-8 offset of each scalar, for `links`.
+        var utf8Offsets: [Int] = []
+        if !links.isEmpty {
+            utf8Offsets.reserveCapacity(c.count)
+            var offset = 0
+            for scalar in c {
+                utf8Offsets.append(offset)
+                offset += UTF8.width(scalar)
+            }
+        }
         func emit(_ kind: String?, _ range: Range<Int>) {
             let text = HTML.escape(String(String.UnicodeScalarView(c[range])))
-            if let kind { out += "<span class=\"tok-\(kind)\">\(text)</span>" } else { out += text }
+            let token = kind.map { "<span class=\"tok-\($0)\">\(text)</span>" } ?? text
+            if !links.isEmpty, kind != "comment", kind != "string", let href = links[utf8Offsets[range.lowerBound]] {
+                out += "<a class=\"api-link\" href=\"\(HTML.escape(href))\">\(token)</a>"
+            } else {
+                out += token
+            }
         }
         func at(_ k: Int, _ s: String) -> Bool {
             let u = Array(s.unicodeScalars)

@@ -8,16 +8,19 @@ public struct CheckedChapter: Sendable {
     public var errors: [BookError]
     /// The typeset math, when the `Typeset` stage ran; otherwise the page shows the LaTeX source.
     public var math: TypesetMath?
+    /// Per snippet index: UTF-8 offset of an identifier in its code → its API reference entry (`SnippetLinks`).
+    public var symbolLinks: [Int: [Int: String]]
 
     public init(
         parsed: ParsedChapter, chapter: Chapter, outcomes: [Int: SnippetOutcome], errors: [BookError],
-        math: TypesetMath? = nil
+        math: TypesetMath? = nil, symbolLinks: [Int: [Int: String]] = [:]
     ) {
         self.parsed = parsed
         self.chapter = chapter
         self.outcomes = outcomes
         self.errors = errors
         self.math = math
+        self.symbolLinks = symbolLinks
     }
 }
 
@@ -48,11 +51,17 @@ public enum Render {
     ///     cover the whole book even when only some chapters are built.
     ///   - pages: chapter pages already rendered (by `PageLinkGate`), by site path; the others are rendered here.
     ///   - resources: the stylesheet and page script (`BookResources.load()`), written as they are.
+    ///   - apiPages: the API reference's pages (`APIPages.site`), by site path.
     public static func site(
         book: Book, chapters: [CheckedChapter], all: [Chapter], stamp: Stamp,
-        pages: [String: String] = [:], resources: BookResources
+        pages: [String: String] = [:], resources: BookResources, apiPages: [String: String] = [:]
     ) -> Site {
         var site = Site()
+        // The API reference (`APIPages`); a site without one still gets its overview, which the sidebar links.
+        for (path, page) in apiPages { site.files[path] = page }
+        if site.files[APIIndex.overviewPage] == nil {
+            site.files.merge(APIPages.site(nil, unavailable: nil, book: book, stamp: stamp)) { a, _ in a }
+        }
         site.files["style.css"] = resources.stylesheet
         site.files["book.js"] = resources.pageScript
         site.copies = Typeset.assetCopies()
@@ -86,6 +95,7 @@ public enum Render {
             body += "<p class=\"summary\">\(HTML.escape(chapter.summary))</p></li>\n"
         }
         body += "</ol></nav>\n<p><a href=\"claims.html\">Every claim of every chapter, with its status</a></p>\n"
+        body += "<p><a href=\"\(APIIndex.overviewPage)\">The API reference of the library the snippets use</a></p>\n"
         return PageTemplate.html(title: book.title, book: book, current: nil, sections: [], body: body, stamp: stamp)
     }
 
