@@ -64,7 +64,8 @@ struct ChapterBuild: Sendable {
     private(set) var extracted: Bool
 
     var checked: CheckedChapter {
-        CheckedChapter(parsed: parsed, chapter: chapter, outcomes: outcomes, errors: errors, math: math,
+        CheckedChapter(
+            parsed: parsed, chapter: chapter, outcomes: outcomes, errors: errors, math: math,
             symbolLinks: symbolLinks)
     }
 

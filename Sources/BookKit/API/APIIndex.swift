@@ -32,8 +32,11 @@ public struct APIIndex: Sendable {
         for (index, symbol) in reference.symbols.enumerated() {
             byID[symbol.id] = index
             if symbol.path.count == 1 {
-                if symbol.isType { types[symbol.title, default: []].append(index) }
-                else if !symbol.isOperator { globals[symbol.baseName, default: []].append(index) }
+                if symbol.isType {
+                    types[symbol.title, default: []].append(index)
+                } else if !symbol.isOperator {
+                    globals[symbol.baseName, default: []].append(index)
+                }
             } else {
                 members[symbol.baseName, default: []].append(index)
             }
@@ -173,11 +176,12 @@ public struct APIIndex: Sendable {
         return candidates.first { symbol in
             symbol.path.count == path.count && zip(symbol.path.dropLast(), path.dropLast()).allSatisfy(==)
                 && (symbol.title == last || (!last.contains("(") && symbol.baseName == last))
-        } ?? candidates.first { symbol in
-            // An operator or a title spelt with its disambiguation (`init(_:)-3fa2`).
-            symbol.path.count == path.count && zip(symbol.path.dropLast(), path.dropLast()).allSatisfy(==)
-                && last.hasPrefix(symbol.title)
         }
+            ?? candidates.first { symbol in
+                // An operator or a title spelt with its disambiguation (`init(_:)-3fa2`).
+                symbol.path.count == path.count && zip(symbol.path.dropLast(), path.dropLast()).allSatisfy(==)
+                    && last.hasPrefix(symbol.title)
+            }
     }
 
     private static func base(_ name: String) -> String {

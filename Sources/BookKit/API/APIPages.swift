@@ -88,7 +88,8 @@ public enum APIPages {
         }
         let extended = Dictionary(grouping: free.filter { $0.parentName != nil }, by: { $0.parentName! })
         for (type, symbols) in extended.sorted(by: { $0.key < $1.key }) {
-            body += "<h2 id=\"group-extension-\(HTML.escape(APIIndex.anchor(type)))\">Extension of <code>\(HTML.escape(type))</code></h2>\n"
+            body +=
+                "<h2 id=\"group-extension-\(HTML.escape(APIIndex.anchor(type)))\">Extension of <code>\(HTML.escape(type))</code></h2>\n"
             for symbol in symbols { body += member(symbol, index: index, level: 3) }
         }
         return page(module + " · API reference", body: body, book: book, stamp: stamp)
@@ -137,13 +138,14 @@ public enum APIPages {
         let anchor = HTML.escape(index.anchor(of: symbol.id) ?? APIIndex.anchor(symbol.title))
         var html = "<section class=\"api-symbol\" id=\"\(anchor)\">"
         html +=
-            "<h\(level)><a class=\"anchor\" href=\"#\(anchor)\" aria-hidden=\"true\">#</a><span class=\"api-kind\">\(symbol.kindName)</span> <code>\(HTML.escape(symbol.isType ? symbol.path.dropFirst().joined(separator: ".") : symbol.title))</code></h\(level)>"
+            "<h\(level)><a class=\"anchor\" href=\"#\(anchor)\" aria-hidden=\"true\">#</a><span class=\"api-kind\">\(symbol.kindName)</span> <code>\(HTML.escape(symbol.isType ? symbol.path.dropFirst().joined(separator: ".") : symbol.path.last ?? symbol.title))</code></h\(level)>"
         html += declaration(symbol, index: index) + source(symbol, index: index) + doc(symbol, index: index)
         return html + "</section>\n"
     }
 
     static func breadcrumb(_ modules: [String]) -> String {
-        var html = "<nav class=\"api-breadcrumb\" aria-label=\"API reference\"><a href=\"\(APIIndex.overviewPage)\">API reference</a>"
+        var html =
+            "<nav class=\"api-breadcrumb\" aria-label=\"API reference\"><a href=\"\(APIIndex.overviewPage)\">API reference</a>"
         for module in modules { html += " › <a href=\"\(APIIndex.modulePage(module))\">\(HTML.escape(module))</a>" }
         return html + "</nav>\n"
     }

@@ -107,7 +107,9 @@ public struct APIReference: Codable, Sendable, Equatable {
     public init(modules: [String], symbols: [Symbol], conformances: [String: [String]]) {
         self.modules = modules
         self.symbols = symbols.sorted {
-            ($0.module, $0.path.joined(separator: "\u{0}"), $0.id) < ($1.module, $1.path.joined(separator: "\u{0}"), $1.id)
+            ($0.module, $0.path.joined(separator: "\u{0}"), $0.id) < (
+                $1.module, $1.path.joined(separator: "\u{0}"), $1.id
+            )
         }
         self.conformances = conformances
     }
@@ -223,11 +225,10 @@ public struct APIReference: Codable, Sendable, Equatable {
             }
             if fragment.kind != "externalParam" { pendingLabel = nil }
         }
-        // The graph's own list is authoritative for the count and the internal names.
+        // The graph's own list is authoritative for the count; the fragments give labels and internal names.
         guard found.count == names.count else {
             return names.map { Parameter(label: $0, name: $0, hasDefault: false) }
         }
-        for index in found.indices { found[index].name = names[index] }
         return found
     }
 }

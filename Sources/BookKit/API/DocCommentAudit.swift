@@ -41,15 +41,22 @@ public enum DocCommentAudit {
                 let known = (symbol.parameters ?? []).map(\.name)
                 warnings.append(
                     DocWarning(
-                        place: line.place.map { APIReference.Place(file: $0.file, line: $0.line, column: $0.column + column) },
-                        message: "the doc comment of '\(name)' documents a parameter '\(documented)' that it does not have"
-                            + (known.isEmpty ? " (it takes none)" : " (its parameters: \(known.joined(separator: ", ")))")))
+                        place: line.place.map {
+                            APIReference.Place(file: $0.file, line: $0.line, column: $0.column + column)
+                        },
+                        message:
+                            "the doc comment of '\(name)' documents a parameter '\(documented)' that it does not have"
+                            + (known.isEmpty
+                                ? " (it takes none)" : " (its parameters: \(known.joined(separator: ", ")))")))
             }
             for (line, column, link) in symbolLinks(symbol.doc) where index.resolve(link, from: symbol) == nil {
                 warnings.append(
                     DocWarning(
-                        place: line.place.map { APIReference.Place(file: $0.file, line: $0.line, column: $0.column + column) },
-                        message: "the doc comment of '\(name)' links ``\(link)``, which names no symbol of the library"))
+                        place: line.place.map {
+                            APIReference.Place(file: $0.file, line: $0.line, column: $0.column + column)
+                        },
+                        message: "the doc comment of '\(name)' links ``\(link)``, which names no symbol of the library")
+                )
             }
         }
         return warnings.sorted {

@@ -32,19 +32,31 @@ enum SnippetLinks {
             chapterMembers.formUnion(collector.members)
             chapterTypes.formUnion(collector.types)
             for (name, type) in collector.variableTypes {
-                if let known = variableTypes[name], known != type { variableTypes[name] = .some(nil) }
-                else { variableTypes[name] = type }
+                if let known = variableTypes[name], known != type {
+                    variableTypes[name] = .some(nil)
+                } else {
+                    variableTypes[name] = type
+                }
+            }
+        }
+        // A variable of a type the chapter declares under a library type's name is of the chapter's type.
+        for (name, type) in variableTypes {
+            if let type, let symbol = index.symbol(type), chapterTypes.contains(symbol.title) {
+                variableTypes[name] = .some(nil)
             }
         }
         var declaredBefore = Set<String>()
         var result: [Int: [Int: String]] = [:]
         for (snippet, tree) in zip(snippets, trees) {
+            // The snippet's own file-scope names hide the library's too (the lexical lookup of top-level code
+            // does not report them).
+            let declaredHere = SnippetSyntax(code: snippet.code).declaredNames
             let visitor = LinkVisitor(
-                index: index, declaredBefore: declaredBefore, chapterMembers: chapterMembers,
+                index: index, declaredBefore: declaredBefore.union(declaredHere), chapterMembers: chapterMembers,
                 chapterTypes: chapterTypes, variableTypes: variableTypes.compactMapValues { $0 })
             visitor.walk(tree)
             if !visitor.links.isEmpty { result[snippet.index] = visitor.links }
-            declaredBefore.formUnion(SnippetSyntax(code: snippet.code).declaredNames)
+            declaredBefore.formUnion(declaredHere)
         }
         return result
     }
@@ -82,12 +94,24 @@ private final class DeclarationCollector: SyntaxVisitor {
         return .visitChildren
     }
 
-    override func visit(_ node: StructDeclSyntax) -> SyntaxVisitorContinueKind { types.insert(node.name.text); return .visitChildren }
-    override func visit(_ node: ClassDeclSyntax) -> SyntaxVisitorContinueKind { types.insert(node.name.text); return .visitChildren }
-    override func visit(_ node: EnumDeclSyntax) -> SyntaxVisitorContinueKind { types.insert(node.name.text); return .visitChildren }
-    override func visit(_ node: ActorDeclSyntax) -> SyntaxVisitorContinueKind { types.insert(node.name.text); return .visitChildren }
-    override func visit(_ node: ProtocolDeclSyntax) -> SyntaxVisitorContinueKind { types.insert(node.name.text); return .visitChildren }
-    override func visit(_ node: TypeAliasDeclSyntax) -> SyntaxVisitorContinueKind { types.insert(node.name.text); return .visitChildren }
+    override func visit(_ node: StructDeclSyntax) -> SyntaxVisitorContinueKind {
+        types.insert(node.name.text); return .visitChildren
+    }
+    override func visit(_ node: ClassDeclSyntax) -> SyntaxVisitorContinueKind {
+        types.insert(node.name.text); return .visitChildren
+    }
+    override func visit(_ node: EnumDeclSyntax) -> SyntaxVisitorContinueKind {
+        types.insert(node.name.text); return .visitChildren
+    }
+    override func visit(_ node: ActorDeclSyntax) -> SyntaxVisitorContinueKind {
+        types.insert(node.name.text); return .visitChildren
+    }
+    override func visit(_ node: ProtocolDeclSyntax) -> SyntaxVisitorContinueKind {
+        types.insert(node.name.text); return .visitChildren
+    }
+    override func visit(_ node: TypeAliasDeclSyntax) -> SyntaxVisitorContinueKind {
+        types.insert(node.name.text); return .visitChildren
+    }
 
     override func visit(_ node: PatternBindingSyntax) -> SyntaxVisitorContinueKind {
         guard let name = node.pattern.as(IdentifierPatternSyntax.self)?.identifier.text else { return .visitChildren }
@@ -215,6 +239,19 @@ private final class LinkVisitor: SyntaxVisitor {
         return .visitChildren
     }
 
+    /// Members of the standard library's collections, strings and numbers: on a value of unknown type, `.map` is
+    /// far more likely `Array.map` than the library's one `map`.
+    static let standardLibraryMembers: Set<String> = [
+        "map", "compactMap", "flatMap", "filter", "reduce", "forEach", "count", "first", "last", "min", "max",
+        "sorted", "sort", "reversed", "contains", "isEmpty", "append", "insert", "remove", "removeAll", "removeLast",
+        "removeFirst", "joined", "split", "enumerated", "indices", "prefix", "suffix", "dropFirst", "dropLast",
+        "description", "shuffled", "allSatisfy", "firstIndex", "lastIndex", "lowercased", "uppercased", "zip",
+        "keys", "values", "squareRoot", "rounded", "magnitude", "sum", "mean", "startIndex", "endIndex", "index",
+        "formatted", "init", "self", "hashValue", "randomElement", "lazy", "swapAt", "partition", "elementsEqual",
+        "starts", "hasPrefix", "hasSuffix", "replacingOccurrences", "components", "trimmingCharacters", "utf8",
+        "unicodeScalars", "rawValue",
+    ]
+
     override func visit(_ node: MemberAccessExprSyntax) -> SyntaxVisitorContinueKind {
         let token = node.declName.baseName
         guard case .identifier = token.tokenKind else { return .visitChildren }
@@ -230,7 +267,7 @@ private final class LinkVisitor: SyntaxVisitor {
         }
         if let knownType {
             link(token, to: Self.fitting(index.members(of: knownType.id, named: name), call: call).first)
-        } else if !chapterMembers.contains(name) {
+        } else if !chapterMembers.contains(name), !Self.standardLibraryMembers.contains(name) {
             // A member of a value whose type is not known here: only a name the library uses once.
             let candidates = Self.fitting(index.members(named: name), call: call)
             if candidates.count == 1 { link(token, to: candidates[0]) }

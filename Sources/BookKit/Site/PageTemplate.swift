@@ -63,7 +63,8 @@ enum PageTemplate {
             html += "</li>\n"
         }
         html += "<li class=\"claims-link\"><a href=\"claims.html\">All claims</a></li>\n"
-        html += "<li class=\"api-reference-link\"><a href=\"\(APIIndex.overviewPage)\">API reference</a></li>\n</ol>\n</div>\n</nav>"
+        html +=
+            "<li class=\"api-reference-link\"><a href=\"\(APIIndex.overviewPage)\">API reference</a></li>\n</ol>\n</div>\n</nav>"
         return html
     }
 }
