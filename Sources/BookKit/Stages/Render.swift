@@ -48,15 +48,17 @@ public enum Render {
     ///     cover the whole book even when only some chapters are built.
     ///   - pages: chapter pages already rendered (by `PageLinkGate`), by site path; the others are rendered here.
     ///   - resources: the stylesheet and page script (`BookResources.load()`), written as they are.
+    ///   - printed: the build prints the book (`--pdf`): the index links `book.pdf` and `print.html`, which the
+    ///     build adds (`PrintPage`, `BookPDF`).
     public static func site(
         book: Book, chapters: [CheckedChapter], all: [Chapter], stamp: Stamp,
-        pages: [String: String] = [:], resources: BookResources
+        pages: [String: String] = [:], resources: BookResources, printed: Bool = false
     ) -> Site {
         var site = Site()
         site.files["style.css"] = resources.stylesheet
         site.files["book.js"] = resources.pageScript
         site.copies = Typeset.assetCopies()
-        site.files["index.html"] = index(book: book, stamp: stamp)
+        site.files["index.html"] = index(book: book, stamp: stamp, printed: printed)
         site.files["claims.html"] = claimsPage(book: book, chapters: all, stamp: stamp)
         site.files["search-index.js"] = SearchIndex.script(for: all)
         for checked in chapters {
@@ -77,7 +79,7 @@ public enum Render {
 
     // MARK: Pages
 
-    static func index(book: Book, stamp: Stamp) -> String {
+    static func index(book: Book, stamp: Stamp, printed: Bool = false) -> String {
         var body = "<header class=\"book-header\"><h1>\(HTML.escape(book.title))</h1>"
         if !book.subtitle.isEmpty { body += "<p class=\"subtitle\">\(HTML.escape(book.subtitle))</p>" }
         body += "</header>\n<nav class=\"toc\" aria-label=\"Chapters\"><ol>\n"
@@ -86,6 +88,10 @@ public enum Render {
             body += "<p class=\"summary\">\(HTML.escape(chapter.summary))</p></li>\n"
         }
         body += "</ol></nav>\n<p><a href=\"claims.html\">Every claim of every chapter, with its status</a></p>\n"
+        if printed {
+            body +=
+                "<p class=\"print-links\">The whole book <a href=\"book.pdf\">as one PDF</a> (A4) or <a href=\"\(PrintPage.path)\">on one page</a></p>\n"
+        }
         return PageTemplate.html(title: book.title, book: book, current: nil, sections: [], body: body, stamp: stamp)
     }
 
