@@ -3,7 +3,7 @@ import Foundation
 /// The build as a fold over the book's named stages, each a function with one input and one output:
 ///
 ///     Load → per chapter: Parse → Extract → Build → Run → Check [→ Fix → the same stages] → Typeset
-///          → Render → LinkCheck → Write
+///          → Render → LinkCheck → Write [→ Print (`--pdf`), in the staged site before it is swapped in]
 ///
 /// Errors of every stage join their chapter's one error list (`ChapterBuild.errors`), which the page's
 /// banner and the report read; so does the chapter's progress line, printed once its page's links are checked
@@ -14,7 +14,8 @@ import Foundation
 /// a missing one stops the build before anything else); Load reads the manifest and the chapters; the site session
 /// locks and recovers the site folder; the library build and Build write under `.build/book/`; Run executes the programs and
 /// records their runs beside them; `--fix` writes chapter files; Typeset runs KaTeX and caches under
-/// `.build/book/katex/`; Write replaces the site folder. Parse, Extract, Check, Render and LinkCheck are pure
+/// `.build/book/katex/`; Write replaces the site folder, after Print (`--pdf`) has had headless Chromium print
+/// the staged `print.html` to `book.pdf`. Parse, Extract, Check, Render and LinkCheck are pure
 /// (Render only lists KaTeX's font folder).
 public struct BookBuilder: Sendable {
     public struct Options: Sendable {
@@ -38,6 +39,9 @@ public struct BookBuilder: Sendable {
         /// Chapters built at once, and compiles, program runs and KaTeX runs at once across the whole book
         /// (`WorkSlots`); default the core count.
         public var jobs = ProcessInfo.processInfo.activeProcessorCount
+        /// Also print the whole book to one PDF, `book.pdf` in the site, through headless Chromium (`--pdf`), from
+        /// the book on one page, `print.html`, which the site then holds too. Needs every chapter (no `chapters`).
+        public var pdf = false
         /// Called with one line per finished chapter (from the worker that finished it; never two at once).
         public var progress: @Sendable (String) -> Void = { _ in }
         /// Renders the math in the Typeset stage; nil is KaTeX (cached under `packageRoot`'s `.build/book/katex/`).
@@ -116,6 +120,8 @@ public struct BookBuilder: Sendable {
         let started = Date()
         // The stylesheet and scripts, checked before anything else: without them nothing could be published.
         let resources = try BookResources.load()
+        // Chromium, looked for before anything is built: without it `--pdf` cannot keep its promise.
+        let chromium = try pdfPrinter()
         let book = try Load.book(root: options.root)
         TestHook.pause(at: "load")
         let selected = try select(in: book)
@@ -146,8 +152,13 @@ public struct BookBuilder: Sendable {
                 book, chapters, pages: pages, stamp: stamp, resources: resources,
                 previousFiles: site.previousFiles, placeholders: &report.placeholders, apiPages: apiPages)
             linkCheck(&rendered, &chapters, book: book, stamp: stamp, placeholders: report.placeholders)
+            if chromium != nil {
+                // After the link check, so that each chapter shows the banner its page shows.
+                rendered.files[PrintPage.path] = PrintPage.html(
+                    book: book, chapters: chapters.map(\.checked), stamp: stamp)
+            }
             TestHook.pause(at: "render")
-            try write(rendered, book: book, site: site)
+            try write(rendered, book: book, site: site, chromium: chromium)
         }
         report.chapters = chapters.map(\.report)
         report.seconds = Date().timeIntervalSince(started)
@@ -242,7 +253,7 @@ public struct BookBuilder: Sendable {
         }
         var site = Render.site(
             book: book, chapters: chapters.map(\.checked), all: all, stamp: stamp, pages: pages,
-            resources: resources, apiPages: apiPages)
+            resources: resources, apiPages: apiPages, printed: options.pdf)
         if !options.chapters.isEmpty {
             for source in book.chapters
             where site.files["\(source.slug).html"] == nil && !previousFiles.contains("\(source.slug).html") {
@@ -265,7 +276,9 @@ public struct BookBuilder: Sendable {
         _ site: inout Site, _ chapters: inout [ChapterBuild], book: Book, stamp: Render.Stamp,
         placeholders: [String]
     ) {
-        let linkErrors = LinkCheck.errors(in: site, book: book, placeholders: Set(placeholders.map { "\($0).html" }))
+        let linkErrors = LinkCheck.errors(
+            in: site, book: book, placeholders: Set(placeholders.map { "\($0).html" }),
+            promised: options.pdf ? SiteFolder.printFiles : [])
         for i in chapters.indices {
             var found = linkErrors[chapters[i].source.slug] ?? []
             if i == 0 { found += linkErrors[""] ?? [] }
@@ -280,10 +293,39 @@ public struct BookBuilder: Sendable {
         }
     }
 
-    /// Write: replaces the site folder with the new site in one exchange (`SiteWriter`).
-    func write(_ site: Site, book: Book, site session: SiteSession) throws(BookError) {
+    /// With `--pdf`, the Chromium that prints the book; nil without. Missing is an environment error, and
+    /// `--pdf` with `--chapter` a usage error (the PDF is the whole book).
+    func pdfPrinter() throws(BookError) -> String? {
+        guard options.pdf else { return nil }
+        guard options.chapters.isEmpty else {
+            throw BookError(
+                .usage, at: nil, "--pdf prints the whole book and cannot be combined with --chapter",
+                hint: "build every chapter with `book build --pdf`")
+        }
+        return try ChromiumExecutable.locate()
+    }
+
+    /// Write: replaces the site folder with the new site in one exchange (`SiteWriter`). With `chromium`
+    /// (`--pdf`), the staged site's `print.html` is printed to its `book.pdf` first: the site and its PDF are
+    /// published together, and a failed print publishes neither (the previous site stays).
+    func write(_ site: Site, book: Book, site session: SiteSession, chromium: String? = nil) throws(BookError) {
+        let progress = options.progress
+        var printBook: ((URL) throws(BookError) -> Void)?
+        if let chromium {
+            printBook = { (staging: URL) throws(BookError) in
+                let printed = try BookPDF.render(
+                    page: staging.appendingPathComponent(PrintPage.path),
+                    to: staging.appendingPathComponent("book.pdf"), chromium: chromium)
+                progress(
+                    "pdf   book.pdf: \(printed.pages) pages, \(printed.bytes) bytes, "
+                        + String(format: "%.1f s", printed.seconds)
+                        + (printed.overWideFormulas > 0
+                            ? ", \(printed.overWideFormulas) display formulas wider than the page" : ""))
+            }
+        }
         let kept = try SiteWriter.write(
-            site, to: session.output, keepOthers: !options.chapters.isEmpty, slugs: book.chapters.map(\.slug))
+            site, to: session.output, keepOthers: !options.chapters.isEmpty, slugs: book.chapters.map(\.slug),
+            beforeSwap: printBook)
         if !kept.isEmpty {
             options.progress(
                 "kept \(kept.count) \(kept.count == 1 ? "entry" : "entries") the build did not write: \(kept.joined(separator: ", "))"

@@ -51,6 +51,12 @@ struct BuildCommand: ParsableCommand {
     @Flag(name: .customLong("no-cache"), help: "Compile and run every program again instead of reusing cached results.")
     var noCache = false
 
+    @Flag(
+        help:
+            "Also print the whole book to one PDF, book.pdf in the site (and the book on one page, print.html), through headless Chromium."
+    )
+    var pdf = false
+
     @Option(help: "Chapters to build at once (default: the number of cores).")
     var jobs: Int?
 
@@ -65,6 +71,9 @@ struct BuildCommand: ParsableCommand {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if pdf, !chapters.isEmpty {
+            throw ValidationError("--pdf prints the whole book and cannot be combined with --chapter")
+        }
     }
 
     func run() throws {
@@ -75,6 +84,7 @@ struct BuildCommand: ParsableCommand {
         options.chapters = chapters
         options.fix = fix
         options.exact = exact
+        options.pdf = pdf
         options.useCache = !noCache
         if let jobs { options.jobs = jobs }
         options.output = URL(fileURLWithPath: output, relativeTo: rootURL).standardizedFileURL

@@ -42,10 +42,13 @@ public struct ScratchBook {
     }
 
     /// Runs `book ARGUMENTS --root ROOT`. With `killAt`, sets `BOOK_TEST_PAUSE_AT` and sends SIGKILL as
-    /// soon as the build announces the pause.
+    /// soon as the build announces the pause. `environment` is added to this process's.
     @discardableResult
-    public func book(_ arguments: [String], killAt stage: String? = nil, asUser user: UInt32? = nil) throws -> Run {
-        var environment = ProcessInfo.processInfo.environment
+    public func book(
+        _ arguments: [String], killAt stage: String? = nil, asUser user: UInt32? = nil,
+        environment extra: [String: String] = [:]
+    ) throws -> Run {
+        var environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         environment["BOOK_TEST_PAUSE_AT"] = stage
         var command = [Fixtures.bookExecutable.path] + arguments + ["--root", root.path]
         if let user {

@@ -7,13 +7,17 @@ enum LinkCheck {
     ///     anchors cannot be checked and are trusted.
     ///   - placeholders: pages that stand in for chapters not built yet (a `--chapter` build without an earlier
     ///     site): links into them land on the "not built yet" page, so their anchors are trusted too.
+    ///   - promised: files the build adds after this check (`book.pdf`, printed from the checked site).
     /// - Returns: errors keyed by the slug of the chapter whose page holds the link ("" for other pages).
-    static func errors(in site: Site, book: Book, placeholders: Set<String> = []) -> [String: [BookError]] {
+    static func errors(
+        in site: Site, book: Book, placeholders: Set<String> = [], promised: Set<String> = []
+    ) -> [String: [BookError]] {
         var ids: [String: Set<String>] = [:]
         for (path, html) in site.files where path.hasSuffix(".html") && !placeholders.contains(path) {
             ids[path] = attributeValues("id", in: html)
         }
         let knownPages = Set(book.chapters.map { "\($0.slug).html" }).union(site.files.keys).union(site.copies.keys)
+            .union(promised)
         var result: [String: [BookError]] = [:]
         for (path, html) in site.files.sorted(by: { $0.key < $1.key }) where path.hasSuffix(".html") {
             let chapter = book.chapters.first { "\($0.slug).html" == path }

@@ -22,9 +22,13 @@ public enum SiteFolder {
         "This folder is a site written by `book build`; the next build replaces it whole.\n"
 
     /// The files a build writes at the top of a site, besides the chapter pages (`SLUG.html`).
-    static let siteFiles: Set<String> = [
+    static let siteFiles = Set([
         "index.html", "claims.html", "style.css", "book.js", "search-index.js", "katex", markerName, "api.html",
-    ]
+    ]).union(printFiles)
+
+    /// What only `book build --pdf` writes: the book on one page and its PDF. A build without `--pdf` drops them
+    /// (they would show an older book), so they are never taken for the author's files.
+    static let printFiles: Set<String> = [PrintPage.path, "book.pdf"]
 
     /// Slugs no chapter may have: the page `SLUG.html` would be, or be named like, a file the build writes
     /// for itself (`index` would replace the book's index page).

@@ -71,10 +71,14 @@ public enum SiteWriter {
     ///     site that a build does not write (`SiteFolder.authorEntries`: a `CNAME`, a gh-pages `.git`) is
     ///     copied into the staged site before the exchange, links as links, so the author loses nothing.
     /// - Returns: the names of those author entries, carried over either way.
+    ///   - beforeSwap: called with the staged site, whole, before it takes the output's place (`--pdf` prints
+    ///     the book there). An error it throws is thrown as it is; the staged site is removed and the output
+    ///     stays as it was.
     @discardableResult
-    public static func write(_ site: Site, to output: URL, keepOthers: Bool, slugs: [String]) throws(BookError)
-        -> [String]
-    {
+    public static func write(
+        _ site: Site, to output: URL, keepOthers: Bool, slugs: [String],
+        beforeSwap: ((URL) throws(BookError) -> Void)? = nil
+    ) throws(BookError) -> [String] {
         let fileManager = FileManager.default
         let parent = output.deletingLastPathComponent()
         let name = output.lastPathComponent
@@ -85,6 +89,10 @@ public enum SiteWriter {
         do {
             if keepOthers, fileManager.fileExists(atPath: output.path) {
                 try fileManager.copyItem(at: output, to: staging)
+                // The previous build's print page and PDF show the chapters as they were: dropped, unless rewritten.
+                for name in SiteFolder.printFiles where site.files[name] == nil {
+                    try? fileManager.removeItem(at: staging.appendingPathComponent(name))
+                }
             } else {
                 try fileManager.createDirectory(at: staging, withIntermediateDirectories: false)
             }
@@ -107,6 +115,7 @@ public enum SiteWriter {
                 try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(contents.utf8).write(to: url)
             }
+            try beforeSwap?(staging)
             TestHook.pause(at: "swap")
             if fileManager.fileExists(atPath: output.path) {
                 if csys_rename_exchange(staging.path, output.path) == 0 {
@@ -139,6 +148,7 @@ public enum SiteWriter {
                     _ = csys_rename_noreplace(retired.path, output.path)
                 }
             }
+            if let error = error as? BookError { throw error }
             throw unwritable(output, error.localizedDescription)
         }
     }

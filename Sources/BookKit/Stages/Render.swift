@@ -52,9 +52,12 @@ public enum Render {
     ///   - pages: chapter pages already rendered (by `PageLinkGate`), by site path; the others are rendered here.
     ///   - resources: the stylesheet and page script (`BookResources.load()`), written as they are.
     ///   - apiPages: the API reference's pages (`APIPages.site`), by site path.
+    ///   - printed: the build prints the book (`--pdf`): the index links `book.pdf` and `print.html`, which the
+    ///     build adds (`PrintPage`, `BookPDF`).
     public static func site(
         book: Book, chapters: [CheckedChapter], all: [Chapter], stamp: Stamp,
-        pages: [String: String] = [:], resources: BookResources, apiPages: [String: String] = [:]
+        pages: [String: String] = [:], resources: BookResources, apiPages: [String: String] = [:],
+        printed: Bool = false
     ) -> Site {
         var site = Site()
         // The API reference (`APIPages`); a site without one still gets its overview, which the sidebar links.
@@ -65,7 +68,7 @@ public enum Render {
         site.files["style.css"] = resources.stylesheet
         site.files["book.js"] = resources.pageScript
         site.copies = Typeset.assetCopies()
-        site.files["index.html"] = index(book: book, stamp: stamp)
+        site.files["index.html"] = index(book: book, stamp: stamp, printed: printed)
         site.files["claims.html"] = claimsPage(book: book, chapters: all, stamp: stamp)
         site.files["search-index.js"] = SearchIndex.script(for: all)
         for checked in chapters {
@@ -86,7 +89,7 @@ public enum Render {
 
     // MARK: Pages
 
-    static func index(book: Book, stamp: Stamp) -> String {
+    static func index(book: Book, stamp: Stamp, printed: Bool = false) -> String {
         var body = "<header class=\"book-header\"><h1>\(HTML.escape(book.title))</h1>"
         if !book.subtitle.isEmpty { body += "<p class=\"subtitle\">\(HTML.escape(book.subtitle))</p>" }
         body += "</header>\n<nav class=\"toc\" aria-label=\"Chapters\"><ol>\n"
@@ -96,6 +99,10 @@ public enum Render {
         }
         body += "</ol></nav>\n<p><a href=\"claims.html\">Every claim of every chapter, with its status</a></p>\n"
         body += "<p><a href=\"\(APIIndex.overviewPage)\">The API reference of the library the snippets use</a></p>\n"
+        if printed {
+            body +=
+                "<p class=\"print-links\">The whole book <a href=\"book.pdf\">as one PDF</a> (A4) or <a href=\"\(PrintPage.path)\">on one page</a></p>\n"
+        }
         return PageTemplate.html(title: book.title, book: book, current: nil, sections: [], body: body, stamp: stamp)
     }
 

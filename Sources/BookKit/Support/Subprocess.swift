@@ -9,7 +9,8 @@ import Synchronization
 /// Runs a program under a supervisor process, with captured output, a time limit, an output cap and,
 /// for chapter programs, an out-of-band control channel. The one way BookKit, `bench` and the tests start
 /// a process (exceptions, each with its reason at the call: a test that must kill `book` alone and not its
-/// tree, and the headless browser, whose DevTools pipe needs descriptors 3 and 4 the other way round).
+/// tree; and `DevToolsSession`, whose DevTools pipe needs descriptors 3 and 4 the other way round, and which
+/// runs Chromium under the same supervisor).
 ///
 /// Containment (see `csys_spawn_supervised`): the program and everything it starts, including processes
 /// that leave its process group with `setsid`, are killed when the program's main process ends, when a

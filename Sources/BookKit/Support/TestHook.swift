@@ -6,7 +6,8 @@ import Foundation
 ///
 /// The stages, in order: `load` (manifest and chapters read), `library` (core library built), `chapters`
 /// (every chapter checked, `--fix` written), `render` (pages rendered, nothing of the site written yet),
-/// `write` (the staging folder half written), `swap` (staging complete, before the exchange) and `retire`
+/// `write` (the staging folder half written), `print` (`--pdf`: the staged site whole, Chromium running with the
+/// print page loaded), `swap` (staging complete, before the exchange) and `retire`
 /// (the new site in place, the old one not yet deleted). Without the variable this does nothing.
 enum TestHook {
     static func pause(at stage: String) {
