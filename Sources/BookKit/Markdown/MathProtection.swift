@@ -48,6 +48,8 @@ struct MathProtection {
     /// `\eqref{NAME}` in prose (outside math and code), swapped for `KXREF<n>X` tokens so that only these,
     /// never code or program output, become equation links.
     private(set) var references: [(name: String, line: Int)] = []
+    /// `\figref{LABEL}` in prose, swapped for `KXFIG<n>X` tokens the same way (column: 1-based, in bytes).
+    private(set) var figureReferences: [(name: String, line: Int, column: Int)] = []
 
     static let displayEnvironments = ["equation", "align", "gather", "multline"].flatMap { [$0, $0 + "*"] }
 
@@ -105,6 +107,18 @@ struct MathProtection {
                 i = close + 1
                 continue
             }
+            if byte == Scanner.backslash, scanner.has(Scanner.figref, at: i),
+                let close = scanner.referenceEnd(from: i + Scanner.figref.count)
+            {
+                figureReferences.append(
+                    (
+                        String(decoding: bytes[(i + Scanner.figref.count)..<close], as: UTF8.self), line,
+                        i - lineStart + 1
+                    ))
+                out.append(contentsOf: Array("KXFIG\(figureReferences.count - 1)X".utf8))
+                i = close + 1
+                continue
+            }
             switch scanner.mathSpan(at: i) {
             case .span(let end, let display):
                 let source = String(decoding: bytes[i..<end], as: UTF8.self)
@@ -142,6 +156,9 @@ struct MathProtection {
     struct References {
         var link: (String) -> String
         var plain: (String) -> String
+        /// The same for `\figref` tokens (by default the source text, escaped).
+        var figureLink: (String) -> String = { "\\figref{\(HTML.escape($0))}" }
+        var figurePlain: (String) -> String = { "\\figref{\($0)}" }
     }
 
     /// Puts the math back into rendered HTML: the first token of a span becomes the escaped LaTeX in a
@@ -165,7 +182,10 @@ struct MathProtection {
         _ text: String, html: Bool = false, references: References? = nil,
         replacement: (Int, Span) -> String
     ) -> String {
-        guard !spans.isEmpty || (references != nil && !self.references.isEmpty) else { return text }
+        guard
+            !spans.isEmpty
+                || (references != nil && !(self.references.isEmpty && self.figureReferences.isEmpty))
+        else { return text }
         let bytes = Array(text.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + bytes.count / 2)
@@ -188,7 +208,7 @@ struct MathProtection {
             }
             return k > j ? (value, k) : nil
         }
-        let math = Array("KXMATH".utf8), reference = Array("KXREF".utf8)
+        let math = Array("KXMATH".utf8), reference = Array("KXREF".utf8), figure = Array("KXFIG".utf8)
         func matches(_ pattern: [UInt8], at j: Int) -> Bool {
             guard j + pattern.count <= bytes.count else { return false }
             for k in 0..<pattern.count where bytes[j + k] != pattern[k] { return false }
@@ -249,6 +269,15 @@ struct MathProtection {
                 segmentStart = out.count
                 continue
             }
+            if let references, matches(figure, at: i), let (index, after) = number(at: i + figure.count),
+                index < figureReferences.count, after < bytes.count, bytes[after] == UInt8(ascii: "X")
+            {
+                let name = figureReferences[index].name
+                emit(insideTag ? HTML.escape(references.figurePlain(name)) : references.figureLink(name))
+                i = after + 1
+                segmentStart = out.count
+                continue
+            }
             out.append(byte); i += 1
         }
         return String(decoding: out, as: UTF8.self)
@@ -268,6 +297,7 @@ struct MathProtection {
 private final class Scanner {
     static let backtick = UInt8(ascii: "`"), backslash = UInt8(ascii: "\\"), dollar = UInt8(ascii: "$")
     static let eqref = Array("\\eqref{".utf8)
+    static let figref = Array("\\figref{".utf8)
     static let begin = Array("\\begin{".utf8)
 
     enum Found {

@@ -106,7 +106,7 @@ enum ChapterPage {
         var usedAnchors = Set<String>()
         var sections: [PageTemplate.Section] = []
         var sawTitle = false
-        var figureNumber = 0
+        let figureNumbering = FigureNumbering(snippets: checked.chapter.snippets, outcomes: checked.outcomes)
         let figureLines = Set(checked.chapter.snippets.flatMap { $0.expectedFigures.map(\.fence.line) })
         let boxes = checked.chapter.boxes
         for node in document.allNodes() {
@@ -137,8 +137,8 @@ enum ChapterPage {
                     withHTMLBlock: splice.marker(for: differencesBox(differences, math: checked.math?.differences)))
             } else if let snippet = snippetsByLine[line] {
                 let figures = figureHTML(
-                    snippet, outcome: checked.outcomes[snippet.index], firstNumber: figureNumber + 1)
-                figureNumber += figures.count
+                    snippet, outcome: checked.outcomes[snippet.index],
+                    firstNumber: figureNumbering.first[snippet.index] ?? 1)
                 node.replace(
                     withHTMLBlock: splice.marker(
                         for: snippetHTML(
@@ -151,17 +151,28 @@ enum ChapterPage {
         }
         let html = document.renderHTML()
         let restored: String
+        // \figref in prose (tokens, like \eqref): a link to the figure, "Figure N"; an unknown label is an error of
+        // the Typeset stage and shows as "Figure ??".
+        func figureLink(_ name: String) -> String {
+            guard let target = figureNumbering.labels[name] else { return "Figure ??" }
+            return "<a class=\"figref\" href=\"#\(target.anchor)\">Figure \(target.number)</a>"
+        }
+        func figurePlain(_ name: String) -> String {
+            figureNumbering.labels[name].map { "Figure \($0.number)" } ?? "Figure ??"
+        }
         if let math = checked.math {
             // \eqref in prose (tokens; code and output never contain them).
             let references = MathProtection.References(
                 link: { name in
                     guard let target = math.labels[name] else { return "(??)" }
                     return "<a class=\"eqref\" href=\"#\(target.anchor)\">(\(target.number))</a>"
-                }, plain: { name in math.labels[name].map { "(\($0.number))" } ?? "(??)" })
+                }, plain: { name in math.labels[name].map { "(\($0.number))" } ?? "(??)" }, figureLink: figureLink,
+                figurePlain: figurePlain)
             restored = parsed.math.restore(html, html: true, references: references) { index, _ in math.html[index] }
         } else {
             let references = MathProtection.References(
-                link: { "\\eqref{\(HTML.escape($0))}" }, plain: { "\\eqref{\($0)}" })
+                link: { "\\eqref{\(HTML.escape($0))}" }, plain: { "\\eqref{\($0)}" }, figureLink: figureLink,
+                figurePlain: figurePlain)
             restored = parsed.math.restore(inHTML: html, references: references)
         }
         return (splice.apply(to: restored), sections)

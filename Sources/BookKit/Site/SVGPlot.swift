@@ -92,6 +92,12 @@ struct SVGPlot {
         var out =
             "<svg class=\"plot\" viewBox=\"0 0 \(Int(Self.width)) \(Int(body.height.rounded(.up)))\" role=\"img\" aria-label=\"\(HTML.escape(label))\">"
         out += "<title>\(HTML.escape(label))</title>"
+        // The series' names for assistive technology, which reads neither the legend nor the direct labels
+        // inside an image (role="img"): the SVG's description.
+        let named = series.map(\.name).filter { !$0.isEmpty }
+        if kind != "heatmap", !named.isEmpty {
+            out += "<desc>Series: \(HTML.escape(named.joined(separator: "; "))).</desc>"
+        }
         for (index, line) in titleLines.enumerated() {
             out +=
                 "<text class=\"plot-title\" x=\"\(f(Self.width / 2))\" y=\"\(f(6 + Self.titleSize * 1.3 * Double(index + 1)))\" text-anchor=\"middle\">\(Self.markup(line))</text>"
@@ -101,7 +107,11 @@ struct SVGPlot {
 
     /// `text` in lines of at most the viewBox's width (estimated from the characters' count).
     static func wrap(_ text: String, size: Double) -> [String] {
-        let limit = max(10, Int((width - 20) / (size * advance)))
+        wrap(text, limit: max(10, Int((width - 20) / (size * advance))))
+    }
+
+    /// `text` in lines of at most `limit` characters, broken at spaces (a longer word gets a line of its own).
+    static func wrap(_ text: String, limit: Int) -> [String] {
         var lines: [String] = [], line = ""
         for word in text.split(separator: " ") {
             if !line.isEmpty, line.count + 1 + word.count > limit {
@@ -154,10 +164,62 @@ struct SVGPlot {
         let yLabels = yTicks.map { Self.label($0) }, xLabels = xTicks.map { Self.label($0) }
         let charWidth = Self.textSize * Self.advance
         let left = 26 + Double(yLabels.map(\.count).max() ?? 1) * charWidth + 8
-        let right = max(Self.right, Double(xLabels.last?.count ?? 0) * charWidth / 2 + 4)
-        let plotWidth = Self.width - left - right, plotBottom = top + plotHeight
-        func px(_ x: Double) -> Double { left + Self.position(x, xRange, log: xLog) * plotWidth }
-        func py(_ y: Double) -> Double { top + (1 - Self.position(y, yRange, log: yLog)) * plotHeight }
+        let baseRight = max(Self.right, Double(xLabels.last?.count ?? 0) * charWidth / 2 + 4)
+        let plotBottom = top + plotHeight
+        let valid = series.map { s in
+            s.points.filter { (!xLog || $0.x > 0) && (!yLog || $0.y > 0) && $0.x.isFinite && $0.y.isFinite }
+        }
+
+        // Direct labels (line charts): first inside the plot at full width, then in a strip right of the plot;
+        // when neither places every label, the legend under the plot names the series instead.
+        var right = baseRight
+        var labels: [DirectLabels.Placement]?
+        if kind == "line", !series.isEmpty, series.allSatisfy({ !$0.name.isEmpty }), valid.allSatisfy({ !$0.isEmpty }) {
+            let lines = series.map { Self.wrap($0.name, limit: Self.labelCharacters) }
+            // Labels are measured generously (0.62 of the size per character, against 0.56 for the ticks' digits):
+            // names have wide letters (w, m, capitals), and a label must never leave the SVG or touch the data.
+            let labelWidth = Self.textSize * Self.labelAdvance
+            let strip = Double(lines.flatMap { $0 }.map(\.count).max() ?? 0) * labelWidth + 12
+            // The column of labels starts right of the last data point; the plot gives up as much of its width
+            // as the labels need beyond that (found in a few rounds: the gap scales with the plot's width).
+            let lastX = valid.map { $0.last!.x }.max()!
+            for column in [false, true] where !column || strip <= Self.maxLabelStrip {
+                right = baseRight
+                if column {
+                    for _ in 0..<4 {
+                        let gap = layout(left: left, right: right, top: top, xRange: xRange, yRange: yRange)
+                        right = max(baseRight, strip + 2 - (gap.right - gap.point((lastX, yRange.lower)).x))
+                    }
+                }
+                let layout = layout(left: left, right: right, top: top, xRange: xRange, yRange: yRange)
+                var placer = DirectLabels(
+                    textSize: Self.textSize, charWidth: labelWidth,
+                    plot: .init(minX: left, minY: top, maxX: layout.right, maxY: plotBottom),
+                    margin: column
+                        ? .init(
+                            minX: layout.point((lastX, yRange.lower)).x, minY: top, maxX: Self.width - 2,
+                            maxY: plotBottom)
+                        : nil)
+                for (index, points) in valid.enumerated() {
+                    let pixels = points.map { layout.point($0) }
+                    placer.segments += zip(pixels, pixels.dropFirst()).map { ($0, $1) }
+                    placer.markers += markerIndices(index, count: pixels.count).map {
+                        DirectLabels.Box(
+                            minX: pixels[$0].x - 5, minY: pixels[$0].y - 5, maxX: pixels[$0].x + 5,
+                            maxY: pixels[$0].y + 5)
+                    }
+                }
+                placer.bands = bandOutlines().map { $0.map { layout.point($0) } }
+                labels = placer.place(
+                    zip(lines, valid).map { DirectLabels.Series(lines: $0, end: layout.point($1.last!)) })
+                if labels != nil { break }
+            }
+            if labels == nil { right = baseRight }
+        }
+        let layout = layout(left: left, right: right, top: top, xRange: xRange, yRange: yRange)
+        let plotWidth = layout.right - left
+        func px(_ x: Double) -> Double { layout.point((x, yRange.lower)).x }
+        func py(_ y: Double) -> Double { layout.point((xRange.lower, y)).y }
 
         var out = "<g class=\"axes\">"
         for (value, text) in zip(xTicks, xLabels) {
@@ -181,10 +243,7 @@ struct SVGPlot {
         out += "</g>"
         // Bands first, so the lines are drawn over them: one polygon along the upper edge and back along the lower.
         for (index, band) in bands.enumerated() {
-            let valid = band.points.filter {
-                $0.x.isFinite && $0.lower.isFinite && $0.upper.isFinite
-                    && (!xLog || $0.x > 0) && (!yLog || $0.lower > 0)
-            }
+            let valid = validBand(band.points)
             guard valid.count >= 2 else { continue }
             let colour = series.firstIndex { $0.name == band.name } ?? (series.count + index)
             let edge =
@@ -193,8 +252,7 @@ struct SVGPlot {
             out += "<polygon class=\"series-\(colour % 6) band\" points=\"\(edge.joined(separator: " "))\"/>"
         }
         let barWidth = plotWidth / Double(max(1, Set(xs).count)) * 0.8 / Double(max(1, series.count))
-        for (index, s) in series.enumerated() {
-            let valid = s.points.filter { (!xLog || $0.x > 0) && (!yLog || $0.y > 0) && $0.x.isFinite && $0.y.isFinite }
+        for (index, valid) in valid.enumerated() {
             let style = "series-\(index % 6)"
             out += "<g class=\"series \(style)\">"
             switch kind {
@@ -211,18 +269,88 @@ struct SVGPlot {
             default:
                 let path = valid.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
                 out += "<polyline class=\"\(style) line\"\(dash(index)) points=\"\(path)\"/>"
-                // A few markers per line, shifted per series so that lines that meet do not hide them.
-                let count = min(valid.count, 7)
-                let phase = Double(index) / Double(max(1, series.count))
-                for j in 0..<count {
-                    let i = min(valid.count - 1, Int((Double(j) + 0.5 * phase) * Double(valid.count) / Double(count)))
+                for i in markerIndices(index, count: valid.count) {
                     out += marker(index, px(valid[i].x), py(valid[i].y))
                 }
             }
             out += "</g>"
         }
+        if let labels {
+            return (out + directLabels(labels), plotBottom + 2 * Self.textSize + 34 - 10)
+        }
         let (legendSVG, legendHeight) = legend(top: plotBottom + 2 * Self.textSize + 34)
         return (out + legendSVG, plotBottom + 2 * Self.textSize + 34 + legendHeight + 6)
+    }
+
+    /// The most characters on one line of a direct label (longer names wrap at spaces).
+    static let labelCharacters = 14
+    static let labelAdvance = 0.62
+    /// The widest column of direct labels right of the data (28 % of the viewBox's width: 14 characters).
+    static let maxLabelStrip = 145.0
+
+    /// The plot's geometry for a given right margin: where a data point goes, in viewBox units.
+    private func layout(
+        left: Double, right: Double, top: Double, xRange: (lower: Double, upper: Double),
+        yRange: (lower: Double, upper: Double)
+    ) -> (right: Double, point: ((x: Double, y: Double)) -> (x: Double, y: Double)) {
+        let plotWidth = Self.width - left - right, plotHeight = plotHeight
+        let (xLog, yLog) = (xLog, yLog)
+        return (
+            left + plotWidth,
+            { p in
+                (
+                    left + Self.position(p.x, xRange, log: xLog) * plotWidth,
+                    top + (1 - Self.position(p.y, yRange, log: yLog)) * plotHeight
+                )
+            }
+        )
+    }
+
+    private func validBand(_ points: [(x: Double, lower: Double, upper: Double)]) -> [(
+        x: Double, lower: Double, upper: Double
+    )] {
+        points.filter {
+            $0.x.isFinite && $0.lower.isFinite && $0.upper.isFinite && (!xLog || $0.x > 0) && (!yLog || $0.lower > 0)
+        }
+    }
+
+    /// Each band's outline in data coordinates: along its upper edge and back along its lower.
+    private func bandOutlines() -> [[(x: Double, y: Double)]] {
+        bands.map { band in
+            let valid = validBand(band.points)
+            guard valid.count >= 2 else { return [] }
+            return valid.map { (x: $0.x, y: $0.upper) } + valid.reversed().map { (x: $0.x, y: $0.lower) }
+        }
+    }
+
+    /// Which points of a line get a marker: a few, shifted per series so that lines that meet do not hide them.
+    private func markerIndices(_ index: Int, count: Int) -> [Int] {
+        let shown = min(count, 7)
+        let phase = Double(index) / Double(max(1, series.count))
+        return (0..<shown).map { j in min(count - 1, Int((Double(j) + 0.5 * phase) * Double(count) / Double(shown))) }
+    }
+
+    /// The direct labels, each in its series' colour (`series-label-K`), with a thin leader line where a label
+    /// was nudged away from the end of its line.
+    private func directLabels(_ labels: [DirectLabels.Placement]) -> String {
+        var out = "<g class=\"direct-labels\">"
+        for label in labels {
+            let colour = label.series % 6
+            if let leader = label.leader {
+                out +=
+                    "<line class=\"series-\(colour) leader\" x1=\"\(f(leader.from.x))\" y1=\"\(f(leader.from.y))\" x2=\"\(f(leader.to.x))\" y2=\"\(f(leader.to.y))\"/>"
+            }
+            out +=
+                "<text class=\"direct-label series-label-\(colour)\" data-series=\"\(label.series)\" x=\"\(f(label.x))\" y=\"\(f(label.baseline))\"\(label.anchorEnd ? " text-anchor=\"end\"" : "")>"
+            for (index, line) in label.lines.enumerated() {
+                out +=
+                    index == 0
+                    ? Self.markup(line)
+                    : "<tspan x=\"\(f(label.x))\" dy=\"\(f(Self.textSize * 1.2))\">\(Self.markup(line))</tspan>"
+            }
+            out += "</text>"
+        }
+        return out + "</g>"
     }
 
     private func dash(_ index: Int) -> String {
@@ -353,5 +481,13 @@ struct SVGPlot {
         let magnitude = abs(value)
         if magnitude >= 1e5 || magnitude < 1e-3 { return String(format: "%.0e", value) }
         return String(format: "%g", value)
+    }
+
+    /// The baselines of the direct labels in `svg` (for tests).
+    static func directLabelBaselines(_ svg: String) -> [Double] {
+        svg.components(separatedBy: "class=\"direct-label ").dropFirst().compactMap { part in
+            guard let y = part.range(of: " y=\"") else { return nil }
+            return Double(part[y.upperBound...].prefix { $0 != "\"" })
+        }
     }
 }

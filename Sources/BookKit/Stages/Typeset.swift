@@ -78,6 +78,9 @@ public enum Typeset {
                         "\\eqref{\(reference.name)} names no equation",
                         hint: "add \\label{\(reference.name)} to the equation, or fix the name"))
             }
+            // \figref: figures are numbered from the chapter's snippets (declared and shown figures).
+            errors += FigureNumbering(snippets: chapters[c].chapter.snippets, outcomes: chapters[c].outcomes)
+                .errors(chapters[c].parsed.math.figureReferences, path: chapters[c].parsed.source.path)
             let boxOffset = boxStart + boxFormulas[..<c].reduce(0) { $0 + $1.count }
             let differences = boxFormulas[c].indices.map { i -> String in
                 if case .success(let output) = rendered[boxOffset + i] { return output }

@@ -126,4 +126,176 @@ struct FigureReadingTests {
                 + "\(max(worst("xBeyond") { $0.max() }, worst("yBeyond") { $0.max() })) of its extent at most, raw subscripts "
                 + "\(worst("rawSubscripts") { $0.reduce(0, +) })")
     }
+
+    /// Per figure: its direct labels (`text.direct-label`) measured on screen: pairs of labels that overlap, labels
+    /// that leave the SVG, labels on the data (a line's segment, a marker, a band's edge), labels not in their
+    /// series' colour, and the largest distance from a label to its series' last point (viewBox units); plus the
+    /// series and whether a legend is drawn.
+    static let labelProbe = """
+        (function () {
+          function meets(b, a, c) {
+            // Whether the segment a-c passes through the rectangle b (Liang-Barsky).
+            var low = 0, high = 1, dx = c.x - a.x, dy = c.y - a.y;
+            var sides = [[-dx, a.x - b.left], [dx, b.right - a.x], [-dy, a.y - b.top], [dy, b.bottom - a.y]];
+            for (var k = 0; k < 4; k++) {
+              var p = sides[k][0], q = sides[k][1];
+              if (p === 0) { if (q < 0) return false; } else {
+                var t = q / p; if (p < 0) low = Math.max(low, t); else high = Math.min(high, t);
+                if (low > high) return false; }
+            }
+            return true;
+          }
+          function inset(r, d) { return { left: r.left + d, right: r.right - d, top: r.top + d, bottom: r.bottom - d }; }
+          function hit(a, b) { return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; }
+          var figures = [];
+          document.querySelectorAll("svg.plot").forEach(function (svg) {
+            var box = svg.getBoundingClientRect(), scale = box.width / svg.viewBox.baseVal.width;
+            var lines = Array.from(svg.querySelectorAll("polyline.line"));
+            var paths = lines.map(function (line) {
+              var m = line.getScreenCTM(), out = [];
+              for (var k = 0; k < line.points.numberOfItems; k++) out.push(line.points.getItem(k).matrixTransform(m));
+              return out;
+            });
+            Array.from(svg.querySelectorAll("polygon.band")).forEach(function (band) {
+              var m = band.getScreenCTM(), out = [];
+              for (var k = 0; k < band.points.numberOfItems; k++) out.push(band.points.getItem(k).matrixTransform(m));
+              if (out.length) out.push(out[0]);
+              paths.push(out);
+            });
+            var markers = Array.from(svg.querySelectorAll("g.series .marker")).map(function (e) { return e.getBoundingClientRect(); });
+            var labels = Array.from(svg.querySelectorAll("text.direct-label"));
+            // The text's own box, a pixel in from the font's full ascent and descent.
+            var boxes = labels.map(function (t) { return inset(t.getBoundingClientRect(), 1); });
+            var overlaps = 0, outside = 0, onData = 0, wrongColour = 0, distance = 0;
+            for (var a = 0; a < boxes.length; a++) for (var b = a + 1; b < boxes.length; b++) if (hit(boxes[a], boxes[b])) overlaps++;
+            labels.forEach(function (t, k) {
+              var r = boxes[k];
+              if (r.left < box.left || r.right > box.right || r.top < box.top || r.bottom > box.bottom) outside++;
+              var data = markers.some(function (m) { return hit(r, m); }) || paths.some(function (path) {
+                for (var j = 1; j < path.length; j++) if (meets(r, path[j - 1], path[j])) return true;
+                return false; });
+              if (data) onData++;
+              var line = lines[+t.getAttribute("data-series")];
+              if (!line || getComputedStyle(t).fill !== getComputedStyle(line).stroke) wrongColour++;
+              if (line) {
+                var path = paths[+t.getAttribute("data-series")], end = path[path.length - 1];
+                var dx = Math.max(r.left - end.x, 0, end.x - r.right), dy = Math.max(r.top - end.y, 0, end.y - r.bottom);
+                distance = Math.max(distance, Math.sqrt(dx * dx + dy * dy) / scale);
+              }
+            });
+            figures.push({ id: svg.closest("figure").id, series: lines.length, labels: labels.length,
+              legend: !!svg.querySelector(".legend"), overlaps: overlaps, outside: outside, onData: onData,
+              wrongColour: wrongColour, distance: Math.round(distance * 10) / 10 });
+          });
+          return JSON.stringify(figures);
+        })()
+        """
+
+    /// Direct labels at 1280 and 360 px: every series of the book's line figures is named at the end of its line,
+    /// in its colour, within 40 viewBox units of its last point; no label overlaps another, the data or the SVG's
+    /// edge; a figure with direct labels draws no legend, and one without keeps its legend.
+    @Test func directLabelsAtBothWidths() throws {
+        let pages = Self.chapters.1.filter { !$0.chapter.snippets.allSatisfy(\.expectedFigures.isEmpty) }
+            .map { $0.chapter.source.slug + ".html" }
+        let browser = try HeadlessBrowser()
+        for width in [1280, 360] {
+            var figures = 0, labelled = 0, labels = 0, worstDistance = 0.0
+            for page in pages {
+                let visit = try browser.visit(
+                    Self.site.appendingPathComponent(page), width: width, evaluate: Self.labelProbe)
+                #expect(visit.problems.isEmpty, "\(page): \(visit.problems)")
+                let found =
+                    try JSONSerialization.jsonObject(with: Data((visit.evaluation as? String ?? "[]").utf8))
+                    as? [[String: Any]] ?? []
+                for figure in found {
+                    let name = "\(page) \(figure["id"] ?? "") at \(width) px"
+                    let data = try JSONSerialization.data(withJSONObject: figure, options: [.sortedKeys])
+                    print("FigureReadingTests labels \(width) px \(page): \(String(decoding: data, as: UTF8.self))")
+                    figures += 1
+                    let count = figure["labels"] as? Int ?? 0, series = figure["series"] as? Int ?? 0
+                    labels += count
+                    if count > 0 { labelled += 1 }
+                    #expect(count == 0 || count == series, "\(name): \(count) labels for \(series) series")
+                    #expect((figure["legend"] as? Bool ?? false) == (count == 0), "\(name): legend and direct labels")
+                    #expect(figure["overlaps"] as? Int == 0, "\(name): labels overlap")
+                    #expect(figure["outside"] as? Int == 0, "\(name): a label leaves the SVG")
+                    #expect(figure["onData"] as? Int == 0, "\(name): a label on the data")
+                    #expect(figure["wrongColour"] as? Int == 0, "\(name): a label not in its series' colour")
+                    let distance = (figure["distance"] as? NSNumber)?.doubleValue ?? 99
+                    worstDistance = max(worstDistance, distance)
+                    #expect(distance <= 40, "\(name): a label \(distance) units from its line's end")
+                }
+            }
+            print(
+                "FigureReadingTests labels summary \(width) px: figures \(figures), with direct labels \(labelled), "
+                    + "labels \(labels), farthest label \(worstDistance) units from its line's end")
+            #expect(figures >= 12, "the book's figures")
+            #expect(labelled * 4 >= figures * 3, "direct labels on at least three figures in four")
+        }
+    }
+
+    /// Per figure: the contrast against the page's background of each series' line and of every text (the
+    /// smallest of each), as WCAG's ratio.
+    static let contrastProbe = """
+        (function () {
+          function rgb(value) { var m = value.match(/[0-9.]+/g); return m ? m.slice(0, 3).map(Number) : [0, 0, 0]; }
+          function luminance(c) {
+            var v = c.map(function (x) { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+            return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+          }
+          function ratio(a, b) { var x = luminance(a), y = luminance(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); }
+          function background(e) {
+            for (; e; e = e.parentElement) {
+              var c = getComputedStyle(e).backgroundColor;
+              if (c && c !== "transparent" && !/rgba\\(.*, 0\\)$/.test(c)) return rgb(c);
+            }
+            return [255, 255, 255];
+          }
+          var figures = [];
+          document.querySelectorAll("svg.plot").forEach(function (svg) {
+            var bg = background(svg), series = 99, text = 99;
+            svg.querySelectorAll("polyline.line").forEach(function (l) { series = Math.min(series, ratio(rgb(getComputedStyle(l).stroke), bg)); });
+            svg.querySelectorAll("text, tspan").forEach(function (t) {
+              var own = Array.from(t.childNodes).some(function (n) { return n.nodeType === 3 && n.data.trim() !== ""; });
+              if (own) text = Math.min(text, ratio(rgb(getComputedStyle(t).fill), bg));
+            });
+            figures.push({ id: svg.closest("figure").id, series: Math.round(series * 100) / 100, text: Math.round(text * 100) / 100 });
+          });
+          return JSON.stringify(figures);
+        })()
+        """
+
+    /// In light and dark mode every series' line has a contrast of at least 3:1 against the page, and every text
+    /// (tick labels, axis labels, title, direct labels in the series' colours) at least 4.5:1.
+    @Test func figureColoursContrastInLightAndDark() throws {
+        let pages = Self.chapters.1.filter { !$0.chapter.snippets.allSatisfy(\.expectedFigures.isEmpty) }
+            .map { $0.chapter.source.slug + ".html" }
+        let browser = try HeadlessBrowser()
+        for dark in [false, true] {
+            var minSeries = 99.0, minText = 99.0
+            for page in pages {
+                let visit = try browser.visit(
+                    Self.site.appendingPathComponent(page), width: 1280, dark: dark, evaluate: Self.contrastProbe)
+                if dark {
+                    try visit.screenshot.write(
+                        to: Self.screenshots.appendingPathComponent("\(page.dropLast(".html".count))-dark.png"))
+                }
+                let found =
+                    try JSONSerialization.jsonObject(with: Data((visit.evaluation as? String ?? "[]").utf8))
+                    as? [[String: Any]] ?? []
+                for figure in found {
+                    let series = (figure["series"] as? NSNumber)?.doubleValue ?? 0,
+                        text = (figure["text"] as? NSNumber)?.doubleValue ?? 0
+                    minSeries = min(minSeries, series)
+                    minText = min(minText, text)
+                    let name = "\(page) \(figure["id"] ?? "") \(dark ? "dark" : "light")"
+                    #expect(series >= 3, "\(name): a series' line at \(series):1")
+                    #expect(text >= 4.5, "\(name): text at \(text):1")
+                }
+            }
+            print(
+                "FigureReadingTests contrast \(dark ? "dark" : "light"): smallest series \(minSeries):1, "
+                    + "smallest text \(minText):1")
+        }
+    }
 }

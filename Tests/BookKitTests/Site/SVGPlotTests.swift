@@ -103,4 +103,38 @@ import Testing
         #expect(lines.count == 2)
         #expect(lines.allSatisfy { Double($0.count) * 16 * SVGPlot.advance <= SVGPlot.width - 20 })
     }
+
+    /// Two series that end at the same point: their labels are nudged apart (no overlap), both stay within
+    /// `maxDistance` of the end, in the column right of the data; the legend goes.
+    @Test func directLabelsResolveCollisions() {
+        let svg = SVGPlot("figure line\ntitle t\nx x\ny y\nseries alpha\n0 0\n10 5\nseries beta\n0 10\n10 5\n")
+            .svg(label: "f")
+        #expect(svg.contains("<g class=\"direct-labels\">") && !svg.contains("class=\"legend\""))
+        #expect(svg.contains(">alpha</text>") && svg.contains(">beta</text>"))
+        let centres = SVGPlot.directLabelBaselines(svg)
+        #expect(centres.count == 2)
+        if centres.count == 2 { #expect(abs(centres[0] - centres[1]) >= SVGPlot.textSize * 1.2) }
+        // The stacking itself: three blocks wanting one place end up apart, in order, inside the range.
+        let stacked = DirectLabels.stack(desired: [50, 50, 50], heights: [20, 20, 20], within: 0...100)
+        #expect(stacked == [30, 50, 70])
+        #expect(DirectLabels.stack(desired: [5, 6], heights: [20, 20], within: 0...100) == [10, 30])
+        // Too many for the room: nil.
+        #expect(DirectLabels.stack(desired: [50, 50, 50], heights: [40, 40, 40], within: 0...100) == nil)
+    }
+
+    /// Labels that cannot be placed near their line's end (six long names ending at one point) fall back to the
+    /// legend, with no direct label at all; the description names the series either way.
+    @Test func directLabelsFallBackToTheLegend() {
+        var text = "figure line\ntitle t\nx x\ny y\n"
+        for k in 0..<6 { text += "series a rather long series name \(k)\n0 \(k)\n10 5\n" }
+        let svg = SVGPlot(text).svg(label: "f")
+        #expect(!svg.contains("direct-label") && svg.contains("<g class=\"legend\">"))
+        #expect(svg.contains("<desc>Series: a rather long series name 0; "))
+        // A box on the data is refused; a free one accepted.
+        var placer = DirectLabels(
+            textSize: 15, charWidth: 9, plot: .init(minX: 0, minY: 0, maxX: 100, maxY: 100), margin: nil)
+        placer.segments = [((0, 50), (100, 50))]
+        #expect(placer.hitsData(.init(minX: 10, minY: 40, maxX: 30, maxY: 60)))
+        #expect(!placer.hitsData(.init(minX: 10, minY: 10, maxX: 30, maxY: 30)))
+    }
 }
