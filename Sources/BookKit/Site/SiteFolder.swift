@@ -23,7 +23,7 @@ public enum SiteFolder {
 
     /// The files a build writes at the top of a site, besides the chapter pages (`SLUG.html`).
     static let siteFiles: Set<String> = [
-        "index.html", "claims.html", "style.css", "book.js", "search-index.js", "katex", markerName,
+        "index.html", "claims.html", "style.css", "book.js", "theme.js", "search-index.js", "katex", markerName,
     ]
 
     /// Slugs no chapter may have: the page `SLUG.html` would be, or be named like, a file the build writes

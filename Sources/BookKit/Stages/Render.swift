@@ -55,6 +55,7 @@ public enum Render {
         var site = Site()
         site.files["style.css"] = resources.stylesheet
         site.files["book.js"] = resources.pageScript
+        site.files["theme.js"] = resources.themeScript
         site.copies = Typeset.assetCopies()
         site.files["index.html"] = index(book: book, stamp: stamp)
         site.files["claims.html"] = claimsPage(book: book, chapters: all, stamp: stamp)
