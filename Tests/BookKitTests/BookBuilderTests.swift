@@ -41,7 +41,8 @@ import Testing
         let firstTree = try tree(site)
         #expect(
             Set(firstTree.keys) == [
-                "index.html", "modes.html", "wrong.html", "style.css", "book.js", "claims.html", "search-index.js",
+                "index.html", "modes.html", "wrong.html", "style.css", "book.js", "theme.js", "claims.html",
+                "search-index.js",
                 SiteFolder.markerName,
             ])
         #expect(

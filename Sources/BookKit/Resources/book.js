@@ -231,3 +231,65 @@
     if (print.matches) document.fonts.ready.then(fit);
   }
 })();
+// Page chrome (issue 16, "Smaller"; PageChromeTests): the section being read marked in the sidebar, and ←/→ for
+// the previous/next chapter.
+(function () {
+  // The current section: the last of the sidebar's sections whose heading has passed the reading line (a quarter
+  // down the window); at the very end of the page, the last section whose heading shows. Its sidebar link gets
+  // aria-current="location" and is scrolled into the sidebar's view (the sidebar only, never the page).
+  // IntersectionObserver tells when a heading crosses the reading line; a scroll listener (one update per frame)
+  // covers the end of the page, where no heading need cross it.
+  var links = Array.from(document.querySelectorAll(".sidebar .sections a[href^='#']"));
+  var headings = links.map(function (a) {
+    var target = document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+    return target ? target.closest("h1, h2, h3, h4, h5, h6") || target : null;
+  });
+  var nav = document.querySelector(".sidebar"), marked = null, pending = false;
+  function update() {
+    pending = false;
+    var line = window.innerHeight / 4, current = -1;
+    var atEnd = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
+    headings.forEach(function (h, i) {
+      if (!h) return;
+      var top = h.getBoundingClientRect().top;
+      if (top <= line || (atEnd && top < window.innerHeight)) current = i;
+    });
+    var link = current >= 0 ? links[current] : null;
+    if (link === marked) return;
+    if (marked) marked.removeAttribute("aria-current");
+    marked = link;
+    if (!link) return;
+    link.setAttribute("aria-current", "location");
+    if (nav && nav.scrollHeight > nav.clientHeight) {
+      var r = link.getBoundingClientRect(), n = nav.getBoundingClientRect();
+      if (r.top < n.top) nav.scrollTop -= n.top - r.top + 16;
+      else if (r.bottom > n.bottom) nav.scrollTop += r.bottom - n.bottom + 16;
+    }
+  }
+  function later() { if (!pending) { pending = true; window.requestAnimationFrame(update); } }
+  if (links.length && headings.some(Boolean)) {
+    if ("IntersectionObserver" in window) {
+      var observer = new IntersectionObserver(later, { rootMargin: "0px 0px -75% 0px" });
+      headings.forEach(function (h) { if (h) observer.observe(h); });
+    }
+    window.addEventListener("scroll", later, { passive: true });
+    window.addEventListener("resize", later);
+    update();
+  }
+
+  // ←/→ follow the pager's previous/next link (a click, as the reader's own). Not with a modifier held (Alt+←
+  // is the browser's Back), not when another handler took the key, and not while the focus is where arrows move
+  // a caret or a value (inputs, text areas, selects, editable text) or scroll a box sideways (a focused element
+  // that scrolls horizontally).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || event.defaultPrevented) return;
+    var t = document.activeElement;
+    if (t && t !== document.body && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) ||
+        t.scrollWidth > t.clientWidth && /(auto|scroll)/.test(getComputedStyle(t).overflowX))) return;
+    var link = document.querySelector(event.key === "ArrowLeft" ? ".pager a.previous" : ".pager a.next");
+    if (!link) return;
+    event.preventDefault();
+    link.click();
+  });
+})();

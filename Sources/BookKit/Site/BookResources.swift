@@ -20,6 +20,8 @@ public struct BookResources: Sendable {
         case stylesheet = "style.css"
         /// The pages' script (search, copy buttons), written to the site as `book.js`.
         case pageScript = "book.js"
+        /// The theme script, run in each page's `<head>` before the first paint, written to the site as `theme.js`.
+        case themeScript = "theme.js"
         /// What Node runs to typeset formulas with KaTeX (`KaTeX`).
         case katexRender = "katex-render.js"
         /// What `book serve` injects into the pages it serves (`LiveReload`).
@@ -28,6 +30,7 @@ public struct BookResources: Sendable {
 
     public let stylesheet: String
     public let pageScript: String
+    public let themeScript: String
     let katexRender: String
     let liveReload: String
 
@@ -57,7 +60,7 @@ public struct BookResources: Sendable {
             texts[file] = text
         }
         return BookResources(
-            stylesheet: texts[.stylesheet]!, pageScript: texts[.pageScript]!,
+            stylesheet: texts[.stylesheet]!, pageScript: texts[.pageScript]!, themeScript: texts[.themeScript]!,
             katexRender: texts[.katexRender]!, liveReload: texts[.liveReload]!)
     }
 

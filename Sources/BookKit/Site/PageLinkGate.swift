@@ -47,7 +47,10 @@ final class PageLinkGate: Sendable {
         self.stamp = stamp
         building = Set(slugs.map { "\($0).html" })
         knownPages = Set(book.chapters.map { "\($0.slug).html" })
-            .union(["index.html", "claims.html", "style.css", "book.js", "search-index.js", APIIndex.overviewPage])
+            .union([
+                "index.html", "claims.html", "style.css", "book.js", "theme.js", "search-index.js",
+                APIIndex.overviewPage,
+            ])
             .union(Typeset.assetCopies().keys).union(apiPages.keys)
         // The index and claims pages are rendered at the end, but their anchors are known now: the index depends
         // on the manifest alone, and the claims page's anchors not on its rows (`Render.claimsPage` gives them

@@ -1,6 +1,8 @@
 /// The shell every page shares: head, sidebar (chapters, the current chapter's sections, search), main
 /// column, footer stamp. Scripts are small files of the site (`search-index.js`, and `book.js` from
-/// `BookResources`) and optional: the page reads fine without them.
+/// `BookResources`) and optional: the page reads fine without them. `theme.js` runs in `<head>`, before the first
+/// paint, so a reader's chosen theme shows from the start; the skip link is the first thing Tab reaches and moves
+/// the focus to `<main>`.
 enum PageTemplate {
     /// A section of the current chapter, for the sidebar.
     struct Section {
@@ -8,6 +10,10 @@ enum PageTemplate {
         var title: String
         var anchor: String
     }
+
+    /// The id of every page's `<main>`, the skip link's target. Not a heading's slug of any likely title (the
+    /// chapters' anchors come from their headings).
+    static let mainID = "book-content"
 
     static func html(
         title: String, book: Book, current: String?, sections: [Section], body: String,
@@ -22,11 +28,13 @@ enum PageTemplate {
         <title>\(HTML.escape(title))</title>
         <link rel="stylesheet" href="katex/katex.min.css">
         <link rel="stylesheet" href="style.css">
+        <script src="theme.js"></script>
         </head>
         <body>
+        <a class="skip-link" href="#\(mainID)">Skip to content</a>
         <div class="layout">
         \(sidebar(book: book, current: current, sections: sections))
-        <main>
+        <main id="\(mainID)" tabindex="-1">
         \(body)</main>
         </div>
         <footer class="stamp">\(HTML.escape(book.title)) · built from commit \(HTML.escape(stamp.commit)) with \(HTML.escape(stamp.swiftVersion))</footer>

@@ -23,7 +23,8 @@ public enum SiteFolder {
 
     /// The files a build writes at the top of a site, besides the chapter pages (`SLUG.html`).
     static let siteFiles = Set([
-        "index.html", "claims.html", "style.css", "book.js", "search-index.js", "katex", markerName, "api.html",
+        "index.html", "claims.html", "style.css", "book.js", "theme.js", "search-index.js", "katex", markerName,
+        "api.html",
     ]).union(printFiles)
 
     /// What only `book build --pdf` writes: the book on one page and its PDF. A build without `--pdf` drops them

@@ -67,6 +67,7 @@ public enum Render {
         }
         site.files["style.css"] = resources.stylesheet
         site.files["book.js"] = resources.pageScript
+        site.files["theme.js"] = resources.themeScript
         site.copies = Typeset.assetCopies()
         site.files["index.html"] = index(book: book, stamp: stamp, printed: printed)
         site.files["claims.html"] = claimsPage(book: book, chapters: all, stamp: stamp)

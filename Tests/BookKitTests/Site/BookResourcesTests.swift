@@ -17,6 +17,7 @@ import Testing
         let source = try BookResources.load(from: Self.sourceFolder)
         #expect(bundled.stylesheet == source.stylesheet)
         #expect(bundled.pageScript == source.pageScript)
+        #expect(bundled.themeScript == source.themeScript)
         #expect(bundled.katexRender == source.katexRender)
         #expect(bundled.liveReload == source.liveReload)
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.sourceFolder.path).sorted()
@@ -35,9 +36,14 @@ import Testing
             resources: resources)
         #expect(site.files["style.css"] == resources.stylesheet)
         #expect(site.files["book.js"] == resources.pageScript)
+        #expect(site.files["theme.js"] == resources.themeScript)
         for page in ["t.html", "index.html", "claims.html"] {
             let html = try #require(site.files[page])
             #expect(html.contains("<script src=\"book.js\"></script>"), "\(page) loads the page script")
+            // In <head>, without defer: the theme applies before the first paint.
+            #expect(
+                html.contains("<script src=\"theme.js\"></script>\n</head>"),
+                "\(page) loads the theme script in its head")
             #expect(!html.contains("<script>"), "\(page) has no inline script")
         }
     }

@@ -63,4 +63,27 @@ final class HeadlessBrowser {
         }
         return report
     }
+
+    /// Sends a DevTools command to the page's session (`Input.dispatchKeyEvent`, ...) and returns its result.
+    @discardableResult
+    func command(_ method: String, _ params: [String: Any] = [:]) throws -> [String: Any] {
+        try session.send(method, params)
+    }
+
+    /// Evaluates `expression` in the page as it is now (awaiting a promise) and returns its value.
+    func evaluate(_ expression: String) throws -> Any? {
+        let result = try command(
+            "Runtime.evaluate", ["expression": expression, "returnByValue": true, "awaitPromise": true])
+        return (result["result"] as? [String: Any])?["value"]
+    }
+
+    /// Presses and releases a key in the page, as a reader's keyboard does (the page sees trusted events).
+    /// `modifiers` is the DevTools bit set: 1 Alt, 2 Control, 4 Meta, 8 Shift.
+    func press(_ key: String, code: String, keyCode: Int, modifiers: Int = 0) throws {
+        for type in ["rawKeyDown", "keyUp"] {
+            try command(
+                "Input.dispatchKeyEvent",
+                ["type": type, "key": key, "code": code, "windowsVirtualKeyCode": keyCode, "modifiers": modifiers])
+        }
+    }
 }
