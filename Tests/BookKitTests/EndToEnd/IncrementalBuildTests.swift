@@ -51,7 +51,7 @@ import Testing
         #expect(code.status == 0, "\(code.stderr)")
         #expect(code.stdout.contains("1 compiled, 1 run"), "\(code.stdout)")
         let page = String(decoding: book.snapshot("site")["one.html"] ?? Data(), as: UTF8.self)
-        #expect(page.contains("let x = 10"))
+        #expect(page.contains("<span class=\"tok-number\">10</span>"), "the new snippet is on the page")
         #expect(page != String(decoding: warmSite["one.html"] ?? Data(), as: UTF8.self))
     }
 }
