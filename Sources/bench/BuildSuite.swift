@@ -57,7 +57,7 @@ struct BuildSuite {
             rows.append(
                 Row(
                     name: "warm no-op (book binary)", seconds: median(noOps.map(\.seconds)), goal: Self.noOpGoal,
-                    note: "every chapter cached; " + workLine(noOps[0].output)))
+                    note: workLine(noOps[0].output)))
             let swiftRun = median(
                 try (0..<3).map { _ in
                     try timed(
