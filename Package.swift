@@ -15,6 +15,13 @@ let numericFlags: [SwiftSetting] = [
     .unsafeFlags(["-O"], .when(configuration: .debug)),
 ]
 
+/// The book tool is what an author waits for on every `swift run book build`: optimised in debug builds too.
+/// With the parses remembered (`SyntaxMemo`) and verified artefacts not hashed again (`VerifiedFiles`), what
+/// a warm build has left is BookKit's own code (rendering, the search index, checking outputs); measured on
+/// two cores, a warm no-op of the book went from 3.9 s to 0.42 s with all three. The price is BookKit's clean
+/// debug compile, 15 s → 49 s. `-enable-testing` still applies, so `@testable import BookKit` works.
+let toolSpeedFlags: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "KexueBook",
     platforms: [.macOS(.v13)],
@@ -42,7 +49,11 @@ let package = Package(
         ),
         // Linux system calls Swift cannot import (variadic or _GNU_SOURCE-only): renameat2, pipe2, and the
         // snippet supervisor's prctl/fork/exec.
-        .target(name: "CSystemSupport"),
+        .target(
+            name: "CSystemSupport",
+            // It hashes every cached executable and library artefact on every build (`FileDigest`).
+            cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]
+        ),
         .target(
             name: "BookKit",
             dependencies: [
@@ -54,7 +65,8 @@ let package = Package(
                 .product(name: "SwiftLexicalLookup", package: "swift-syntax"),
             ],
             // The stylesheet and scripts as real CSS and JavaScript files (`BookResources`).
-            resources: [.copy("Resources")]
+            resources: [.copy("Resources")],
+            swiftSettings: toolSpeedFlags
         ),
         .executableTarget(
             name: "book",

@@ -385,7 +385,8 @@ public struct BookBuilder: Sendable {
     func check(_ built: ChapterBuild, programs: ProgramEnvironment, useCache: Bool) throws(BookError) -> ChapterBuild {
         var built = built
         guard built.extracted else { return built }
-        let chapterPrograms = try Build.chapter(built.chapter) { plans throws(BookError) in
+        let chapterPrograms = try Build.chapter(built.chapter, syntax: SyntaxMemo(packageRoot: options.packageRoot)) {
+            plans throws(BookError) in
             let results = ParallelMap.run(plans, jobs: programs.slots.count) { plan in
                 Result { () throws(BookError) -> CompiledProgram in
                     try buildProgram(plan, programs: programs, useCache: useCache)

@@ -1,7 +1,8 @@
 // `swift run -c release bench`: our kernels against numpy (OpenBLAS) and torch (MKL/oneDNN) on this machine,
 // interleaved rounds, medians, ratios; plus the measured fp32 peak and memory bandwidth.
-// `swift run -c release bench build`: the book build's timings (BuildSuite.swift); `--large`: the chapter
-// stages on generated chapters of 256 KB to 4 MB (LargeChapterSuite.swift).
+// `swift run bench build`: the book build's own time through the debug `book` (warm no-op, prose edit, one
+// program's overhead) against its goals (BuildSuite.swift); `--large`: the chapter stages on generated chapters
+// of 256 KB to 4 MB (LargeChapterSuite.swift).
 // `swift run -c release bench train`: one training step of each chapter model, ours vs torch eager, after
 // checking that both give the same first losses from the same weights (TrainSuite.swift).
 
@@ -18,7 +19,7 @@ struct Bench: ParsableCommand {
 
     @Argument(
         help:
-            "What to measure: kernels (default), train (one training step of each chapter model, ours vs torch eager from the same exported weights, first losses checked to agree), or build (cold, warm, prose-edit and code-edit book builds)."
+            "What to measure: kernels (default), train (one training step of each chapter model, ours vs torch eager from the same exported weights, first losses checked to agree), or build (the debug book tool's warm no-op, prose edit and per-program overhead, against their goals)."
     )
     var suite = "kernels"
 
@@ -36,6 +37,12 @@ struct Bench: ParsableCommand {
             "For the build suite: only the per-program overhead (one-line programs compiled and run, and the cost of a snippet left out because it does not compile)."
     )
     var overhead = false
+
+    @Flag(
+        help:
+            "For the build suite: also the cold rows (a copy of the library and every program built from nothing, then every program again with --jobs 1 and 2; minutes)."
+    )
+    var cold = false
 
     @Flag(help: "Print one JSON object per line instead of the table.")
     var json = false
@@ -88,7 +95,10 @@ struct Bench: ParsableCommand {
             return
         }
         if suite == "build" {
-            try BuildSuite(root: URL(fileURLWithPath: root).standardizedFileURL, overheadOnly: overhead).run(json: json)
+            try BuildSuite(
+                root: URL(fileURLWithPath: root).standardizedFileURL, rounds: rounds, overheadOnly: overhead,
+                cold: cold
+            ).run(json: json)
             return
         }
         if suite == "train" {

@@ -45,8 +45,10 @@ struct LibraryManifest: Codable, Equatable {
             let present = try? FileManager.default.contentsOfDirectory(atPath: directory.path),
             Set(present.filter { $0 != fileName }) == Set(manifest.artefacts.keys)
         else { return false }
+        // `.build/book/lib/<fingerprint>/` → `.build/book/`, where the witnesses of verified files live.
+        let verified = VerifiedFiles(bookCache: directory.deletingLastPathComponent().deletingLastPathComponent())
         return manifest.artefacts.allSatisfy { name, digest in
-            FileDigest.sha256(directory.appendingPathComponent(name)) == digest
+            verified.matches(directory.appendingPathComponent(name), digest: digest)
         }
     }
 

@@ -48,7 +48,13 @@ struct ProgramCache {
             let entry = try? JSONDecoder().decode(Entry.self, from: data),
             entry.key == key, entry.checksum == Self.checksum(key: entry.key, outcome: entry.outcome)
         else { return nil }
-        if case .built(let recorded) = entry.outcome, FileDigest.sha256(executable) != recorded { return nil }
+        // `.build/book/programs/<key>/` → `.build/book/`, where the witnesses of verified files live.
+        let bookCache = directory.deletingLastPathComponent().deletingLastPathComponent()
+        if case .built(let recorded) = entry.outcome,
+            !VerifiedFiles(bookCache: bookCache).matches(executable, digest: recorded)
+        {
+            return nil
+        }
         return entry.outcome
     }
 

@@ -14,7 +14,7 @@ import SwiftSyntax
 public struct SnippetSyntax {
     /// A syntax problem, located within the snippet's code: 1-based line and UTF-8 column, as swiftc
     /// counts them.
-    public struct Problem: Hashable, Sendable, CustomStringConvertible {
+    public struct Problem: Hashable, Sendable, Codable, CustomStringConvertible {
         public var line: Int
         public var column: Int
         public var message: String

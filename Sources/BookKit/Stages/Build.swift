@@ -76,8 +76,9 @@ public enum Build {
     /// cached, so an unchanged chapter does not repeat the search.
     /// - Parameter compile: compiles a batch of programs (in parallel, in the caller's work slots), results
     ///   in the batch's order (`Build.compile`).
+    /// - Parameter syntax: remembers the snippets' syntax problems between builds (nil: parse every snippet).
     public static func chapter(
-        _ chapter: Chapter,
+        _ chapter: Chapter, syntax: SyntaxMemo? = nil,
         compile: ([ProgramPlan]) throws(BookError) -> [CompiledProgram]
     ) throws(BookError) -> ChapterPrograms {
         var result = ChapterPrograms()
@@ -85,7 +86,7 @@ public enum Build {
         // before any compiler runs: one of them could swallow the snippets after it. A `fails` snippet is
         // exempt: failing is its point, and it is the last snippet of its program.
         for snippet in chapter.snippets where snippet.info.mode.isCompiled && snippet.info.mode != .fails {
-            let problems = SnippetSyntax(code: snippet.code).problems
+            let problems = syntax?.problems(of: snippet.code) ?? SnippetSyntax(code: snippet.code).problems
             guard !problems.isEmpty else { continue }
             result.failures.append(syntaxFailure(of: snippet, problems, path: chapter.source.path))
         }
@@ -179,7 +180,9 @@ public enum Build {
     ) throws(BookError) -> CompiledProgram {
         let runs: Bool
         if case .compileCheck = plan.purpose { runs = false } else { runs = true }
-        let (source, runtime) = plan.sources
+        let codes = plan.snippets.map(\.code)
+        let (source, runtime) = plan.sources(
+            shadowed: SyntaxMemo(packageRoot: root)?.shadowedCodes(codes) ?? Shadowing(codes: codes).codes)
         let flags = compileFlags(runs: runs, optimized: plan.isOptimized) + library.compilerArguments
         var hash = SHA256()
         hash.update(
