@@ -33,4 +33,18 @@ import Testing
         #expect(report.checked == report.passed)
         #expect(report.snippets > 0)
     }
+
+    /// The originals' titles are quoted as kexue.fm writes them: Chinese typography sets punctuation full-width
+    /// (`：` `，` `？` `（）` `～` `“”`), so an ASCII `:` or `?` in a title with Chinese in it is a transcription
+    /// slip, not the original. (The eight titles were checked against the posts' pages and citations of them.)
+    @Test func originalTitlesKeepTheirFullWidthPunctuation() throws {
+        let book = try Load.book(root: Self.root)
+        let titles = book.chapters.compactMap { $0.original?.title }
+        #expect(titles.count == 8, "every post chapter names its original")
+        let chinese = { (scalar: Unicode.Scalar) in (0x4E00...0x9FFF).contains(scalar.value) }
+        for title in titles where title.unicodeScalars.contains(where: chinese) {
+            let ascii = title.filter { ":,?()~!;\"".contains($0) }
+            #expect(ascii.isEmpty, "\(title): ASCII punctuation \(Array(ascii)) where the original has full-width")
+        }
+    }
 }

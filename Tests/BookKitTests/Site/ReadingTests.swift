@@ -178,6 +178,38 @@ struct ReadingTests {
         #expect(pagesWithTitles > 0)
     }
 
+    /// The originals' titles are drawn in a real CJK font, not as boxes: each Chinese character of a title draws
+    /// differently from the missing-glyph box (what a character no installed font has, U+10FFFD, draws as).
+    /// Needs a CJK font on the machine: `.ci/deps --tests` installs one (fonts-wqy-microhei).
+    @Test func chineseTitlesAreDrawnInACJKFontNotAsBoxes() throws {
+        let probe = """
+            (function () {
+              function drawn(text, font) {
+                var canvas = document.createElement("canvas"); canvas.width = 48; canvas.height = 48;
+                var context = canvas.getContext("2d"); context.font = "40px " + font; context.fillText(text, 2, 40);
+                return canvas.toDataURL();
+              }
+              var boxes = 0, characters = 0;
+              document.querySelectorAll('[lang="zh-Hans"]').forEach(function (element) {
+                var font = getComputedStyle(element).fontFamily, box = drawn("\\u{10FFFD}", font);
+                Array.from(element.textContent).forEach(function (character) {
+                  if (!/[\\u3400-\\u9fff\\uff00-\\uffef]/.test(character)) return;
+                  characters++;
+                  if (drawn(character, font) === box) boxes++;
+                });
+              });
+              return JSON.stringify({ characters: characters, boxes: boxes });
+            })()
+            """
+        let browser = try HeadlessBrowser()
+        for chapter in Self.chapters.1 where chapter.chapter.source.original != nil {
+            let found = try facts(browser, chapter.chapter.source.slug + ".html", width: 1280, probe)
+            report("CJK glyphs \(chapter.chapter.source.slug)", found)
+            #expect((found["characters"] as? Int ?? 0) > 0, "the page has a Chinese title")
+            #expect(found["boxes"] as? Int == 0, "Chinese characters drawn as missing-glyph boxes (tofu)")
+        }
+    }
+
     // MARK: e. Phone navigation
 
     /// At phone width the chapter's title is on the first screen: the navigation is folded behind a menu
