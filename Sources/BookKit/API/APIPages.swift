@@ -138,9 +138,21 @@ public enum APIPages {
         let anchor = HTML.escape(index.anchor(of: symbol.id) ?? APIIndex.anchor(symbol.title))
         var html = "<section class=\"api-symbol\" id=\"\(anchor)\">"
         html +=
-            "<h\(level)><a class=\"anchor\" href=\"#\(anchor)\" aria-hidden=\"true\">#</a><span class=\"api-kind\">\(symbol.kindName)</span> <code>\(HTML.escape(symbol.isType ? symbol.path.dropFirst().joined(separator: ".") : symbol.path.last ?? symbol.title))</code></h\(level)>"
+            "<h\(level)><a class=\"anchor\" href=\"#\(anchor)\" aria-hidden=\"true\">#</a><span class=\"api-kind\">\(symbol.kindName)</span> <code>\(breakable(symbol.isType ? symbol.path.dropFirst().joined(separator: ".") : symbol.path.last ?? symbol.title))</code></h\(level)>"
         html += declaration(symbol, index: index) + source(symbol, index: index) + doc(symbol, index: index)
         return html + "</section>\n"
+    }
+
+    /// `name` escaped, with a line-break opportunity (`<wbr>`) after each `(`, `:` and `.`: a method such as
+    /// `init(parameters:learningRate:beta1:…)` is one unbreakable word otherwise and pushes a phone-width page
+    /// sideways.
+    static func breakable(_ name: String) -> String {
+        var html = ""
+        for character in name {
+            html += HTML.escape(String(character))
+            if character == "(" || character == ":" || character == "." { html += "<wbr>" }
+        }
+        return html
     }
 
     static func breadcrumb(_ modules: [String]) -> String {

@@ -156,10 +156,7 @@ import Testing
         defer { scratch.remove() }
         let report = try scratch.build()
         #expect(report.errors.isEmpty, "\(report.errors)")
-        #expect(
-            report.docWarnings.map(\.description) == [
-                "Sources/Kernels/Scale.swift:2:28: warning: public function 'kernelScale()' has no doc comment"
-            ], "\(report.docWarnings)")
+        #expect(report.docWarnings.isEmpty, "the tiny library is documented: \(report.docWarnings)")
         let site = scratch.root.appendingPathComponent("site")
         let chapter = try String(contentsOf: site.appendingPathComponent("one.html"), encoding: .utf8)
         #expect(chapter.contains("<a class=\"api-link\" href=\"api.Kernels.html#kernelScale()\">kernelScale</a>"))

@@ -122,7 +122,7 @@ import Testing
             book, ["build", "--chapters", "one"], exitCode: 64, stdout: "",
             stderr: """
                 Error: Unknown option '--chapters'. Did you mean '--chapter'?
-                Usage: book build [--chapter <chapter> ...] [--fix] [--exact] [--no-cache] [--jobs <jobs>] [--root <root>] [--output <output>] [--package <package>]
+                Usage: book build [--chapter <chapter> ...] [--fix] [--exact] [--no-cache] [--pdf] [--jobs <jobs>] [--root <root>] [--output <output>] [--package <package>]
                   See 'book build --help' for more information.
 
                 """)
