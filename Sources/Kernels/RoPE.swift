@@ -19,11 +19,17 @@
 /// `cosines[p·dim + 2i] = cosines[p·dim + 2i + 1] = cos mθ_i`, `signedSines` = (−sin mθ_i, +sin mθ_i).
 /// Angles are computed in Double (m·θ_i reaches thousands of radians), then rounded once to Float.
 public struct RoPETable: Sendable {
+    /// The number of tabulated positions: row p holds position `start + p`, for p in `0..<positions`.
     public let positions: Int
+    /// The rotated width d (even and positive): each row holds `dim` values, one per channel.
     public let dim: Int
+    /// The position m of row 0.
     public let start: Int
+    /// The frequency base of θ_i = base^(−2i/d) (10000 in RoFormer).
     public let base: Double
+    /// `[positions, dim]` row-major: cos mθ_i at channels 2i and 2i + 1.
     public let cosines: [Float]
+    /// `[positions, dim]` row-major: −sin mθ_i at channel 2i and +sin mθ_i at channel 2i + 1.
     public let signedSines: [Float]
 
     /// - Precondition: dim is even and positive; positions ≥ 0.

@@ -14,6 +14,8 @@ public struct LabeledSpan: Hashable, Comparable, Sendable, CustomStringConvertib
     /// Last token, inclusive (column index of the score matrix).
     public var end: Int
 
+    /// The span of `type` over tokens `start...end`, stored as given (nothing is checked: a relation-table cell may
+    /// have `start > end`).
     public init(type: Int, start: Int, end: Int) {
         self.type = type
         self.start = start

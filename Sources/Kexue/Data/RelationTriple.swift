@@ -17,6 +17,8 @@ public struct RelationTriple: Hashable, Comparable, Sendable, CustomStringConver
     /// The object's tokens, `o_h...o_t`.
     public var object: ClosedRange<Int>
 
+    /// The triple (`subject`, `predicate`, `object`) as given; the spans are inclusive token ranges, not checked
+    /// against any sentence.
     public init(subject: ClosedRange<Int>, predicate: Int, object: ClosedRange<Int>) {
         self.subject = subject
         self.predicate = predicate

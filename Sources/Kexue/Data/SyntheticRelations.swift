@@ -40,14 +40,19 @@
 public struct SyntheticRelations: Sendable {
     /// The clause kinds of the table above.
     public enum ClauseKind: String, CaseIterable, Sendable {
+        /// The rows of the type's table: `simple` S `<p>` O; `sharedObject` S₁ `and` S₂ `<p>` O; `sharedSubject`
+        /// S `<p>` O₁ `and` O₂; `chain` A `<p>` B `<q>` C; `nestedSubject` X u `<p>` O (two subjects with one first
+        /// token); `distractor` an entity-like run between fillers, with no triple.
         case simple, sharedObject, sharedSubject, chain, nestedSubject, distractor
     }
 
     /// A sentence: token ids (`[CLS]` first, `[SEP]` last, no padding), its triples, and its clause kinds.
     public struct Sentence: Sendable {
+        /// Token ids: `[CLS]`, the clauses separated by commas, `[SEP]`; no padding.
         public var tokens: [Int]
         /// Sorted.
         public var triples: [RelationTriple]
+        /// The kind of each clause, in sentence order.
         public var kinds: [ClauseKind]
     }
 
@@ -80,6 +85,8 @@ public struct SyntheticRelations: Sendable {
     public var predicates: Int { triggerPredicates + suffixes }
 
     // Vocabulary layout: [PAD] [CLS] [SEP] , and | fillers | entity words | triggers | suffixes.
+    /// The fixed token ids: `pad` 0 (`[PAD]`), `cls` 1 (`[CLS]`), `sep` 2 (`[SEP]`), `comma` 3 (`,`) and `and` 4;
+    /// the filler, entity, trigger and suffix words follow from id 5.
     public static let pad = 0, cls = 1, sep = 2, comma = 3, and = 4
     var fillerBase: Int { 5 }
     var entityBase: Int { fillerBase + fillerWords }
@@ -88,6 +95,9 @@ public struct SyntheticRelations: Sendable {
     /// The number of token ids, padding included.
     public var vocabularySize: Int { suffixBase + suffixes }
 
+    /// A language with `triggerPredicates` trigger predicates (≥ 2: a chain uses two), `suffixes` suffix predicates
+    /// (≥ 0), `entityWords` entity words and `fillerWords` filler words (≥ 1 each), and sentences of at most
+    /// `maxLength` tokens (≥ 24).
     public init(
         triggerPredicates: Int = 8, suffixes: Int = 2, entityWords: Int = 40, fillerWords: Int = 12,
         maxLength: Int = 40

@@ -4,6 +4,7 @@
 /// Content tokens are `0..<vocabularySize`; `maskToken == vocabularySize` (the model's input vocabulary is
 /// `inputVocabularySize = vocabularySize + 1`). Targets are content tokens, or -1 at positions not scored.
 public struct SyntheticSequenceTask: Sendable {
+    /// Which task, with the fixed distance at which its answer sits (offset, period or window).
     public enum Kind: Sendable, Equatable {
         /// Tokens are i.i.d. uniform; at every position i ≥ `offset` the target is the token at i − `offset`.
         /// A perfect model attends exactly `offset` positions back; nothing else in the sequence helps.
@@ -20,10 +21,13 @@ public struct SyntheticSequenceTask: Sendable {
         case localMajority(window: Int)
     }
 
+    /// The task and its parameters.
     public let kind: Kind
     /// The number of content tokens (classes of the output).
     public let vocabularySize: Int
 
+    /// A task of `kind` over `vocabularySize` content tokens. Preconditions: `vocabularySize` ≥ 2; `offset`, `window`
+    /// and `period` ≥ 1; `noise` in [0, 1]; `maskRate` in (0, 1].
     public init(kind: Kind, vocabularySize: Int) {
         require(vocabularySize >= 2, "SyntheticSequenceTask: vocabulary \(vocabularySize) < 2")
         switch kind {
@@ -110,7 +114,9 @@ public struct SequenceBatch: Sendable {
     public var tokens: [Int]
     /// Target ids, row-major `[size, length]`; -1 where nothing is scored.
     public var targets: [Int]
+    /// The number of sequences.
     public var size: Int
+    /// Tokens per sequence.
     public var length: Int
     /// Flat indices of the scored positions.
     public var scoredPositions: [Int] { targets.indices.filter { targets[$0] >= 0 } }

@@ -30,7 +30,9 @@ public struct SyntheticSpans: Sendable {
         public var compoundTypes: Int
         /// Word pools shared by the types (type α uses pool α % pools).
         public var pools: Int
+        /// Words per pool.
         public var poolSize: Int
+        /// Distinct filler words.
         public var fillers: Int
         /// Mentions per sentence: uniform in 1…maxEntities.
         public var maxEntities: Int
@@ -41,6 +43,8 @@ public struct SyntheticSpans: Sendable {
         /// Token ids reserved after the generator's own vocabulary (`Vocabulary.extraBase…`).
         public var extraTokens: Int
 
+        /// Stores the knobs unchecked; `SyntheticSpans.init(config:trainCount:testCount:seed:)` requires
+        /// `compoundTypes` in `0..<types` and at least one pool, pool word, filler, mention and mention word.
         public init(
             types: Int = 30, compoundTypes: Int = 8, pools: Int = 6, poolSize: Int = 6, fillers: Int = 24,
             maxEntities: Int = 4, maxMentionLength: Int = 3, distractorRate: Double = 0.25,
@@ -60,27 +64,40 @@ public struct SyntheticSpans: Sendable {
 
     /// Token ids of the generator's vocabulary (see the type's design notes).
     public struct Vocabulary: Sendable, Equatable {
+        /// The special ids: `[PAD]` 0, `[CLS]` 1, `[SEP]` 2.
         public static let pad = 0, cls = 1, sep = 2
+        /// The knobs the layout is derived from.
         public let config: Config
+        /// The layout for `config`.
         public init(_ config: Config) { self.config = config }
 
+        /// The first filler word id (3); filler k is `fillerBase + k`.
         public var fillerBase: Int { 3 }
+        /// The first pool word id; word k of pool p is `poolBase + p·poolSize + k`.
         public var poolBase: Int { fillerBase + config.fillers }
+        /// The first trigger word id; the trigger of type α is `triggerBase + α`.
         public var triggerBase: Int { poolBase + config.pools * config.poolSize }
+        /// The first head word id; compound type α's head word is `headBase + α − firstCompoundType`.
         public var headBase: Int { triggerBase + config.types }
+        /// The first of the `extraTokens` ids reserved for variants.
         public var extraBase: Int { headBase + config.compoundTypes }
         /// The number of token ids, extra tokens included.
         public var count: Int { extraBase + config.extraTokens }
 
+        /// The id of filler word `k`, in `0..<fillers`.
         public func filler(_ k: Int) -> Int { fillerBase + k }
+        /// The id of word `k` (`0..<poolSize`) of pool `pool` (`0..<pools`).
         public func poolWord(pool: Int, _ k: Int) -> Int { poolBase + pool * config.poolSize + k }
+        /// The id of the trigger word of `type`.
         public func trigger(type: Int) -> Int { triggerBase + type }
         /// The head word of a compound type.
         public func head(type: Int) -> Int { headBase + type - firstCompoundType }
+        /// The id of extra token `k`, in `0..<extraTokens`.
         public func extra(_ k: Int) -> Int { extraBase + k }
 
         /// The first compound type; types below it are simple.
         public var firstCompoundType: Int { config.types - config.compoundTypes }
+        /// Whether `type` is compound (one of the last `compoundTypes` types).
         public func isCompound(_ type: Int) -> Bool { type >= firstCompoundType }
         /// The pool of a type's words.
         public func pool(of type: Int) -> Int { type % config.pools }
@@ -107,17 +124,24 @@ public struct SyntheticSpans: Sendable {
 
     /// One sentence: token ids (with `[CLS]` first and `[SEP]` last, no padding) and its gold spans, sorted.
     public struct Sentence: Sendable, Equatable {
+        /// Token ids, `[CLS]` first and `[SEP]` last, no padding.
         public var tokens: [Int]
+        /// The gold spans, sorted; positions index `tokens`.
         public var spans: [LabeledSpan]
+        /// A sentence from its tokens and gold spans, stored as given.
         public init(tokens: [Int], spans: [LabeledSpan]) {
             self.tokens = tokens
             self.spans = spans
         }
     }
 
+    /// The knobs the sentences were drawn with.
     public let config: Config
+    /// The token id layout of `config`.
     public let vocabulary: Vocabulary
+    /// The first `trainCount` sentences of the seeded stream.
     public let train: [Sentence]
+    /// The next `testCount` sentences of the same stream, drawn after `train`.
     public let test: [Sentence]
 
     /// Draws `trainCount` then `testCount` sentences from `SeededRNG(seed:)`.

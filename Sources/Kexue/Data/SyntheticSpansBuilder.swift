@@ -4,12 +4,16 @@ extension SyntheticSpans {
     /// Appends the pieces of a sentence and records the gold spans, so variants (chapter 2's relations) can compose
     /// their own sentences from the same parts: `[CLS]` is written at creation, `finish()` writes `[SEP]`.
     public struct Builder: Sendable {
+        /// The id layout and knobs the pieces are drawn with.
         public let vocabulary: Vocabulary
+        /// The tokens written so far, `[CLS]` first.
         public private(set) var tokens: [Int] = [Vocabulary.cls]
+        /// The gold spans recorded so far, in the order written (a compound's child before it).
         public private(set) var spans: [LabeledSpan] = []
         /// Whether the last piece was a mention (the next filler slot must then be a filler word, not a distractor).
         private var afterMention = false
 
+        /// An empty sentence: `[CLS]` alone.
         public init(vocabulary: Vocabulary) { self.vocabulary = vocabulary }
 
         /// The position the next token will take.
@@ -77,7 +81,9 @@ extension SyntheticSpans {
     public struct Batch: Sendable {
         /// `[b·n]` token ids, row-major, `[PAD]` after each sentence.
         public var ids: [Int]
+        /// b, the number of sentences.
         public var batch: Int
+        /// n, the padded length of every sentence.
         public var length: Int
         /// `[b][n]`, `true` for real tokens (`[CLS]` and `[SEP]` included).
         public var mask: [[Bool]]

@@ -14,6 +14,7 @@
 public struct ClaimDecision: Sendable, CustomStringConvertible {
     /// The decision's name: lowercase letters, digits and `-`, as in a claims line's `(#snippet:name)`.
     public var name: String
+    /// The status the rule gave; the chapter's claims block must state the same.
     public var status: ClaimStatus
     /// Why, in words: the claim as the post makes it, and the case of the rule that decided it.
     public var reason: String

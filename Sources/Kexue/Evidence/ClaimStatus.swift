@@ -27,8 +27,11 @@ public enum PostClaim: Sendable, Equatable {
 /// estimate alone. "Only a proxy of the claim was tested", the rule's other qualitative case, is the author's
 /// judgement and not decided here.
 public enum ClaimStatus: String, Sendable, CaseIterable {
+    /// The interval alone supports the claim.
     case reproduced
+    /// The estimate is on the claim's side but the interval does not settle it; the best one seed can give.
     case qualitative
+    /// The estimate or the interval goes against the claim; raw value `not-reproduced`.
     case notReproduced = "not-reproduced"
 
     /// Decides the status of `claim` from an effect oriented as an improvement (positive = the post's direction

@@ -6,13 +6,17 @@
 /// account for: anything shared by all seeds (the data set, the code), so it bounds the seed-to-seed noise only.
 /// With one value the spread is unknown: `standardDeviation`, `lower` and `upper` are NaN (printed `nan`).
 public struct ConfidenceInterval: Sendable, Equatable {
+    /// The mean of the values.
     public var mean: Double
     /// The sample standard deviation (divisor n − 1); NaN for n = 1.
     public var standardDeviation: Double
+    /// n, the number of values (seeds).
     public var count: Int
     /// The coverage, 0.95 for a 95 % interval.
     public var level: Double
+    /// The lower end, mean − t·s/√n; NaN for n = 1.
     public var lower: Double
+    /// The upper end, mean + t·s/√n; NaN for n = 1.
     public var upper: Double
 
     /// Summarises `values` (at least one). Sums run in the order given, so the result is a function of the values

@@ -13,6 +13,7 @@ public struct PRF: Equatable, Sendable, CustomStringConvertible {
     /// Z: gold items.
     public var gold: Int
 
+    /// Counts as given: X = `correct`, Y = `predicted`, Z = `gold`; all 0 by default (the identity of `+`).
     public init(correct: Int = 0, predicted: Int = 0, gold: Int = 0) {
         self.correct = correct
         self.predicted = predicted

@@ -8,8 +8,11 @@
 /// `EGP − GP: +0.0041 [-0.0123, +0.0205] (95% CI, 8 seeds), EGP ahead on 5 of 8`, with `, 1 tie` / `, 2 ties`
 /// appended when some seeds tie exactly. "Ahead" follows `better`: with `.lower` (losses), ahead means lower.
 public struct PairedComparison: Sendable, CustomStringConvertible {
+    /// Arm A, the minuend of every difference A − B.
     public var a: TrialArm
+    /// Arm B, run on the same seeds as A.
     public var b: TrialArm
+    /// Which way the metric improves: decides `ahead` and `behind`, and which side of zero a claim's direction is.
     public var better: Better
     /// A − B on each seed, in seed order.
     public var differences: [Double]

@@ -11,6 +11,7 @@
 /// `NumberFormat` (fixed notation with `decimals` digits, half to even; all in scientific notation when one
 /// |x| ≥ 1e6), minus signs are ASCII so the book's output check reads them as numbers.
 public struct TrialArm: Sendable, CustomStringConvertible {
+    /// The arm's label in printed results (`GP`).
     public var name: String
     /// The seeds, in the order of `values`.
     public var seeds: [UInt64]
@@ -35,7 +36,9 @@ public struct TrialArm: Sendable, CustomStringConvertible {
         self.decimals = decimals
     }
 
+    /// The mean of `values` (`summary.mean`).
     public var mean: Double { summary.mean }
+    /// The sample standard deviation of `values` (divisor n − 1); NaN for one seed.
     public var standardDeviation: Double { summary.standardDeviation }
 
     /// `GP: 0.9242 ± 0.0301 (mean ± sd), 95% CI [0.8990, 0.9494], 8 seeds` (`1 seed` for one).

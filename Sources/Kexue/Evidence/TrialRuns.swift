@@ -1,6 +1,8 @@
 /// The results of `Trials.run`, in seed order.
 public struct TrialRuns<Result> {
+    /// The seeds, in the order the trials were given them.
     public var seeds: [UInt64]
+    /// The trial's result on each seed, index-aligned with `seeds`.
     public var results: [Result]
 
     /// The arm named `name` whose value on each seed is `metric` of that seed's result.

@@ -17,16 +17,26 @@
 /// never on standard output: nothing a snippet prints can make or move a figure. Outside the book it prints
 /// that text, which reads fine.
 public struct Figure: Sendable {
+    /// How the figure draws its data; the raw value is the `figure` line of `text`.
     public enum Kind: String, Sendable {
+        /// `line`: each series as a connected line; `scatter`: as unconnected markers; `bar`: a bar per x value,
+        /// series side by side; `heatmap`: `cells` as a colour grid, no series.
         case line, scatter, bar, heatmap
     }
 
+    /// The plot type.
     public var kind: Kind
+    /// The title, shown above the plot.
     public var title: String
+    /// The x axis label (`x` in the initialisers).
     public var xLabel: String
+    /// The y axis label (`y` in the initialisers).
     public var yLabel: String
+    /// Whether the x axis is logarithmic (x values must then be positive).
     public var xLog = false
+    /// Whether the y axis is logarithmic (y values must then be positive).
     public var yLog = false
+    /// The series in the order added: a name (the series' label) and x and y values of equal length.
     public private(set) var series: [(name: String, xs: [Double], ys: [Double])] = []
     /// For heat maps: rows of values, row-major.
     public private(set) var cells: [[Double]] = []
@@ -34,6 +44,7 @@ public struct Figure: Sendable {
     /// series of the same name when there is one.
     public private(set) var bands: [(name: String, xs: [Double], lower: [Double], upper: [Double])] = []
 
+    /// An empty figure of `kind`; `x` and `y` are the axis labels, `xLog` and `yLog` make those axes logarithmic.
     public init(kind: Kind, title: String, x: String = "", y: String = "", xLog: Bool = false, yLog: Bool = false) {
         self.kind = kind
         self.title = title
@@ -43,10 +54,12 @@ public struct Figure: Sendable {
         self.yLog = yLog
     }
 
+    /// A line plot with no series yet; `x` and `y` are the axis labels.
     public static func line(title: String, x: String, y: String, xLog: Bool = false, yLog: Bool = false) -> Figure {
         Figure(kind: .line, title: title, x: x, y: y, xLog: xLog, yLog: yLog)
     }
 
+    /// A scatter plot with no series yet; `x` and `y` are the axis labels.
     public static func scatter(title: String, x: String, y: String, xLog: Bool = false, yLog: Bool = false) -> Figure {
         Figure(kind: .scatter, title: title, x: x, y: y, xLog: xLog, yLog: yLog)
     }
@@ -80,6 +93,7 @@ public struct Figure: Sendable {
         series(name, xs: xs.map(Double.init), ys: ys.map(Double.init))
     }
 
+    /// Adds a series at x = 0, 1, 2, … (the index of each y value).
     public func series(_ name: String, ys: [Double]) -> Figure {
         series(name, xs: ys.indices.map(Double.init), ys: ys)
     }

@@ -13,9 +13,13 @@
 /// Shapes: ids `[b·n]` (row-major) → hidden states `[b, n, D]`.
 /// Parameters: `V·D + layers·(4D² + 4D + 2·D·F + F + D + 4D) + 2D` (F = `ffnSize`; biases and norms included).
 public final class TinyEncoder: Layer {
+    /// The token table, `[V, D]`.
     public let embedding: Embedding
+    /// The `layers` pre-norm blocks, applied in order.
     public let blocks: [TransformerBlock]
+    /// The layer norm on the last block's output (ε = 1e-6).
     public let finalNorm: LayerNorm
+    /// D, the width of the embeddings and of every hidden state.
     public var hiddenSize: Int { embedding.dimension }
 
     public var parameters: [Variable] {

@@ -27,7 +27,9 @@ public enum NormKind: Sendable, Equatable {
 
 /// One sublayer's norm as applied: a `LayerNorm` layer, or the parameter-free RMS normalisation.
 public enum SublayerNorm {
+    /// A `LayerNorm` with its gain γ and bias β.
     case layer(LayerNorm)
+    /// `x / √(mean(x²) + ε)` over the last axis, with no parameters.
     case rmsWithoutGain(epsilon: Float)
 
     /// `x` normalised over its last axis.
@@ -83,11 +85,16 @@ public final class TransformerBlock: Layer {
     public let useRoPE: Bool
     /// The FFN nonlinearity.
     public let activation: FeedForwardActivation
+    /// The attention projections, each `[d, d]` with an optional bias: W_q, W_k, W_v on the input, W_o on the
+    /// concatenated heads.
     public let query: Dense, key: Dense, value: Dense, output: Dense
     /// LayerNorm or the gain-free RMS norm.
     public let norm: NormKind
+    /// The attention sublayer's norm: on the residual sum (post-norm) or on the branch input (pre-norm).
     public let attentionNorm: SublayerNorm
+    /// The FFN's two layers: W_1 `[d, f]` (+ b_1), then W_2 `[f, d]` (+ b_2).
     public let feedForwardIn: Dense, feedForwardOut: Dense
+    /// The FFN sublayer's norm, placed as `attentionNorm` is.
     public let feedForwardNorm: SublayerNorm
     /// α, the weight of both residual branches (1 unless a residual warmup is running).
     public var residualScale: Float = 1

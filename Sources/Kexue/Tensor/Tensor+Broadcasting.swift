@@ -152,12 +152,19 @@ extension Tensor {
 
     /// Tensor-scalar and scalar-tensor arithmetic, element-wise (8 lanes at a time); same shape as the tensor.
     public static func + (a: Tensor, s: Float) -> Tensor { a.mapVector { $0 + Vec8(repeating: s) } }
+    /// Each element of `a` minus `s`.
     public static func - (a: Tensor, s: Float) -> Tensor { a.mapVector { $0 - Vec8(repeating: s) } }
+    /// Each element of `a` times `s`.
     public static func * (a: Tensor, s: Float) -> Tensor { a.mapVector { $0 * Vec8(repeating: s) } }
+    /// Each element of `a` divided by `s` (IEEE: ±inf or NaN for `s` = 0).
     public static func / (a: Tensor, s: Float) -> Tensor { a.mapVector { $0 / Vec8(repeating: s) } }
+    /// `s` plus each element of `a`.
     public static func + (s: Float, a: Tensor) -> Tensor { a.mapVector { Vec8(repeating: s) + $0 } }
+    /// `s` minus each element of `a`.
     public static func - (s: Float, a: Tensor) -> Tensor { a.mapVector { Vec8(repeating: s) - $0 } }
+    /// `s` times each element of `a`.
     public static func * (s: Float, a: Tensor) -> Tensor { a.mapVector { Vec8(repeating: s) * $0 } }
+    /// `s` divided by each element of `a` (IEEE division).
     public static func / (s: Float, a: Tensor) -> Tensor { a.mapVector { Vec8(repeating: s) / $0 } }
     /// Element-wise negation.
     public static prefix func - (a: Tensor) -> Tensor { a.mapVector { -$0 } }

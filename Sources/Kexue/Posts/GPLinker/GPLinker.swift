@@ -28,12 +28,15 @@
 public final class GPLinker: Layer {
     /// Standard GlobalPointer (per-type q/k) or Efficient GlobalPointer (shared q/k plus a per-type bias).
     public enum HeadKind: String, CaseIterable, Sendable {
+        /// `standard`: `GlobalPointer`; `efficient`: `EfficientGlobalPointer`.
         case standard, efficient
     }
 
     /// One span-pair scorer: a `GlobalPointer` or an `EfficientGlobalPointer`.
     public enum PairScorer {
+        /// A standard GlobalPointer (per-type q/k projections).
         case standard(GlobalPointer)
+        /// An Efficient GlobalPointer (shared q/k, per-type bias).
         case efficient(EfficientGlobalPointer)
 
         /// `[b, n, D]` → `[b, types, n, n]`.
@@ -44,6 +47,7 @@ public final class GPLinker: Layer {
             }
         }
 
+        /// The wrapped head's parameters, in its own order.
         public var parameters: [Variable] {
             switch self {
             case .standard(let gp): return gp.parameters
@@ -105,6 +109,7 @@ public final class GPLinker: Layer {
         public var tail: [LabeledSpan]
     }
 
+    /// The head kind of all three scorers.
     public let kind: HeadKind
     /// P, the number of predicates.
     public let predicates: Int

@@ -25,7 +25,9 @@
 public enum GPLinkerDecoding {
     /// One subject–object candidate and the predicates its head and tail cells allow.
     public struct Pair: Sendable, Equatable {
+        /// The subject span `s_h...s_t` (inclusive token positions).
         public var subject: ClosedRange<Int>
+        /// The object span `o_h...o_t` (inclusive token positions).
         public var object: ClosedRange<Int>
         /// Predicates p with `head[p, s_h, o_h] > threshold`, ascending.
         public var headPredicates: [Int]

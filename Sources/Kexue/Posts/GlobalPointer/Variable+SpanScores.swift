@@ -11,8 +11,9 @@ extension Variable {
     /// −∞ cells directly, so the `[b, m, n, n]` tensor is written once forward and read once backward: GP's scores
     /// are the largest tensor of a span model, and the composed version made several passes over it.
     ///
+    /// The receiver is `[b, n, m, 2d]`: batch, tokens, types, and each type's `[q | k]` chunk.
+    ///
     /// - Parameters:
-    ///   - self: `[b, n, m, 2d]`.
     ///   - scale: usually 1/√d.
     ///   - padding: `[b][n]`, `true` for real tokens, or `nil`; `triangle`: mask i > j (see `SpanMask`).
     /// - Returns: `[b, m, n, n]`.

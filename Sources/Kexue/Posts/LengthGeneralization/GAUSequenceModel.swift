@@ -16,8 +16,11 @@
 /// graph is recorded, and a unit's `forward` always composes (it returns A). The two agree to Float rounding
 /// (`GatedAttentionUnitFusedTests`); chapter 6's printed numbers are the same either way.
 public final class GAUSequenceModel: SequenceModel {
+    /// The token table E, `[inputVocabulary, d]`.
     public let embedding: Embedding
+    /// The L GAUs in order, each inside `x ← Norm(x + GAU_l(x))`; all share one normalisation.
     public let units: [GatedAttentionUnit]
+    /// The read-out W_out, `[d, classes]`, no bias.
     public let head: Dense
     /// ε of the norms.
     public let epsilon: Float

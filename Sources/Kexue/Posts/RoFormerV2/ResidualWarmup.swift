@@ -9,6 +9,7 @@ public struct ResidualWarmup: Sendable, Equatable {
     /// The number of steps over which α goes from 0 to 1; 0 means α = 1 from the start (no warmup).
     public let steps: Int
 
+    /// A warmup over `steps` optimiser steps; 0 means none. Precondition: `steps` ≥ 0.
     public init(steps: Int) {
         require(steps >= 0, "ResidualWarmup: steps \(steps) < 0")
         self.steps = steps
