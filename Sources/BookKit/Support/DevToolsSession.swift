@@ -112,8 +112,8 @@ public final class DevToolsSession {
     public func close() {
         guard !closed else { return }
         closed = true
-        var byte: UInt8 = 1
-        _ = write(lifeline, &byte, 1)
+        // The supervisor may have exited already (Chromium failed to start).
+        PipeSignal.writeByte(lifeline)
         var wait: Int32 = 0
         while waitpid(supervisor, &wait, 0) < 0, errno == EINTR {}
         ActiveProcessGroups.shared.remove(registration)
@@ -162,27 +162,15 @@ public final class DevToolsSession {
     public func clearEvents() { events.removeAll() }
 
     private func writeAll(_ bytes: [UInt8]) throws(BookError) {
-        // SIGPIPE is blocked on this thread for the write (a Chromium that exited must be an error here, not a
-        // signal that ends the build), and one it raised is taken back before unblocking.
-        var pipeSignal = sigset_t(), previous = sigset_t()
-        sigemptyset(&pipeSignal)
-        sigaddset(&pipeSignal, SIGPIPE)
-        pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
-        defer {
-            var pending = sigset_t()
-            sigpending(&pending)
-            if sigismember(&pending, SIGPIPE) == 1, sigismember(&previous, SIGPIPE) == 0 {
-                var zero = timespec(tv_sec: 0, tv_nsec: 0)
-                _ = sigtimedwait(&pipeSignal, nil, &zero)
+        // A Chromium that exited must be an error here, not a signal that ends the build.
+        try PipeSignal.blocked { () throws(BookError) in
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes[offset...].withUnsafeBytes { write(commands, $0.baseAddress, $0.count) }
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else { throw failure("Chromium no longer reads its DevTools pipe") }
+                offset += written
             }
-            pthread_sigmask(SIG_SETMASK, &previous, nil)
-        }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(commands, $0.baseAddress, $0.count) }
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else { throw failure("Chromium no longer reads its DevTools pipe") }
-            offset += written
         }
     }
 

@@ -194,30 +194,18 @@ public struct Subprocess {
         /// Writes to the program's standard input (`start(interactive: true)`); blocks while the pipe is full.
         /// A program that no longer reads it is an error here, not a SIGPIPE that would end the caller.
         public func send(_ bytes: [UInt8]) throws(BookError) {
-            // SIGPIPE is blocked on this thread for the write, and one it raised is taken back before unblocking.
-            var pipeSignal = sigset_t(), previous = sigset_t()
-            sigemptyset(&pipeSignal)
-            sigaddset(&pipeSignal, SIGPIPE)
-            pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
-            defer {
-                var pending = sigset_t()
-                sigpending(&pending)
-                if sigismember(&pending, SIGPIPE) == 1, sigismember(&previous, SIGPIPE) == 0 {
-                    var zero = timespec(tv_sec: 0, tv_nsec: 0)
-                    _ = sigtimedwait(&pipeSignal, nil, &zero)
+            try PipeSignal.blocked { () throws(BookError) in
+                var offset = 0
+                while offset < bytes.count {
+                    let written = bytes[offset...].withUnsafeBytes { write(pipes.input[1], $0.baseAddress, $0.count) }
+                    if written < 0, errno == EINTR { continue }
+                    guard written > 0 else {
+                        throw BookError(
+                            .environment, at: nil,
+                            "\(subprocess.executable) no longer reads its input: \(String(cString: strerror(errno)))")
+                    }
+                    offset += written
                 }
-                pthread_sigmask(SIG_SETMASK, &previous, nil)
-            }
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes[offset...].withUnsafeBytes { write(pipes.input[1], $0.baseAddress, $0.count) }
-                if written < 0, errno == EINTR { continue }
-                guard written > 0 else {
-                    throw BookError(
-                        .environment, at: nil,
-                        "\(subprocess.executable) no longer reads its input: \(String(cString: strerror(errno)))")
-                }
-                offset += written
             }
         }
 
@@ -381,25 +369,26 @@ private struct Session {
     mutating func kill() {
         guard !killed else { return }
         killed = true
-        var byte: UInt8 = 1
-        _ = write(pipes.lifeline[1], &byte, 1)
+        PipeSignal.writeByte(pipes.lifeline[1])
     }
 
     mutating func writeAcknowledge(_ bytes: [UInt8]) {
         guard !bytes.isEmpty else { return }
-        _ = bytes.withUnsafeBytes { write(pipes.acknowledge[1], $0.baseAddress, $0.count) }
+        PipeSignal.blocked { _ = bytes.withUnsafeBytes { write(pipes.acknowledge[1], $0.baseAddress, $0.count) } }
     }
 
     /// Standard input is written whole before the program runs; it is at most a pipe buffer (64 KiB) so this
     /// cannot block. Longer input would need a writer thread; chapters do not need it.
     mutating func writeInput(_ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes {
-                write(pipes.input[1], $0.baseAddress, min($0.count, 1 << 16))
+        PipeSignal.blocked {
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes[offset...].withUnsafeBytes {
+                    write(pipes.input[1], $0.baseAddress, min($0.count, 1 << 16))
+                }
+                if written <= 0 { break }
+                offset += written
             }
-            if written <= 0 { break }
-            offset += written
         }
         closeInput()
     }
@@ -532,7 +521,6 @@ public final class ActiveProcessGroups: Sendable {
     /// Asks every running program's supervisor to kill its program's tree.
     public func killAll() {
         let current = state.withLock { Array($0.lifelines.values) }
-        var byte: UInt8 = 1
-        for fd in current { _ = write(fd, &byte, 1) }
+        for fd in current { PipeSignal.writeByte(fd) }
     }
 }
