@@ -373,7 +373,13 @@ public struct BookBuilder: Sendable {
             built.ranPrograms += first.ranPrograms
         }
         built = try typeset(built, programs: programs)
-        if let api = programs.api { built.symbolLinks = SnippetLinks.links(for: built.chapter.snippets, index: api) }
+        if let api = programs.api {
+            let snippets = built.chapter.snippets
+            built.symbolLinks =
+                SyntaxMemo(packageRoot: options.packageRoot)?.snippetLinks(
+                    snippets, index: api, library: programs.library.fingerprint)
+                ?? SnippetLinks.links(for: snippets, index: api)
+        }
         built.seconds = Date().timeIntervalSince(started)
         return built
     }

@@ -2,8 +2,8 @@ import Foundation
 
 /// The results of parsing snippets with swift-syntax that every build needs, remembered on disk under
 /// `.build/book/syntax/` so that a warm build parses nothing: a snippet's syntax problems (`SnippetSyntax.problems`)
-/// and a program's snippets after shadowing (`Shadowing.codes`, what the program's source and cache key are made
-/// of). Why: swift-syntax is a dependency, so it stays unoptimised in the debug build `swift run book build`
+/// a program's snippets after shadowing (`Shadowing.codes`, what the program's source and cache key are made
+/// of), and a chapter's links from snippet identifiers to the API reference (`SnippetLinks`). Why: swift-syntax is a dependency, so it stays unoptimised in the debug build `swift run book build`
 /// uses, where parsing the book's snippets twice took half of a warm no-op (about 2 s of CPU).
 ///
 /// Guarantees: an entry answers only for the exact codes it was computed from (the key hashes each code,
@@ -29,6 +29,16 @@ public struct SyntaxMemo: Sendable {
     /// The snippets' codes after shadowing, as `Shadowing(codes:).codes`.
     func shadowedCodes(_ codes: [String]) -> [String] {
         remembered("shadowed", codes) { Shadowing(codes: codes).codes }
+    }
+
+    /// The snippets' links into the API reference of the library with fingerprint `library`, as
+    /// `SnippetLinks.links(for:index:)`: parsing and scope lookup over every snippet were 70 % of a warm no-op
+    /// build's CPU. The key holds each snippet's index and code and the library's fingerprint (the reference is
+    /// extracted from that library build and nothing else).
+    func snippetLinks(_ snippets: [Snippet], index: APIIndex, library: String) -> [Int: [Int: String]] {
+        remembered("links\u{0}\(library)", snippets.map { "\($0.index)\u{0}\($0.code)" }) {
+            SnippetLinks.links(for: snippets, index: index)
+        }
     }
 
     /// The running `book` (or test) executable's file identity: what makes its parsing rules its own.

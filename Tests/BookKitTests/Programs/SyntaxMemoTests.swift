@@ -36,4 +36,25 @@ import Testing
         try "garbage".write(to: entry, atomically: true, encoding: .utf8)
         #expect(memo.shadowedCodes(codes) == fresh)
     }
+
+    /// Snippet links are remembered per library fingerprint and follow the code: the same answer as
+    /// `SnippetLinks`, from disk the second time, and a new answer when the code or the library changes.
+    @Test func rememberedSnippetLinksEqualALookupAndFollowCodeAndLibrary() throws {
+        let folder = try ScratchFolder("syntax-memo-links")
+        defer { folder.remove() }
+        let memo = try #require(SyntaxMemo(packageRoot: folder.root))
+        let index = SnippetLinksTests.index
+        let snippets = SnippetLinksTests.snippets(["let t = Tensor.zeros([2])\nprint(softmax(t))"])
+        let fresh = SnippetLinks.links(for: snippets, index: index)
+        #expect(!fresh.isEmpty)
+        #expect(memo.snippetLinks(snippets, index: index, library: "A") == fresh)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: memo.directory.path).count == 1)
+        #expect(memo.snippetLinks(snippets, index: index, library: "A") == fresh, "read back")
+        _ = memo.snippetLinks(snippets, index: index, library: "B")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: memo.directory.path).count == 2,
+            "another library build is another entry")
+        let local = SnippetLinksTests.snippets(["func softmax(_ x: Int) -> Int { x }\nprint(softmax(1))"])
+        #expect(memo.snippetLinks(local, index: index, library: "A") == SnippetLinks.links(for: local, index: index))
+    }
 }
