@@ -36,9 +36,12 @@ extension Variable {
     public func swish() -> Variable {
         let x = value
         return Variable(x.swish(), inputs: [self]) { g in
+            // σ with the polynomial `vexp`, 8 lanes at a time, as the forward pass computes it. (Through libm's
+            // `expf` one element at a time, this backward was 23.5 % of a chapter 3 GAU training step.) For
+            // x ≪ 0, e^{-x} overflows to +inf and σ = 0, so the gradient is g·0 = 0, not NaN.
             [
-                Tensor.zipWith(g, x, op: "swish backward") { g, x in
-                    let s = stableSigmoid(x)
+                Tensor.zipVector(g, x, op: "swish backward") { g, x in
+                    let s = 1 / (1 + vexp(-x))
                     return g * (s + x * s * (1 - s))
                 }
             ]

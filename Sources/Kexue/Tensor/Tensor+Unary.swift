@@ -6,15 +6,6 @@
 
 // MARK: - Element-wise unary functions
 
-/// Numerically stable logistic function: never evaluates exp of a large positive number.
-@inline(__always)
-func stableSigmoid(_ x: Float) -> Float {
-    // For x ≥ 0, 1/(1+e^{-x}) with e^{-x} ≤ 1; for x < 0, e^{x}/(1+e^{x}) with e^{x} < 1: no overflow on either side.
-    if x >= 0 { return 1 / (1 + expf(-x)) }
-    let e = expf(x)
-    return e / (1 + e)
-}
-
 extension Tensor {
     /// `f` on 8 lanes at a time; the tail is padded into one vector so every element takes the same code path
     /// (results do not depend on an element's position).
@@ -32,6 +23,31 @@ extension Tensor {
                     for l in 0..<(n &- j) { v[l] = x[j &+ l] }
                     let r = f(v)
                     for l in 0..<(n &- j) { y[j &+ l] = r[l] }
+                }
+            }
+        }
+    }
+
+    /// `f` on 8 lanes at a time of two tensors of the same shape (the tail padded as in `mapVector`, so every
+    /// element takes the same code path). For element-wise chains that call `vexp`, where the scalar closure of
+    /// `zipWith` would fall back to libm one element at a time.
+    @inline(__always)
+    static func zipVector(_ a: Tensor, _ b: Tensor, op: String, _ f: (Vec8, Vec8) -> Vec8) -> Tensor {
+        precondition(a.shape == b.shape, "\(op): shapes \(a.shape) and \(b.shape) differ")
+        return a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                Tensor.buildOverwriting(a.shape) { dst in
+                    let n = pa.count
+                    guard n > 0 else { return }
+                    let x = pa.baseAddress!, z = pb.baseAddress!, y = dst.baseAddress!
+                    var j = 0
+                    while j &+ 8 <= n { store8(f(load8(x + j), load8(z + j)), y + j); j &+= 8 }
+                    if j < n {
+                        var u = Vec8(), v = Vec8()
+                        for l in 0..<(n &- j) { u[l] = x[j &+ l]; v[l] = z[j &+ l] }
+                        let r = f(u, v)
+                        for l in 0..<(n &- j) { y[j &+ l] = r[l] }
+                    }
                 }
             }
         }
