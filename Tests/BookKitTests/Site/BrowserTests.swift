@@ -108,6 +108,49 @@ import Testing
         }
     }
 
+    /// Every identifier link of every chapter's snippets (`a.api-link`) lands, offline from `file://`, on an API
+    /// page whose element with that id exists: one visit per chapter to collect the links, one per API page to
+    /// look their anchors up in the page's DOM (ids such as `init(hiddenSize:types:headSize:rng:)`).
+    @Test(.enabled(if: HeadlessBrowser.executable() != nil, "needs chromium"))
+    func identifierLinksLandOnTheirDocumentation() throws {
+        let output = Self.root.appendingPathComponent(".build/book/browser-links-site")
+        var options = BookBuilder.Options(root: Self.root)
+        options.output = output
+        let report = try BookBuilder(options: options).build()
+        #expect(report.errors.isEmpty, "\(report.errors.map(\.description).joined(separator: "\n"))")
+        let browser = try HeadlessBrowser()
+        let book = try Load.book(root: Self.root)
+        let collect = """
+            JSON.stringify(Array.from(document.querySelectorAll("pre a.api-link")).map(function (a) { return a.href; }))
+            """
+        var anchors: [String: Set<String>] = [:]  // API page → ids the links need
+        var linkCount = 0
+        for chapter in book.chapters {
+            let visit = try browser.visit(
+                output.appendingPathComponent("\(chapter.slug).html"), width: 1280, evaluate: collect)
+            let hrefs =
+                try JSONSerialization.jsonObject(with: Data((visit.evaluation as? String ?? "[]").utf8)) as? [String]
+                ?? []
+            linkCount += hrefs.count
+            for href in hrefs {
+                let url = try #require(URL(string: href))
+                #expect(url.isFileURL, "\(chapter.slug): \(href) is not a local file")
+                #expect(url.lastPathComponent.hasPrefix("api."), "\(chapter.slug): \(href)")
+                anchors[url.lastPathComponent, default: []].insert(url.fragment(percentEncoded: false) ?? "")
+            }
+        }
+        #expect(linkCount > 100, "the book's snippets link the library: \(linkCount) links")
+        for (page, ids) in anchors.sorted(by: { $0.key < $1.key }) {
+            let list = String(decoding: try JSONSerialization.data(withJSONObject: ids.sorted()), as: UTF8.self)
+            let missing = """
+                JSON.stringify(\(list).filter(function (id) { return id !== "" && !document.getElementById(id); }))
+                """
+            let visit = try browser.visit(output.appendingPathComponent(page), width: 1280, evaluate: missing)
+            #expect(visit.problems.isEmpty, "\(page): \(visit.problems)")
+            #expect(visit.evaluation as? String == "[]", "\(page): no element for \(visit.evaluation ?? "nil")")
+        }
+    }
+
     /// The checks can fail: a page with a script error, a missing image, raw LaTeX, and a formula whose font
     /// is missing is reported.
     @Test(.enabled(if: HeadlessBrowser.executable() != nil, "needs chromium"))
