@@ -85,7 +85,8 @@ import Testing
                     }
                 }
                 try visit.screenshot.write(
-                    to: Self.screenshots.appendingPathComponent("\(page.dropLast(5))-\(width)\(dark ? "-dark" : "").png"))
+                    to: Self.screenshots.appendingPathComponent(
+                        "\(page.dropLast(5))-\(width)\(dark ? "-dark" : "").png"))
             }
         }
 
