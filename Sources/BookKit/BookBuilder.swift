@@ -132,7 +132,7 @@ public struct BookBuilder: Sendable {
         // The page footer names the source and the compiler, never the time.
         let stamp = site.map { _ in Render.Stamp(commit: commit(), swiftVersion: programs.toolchain.version) }
         var report = Report()
-        var apiPages: [String: String] = [:]
+        var apiPages: [String: RenderedPage] = [:]
         if let stamp {
             // The API reference: read from the library just built (cached by its fingerprint), before any chapter,
             // since the chapters' snippets link into it.
@@ -153,9 +153,8 @@ public struct BookBuilder: Sendable {
                 previousFiles: site.previousFiles, placeholders: &report.placeholders, apiPages: apiPages)
             linkCheck(&rendered, &chapters, book: book, stamp: stamp, placeholders: report.placeholders)
             if chromium != nil {
-                // After the link check, so that each chapter shows the banner its page shows.
-                rendered.files[PrintPage.path] = PrintPage.html(
-                    book: book, chapters: chapters.map(\.checked), stamp: stamp)
+                // After the link check, so that each chapter shows the banner its page shows; then its own links.
+                printPage(&rendered, &chapters, book: book, stamp: stamp)
             }
             TestHook.pause(at: "render")
             try write(rendered, book: book, site: site, chromium: chromium)
@@ -213,8 +212,8 @@ public struct BookBuilder: Sendable {
     /// - Returns: the chapters, and their rendered pages by site path (empty without a site).
     func buildChapters(
         _ selected: [ChapterSource], of book: Book, stamp: Render.Stamp?,
-        programs: ProgramEnvironment, apiPages: [String: String] = [:]
-    ) throws(BookError) -> ([ChapterBuild], [String: String]) {
+        programs: ProgramEnvironment, apiPages: [String: RenderedPage] = [:]
+    ) throws(BookError) -> ([ChapterBuild], [String: RenderedPage]) {
         let gate = stamp.map {
             PageLinkGate(book: book, building: selected.map(\.slug), stamp: $0, apiPages: apiPages)
         }
@@ -244,9 +243,9 @@ public struct BookBuilder: Sendable {
     /// chapters keeps the other pages of the previous site; a chapter without one gets a placeholder page, so
     /// that no link of the published site dangles.
     func render(
-        _ book: Book, _ chapters: [ChapterBuild], pages: [String: String], stamp: Render.Stamp,
+        _ book: Book, _ chapters: [ChapterBuild], pages: [String: RenderedPage], stamp: Render.Stamp,
         resources: BookResources, previousFiles: Set<String>, placeholders: inout [String],
-        apiPages: [String: String] = [:]
+        apiPages: [String: RenderedPage] = [:]
     ) -> Site {
         let all = book.chapters.map { source in
             chapters.first { $0.source.slug == source.slug }?.chapter ?? Extract.chapter(Parse.chapter(source)).0
@@ -258,9 +257,9 @@ public struct BookBuilder: Sendable {
             for source in book.chapters
             where site.files["\(source.slug).html"] == nil && !previousFiles.contains("\(source.slug).html") {
                 let snippets = all.first { $0.source.slug == source.slug }?.snippets ?? []
-                site.files["\(source.slug).html"] = StubPage.html(
-                    source, book: book, stamp: stamp,
-                    anchors: snippets.map { $0.info.id.map { "snippet-\($0)" } ?? "snippet-\($0.index + 1)" })
+                site.add(
+                    StubPage.page(source, book: book, stamp: stamp, anchors: snippets.map(\.anchor)),
+                    at: "\(source.slug).html")
                 placeholders.append(source.slug)
                 options.progress(
                     "stub  " + source.slug + ": not built yet, its page is a placeholder (a full build builds it)")
@@ -271,7 +270,8 @@ public struct BookBuilder: Sendable {
 
     /// LinkCheck: the whole site once more (links of the index and claims pages, and into their anchors).
     /// Each error joins its chapter's error list like any other, and the chapter's page is rendered again
-    /// so that its banner shows it; errors of the index and claims pages go to the first chapter.
+    /// so that its banner shows it. An error goes to the chapter whose file the link was written in (a claims
+    /// page row's to its claim's chapter), else to the chapter whose page holds it, else to the first chapter.
     func linkCheck(
         _ site: inout Site, _ chapters: inout [ChapterBuild], book: Book, stamp: Render.Stamp,
         placeholders: [String]
@@ -287,10 +287,37 @@ public struct BookBuilder: Sendable {
             guard !new.isEmpty else { continue }
             chapters[i].record(new)
             let position = book.chapters.firstIndex { $0.slug == chapters[i].source.slug } ?? 0
-            site.files["\(chapters[i].source.slug).html"] = ChapterPage.html(
-                chapters[i].checked, book: book, position: position,
-                stamp: stamp)
+            site.add(
+                ChapterPage.page(chapters[i].checked, book: book, position: position, stamp: stamp),
+                at: "\(chapters[i].source.slug).html")
         }
+    }
+
+    /// The print page (`PrintPage`), put in the site with its contents, and its links checked like every page's.
+    ///
+    /// Its links are the chapters' own, localised (`#SLUG--ID`): a link broken on a chapter's page is broken here
+    /// too and was reported already, at the same line, so only a link broken here alone is a new error (a fault of
+    /// the localisation). Such an error joins its chapter's list, and that page and the print page are rendered
+    /// again to show it.
+    func printPage(_ site: inout Site, _ chapters: inout [ChapterBuild], book: Book, stamp: Render.Stamp) {
+        site.add(PrintPage.page(book: book, chapters: chapters.map(\.checked), stamp: stamp), at: PrintPage.path)
+        let reported = Set(
+            chapters.flatMap(\.errors).filter { $0.message.hasPrefix("broken link") }.compactMap(\.location))
+        let linkErrors = LinkCheck.errors(
+            in: site, book: book, promised: SiteFolder.printFiles, only: [PrintPage.path]
+        ).mapValues { $0.filter { $0.location.map { !reported.contains($0) } ?? true } }
+        guard linkErrors.values.contains(where: { !$0.isEmpty }) else { return }
+        for i in chapters.indices {
+            var found = linkErrors[chapters[i].source.slug] ?? []
+            if i == 0 { found += linkErrors[""] ?? [] }
+            guard !found.isEmpty else { continue }
+            chapters[i].record(found)
+            let position = book.chapters.firstIndex { $0.slug == chapters[i].source.slug } ?? 0
+            site.add(
+                ChapterPage.page(chapters[i].checked, book: book, position: position, stamp: stamp),
+                at: "\(chapters[i].source.slug).html")
+        }
+        site.add(PrintPage.page(book: book, chapters: chapters.map(\.checked), stamp: stamp), at: PrintPage.path)
     }
 
     /// With `--pdf`, the Chromium that prints the book; nil without. Missing is an environment error, and

@@ -36,8 +36,8 @@ import Testing
     }
 
     /// A broken link of the claims page (found only by the whole-site check, after every chapter's page and
-    /// line) joins the first chapter's errors, after the chapter's own, and its page banner (before: only the
-    /// report and stderr had it).
+    /// line) joins the errors of the claim's chapter (here the first), at the claim's line, and its page banner
+    /// (before: only the report and stderr had it; then at `book.json:1`).
     @Test func aLinkErrorOfTheClaimsPageIsOnTheFirstChaptersBanner() throws {
         let book = try book(
             "claims",
@@ -48,9 +48,9 @@ import Testing
         let report = try book.build()
         #expect(
             report.errors.map { "\($0.location?.description ?? "") \($0.message)" } == [
-                "chapters/one.md:1:1 broken link '#snippet-nope': no anchor '#snippet-nope' in one.html",
                 "chapters/one.md:4:1 claim names snippet 'nope', which does not exist",
-                "chapters/book.json:1:1 broken link 'one.html#snippet-nope': no anchor '#snippet-nope' in one.html",
+                "chapters/one.md:4:1 broken link '#snippet-nope': no anchor '#snippet-nope' in one.html",
+                "chapters/one.md:4:1 broken link 'one.html#snippet-nope' (the claims page on claims.html): no anchor '#snippet-nope' in one.html",
             ])
         let page = try book.read("site/one.html")
         #expect(page.contains("broken link &#39;one.html#snippet-nope&#39;"))
@@ -83,9 +83,8 @@ import Testing
         let book = Book(title: "B", subtitle: "", chapters: [chapter.source])
         let stamp = Render.Stamp(commit: "c", swiftVersion: "s")
         let withRows = Render.claimsPage(book: book, chapters: [chapter], stamp: stamp)
-        #expect(withRows.contains("A claim."), "the fixture has a claim row")
-        #expect(
-            LinkCheck.attributeValues("id", in: withRows)
-                == LinkCheck.attributeValues("id", in: Render.claimsPage(book: book, chapters: [], stamp: stamp)))
+        #expect(withRows.html.contains("A claim."), "the fixture has a claim row")
+        #expect(withRows.contents.anchors == Render.claimsPage(book: book, chapters: [], stamp: stamp).contents.anchors)
+        #expect(withRows.contents.anchors == HTMLScan.ids(in: withRows.html), "the recorded anchors are the page's")
     }
 }

@@ -126,18 +126,16 @@ public struct ScratchBook {
 
     /// Broken internal links of the site on disk, checked against the files that are there (not the manifest).
     public func danglingLinks(_ folder: String = "site") throws -> [String] {
-        var site = Site()
+        var pages: [String: String] = [:]
+        var files = Set<String>()
         let base = root.appendingPathComponent(folder)
         for case let name as String in FileManager.default.enumerator(atPath: base.path)! {
-            let url = base.appendingPathComponent(name)
+            files.insert(name)
             if name.hasSuffix(".html") {
-                site.files[name] = try String(contentsOf: url, encoding: .utf8)
-            } else {
-                site.copies[name] = url
+                pages[name] = try String(contentsOf: base.appendingPathComponent(name), encoding: .utf8)
             }
         }
-        return LinkCheck.errors(in: site, book: Book(title: "", subtitle: "", chapters: [])).values.flatMap { $0 }.map(
-            \.message)
+        return HTMLScan.danglingLinks(pages: pages, files: files)
     }
 
     /// Leftovers of the site writer beside the site.

@@ -4,17 +4,25 @@
 ///
 /// Every text from the library (names, declarations, doc comments) reaches the page escaped: declarations through
 /// `HTML.escape`, doc comments through cmark with their raw HTML turned into text (`DocMarkdown`).
+///
+/// Each page comes with its `PageContents`: every `id` and link is recorded where it is written (the renderer knows
+/// them), so the link check reads the reference's pages as it reads the chapters' (`LinkCheck`).
 public enum APIPages {
     /// Site path → page. Without a reference (the extraction failed), the overview says why and is the only page,
     /// so the sidebar's link still lands.
-    static func site(_ index: APIIndex?, unavailable: String?, book: Book, stamp: Render.Stamp) -> [String: String] {
+    static func site(_ index: APIIndex?, unavailable: String?, book: Book, stamp: Render.Stamp)
+        -> [String: RenderedPage]
+    {
         guard let index else {
             let body =
                 "<h1>API reference</h1>\n<p>The API reference could not be generated for this build: "
                 + HTML.escape(unavailable ?? "the library was not extracted") + "</p>\n"
-            return [APIIndex.overviewPage: page("API reference", body: body, book: book, stamp: stamp)]
+            return [
+                APIIndex.overviewPage: page(
+                    "API reference", body: body, contents: PageContents(), book: book, stamp: stamp)
+            ]
         }
-        var pages: [String: String] = [:]
+        var pages: [String: RenderedPage] = [:]
         pages[APIIndex.overviewPage] = overview(index, book: book, stamp: stamp)
         for module in index.reference.modules {
             pages[APIIndex.modulePage(module)] = modulePage(module, index: index, book: book, stamp: stamp)
@@ -26,34 +34,42 @@ public enum APIPages {
         return pages
     }
 
-    static func page(_ title: String, body: String, book: Book, stamp: Render.Stamp) -> String {
-        PageTemplate.html(
+    static func page(_ title: String, body: String, contents: PageContents, book: Book, stamp: Render.Stamp)
+        -> RenderedPage
+    {
+        PageTemplate.page(
             title: title + " · " + book.title, book: book, current: nil, sections: [],
-            body: "<article class=\"api\">\n" + body + "</article>\n", stamp: stamp)
+            body: RenderedPage(html: "<article class=\"api\">\n" + body + "</article>\n", contents: contents),
+            stamp: stamp)
     }
 
-    static func overview(_ index: APIIndex, book: Book, stamp: Render.Stamp) -> String {
+    static func overview(_ index: APIIndex, book: Book, stamp: Render.Stamp) -> RenderedPage {
+        var contents = PageContents()
         var body =
             "<h1>API reference</h1>\n<p>The public API of the library the chapters' snippets use, from its doc "
             + "comments. Names in the snippets link here.</p>\n"
         for module in index.reference.modules {
             body +=
                 "<section class=\"api-module\"><h2 id=\"\(HTML.escape(module))\"><a href=\"\(APIIndex.modulePage(module))\">\(HTML.escape(module))</a></h2>\n"
+            contents.define(module)
+            contents.link(APIIndex.modulePage(module), context: "the API overview")
             let types = index.topLevelTypes.filter { $0.module == module }
             if !types.isEmpty {
                 body += "<dl class=\"api-list\">\n"
                 for type in types {
                     body +=
                         "<dt><span class=\"api-kind\">\(type.kindName)</span> <a href=\"\(index.href(type.id) ?? "")\"><code>\(HTML.escape(type.title))</code></a></dt>"
-                    body += "<dd>\(summary(type, index: index))</dd>\n"
+                    contents.link(index.href(type.id) ?? "", context: "the API overview")
+                    body += "<dd>\(summary(type, index: index, into: &contents))</dd>\n"
                 }
                 body += "</dl>\n"
             }
             let free = freeSymbols(module, index: index).count
             body +=
                 "<p><a href=\"\(APIIndex.modulePage(module))\">\(free) free function\(free == 1 ? "" : "s"), variables, operators and extensions of \(HTML.escape(module))</a></p></section>\n"
+            contents.link(APIIndex.modulePage(module), context: "the API overview")
         }
-        return page("API reference", body: body, book: book, stamp: stamp)
+        return page("API reference", body: body, contents: contents, book: book, stamp: stamp)
     }
 
     /// The module's symbols that belong to no type of the reference.
@@ -64,14 +80,18 @@ public enum APIPages {
         }
     }
 
-    static func modulePage(_ module: String, index: APIIndex, book: Book, stamp: Render.Stamp) -> String {
-        var body = breadcrumb([]) + "<h1><span class=\"api-kind\">module</span> \(HTML.escape(module))</h1>\n"
+    static func modulePage(_ module: String, index: APIIndex, book: Book, stamp: Render.Stamp) -> RenderedPage {
+        var contents = PageContents()
+        var body =
+            breadcrumb([], into: &contents) + "<h1><span class=\"api-kind\">module</span> \(HTML.escape(module))</h1>\n"
         let types = index.topLevelTypes.filter { $0.module == module }
         if !types.isEmpty {
             body += "<h2 id=\"group-types\">Types</h2>\n<dl class=\"api-list\">\n"
+            contents.define("group-types")
             for type in types {
+                contents.link(index.href(type.id) ?? "", context: "the module's page")
                 body +=
-                    "<dt><span class=\"api-kind\">\(type.kindName)</span> <a href=\"\(index.href(type.id) ?? "")\"><code>\(HTML.escape(type.title))</code></a></dt><dd>\(summary(type, index: index))</dd>\n"
+                    "<dt><span class=\"api-kind\">\(type.kindName)</span> <a href=\"\(index.href(type.id) ?? "")\"><code>\(HTML.escape(type.title))</code></a></dt><dd>\(summary(type, index: index, into: &contents))</dd>\n"
             }
             body += "</dl>\n"
         }
@@ -84,27 +104,35 @@ public enum APIPages {
             let group = globals.filter { kinds.contains($0.kind) }
             guard !group.isEmpty else { continue }
             body += "<h2 id=\"\(anchor)\">\(title)</h2>\n"
-            for symbol in group { body += member(symbol, index: index, level: 3) }
+            contents.define(anchor)
+            for symbol in group { body += member(symbol, index: index, level: 3, into: &contents) }
         }
         let extended = Dictionary(grouping: free.filter { $0.parentName != nil }, by: { $0.parentName! })
         for (type, symbols) in extended.sorted(by: { $0.key < $1.key }) {
             body +=
                 "<h2 id=\"group-extension-\(HTML.escape(APIIndex.anchor(type)))\">Extension of <code>\(HTML.escape(type))</code></h2>\n"
-            for symbol in symbols { body += member(symbol, index: index, level: 3) }
+            contents.define("group-extension-" + APIIndex.anchor(type))
+            for symbol in symbols { body += member(symbol, index: index, level: 3, into: &contents) }
         }
-        return page(module + " · API reference", body: body, book: book, stamp: stamp)
+        return page(module + " · API reference", body: body, contents: contents, book: book, stamp: stamp)
     }
 
-    static func typePage(_ type: APIReference.Symbol, index: APIIndex, book: Book, stamp: Render.Stamp) -> String {
-        var body = breadcrumb([type.module])
+    static func typePage(_ type: APIReference.Symbol, index: APIIndex, book: Book, stamp: Render.Stamp)
+        -> RenderedPage
+    {
+        var contents = PageContents()
+        var body = breadcrumb([type.module], into: &contents)
         body += "<h1><span class=\"api-kind\">\(type.kindName)</span> <code>\(HTML.escape(type.title))</code></h1>\n"
-        body += declaration(type, index: index) + source(type, index: index) + doc(type, index: index)
-        body += members(of: type, index: index, level: 2)
-        return page(type.title + " · API reference", body: body, book: book, stamp: stamp)
+        body += declaration(type, index: index, into: &contents) + source(type, index: index, into: &contents)
+        body += doc(type, index: index, into: &contents)
+        body += members(of: type, index: index, level: 2, into: &contents)
+        return page(type.title + " · API reference", body: body, contents: contents, book: book, stamp: stamp)
     }
 
     /// The member groups of a type, in a fixed order; nested types bring their own members.
-    static func members(of type: APIReference.Symbol, index: APIIndex, level: Int) -> String {
+    static func members(of type: APIReference.Symbol, index: APIIndex, level: Int, into contents: inout PageContents)
+        -> String
+    {
         let all = index.members(of: type.id)
         var html = ""
         let groups: [(String, Set<String>)] = [
@@ -120,26 +148,36 @@ public enum APIPages {
             guard !group.isEmpty else { continue }
             let anchor = APIIndex.anchor(prefix + title.lowercased().replacingOccurrences(of: " ", with: "-"))
             html += "<h\(level) id=\"group-\(anchor)\">\(title)</h\(level)>\n"
-            for symbol in group { html += member(symbol, index: index, level: min(level + 1, 6)) }
+            contents.define("group-" + anchor)
+            for symbol in group { html += member(symbol, index: index, level: min(level + 1, 6), into: &contents) }
         }
         let nested = all.filter(\.isType)
         if !nested.isEmpty {
             html += "<h\(level) id=\"group-\(APIIndex.anchor(prefix + "nested-types"))\">Nested types</h\(level)>\n"
+            contents.define("group-" + APIIndex.anchor(prefix + "nested-types"))
             for symbol in nested {
-                html += "<section class=\"api-nested\">" + member(symbol, index: index, level: min(level + 1, 6))
-                html += members(of: symbol, index: index, level: min(level + 2, 6)) + "</section>\n"
+                html +=
+                    "<section class=\"api-nested\">"
+                    + member(symbol, index: index, level: min(level + 1, 6), into: &contents)
+                html += members(of: symbol, index: index, level: min(level + 2, 6), into: &contents) + "</section>\n"
             }
         }
         return html
     }
 
     /// One symbol: heading with its anchor, declaration, place, doc comment.
-    static func member(_ symbol: APIReference.Symbol, index: APIIndex, level: Int) -> String {
-        let anchor = HTML.escape(index.anchor(of: symbol.id) ?? APIIndex.anchor(symbol.title))
+    static func member(
+        _ symbol: APIReference.Symbol, index: APIIndex, level: Int, into contents: inout PageContents
+    ) -> String {
+        let id = index.anchor(of: symbol.id) ?? APIIndex.anchor(symbol.title)
+        contents.define(id)
+        contents.link("#" + id, context: "a symbol's own link")
+        let anchor = HTML.escape(id)
         var html = "<section class=\"api-symbol\" id=\"\(anchor)\">"
         html +=
             "<h\(level)><a class=\"anchor\" href=\"#\(anchor)\" aria-hidden=\"true\">#</a><span class=\"api-kind\">\(symbol.kindName)</span> <code>\(breakable(symbol.isType ? symbol.path.dropFirst().joined(separator: ".") : symbol.path.last ?? symbol.title))</code></h\(level)>"
-        html += declaration(symbol, index: index) + source(symbol, index: index) + doc(symbol, index: index)
+        html += declaration(symbol, index: index, into: &contents) + source(symbol, index: index, into: &contents)
+        html += doc(symbol, index: index, into: &contents)
         return html + "</section>\n"
     }
 
@@ -155,20 +193,27 @@ public enum APIPages {
         return html
     }
 
-    static func breadcrumb(_ modules: [String]) -> String {
+    static func breadcrumb(_ modules: [String], into contents: inout PageContents) -> String {
         var html =
             "<nav class=\"api-breadcrumb\" aria-label=\"API reference\"><a href=\"\(APIIndex.overviewPage)\">API reference</a>"
-        for module in modules { html += " › <a href=\"\(APIIndex.modulePage(module))\">\(HTML.escape(module))</a>" }
+        contents.link(APIIndex.overviewPage, context: "the API breadcrumb")
+        for module in modules {
+            html += " › <a href=\"\(APIIndex.modulePage(module))\">\(HTML.escape(module))</a>"
+            contents.link(APIIndex.modulePage(module), context: "the API breadcrumb")
+        }
         return html + "</nav>\n"
     }
 
     /// The declaration as the compiler prints it, with the library's type names linked.
-    static func declaration(_ symbol: APIReference.Symbol, index: APIIndex) -> String {
+    static func declaration(_ symbol: APIReference.Symbol, index: APIIndex, into contents: inout PageContents)
+        -> String
+    {
         var html = "<pre class=\"api-declaration\"><code class=\"language-swift\">"
         for fragment in symbol.declaration {
             let text = HTML.escape(fragment.spelling)
             if let target = fragment.target, target != symbol.id, let href = index.href(target) {
                 html += "<a href=\"\(HTML.escape(href))\">\(text)</a>"
+                contents.link(href, context: "the declaration of \(symbol.title)")
             } else if fragment.kind == "keyword" || fragment.kind == "attribute" {
                 html += "<span class=\"tok-keyword\">\(text)</span>"
             } else if fragment.kind == "typeIdentifier" {
@@ -180,7 +225,7 @@ public enum APIPages {
         return html + "</code></pre>"
     }
 
-    static func source(_ symbol: APIReference.Symbol, index: APIIndex) -> String {
+    static func source(_ symbol: APIReference.Symbol, index: APIIndex, into contents: inout PageContents) -> String {
         var parts: [String] = []
         if let place = symbol.place { parts.append("<code>\(HTML.escape("\(place.file):\(place.line)"))</code>") }
         if symbol.isType, let conformances = index.reference.conformances[symbol.id], !conformances.isEmpty {
@@ -188,23 +233,25 @@ public enum APIPages {
                 "conforms to "
                     + conformances.map { name in
                         index.types(named: name).first.flatMap { index.href($0.id) }.map {
-                            "<a href=\"\(HTML.escape($0))\"><code>\(HTML.escape(name))</code></a>"
+                            contents.link($0, context: "the conformances of \(symbol.title)")
+                            return "<a href=\"\(HTML.escape($0))\"><code>\(HTML.escape(name))</code></a>"
                         } ?? "<code>\(HTML.escape(name))</code>"
                     }.joined(separator: ", "))
         }
         return parts.isEmpty ? "" : "<p class=\"api-source\">\(parts.joined(separator: " · "))</p>"
     }
 
-    static func doc(_ symbol: APIReference.Symbol, index: APIIndex) -> String {
+    static func doc(_ symbol: APIReference.Symbol, index: APIIndex, into contents: inout PageContents) -> String {
         guard !symbol.doc.isEmpty else { return "<p class=\"api-undocumented\">Not documented.</p>" }
-        return "<div class=\"api-doc\">" + DocMarkdown.html(symbol.docText, index: index, context: symbol) + "</div>"
+        return "<div class=\"api-doc\">"
+            + DocMarkdown.html(symbol.docText, index: index, context: symbol, into: &contents) + "</div>"
     }
 
     /// The doc comment's first paragraph, inline.
-    static func summary(_ symbol: APIReference.Symbol, index: APIIndex) -> String {
+    static func summary(_ symbol: APIReference.Symbol, index: APIIndex, into contents: inout PageContents) -> String {
         let first = symbol.doc.map(\.text).prefix { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         guard !first.isEmpty else { return "" }
-        var html = DocMarkdown.html(first.joined(separator: "\n"), index: index, context: symbol)
+        var html = DocMarkdown.html(first.joined(separator: "\n"), index: index, context: symbol, into: &contents)
         if html.hasPrefix("<p>") { html.removeFirst(3) }
         while html.hasSuffix("\n") { html.removeLast() }
         if html.hasSuffix("</p>") { html.removeLast(4) }

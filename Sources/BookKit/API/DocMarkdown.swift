@@ -5,21 +5,33 @@ import Foundation
 /// Unlike a chapter, a doc comment may not carry HTML: every raw HTML node is turned into text (so `a < b` or
 /// `<T>` shows as written), and a link with a scheme that could run script loses its destination. Code voice that
 /// names a symbol of the library (`Tensor`, `Tensor.shape`, ``Tensor/shape``) links to its reference entry.
+/// The links and ids written are recorded in the page's `PageContents` (`APIPages`).
 enum DocMarkdown {
-    static func html(_ markdown: String, index: APIIndex, context: APIReference.Symbol?) -> String {
+    static func html(
+        _ markdown: String, index: APIIndex, context: APIReference.Symbol?, into contents: inout PageContents
+    ) -> String {
         let document = MarkdownDocument(markdown)
+        let about = context.map { "the doc comment of \($0.title)" } ?? "a doc comment"
+        var hasFootnotes = false
         for node in document.allNodes() {
+            hasFootnotes = hasFootnotes || node.isFootnoteReference
             if node.isRawHTML {
                 node.replace(withText: node.literal)
-            } else if node.isLinkOrImage, AuthorHTML.problem(inURL: node.url) != nil {
-                node.setURL("")
+            } else if node.isLinkOrImage {
+                if AuthorHTML.problem(inURL: node.url) != nil { node.setURL("") }
+                contents.link(node.url, context: about)
             }
         }
-        return linkingCodeVoice(document.renderHTML(), index: index, context: context)
+        let html = document.renderHTML()
+        if hasFootnotes { CMarkFootnotes.record(in: html, into: &contents) }
+        return linkingCodeVoice(html, index: index, context: context) { contents.link($0, context: about) }
     }
 
     /// `<code>NAME</code>` outside `<pre>` → a link when NAME (an identifier path) resolves.
-    static func linkingCodeVoice(_ html: String, index: APIIndex, context: APIReference.Symbol?) -> String {
+    /// - Parameter linked: called with each link it writes.
+    static func linkingCodeVoice(
+        _ html: String, index: APIIndex, context: APIReference.Symbol?, linked: (String) -> Void = { _ in }
+    ) -> String {
         var result = ""
         var rest = Substring(html)
         while let open = rest.range(of: "<code>") {
@@ -40,6 +52,7 @@ enum DocMarkdown {
                 let href = index.href(symbol.id)
             {
                 result += "<a class=\"api-link\" href=\"\(HTML.escape(href))\">\(whole)</a>"
+                linked(href)
             } else {
                 result += whole
             }

@@ -40,8 +40,20 @@ enum AuthorHTML {
         + "and without script, iframe, object, embed, meta, base, link, form or style elements; "
         + "a snippet's output or a figure shows what a program computes"
 
+    /// An attribute of a start tag, as the HTML tokenizer reads it (`offset`: bytes into the HTML given).
+    struct Attribute {
+        var element: String
+        var name: String
+        /// The value as written (character references not decoded); nil for a bare attribute.
+        var value: String?
+        var offset: Int
+    }
+
     /// The problems of a piece of raw HTML, in order.
-    static func problems(in html: String) -> [Problem] {
+    ///
+    /// - Parameter visit: called with each attribute of each start tag, in order (`ChapterPage` records the
+    ///   author's ids and links from them).
+    static func problems(in html: String, visit: (Attribute) -> Void = { _ in }) -> [Problem] {
         let bytes = Array(html.utf8)
         var problems: [Problem] = []
         var i = 0
@@ -160,6 +172,7 @@ enum AuthorHTML {
                     }
                 }
                 if closing { continue }
+                visit(Attribute(element: name, name: attribute, value: value, offset: attributeStart))
                 if attribute.hasPrefix("on") {
                     problems.append(
                         Problem(

@@ -83,6 +83,7 @@ struct MarkdownNode {
         return cmark_node_get_fenced(pointer, &length, &offset, &character) != 0
     }
     var isHeading: Bool { cmark_node_get_type(pointer) == CMARK_NODE_HEADING }
+    var isFootnoteReference: Bool { cmark_node_get_type(pointer) == CMARK_NODE_FOOTNOTE_REFERENCE }
     /// A raw HTML block or inline HTML: author markup that reaches the page as written.
     var isRawHTML: Bool { [CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE].contains(cmark_node_get_type(pointer)) }
     var isInline: Bool { cmark_node_get_type(pointer) == CMARK_NODE_HTML_INLINE }

@@ -108,6 +108,8 @@ public struct Snippet: Hashable, Sendable {
     public var codeLine: Int { fence.line + 1 }
     /// How errors name the snippet: `'scores'` when it has an id, else `#3`.
     public var displayName: String { info.id.map { "'\($0)'" } ?? "#\(index + 1)" }
+    /// The id of the snippet's element on its page (`snippet-scores`, else `snippet-3`): what claims link to.
+    public var anchor: String { info.id.map { "snippet-\($0)" } ?? "snippet-\(index + 1)" }
 }
 
 /// A snippet's expected standard output: an `output` fenced block right after it, or the inline

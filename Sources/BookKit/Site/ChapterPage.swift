@@ -3,7 +3,9 @@ import Foundation
 /// A chapter's page: header (title, summary, original post), error banner, boxes, body with snippets and
 /// outputs, previous/next links.
 enum ChapterPage {
-    static func html(_ checked: CheckedChapter, book: Book, position: Int, stamp: Render.Stamp) -> String {
+    /// The page and what it holds (`PageContents`): the article's anchors, links and section texts, the pager's
+    /// links, and the shell's.
+    static func page(_ checked: CheckedChapter, book: Book, position: Int, stamp: Render.Stamp) -> RenderedPage {
         let source = checked.chapter.source
         var body = ""
         if !checked.errors.isEmpty {
@@ -11,27 +13,38 @@ enum ChapterPage {
             body += checked.errors.map { HTML.escape($0.description) }.joined(separator: "\n\n")
             body += "</pre></section>\n"
         }
-        let (article, sections) = chapterBody(checked)
-        body += "<article class=\"chapter\">\n" + article + "</article>\n"
+        let article = chapterBody(checked)
+        var contents = article.1
+        body += "<article class=\"chapter\">\n" + article.0 + "</article>\n"
         body += "<nav class=\"pager\" aria-label=\"Chapters\">"
         if position > 0 {
             let previous = book.chapters[position - 1]
             body += "<a class=\"previous\" href=\"\(previous.slug).html\">← \(HTML.escape(previous.title))</a>"
+            contents.link("\(previous.slug).html", context: "the pager")
         }
         if position + 1 < book.chapters.count {
             let next = book.chapters[position + 1]
             body += "<a class=\"next\" href=\"\(next.slug).html\">\(HTML.escape(next.title)) →</a>"
+            contents.link("\(next.slug).html", context: "the pager")
         }
         body += "</nav>\n"
-        return PageTemplate.html(
+        return PageTemplate.page(
             title: source.title + " · " + book.title, book: book, current: source.slug,
-            sections: sections, body: body, stamp: stamp)
+            sections: sidebarSections(contents.headings), body: RenderedPage(html: body, contents: contents),
+            stamp: stamp)
+    }
+
+    /// The headings the sidebar lists under the current chapter: levels 1 to 3 but the title (the first `#`).
+    static func sidebarSections(_ headings: [PageContents.Heading]) -> [PageContents.Heading] {
+        let title = headings.firstIndex { $0.level == 1 }
+        return headings.indices.filter { $0 != title && headings[$0].level <= 3 }.map { headings[$0] }
     }
 
     /// The lines under the chapter's title: its summary and the post it follows.
-    static func header(_ source: ChapterSource) -> String {
+    static func header(_ source: ChapterSource, into contents: inout PageContents) -> String {
         var html = "<p class=\"chapter-summary\">\(HTML.escape(source.summary))</p>"
         if let original = source.original {
+            contents.link(original.url, context: "the chapter's original post (book.json)")
             html +=
                 "<p class=\"original\">Original post: <a href=\"\(HTML.escape(original.url))\" lang=\"zh-Hans\">\(HTML.escape(original.title))</a>"
             html += " by \(HTML.escape(original.author)), \(HTML.escape(original.date)).</p>"
@@ -39,12 +52,19 @@ enum ChapterPage {
         return html
     }
 
-    /// - Parameter decisions: the decisions the snippets printed, by `"snippet-id:name"`; a claim naming one shows
-    ///   the rule's reason under it.
-    static func claimsBox(_ claims: [Claim], decisions: [String: DecidedClaim] = [:]) -> String {
+    /// - Parameters:
+    ///   - decisions: the decisions the snippets printed, by `"snippet-id:name"`; a claim naming one shows the
+    ///     rule's reason under it.
+    ///   - contents: records each claim's link to its snippet, at the claim's line of `file`.
+    static func claimsBox(
+        _ claims: [Claim], decisions: [String: DecidedClaim] = [:], file: String, into contents: inout PageContents
+    ) -> String {
         var html =
             "<aside class=\"box claims-box\" aria-label=\"Reproduces\"><h2 class=\"box-title\">Reproduces</h2><ul>"
         for claim in claims {
+            if let id = claim.snippetID {
+                contents.link("#snippet-\(id)", from: SourcePosition(file: file, line: claim.line), context: "a claim")
+            }
             let text = HTML.escape(claim.text)
             let linked = claim.snippetID.map { "<a href=\"#snippet-\(HTML.escape($0))\">\(text)</a>" } ?? text
             html +=
@@ -68,11 +88,18 @@ enum ChapterPage {
         return found
     }
 
-    /// - Parameter math: the box's formulas typeset, in order (nil: show the LaTeX).
-    static func differencesBox(_ markdown: String, math: [String]?) -> String {
+    /// - Parameters:
+    ///   - math: the box's formulas typeset, in order (nil: show the LaTeX).
+    ///   - origin: the ```differences fence's position: the box's Markdown starts on the line after it.
+    static func differencesBox(
+        _ markdown: String, math: [String]?, origin: SourcePosition, into contents: inout PageContents
+    ) -> String {
         let protection = MathProtection(markdown, codeLines: [])
         let document = MarkdownDocument(protection.protected)
         AuthorHTML.neutralise(document)
+        for node in document.allNodes() {
+            record(node, file: origin.file, firstLine: origin.line + 1, into: &contents)
+        }
         let html = document.renderHTML()
         let restored =
             math.map { typeset in
@@ -84,14 +111,47 @@ enum ChapterPage {
             + restored + "</aside>"
     }
 
+    /// The anchors and links an author wrote in a node of a chapter's Markdown (a link or image, or raw HTML's
+    /// `id`, `href` and `src` attributes), at the lines they were written on.
+    ///
+    /// - Parameter firstLine: the source line of the document's first line (the box's Markdown starts below its
+    ///   fence).
+    static func record(_ node: MarkdownNode, file: String, firstLine: Int, into contents: inout PageContents) {
+        if node.isLinkOrImage {
+            contents.link(
+                node.url,
+                from: SourcePosition(file: file, line: firstLine - 1 + node.startLine, column: node.startColumn))
+        } else if node.isRawHTML {
+            let literal = node.literal
+            let bytes = Array(literal.utf8)
+            _ = AuthorHTML.problems(in: literal) { attribute in
+                guard let value = attribute.value.map(AuthorHTML.decodeCharacterReferences) else { return }
+                let lines = bytes[..<min(attribute.offset, bytes.count)].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+                let position = SourcePosition(file: file, line: firstLine - 1 + node.startLine + lines)
+                switch attribute.name {
+                case "id": contents.define(value)
+                case "href", "src": contents.link(value, from: position)
+                default: break
+                }
+            }
+        }
+    }
+
     /// The chapter's Markdown as HTML, with each snippet and its actual output in place of the fenced
-    /// blocks, heading anchors, and the math put back verbatim.
+    /// blocks, heading anchors, and the math put back verbatim; and what the HTML holds (`PageContents`), its
+    /// sections' text included.
     ///
     /// Order matters: the Markdown is rendered with markers where snippets, boxes and the header go, the
     /// math is restored in the prose, and only then are those pieces spliced in (`HTMLSplice`), so no
     /// program output, figure, claim or manifest text passes through cmark or math restoration.
-    static func chapterBody(_ checked: CheckedChapter) -> (String, [PageTemplate.Section]) {
+    ///
+    /// The sections' text for search comes from the same rendering, in its text view: each formula as its
+    /// readable symbols (`SearchIndex.readableMath`), each snippet as its code without output, the claims box
+    /// without decisions. It depends on the chapter's source alone, so a chapter not built now, rendered without
+    /// outcomes, gives the same text as its built page.
+    static func chapterBody(_ checked: CheckedChapter) -> (String, PageContents) {
         let parsed = checked.parsed
+        let file = checked.chapter.source.path
         let document = MarkdownDocument(parsed.math.protected)
         // Rejected author HTML is an error of the chapter (Parse); on the page it is shown as text.
         AuthorHTML.neutralise(document)
@@ -102,54 +162,76 @@ enum ChapterPage {
             checked.chapter.snippets.compactMap { $0.expected.flatMap { $0.isInline ? nil : $0.fence.line } }
         )
         .union(checked.chapter.snippets.compactMap { $0.stdin?.fence.line })
+        var contents = PageContents()
+        // What the text view records is thrown away: its pieces are the page's, without outputs.
+        var textOnly = PageContents()
+        for anchor in checked.math?.anchors ?? [] { contents.define(anchor) }
         var codeBlockIndex = 0
-        var usedAnchors = Set<String>()
-        var sections: [PageTemplate.Section] = []
-        var sawTitle = false
+        var headings: [MarkdownNode] = []
+        var hasFootnotes = false
         let figureNumbering = FigureNumbering(snippets: checked.chapter.snippets, outcomes: checked.outcomes)
         let figureLines = Set(checked.chapter.snippets.flatMap { $0.expectedFigures.map(\.fence.line) })
         let boxes = checked.chapter.boxes
         for node in document.allNodes() {
             if node.isHeading {
-                let text = parsed.math.restore(inText: node.plainText)
-                var anchor = HTML.slug(text), n = 2
-                while usedAnchors.contains(anchor) { anchor = HTML.slug(text) + "-\(n)"; n += 1 }
-                usedAnchors.insert(anchor)
-                node.prependInlineHTML(
-                    "<a class=\"anchor\" id=\"\(anchor)\" href=\"#\(anchor)\" aria-hidden=\"true\">#</a>")
-                if node.headingLevel == 1, !sawTitle {
-                    // The chapter's title: the summary and the original post go right under it.
-                    sawTitle = true
-                    node.insertAfter(htmlBlock: splice.marker(for: header(checked.chapter.source)))
-                } else if node.headingLevel <= 3 {
-                    sections.append(PageTemplate.Section(level: node.headingLevel, title: text, anchor: anchor))
-                }
+                headings.append(node)
                 continue
             }
+            hasFootnotes = hasFootnotes || node.isFootnoteReference
+            record(node, file: file, firstLine: 1, into: &contents)
             guard node.isCodeBlock else { continue }
             defer { codeBlockIndex += 1 }
             guard codeBlockIndex < parsed.codeBlocks.count else { continue }
             let line = parsed.codeBlocks[codeBlockIndex].start.line
             if line == boxes.claimsLine {
-                node.replace(withHTMLBlock: splice.marker(for: claimsBox(boxes.claims, decisions: decisions(checked))))
-            } else if line == boxes.differencesLine, let differences = boxes.differences {
                 node.replace(
-                    withHTMLBlock: splice.marker(for: differencesBox(differences, math: checked.math?.differences)))
+                    withHTMLBlock: splice.marker(
+                        for: claimsBox(boxes.claims, decisions: decisions(checked), file: file, into: &contents),
+                        text: claimsBox(boxes.claims, file: file, into: &textOnly)))
+            } else if line == boxes.differencesLine, let differences = boxes.differences {
+                let origin = SourcePosition(file: file, line: line)
+                node.replace(
+                    withHTMLBlock: splice.marker(
+                        for: differencesBox(
+                            differences, math: checked.math?.differences, origin: origin, into: &contents),
+                        text: differencesBox(
+                            differences, math: readableDifferences(differences), origin: origin, into: &textOnly)))
             } else if let snippet = snippetsByLine[line] {
                 let figures = figureHTML(
                     snippet, outcome: checked.outcomes[snippet.index],
-                    firstNumber: figureNumbering.first[snippet.index] ?? 1)
+                    firstNumber: figureNumbering.first[snippet.index] ?? 1, into: &contents)
                 node.replace(
                     withHTMLBlock: splice.marker(
                         for: snippetHTML(
                             snippet, outcome: checked.outcomes[snippet.index], figures: figures,
-                            links: checked.symbolLinks[snippet.index] ?? [:])))
+                            links: checked.symbolLinks[snippet.index] ?? [:], file: file, into: &contents),
+                        text: snippetHTML(snippet, outcome: nil, file: file, into: &textOnly)))
             } else if outputLines.contains(line) || figureLines.contains(line) {
                 // The expected block: the page shows the actual output under the snippet instead.
                 node.replace(withHTMLBlock: "")
             }
         }
+        // Headings last: their anchors avoid every id the page defines otherwise (snippets, figures, equations,
+        // the author's HTML), in document order among themselves.
+        var sawTitle = false
+        for node in headings {
+            let text = parsed.math.restore(inText: node.plainText)
+            let anchor = contents.uniqueAnchor(for: text)
+            contents.link("#\(anchor)", context: "a heading's own link")
+            contents.addHeading(level: node.headingLevel, text: text, anchor: anchor)
+            node.prependInlineHTML(
+                "<a class=\"anchor\" id=\"\(anchor)\" href=\"#\(anchor)\" aria-hidden=\"true\">#</a>")
+            if node.headingLevel == 1, !sawTitle {
+                // The chapter's title: the summary and the original post go right under it.
+                sawTitle = true
+                node.insertAfter(
+                    htmlBlock: splice.marker(
+                        for: header(checked.chapter.source, into: &contents),
+                        text: header(checked.chapter.source, into: &textOnly)))
+            }
+        }
         let html = document.renderHTML()
+        if hasFootnotes { CMarkFootnotes.record(in: html, into: &contents) }
         let restored: String
         // \figref in prose (tokens, like \eqref): a link to the figure, "Figure N"; an unknown label is an error of
         // the Typeset stage and shows as "Figure ??".
@@ -169,20 +251,63 @@ enum ChapterPage {
                 }, plain: { name in math.labels[name].map { "(\($0.number))" } ?? "(??)" }, figureLink: figureLink,
                 figurePlain: figurePlain)
             restored = parsed.math.restore(html, html: true, references: references) { index, _ in math.html[index] }
+            for reference in parsed.math.references {
+                guard let target = math.labels[reference.name] else { continue }
+                contents.link("#\(target.anchor)", from: SourcePosition(file: file, line: reference.line))
+            }
+            for link in math.links { contents.link(link.target, from: SourcePosition(file: file, line: link.line)) }
         } else {
             let references = MathProtection.References(
                 link: { "\\eqref{\(HTML.escape($0))}" }, plain: { "\\eqref{\($0)}" }, figureLink: figureLink,
                 figurePlain: figurePlain)
             restored = parsed.math.restore(inHTML: html, references: references)
         }
-        return (splice.apply(to: restored), sections)
+        for reference in parsed.math.figureReferences {
+            guard let target = figureNumbering.labels[reference.name] else { continue }
+            contents.link(
+                "#\(target.anchor)",
+                from: SourcePosition(file: file, line: reference.line, column: reference.column))
+        }
+        contents.sections = PageText.sections(
+            splice.applyText(to: readableText(html, parsed: parsed, file: file, snippets: checked.chapter.snippets)))
+        return (splice.apply(to: restored), contents)
+    }
+
+    /// The rendered Markdown with each formula as its readable text and each `\eqref` as its number: the
+    /// prose of the text view. A numbered display's number (beside it on the page) is left out, so the search
+    /// index reads as it did before the text came from here (the same entries, text and excerpts).
+    /// A `\figref` is "Figure N" as numbered without outcomes (the figures the chapter declares), so that the text
+    /// depends on the source alone.
+    private static func readableText(_ html: String, parsed: ParsedChapter, file: String, snippets: [Snippet])
+        -> String
+    {
+        let numbering = EquationNumbering(spans: parsed.math.spans, path: file)
+        let figures = FigureNumbering(snippets: snippets, outcomes: [:])
+        let figure = { (name: String) in figures.labels[name].map { "Figure \($0.number)" } ?? "Figure ??" }
+        let readable = numbering.equations.map { HTML.escape(SearchIndex.readableMath($0.tex)) }
+        let number = { (name: String) in numbering.labels[name].map { "(\($0.number))" } ?? "(??)" }
+        let references = MathProtection.References(
+            link: number, plain: number, figureLink: { HTML.escape(figure($0)) }, figurePlain: figure)
+        return parsed.math.restore(html, html: true, references: references) { index, _ in
+            readable[index]
+        }
+    }
+
+    /// The differences box's formulas as readable text, for the text view.
+    private static func readableDifferences(_ markdown: String) -> [String] {
+        MathProtection(markdown, codeLines: []).spans.map {
+            HTML.escape(SearchIndex.readableMath(EquationNumbering.stripDelimiters($0.source).body))
+        }
     }
 
     /// The figures a snippet showed, as numbered `<figure>` elements with the chapter's captions.
-    static func figureHTML(_ snippet: Snippet, outcome: SnippetOutcome?, firstNumber: Int) -> [String] {
+    static func figureHTML(
+        _ snippet: Snippet, outcome: SnippetOutcome?, firstNumber: Int, into contents: inout PageContents
+    ) -> [String] {
         guard let outcome, snippet.info.mode.showsOutput else { return [] }
         return outcome.figures.enumerated().map { index, text in
             let number = firstNumber + index
+            contents.define("figure-\(number)")
             let caption = index < snippet.expectedFigures.count ? snippet.expectedFigures[index].caption : ""
             let plot = SVGPlot(text)
             let label = "Figure \(number): " + (caption.isEmpty ? plot.title : caption)
@@ -192,12 +317,27 @@ enum ChapterPage {
     }
 
     static func snippetHTML(
-        _ snippet: Snippet, outcome: SnippetOutcome?, figures: [String] = [], links: [Int: String] = [:]
+        _ snippet: Snippet, outcome: SnippetOutcome?, figures: [String] = [], links: [Int: String] = [:],
+        file: String = "", into contents: inout PageContents
     ) -> String {
         let mode = snippet.info.mode
-        let anchor = snippet.info.id.map { "snippet-\($0)" } ?? "snippet-\(snippet.index + 1)"
-        let code =
-            "<pre class=\"code\"><code class=\"language-swift\">\(SwiftHighlighter.html(snippet.code, links: links))</code></pre>"
+        let anchor = snippet.anchor
+        if mode != .hidden { contents.define(anchor) }
+        // An identifier linked to the API reference (`SnippetLinks`) is located at its line and column of the code.
+        var codeLinks = PageContents()
+        let utf8 = Array(snippet.code.utf8)
+        let highlighted = SwiftHighlighter.html(snippet.code, links: links) { offset, target in
+            let before = utf8[..<min(offset, utf8.count)]
+            let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+            codeLinks.link(
+                target,
+                from: SourcePosition(
+                    file: file, line: snippet.codeLine + before.count { $0 == UInt8(ascii: "\n") },
+                    column: offset - lineStart + 1),
+                context: "a name in snippet \(snippet.displayName)")
+        }
+        if mode != .hidden { contents.add(codeLinks) }
+        let code = "<pre class=\"code\"><code class=\"language-swift\">\(highlighted)</code></pre>"
         let outcome = outcome ?? SnippetOutcome()
         func block(_ kind: String, _ label: String, _ text: String) -> String {
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1

@@ -11,6 +11,8 @@ import Foundation
 struct HTMLSplice {
     private let prefix: [UInt8]
     private var pieces: [String] = []
+    /// What each piece is in the page's text view (`applyText`): the same HTML unless `marker` was given one.
+    private var textPieces: [String] = []
 
     /// - Parameter text: the Markdown the document is parsed from.
     init(avoiding text: String) {
@@ -19,14 +21,21 @@ struct HTMLSplice {
         prefix = Array("<!--kxsplice\(nonce)-".utf8)
     }
 
-    /// The marker to put in the document where `html` goes.
-    mutating func marker(for html: String) -> String {
+    /// The marker to put in the document where `html` goes (and `text`, in the text view: what search reads
+    /// of the piece, e.g. a snippet's code without its output).
+    mutating func marker(for html: String, text: String? = nil) -> String {
         pieces.append(html)
+        textPieces.append(text ?? html)
         return String(decoding: prefix, as: UTF8.self) + "\(pieces.count - 1)-->"
     }
 
     /// `html` with each marker replaced by its piece (each piece once), in one pass.
-    func apply(to html: String) -> String {
+    func apply(to html: String) -> String { apply(pieces, to: html) }
+
+    /// `html` with each marker replaced by the text view of its piece.
+    func applyText(to html: String) -> String { apply(textPieces, to: html) }
+
+    private func apply(_ pieces: [String], to html: String) -> String {
         guard !pieces.isEmpty else { return html }
         let bytes = Array(html.utf8)
         var out: [UInt8] = []

@@ -15,16 +15,16 @@ import Synchronization
 final class PageLinkGate: Sendable {
     struct Entry {
         var built: ChapterBuild
-        var page: String
+        var page: RenderedPage
         var needs: Set<String>
     }
 
     /// What changes as chapters arrive.
     private struct State {
         var queue: [Entry?] = []
-        var ids: [String: Set<String>] = [:]
+        var anchors: [String: Set<String>] = [:]
         /// Rendered chapter pages (with their banners), by site path.
-        var pages: [String: String] = [:]
+        var pages: [String: RenderedPage] = [:]
         /// The chapters released, with link errors added, by slug.
         var released: [String: ChapterBuild] = [:]
     }
@@ -36,13 +36,13 @@ final class PageLinkGate: Sendable {
     private let building: Set<String>
     private let state: Mutex<State>
     /// Rendered chapter pages (with their banners), by site path.
-    var pages: [String: String] { state.withLock { $0.pages } }
+    var pages: [String: RenderedPage] { state.withLock { $0.pages } }
     /// The chapters released, with link errors added, by slug.
     var released: [String: ChapterBuild] { state.withLock { $0.released } }
 
     /// - Parameter apiPages: the API reference's pages (rendered before any chapter): links into them are
     ///   checked with their anchors.
-    init(book: Book, building slugs: [String], stamp: Render.Stamp, apiPages: [String: String] = [:]) {
+    init(book: Book, building slugs: [String], stamp: Render.Stamp, apiPages: [String: RenderedPage] = [:]) {
         self.book = book
         self.stamp = stamp
         building = Set(slugs.map { "\($0).html" })
@@ -56,10 +56,9 @@ final class PageLinkGate: Sendable {
         // on the manifest alone, and the claims page's anchors not on its rows (`Render.claimsPage` gives them
         // none; PageLinkGateTests holds it to that). So a link into them is checked before the chapter's line.
         var initial = State()
-        initial.ids["index.html"] = LinkCheck.attributeValues("id", in: Render.index(book: book, stamp: stamp))
-        initial.ids["claims.html"] = LinkCheck.attributeValues(
-            "id", in: Render.claimsPage(book: book, chapters: [], stamp: stamp))
-        for (path, page) in apiPages { initial.ids[path] = LinkCheck.attributeValues("id", in: page) }
+        initial.anchors["index.html"] = Render.index(book: book, stamp: stamp).contents.anchors
+        initial.anchors["claims.html"] = Render.claimsPage(book: book, chapters: [], stamp: stamp).contents.anchors
+        for (path, page) in apiPages { initial.anchors[path] = page.contents.anchors }
         state = Mutex(initial)
     }
 
@@ -67,13 +66,12 @@ final class PageLinkGate: Sendable {
     func add(_ built: ChapterBuild) -> [ChapterBuild] {
         let path = "\(built.source.slug).html"
         let page = render(built)
-        let ids = LinkCheck.attributeValues("id", in: page)
         let entry = Entry(
             built: built, page: page,
-            needs: LinkCheck.pagesWithLinkedAnchors(in: page, path: path).intersection(building))
+            needs: LinkCheck.pagesWithLinkedAnchors(in: page.contents, path: path).intersection(building))
         return state.withLock { state in
             state.pages[path] = page
-            state.ids[path] = ids
+            state.anchors[path] = page.contents.anchors
             state.queue.append(entry)
             return release(all: false, &state)
         }
@@ -97,13 +95,13 @@ final class PageLinkGate: Sendable {
             guard all || entry.needs.allSatisfy({ state.pages[$0] != nil }) else { break }
             state.queue.removeFirst()
             let path = "\(entry.built.source.slug).html"
-            let ids = state.ids
+            let anchors = state.anchors
             let errors = LinkCheck.errors(
-                inPage: path, html: entry.page, chapter: entry.built.source,
-                knownPages: knownPages, ids: { ids[$0] })
+                inPage: path, contents: entry.page.contents, chapter: entry.built.source,
+                knownPages: knownPages, anchors: { anchors[$0] })
             if !errors.isEmpty {
                 entry.built.record(errors)
-                // The banner lists the link errors too; the page's ids do not change.
+                // The banner lists the link errors too; the page's anchors do not change.
                 state.pages[path] = render(entry.built)
             }
             state.released[entry.built.source.slug] = entry.built
@@ -112,8 +110,8 @@ final class PageLinkGate: Sendable {
         return ready
     }
 
-    private func render(_ built: ChapterBuild) -> String {
+    private func render(_ built: ChapterBuild) -> RenderedPage {
         let position = book.chapters.firstIndex { $0.slug == built.source.slug } ?? 0
-        return ChapterPage.html(built.checked, book: book, position: position, stamp: stamp)
+        return ChapterPage.page(built.checked, book: book, position: position, stamp: stamp)
     }
 }

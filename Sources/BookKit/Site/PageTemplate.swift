@@ -4,19 +4,33 @@
 /// paint, so a reader's chosen theme shows from the start; the skip link is the first thing Tab reaches and moves
 /// the focus to `<main>`.
 enum PageTemplate {
-    /// A section of the current chapter, for the sidebar.
-    struct Section {
-        var level: Int
-        var title: String
-        var anchor: String
+    /// The whole page around `body`, with the body's contents and the shell's own (its stylesheets, scripts,
+    /// sidebar links and the search box's ids).
+    ///
+    /// - Parameter sections: the current chapter's headings that the sidebar lists under it.
+    static func page(
+        title: String, book: Book, current: String?, sections: [PageContents.Heading], body: RenderedPage,
+        stamp: Render.Stamp
+    ) -> RenderedPage {
+        var contents = body.contents
+        for target in ["katex/katex.min.css", "style.css", "theme.js", "#\(mainID)", "index.html"]
+            + book.chapters.map({ "\($0.slug).html" }) + sections.map({ "#\($0.anchor)" })
+            + ["claims.html", APIIndex.overviewPage, "search-index.js", "book.js"]
+        {
+            contents.link(target, context: "the page template")
+        }
+        for id in [mainID, "nav-toggle", "search", "search-results"] { contents.define(id) }
+        return RenderedPage(
+            html: html(title: title, book: book, current: current, sections: sections, body: body.html, stamp: stamp),
+            contents: contents)
     }
 
     /// The id of every page's `<main>`, the skip link's target. Not a heading's slug of any likely title (the
     /// chapters' anchors come from their headings).
     static let mainID = "book-content"
 
-    static func html(
-        title: String, book: Book, current: String?, sections: [Section], body: String,
+    private static func html(
+        title: String, book: Book, current: String?, sections: [PageContents.Heading], body: String,
         stamp: Render.Stamp
     ) -> String {
         """
@@ -46,7 +60,7 @@ enum PageTemplate {
         """
     }
 
-    static func sidebar(book: Book, current: String?, sections: [Section]) -> String {
+    private static func sidebar(book: Book, current: String?, sections: [PageContents.Heading]) -> String {
         var html =
             "<nav class=\"sidebar\" aria-label=\"Book\">\n<p class=\"book-title\"><a href=\"index.html\">\(HTML.escape(book.title))</a></p>\n"
         // On narrow screens the search and the contents fold behind a menu button: a checkbox and its label, so it
@@ -64,7 +78,7 @@ enum PageTemplate {
                 html += "<ol class=\"sections\">"
                 for section in sections {
                     html +=
-                        "<li class=\"level-\(section.level)\"><a href=\"#\(section.anchor)\">\(HTML.escape(section.title))</a></li>"
+                        "<li class=\"level-\(section.level)\"><a href=\"#\(section.anchor)\">\(HTML.escape(section.text))</a></li>"
                 }
                 html += "</ol>"
             }

@@ -2,11 +2,12 @@
 /// `window.BOOK_SEARCH`, so it loads from `file://` where `fetch` of local files is blocked).
 ///
 /// One entry per section (the text from a heading to the next) of every chapter: page `p`, anchor `a`, chapter
-/// title `c`, heading `h` and the section's text `x` as the reader sees it. The text comes from the chapter's page
-/// as `ChapterPage` renders it before anything runs: prose without Markdown syntax, the header with the original
-/// post's (Chinese) title, the claims and differences boxes, the code of every shown snippet (as code), and math as
-/// its readable symbols (`readableMath`: `\boldsymbol x \le \frac{1}{2}` is `x ≤ 1/2`), never TeX command names.
-/// Program output is left out (it is numbers, and a build that runs nothing has none). Anchors are the page's own.
+/// title `c`, heading `h` and the section's text `x` as the reader sees it. The sections are what the chapter
+/// renderer recorded (`PageContents.sections`, from `ChapterPage.chapterBody`'s text view): prose without
+/// Markdown syntax, the header with the original post's (Chinese) title, the claims and differences boxes, the
+/// code of every shown snippet (as code), and math as its readable symbols (`readableMath`:
+/// `\boldsymbol x \le \frac{1}{2}` is `x ≤ 1/2`), never TeX command names. Program output is left out (it is
+/// numbers, and a build that runs nothing has none). Anchors are the page's own.
 /// The text is plain (not HTML): the page script matches it by case-insensitive substring, which serves CJK text
 /// without a word splitter, and shows it through DOM text nodes.
 enum SearchIndex {
@@ -18,28 +19,35 @@ enum SearchIndex {
         var x: String
     }
 
-    static func script(for chapters: [Chapter]) -> String {
-        let entries = chapters.flatMap(entries(for:))
-        let json = (try? String(decoding: JSONEncoderSorted.encode(entries), as: UTF8.self)) ?? "[]"
-        return "window.BOOK_SEARCH = \(json);\n"
+    /// A chapter's page as search sees it.
+    struct Page {
+        var path: String
+        var chapterTitle: String
+        var sections: [PageContents.Section]
+
+        init(path: String, chapterTitle: String, sections: [PageContents.Section]) {
+            self.path = path
+            self.chapterTitle = chapterTitle
+            self.sections = sections
+        }
+
+        /// A chapter not built now: its body rendered without outcomes, whose sections' text is what its built
+        /// page's would be (`ChapterPage.chapterBody`).
+        init(rendering chapter: Chapter) {
+            let checked = CheckedChapter(
+                parsed: Parse.chapter(chapter.source), chapter: chapter, outcomes: [:], errors: [])
+            self.init(
+                path: "\(chapter.source.slug).html", chapterTitle: chapter.source.title,
+                sections: ChapterPage.chapterBody(checked).1.sections)
+        }
     }
 
-    /// The chapter's sections, from its page rendered with each formula as its readable text.
-    static func entries(for chapter: Chapter) -> [Entry] {
-        let parsed = Parse.chapter(chapter.source)
-        let numbering = EquationNumbering(spans: parsed.math.spans, path: chapter.source.path)
-        let differences = MathProtection(chapter.boxes.differences ?? "", codeLines: []).spans
-        let math = TypesetMath(
-            html: numbering.equations.map { HTML.escape(readableMath($0.tex)) }, labels: numbering.labels,
-            differences: differences.map {
-                HTML.escape(readableMath(EquationNumbering.stripDelimiters($0.source).body))
-            }
-        )
-        let checked = CheckedChapter(parsed: parsed, chapter: chapter, outcomes: [:], errors: [], math: math)
-        let page = "\(chapter.source.slug).html"
-        return PageText.sections(ChapterPage.chapterBody(checked).0).map {
-            Entry(p: page, a: $0.anchor, c: chapter.source.title, h: $0.heading, x: $0.text)
+    static func script(for pages: [Page]) -> String {
+        let entries = pages.flatMap { page in
+            page.sections.map { Entry(p: page.path, a: $0.anchor, c: page.chapterTitle, h: $0.heading, x: $0.text) }
         }
+        let json = (try? String(decoding: JSONEncoderSorted.encode(entries), as: UTF8.self)) ?? "[]"
+        return "window.BOOK_SEARCH = \(json);\n"
     }
 
     // MARK: Math as text
@@ -229,14 +237,11 @@ private struct TeXReader {
     ]
 }
 
-/// The text of a rendered chapter body, section by section (`SearchIndex`): a small reader of the HTML that
-/// `ChapterPage` writes (well-formed, attributes escaped), not a general HTML parser.
+/// The text of a rendered chapter body, section by section (`ChapterPage.chapterBody` records it for search):
+/// a small reader of the HTML that `ChapterPage` writes in its text view (well-formed, attributes escaped), not
+/// a general HTML parser.
 enum PageText {
-    struct Section: Equatable {
-        var anchor: String
-        var heading: String
-        var text: String
-    }
+    typealias Section = PageContents.Section
 
     /// Splits at each heading with an anchor (`h1`…`h6`, its anchor the `id` of the `a.anchor` inside it; a heading
     /// without one, a box's title, is text); drops comments, the heading's `#` link, and the content of `svg`, `script`, `style` and `template`; decodes character

@@ -18,7 +18,11 @@ enum SwiftHighlighter {
 
     /// - Parameter links: UTF-8 offset of an identifier in `code` → the page it links to (`SnippetLinks`); only
     ///   an identifier token the lexer finds at that offset is wrapped, never text in a string or a comment.
-    static func html(_ code: String, links: [Int: String] = [:]) -> String {
+    /// - Parameter linked: called with each link written (its UTF-8 offset and target), for the page's
+    ///   `PageContents`.
+    static func html(
+        _ code: String, links: [Int: String] = [:], linked: (_ offset: Int, _ target: String) -> Void = { _, _ in }
+    ) -> String {
         let c = Array(code.unicodeScalars)
         var out = ""
         var i = 0
@@ -36,6 +40,7 @@ enum SwiftHighlighter {
             let text = HTML.escape(String(String.UnicodeScalarView(c[range])))
             let token = kind.map { "<span class=\"tok-\($0)\">\(text)</span>" } ?? text
             if !links.isEmpty, kind != "comment", kind != "string", let href = links[utf8Offsets[range.lowerBound]] {
+                linked(utf8Offsets[range.lowerBound], href)
                 out += "<a class=\"api-link\" href=\"\(HTML.escape(href))\">\(token)</a>"
             } else {
                 out += token

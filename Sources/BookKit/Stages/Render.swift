@@ -29,6 +29,14 @@ public struct Site: Sendable {
     public var files: [String: String] = [:]
     /// Files copied as they are (KaTeX's stylesheet and fonts): site path → source file.
     public var copies: [String: URL] = [:]
+    /// What each HTML page of `files` holds (its anchors and links, for `LinkCheck`), by site path.
+    public var contents: [String: PageContents] = [:]
+
+    /// Puts a page in the site: its HTML in `files`, its contents beside it.
+    public mutating func add(_ page: RenderedPage, at path: String) {
+        files[path] = page.html
+        contents[path] = page.contents
+    }
 }
 
 /// Stage 7: renders pages. No clock, and no disk but a listing of KaTeX's font folder (`Typeset.assetCopies`,
@@ -56,27 +64,36 @@ public enum Render {
     ///     build adds (`PrintPage`, `BookPDF`).
     public static func site(
         book: Book, chapters: [CheckedChapter], all: [Chapter], stamp: Stamp,
-        pages: [String: String] = [:], resources: BookResources, apiPages: [String: String] = [:],
+        pages: [String: RenderedPage] = [:], resources: BookResources, apiPages: [String: RenderedPage] = [:],
         printed: Bool = false
     ) -> Site {
         var site = Site()
         // The API reference (`APIPages`); a site without one still gets its overview, which the sidebar links.
-        for (path, page) in apiPages { site.files[path] = page }
+        for (path, page) in apiPages { site.add(page, at: path) }
         if site.files[APIIndex.overviewPage] == nil {
-            site.files.merge(APIPages.site(nil, unavailable: nil, book: book, stamp: stamp)) { a, _ in a }
+            for (path, page) in APIPages.site(nil, unavailable: nil, book: book, stamp: stamp) {
+                site.add(page, at: path)
+            }
         }
         site.files["style.css"] = resources.stylesheet
         site.files["book.js"] = resources.pageScript
         site.files["theme.js"] = resources.themeScript
         site.copies = Typeset.assetCopies()
-        site.files["index.html"] = index(book: book, stamp: stamp, printed: printed)
-        site.files["claims.html"] = claimsPage(book: book, chapters: all, stamp: stamp)
-        site.files["search-index.js"] = SearchIndex.script(for: all)
+        site.add(index(book: book, stamp: stamp, printed: printed), at: "index.html")
+        site.add(claimsPage(book: book, chapters: all, stamp: stamp), at: "claims.html")
         for checked in chapters {
             let position = book.chapters.firstIndex { $0.slug == checked.chapter.source.slug } ?? 0
             let path = "\(checked.chapter.source.slug).html"
-            site.files[path] = pages[path] ?? ChapterPage.html(checked, book: book, position: position, stamp: stamp)
+            site.add(pages[path] ?? ChapterPage.page(checked, book: book, position: position, stamp: stamp), at: path)
         }
+        // Search covers the whole book: a chapter built now gives the sections its page recorded, one not built now
+        // its body's rendered without outcomes (the same text).
+        site.files["search-index.js"] = SearchIndex.script(
+            for: all.map { chapter in
+                let path = "\(chapter.source.slug).html"
+                guard let sections = site.contents[path]?.sections else { return SearchIndex.Page(rendering: chapter) }
+                return SearchIndex.Page(path: path, chapterTitle: chapter.source.title, sections: sections)
+            })
         return site
     }
 
@@ -85,33 +102,44 @@ public enum Render {
     public static func previewPage(_ parsed: ParsedChapter, chapter: Chapter, stamp: Stamp) -> String {
         let book = Book(title: parsed.source.title, subtitle: "", chapters: [parsed.source])
         let checked = CheckedChapter(parsed: parsed, chapter: chapter, outcomes: [:], errors: parsed.errors)
-        return ChapterPage.html(checked, book: book, position: 0, stamp: stamp)
+        return ChapterPage.page(checked, book: book, position: 0, stamp: stamp).html
     }
 
     // MARK: Pages
 
-    static func index(book: Book, stamp: Stamp, printed: Bool = false) -> String {
+    static func index(book: Book, stamp: Stamp, printed: Bool = false) -> RenderedPage {
+        var contents = PageContents()
         var body = "<header class=\"book-header\"><h1>\(HTML.escape(book.title))</h1>"
         if !book.subtitle.isEmpty { body += "<p class=\"subtitle\">\(HTML.escape(book.subtitle))</p>" }
         body += "</header>\n<nav class=\"toc\" aria-label=\"Chapters\"><ol>\n"
         for chapter in book.chapters {
             body += "<li><a href=\"\(chapter.slug).html\">\(HTML.escape(chapter.title))</a>"
+            contents.link("\(chapter.slug).html", context: "the index page")
             body += "<p class=\"summary\">\(HTML.escape(chapter.summary))</p></li>\n"
         }
         body += "</ol></nav>\n<p><a href=\"claims.html\">Every claim of every chapter, with its status</a></p>\n"
+        contents.link("claims.html", context: "the index page")
         body += "<p><a href=\"\(APIIndex.overviewPage)\">The API reference of the library the snippets use</a></p>\n"
+        contents.link(APIIndex.overviewPage, context: "the index page")
         if printed {
             body +=
                 "<p class=\"print-links\">The whole book <a href=\"book.pdf\">as one PDF</a> (A4) or <a href=\"\(PrintPage.path)\">on one page</a></p>\n"
+            contents.link("book.pdf", context: "the index page")
+            contents.link(PrintPage.path, context: "the index page")
         }
-        return PageTemplate.html(title: book.title, book: book, current: nil, sections: [], body: body, stamp: stamp)
+        return PageTemplate.page(
+            title: book.title, book: book, current: nil, sections: [],
+            body: RenderedPage(html: body, contents: contents), stamp: stamp)
     }
 
     /// Every claim of every chapter with its status: the book's tally, then one table per chapter with its own.
     /// A claim decided by a snippet's printed decision (`Claim.decision`) is marked as such: its status is the
     /// rule's, not the author's.
-    static func claimsPage(book: Book, chapters: [Chapter], stamp: Stamp) -> String {
+    /// Each row's link carries the claim's line in its chapter's file.
+    static func claimsPage(book: Book, chapters: [Chapter], stamp: Stamp) -> RenderedPage {
         let all = chapters.flatMap(\.boxes.claims)
+        var contents = PageContents()
+        contents.link("\(book.chapters.first?.slug ?? "index").html", context: "the claims page")
         var body =
             "<h1>Claims</h1>\n<p>Each post's claims, and what this book's runs made of them. A claim marked "
             + "<em>decided</em> takes its status from the rule of <a href=\"\(book.chapters.first?.slug ?? "index").html\">chapter 0</a>, "
@@ -121,10 +149,14 @@ public enum Render {
             let page = "\(chapter.source.slug).html"
             body +=
                 "<section class=\"claims-chapter\"><h2><a href=\"\(page)\">\(HTML.escape(chapter.source.title))</a></h2>\n"
+            contents.link(page, context: "the claims page")
             body += "<p class=\"tally\">\(tally(chapter.boxes.claims))</p>\n"
             body += "<table class=\"claims\"><thead><tr><th>Claim</th><th>Status</th></tr></thead><tbody>\n"
             for claim in chapter.boxes.claims {
                 let link = claim.snippetID.map { "\(page)#snippet-\(HTML.escape($0))" } ?? page
+                contents.link(
+                    claim.snippetID.map { "\(page)#snippet-\($0)" } ?? page,
+                    from: SourcePosition(file: chapter.source.path, line: claim.line), context: "the claims page")
                 body +=
                     "<tr class=\"\(claim.status.rawValue)\"><td><a href=\"\(link)\">\(HTML.escape(claim.text))</a></td>"
                 body +=
@@ -133,8 +165,9 @@ public enum Render {
             }
             body += "</tbody></table></section>\n"
         }
-        return PageTemplate.html(
-            title: "Claims · " + book.title, book: book, current: nil, sections: [], body: body, stamp: stamp)
+        return PageTemplate.page(
+            title: "Claims · " + book.title, book: book, current: nil, sections: [],
+            body: RenderedPage(html: body, contents: contents), stamp: stamp)
     }
 
     /// "12 claims: 5 reproduced, 4 qualitative, 1 not reproduced, 2 not attempted; 3 decided by the rule".

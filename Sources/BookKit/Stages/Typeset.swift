@@ -8,6 +8,22 @@ public struct TypesetMath: Sendable {
     var labels: [String: (number: Int, anchor: String)]
     /// The inline math of the ```differences box, typeset (its Markdown is rendered on its own).
     var differences: [String] = []
+    /// The ids the typeset formulas define (numbered displays), for the page's `PageContents`.
+    var anchors: [String] = []
+    /// The `\href` targets inside typeset formulas (`\eqref` in math becomes one), with the formula's line.
+    var links: [(target: String, line: Int)] = []
+
+    /// The targets of the `\href{TARGET}` commands of a formula's TeX (what KaTeX turns into links).
+    static func hrefTargets(_ tex: String) -> [String] {
+        var targets: [String] = []
+        var rest = tex[...]
+        while let start = rest.range(of: "\\href{") {
+            guard let close = rest[start.upperBound...].firstIndex(of: "}") else { break }
+            targets.append(String(rest[start.upperBound..<close]))
+            rest = rest[close...]
+        }
+        return targets
+    }
 }
 
 /// Stage 6½, between check and render: numbers equations, resolves labels and renders all math with
@@ -41,11 +57,15 @@ public enum Typeset {
         for (c, numbering) in numberings.enumerated() {
             let spans = chapters[c].parsed.math.spans
             var html: [String] = []
+            var anchors: [String] = []
+            var links: [(target: String, line: Int)] = []
             var errors = numbering.errors
             for (s, equation) in numbering.equations.enumerated() {
                 switch rendered[offset + s] {
                 case .success(let output):
+                    links += TypesetMath.hrefTargets(equation.tex).map { (target: $0, line: spans[s].line) }
                     if equation.display, let number = equation.number {
+                        if let anchor = equation.anchor { anchors.append(anchor) }
                         // The number beside the formula's box, not in it: the formula scrolls alone and the
                         // number never lies over it (style.css sets it on its own line when both do not fit).
                         let id = equation.anchor.map { " id=\"\($0)\"" } ?? ""
@@ -83,7 +103,11 @@ public enum Typeset {
                 .errors(chapters[c].parsed.math.figureReferences, path: chapters[c].parsed.source.path)
             let boxOffset = boxStart + boxFormulas[..<c].reduce(0) { $0 + $1.count }
             let differences = boxFormulas[c].indices.map { i -> String in
-                if case .success(let output) = rendered[boxOffset + i] { return output }
+                if case .success(let output) = rendered[boxOffset + i] {
+                    let line = chapters[c].chapter.boxes.differencesLine ?? 1
+                    links += TypesetMath.hrefTargets(boxFormulas[c][i].tex).map { (target: $0, line: line) }
+                    return output
+                }
                 errors.append(
                     BookError(
                         .chapterFormat,
@@ -92,7 +116,8 @@ public enum Typeset {
                         "KaTeX cannot render a formula of the differences box", detail: boxFormulas[c][i].tex))
                 return HTML.escape(boxFormulas[c][i].tex)
             }
-            chapters[c].math = TypesetMath(html: html, labels: numbering.labels, differences: differences)
+            chapters[c].math = TypesetMath(
+                html: html, labels: numbering.labels, differences: differences, anchors: anchors, links: links)
             chapters[c].errors = (chapters[c].errors + errors).sorted {
                 ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0)
             }

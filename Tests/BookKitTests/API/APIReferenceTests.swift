@@ -94,6 +94,14 @@ import Testing
             ], "\(warnings.joined(separator: "\n"))")
     }
 
+    /// A page with the contents a browser would find in it (`HTMLScan`): for pages read back from disk.
+    static func scanned(_ html: String) -> RenderedPage {
+        var contents = PageContents()
+        for id in HTMLScan.ids(in: html) { contents.define(id) }
+        for target in HTMLScan.links(in: html).sorted() { contents.link(target) }
+        return RenderedPage(html: html, contents: contents)
+    }
+
     @Test func referencePageGolden() throws {
         let tiny = try Tiny("golden")
         defer { tiny.folder.remove() }
@@ -106,20 +114,34 @@ import Testing
             Set(pages.keys) == [
                 "api.html", "api.Kexue.html", "api.Kernels.html", "api.Kexue.Meter.html",
             ])
-        let page = try #require(pages["api.Kexue.Meter.html"])
+        let page = try #require(pages["api.Kexue.Meter.html"]?.html)
         #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !page.contains("<script>alert"))
         #expect(page.contains("id=\"init(value:scale:)\"") && page.contains("id=\"Unit.foot\""))
+        // What each page records is exactly its own ids and links, read back from its bytes: the link check
+        // reads the reference as data, and misses nothing the pages hold.
+        for (path, page) in pages {
+            #expect(page.contents.anchors == HTMLScan.ids(in: page.html), "\(path)")
+            #expect(
+                PageContentsTests.decoded(page.contents.links.map(\.target))
+                    == PageContentsTests.decoded(HTMLScan.links(in: page.html)), "\(path)")
+        }
+        #expect(pages["api.Kexue.Meter.html"]?.contents.anchors.contains("init(value:scale:)") == true)
         // Every link of the reference resolves within it (the sidebar's chapter and claims pages aside).
         var site = Site()
-        site.files = pages
-        site.files["index.html"] = ""
-        site.files["claims.html"] = ""
-        site.files["one.html"] = ""
-        site.files["style.css"] = ""
-        site.files["book.js"] = ""
-        site.files["search-index.js"] = ""
-        site.files["katex/katex.min.css"] = ""
+        for (path, page) in pages { site.add(page, at: path) }
+        for path in ["index.html", "claims.html", "one.html"] { site.add(Self.scanned(""), at: path) }
+        for path in ["style.css", "book.js", "theme.js", "search-index.js", "katex/katex.min.css"] {
+            site.files[path] = ""
+        }
         #expect(LinkCheck.errors(in: site, book: book).isEmpty)
+        // A symbol's anchor gone from what its page records: the links to it are broken.
+        var gone = pages["api.Kexue.Meter.html"]!
+        gone.contents = Self.scanned(gone.html.replacingOccurrences(of: "id=\"Unit.foot\"", with: "id=\"x\"")).contents
+        site.add(gone, at: "api.Kexue.Meter.html")
+        #expect(
+            LinkCheck.errors(in: site, book: book).values.flatMap { $0 }.map(\.message).contains {
+                $0.hasPrefix("broken link '#Unit.foot'")
+            })
         Fixtures.expectGolden(page, "api.Kexue.Meter.html")
     }
 
@@ -161,21 +183,27 @@ import Testing
         let chapter = try String(contentsOf: site.appendingPathComponent("one.html"), encoding: .utf8)
         #expect(chapter.contains("<a class=\"api-link\" href=\"api.Kernels.html#kernelScale()\">kernelScale</a>"))
         #expect(chapter.contains("<a href=\"api.html\">API reference</a>"))
+        // The pages as written, their contents read back from the bytes (the build itself checked the contents
+        // its renderers recorded; `referencePageGolden` holds those to the bytes).
         var files = Site()
         for name in try FileManager.default.contentsOfDirectory(atPath: site.path) where name.hasSuffix(".html") {
-            files.files[name] = try String(contentsOf: site.appendingPathComponent(name), encoding: .utf8)
+            files.add(
+                Self.scanned(try String(contentsOf: site.appendingPathComponent(name), encoding: .utf8)), at: name)
         }
         #expect(files.files["api.Kernels.html"]?.contains("id=\"kernelScale()\"") == true)
         let book = try Load.book(root: scratch.root)
-        let known = ["style.css", "book.js", "search-index.js", "katex/katex.min.css"]
+        let known = ["style.css", "book.js", "theme.js", "search-index.js", "katex/katex.min.css"]
         for name in known { files.files[name] = "" }
         #expect(LinkCheck.errors(in: files, book: book).isEmpty)
-        files.files["api.Kernels.html"] = files.files["api.Kernels.html"]!.replacingOccurrences(
-            of: "id=\"kernelScale()\"", with: "id=\"gone\"")
+        files.add(
+            Self.scanned(
+                files.files["api.Kernels.html"]!.replacingOccurrences(of: "id=\"kernelScale()\"", with: "id=\"gone\"")),
+            at: "api.Kernels.html")
         let errors = LinkCheck.errors(in: files, book: book).values.flatMap { $0 }.map(\.message)
         #expect(
             errors.contains(
-                "broken link 'api.Kernels.html#kernelScale()': no anchor '#kernelScale()' in api.Kernels.html"),
+                "broken link 'api.Kernels.html#kernelScale()' (a link on one.html): no anchor '#kernelScale()' in api.Kernels.html"
+            ),
             "\(errors)")
     }
 }

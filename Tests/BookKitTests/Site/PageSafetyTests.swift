@@ -253,7 +253,7 @@ import Testing
     @Test func hostileOutputCannotAlterThePage() throws {
         let (checked, _) = try Fixtures.check("hostile-output")
         let book = Book(title: "B", subtitle: "", chapters: [checked.chapter.source])
-        let page = ChapterPage.html(checked, book: book, position: 0, stamp: .init(commit: "c", swiftVersion: "s"))
+        let page = ChapterPage.page(checked, book: book, position: 0, stamp: .init(commit: "c", swiftVersion: "s")).html
         #expect(page.contains("before\u{2400}after"), "the NUL is shown and what follows it kept")
         #expect(page.contains("err\u{2400}tail"), "standard error after a NUL is kept")
         #expect(page.contains("KXMATH0L0X and KXMATH1L1X and KXREF0X"), "placeholder tokens in output stay text")
@@ -336,12 +336,12 @@ import Testing
         #expect(statuses == ["FAIL a", "ok b", "FAIL c"])
         #expect(
             firstLines(report.chapters[0].errors) == [
-                "chapters/a.md:3:1: error: broken link 'b.html#nothing': no anchor '#nothing' in b.html"
+                "chapters/a.md:3:33: error: broken link 'b.html#nothing': no anchor '#nothing' in b.html"
             ])
         #expect(report.chapters[1].errors.isEmpty)
         #expect(
             firstLines(report.chapters[2].errors) == [
-                "chapters/c.md:3:1: error: broken link 'gone.html': no page gone.html in the site"
+                "chapters/c.md:3:5: error: broken link 'gone.html': no page gone.html in the site"
             ])
         let page = try book.read("site/a.html")
         #expect(page.contains("This chapter failed its checks"))

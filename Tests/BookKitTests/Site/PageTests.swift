@@ -58,7 +58,8 @@ import Testing
     @Test func pageShowsBoxesHeaderAndSections() {
         let (parsed, chapter, _) = extract(Self.text)
         let checked = CheckedChapter(parsed: parsed, chapter: chapter, outcomes: [:], errors: [])
-        let (html, sections) = ChapterPage.chapterBody(checked)
+        let (html, contents) = ChapterPage.chapterBody(checked)
+        let sections = ChapterPage.sidebarSections(contents.headings)
         #expect(html.contains("<aside class=\"box claims-box\""))
         #expect(html.contains("<a href=\"#snippet-params\">GP&#39;s parameters grow with the number of types</a>"))
         #expect(html.contains("<span class=\"status\">(not attempted)</span>"))
@@ -78,14 +79,14 @@ import Testing
         let errors = LinkCheck.errors(in: site, book: book)
         #expect(
             errors["t"]?.map { $0.description.split(separator: "\n")[0] } == [
-                "chapters/t.md:19:1: error: broken link '#missing': no anchor '#missing' in t.html"
+                "chapters/t.md:19:69: error: broken link '#missing': no anchor '#missing' in t.html"
             ])
         #expect(errors[""] == nil, "the index and claims pages link only to what exists")
     }
 
     @Test func searchIndexCoversProseCodeHeadingsAndCJK() throws {
         let (_, chapter, _) = extract(Self.text + "\n\n## 熵不变性\n\n注意力的熵\n")
-        let script = SearchIndex.script(for: [chapter])
+        let script = SearchIndex.script(for: [SearchIndex.Page(rendering: chapter)])
         #expect(script.hasPrefix("window.BOOK_SEARCH = ["))
         let json = try #require(script.dropFirst("window.BOOK_SEARCH = ".count).dropLast(2).data(using: .utf8))
         let entries = try #require(try JSONSerialization.jsonObject(with: json) as? [[String: String]])

@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func sectionsHoldTheRenderedProse() throws {
-        let entries = try Self.entries(SearchIndex.script(for: [Self.chapter()]))
+        let entries = try Self.entries(SearchIndex.script(for: [SearchIndex.Page(rendering: Self.chapter())]))
         for entry in entries { print("SearchIndexTests entry \(entry.a): \(entry.x)") }
         let all = entries.map(\.x).joined(separator: "\n")
         for raw in ["**", "](", "\\", "boldsymbol", "mathrm", "frac", "leftarrow", "$", "&lt;", "&amp;", "eqref"] {
@@ -122,7 +122,7 @@ import Testing
         let page = ChapterPage.chapterBody(
             CheckedChapter(parsed: parsed, chapter: chapter, outcomes: [:], errors: [])
         ).0
-        let entries = try Self.entries(SearchIndex.script(for: [chapter]))
+        let entries = try Self.entries(SearchIndex.script(for: [SearchIndex.Page(rendering: chapter)]))
         #expect(entries.filter { $0.a.hasPrefix("parameters") }.count == 2)
         for entry in entries { #expect(page.contains("id=\"\(entry.a)\""), "no anchor \(entry.a)") }
     }
@@ -137,8 +137,10 @@ import Testing
     /// On the real book: no section matches a TeX command or Markdown syntax, every original's Chinese title is
     /// found in its chapter, and two builds give the same bytes. Prints the index's size.
     @Test func realBookIndexIsRenderedTextDeterministicAndSmall() throws {
-        let script = SearchIndex.script(for: Self.book)
-        #expect(script == SearchIndex.script(for: Self.book), "byte-identical between builds")
+        let script = SearchIndex.script(for: Self.book.map(SearchIndex.Page.init(rendering:)))
+        #expect(
+            script == SearchIndex.script(for: Self.book.map(SearchIndex.Page.init(rendering:))),
+            "byte-identical between builds")
         let entries = try Self.entries(script)
         let lower = entries.map { ($0.h + " " + $0.x).lowercased() }
         func count(_ term: String) -> Int { lower.filter { $0.contains(term.lowercased()) }.count }

@@ -32,7 +32,7 @@ import Testing
 
     @Test func chapterPageShell() throws {
         let (book, chapters) = try book()
-        let page = ChapterPage.html(chapters[0], book: book, position: 0, stamp: Self.stamp)
+        let page = ChapterPage.page(chapters[0], book: book, position: 0, stamp: Self.stamp).html
         #expect(page.contains("<a class=\"next\" href=\"book-two.html\">Decisions →</a>"))
         #expect(page.contains("<span class=\"math\">s = q \\cdot k</span>"))
         Fixtures.expectGolden(page, "book-one.page.html")
@@ -40,14 +40,14 @@ import Testing
 
     @Test func indexPage() throws {
         let (book, _) = try book()
-        let page = Render.index(book: book, stamp: Self.stamp)
+        let page = Render.index(book: book, stamp: Self.stamp).html
         #expect(page.contains("<h1>A Small &lt;Book&gt;</h1>"))
         Fixtures.expectGolden(page, "book.index.html")
     }
 
     @Test func claimsPage() throws {
         let (book, chapters) = try book()
-        let page = Render.claimsPage(book: book, chapters: chapters.map(\.chapter), stamp: Self.stamp)
+        let page = Render.claimsPage(book: book, chapters: chapters.map(\.chapter), stamp: Self.stamp).html
         #expect(page.contains("4 claims: "))
         Fixtures.expectGolden(page, "book.claims.html")
     }
