@@ -6,8 +6,9 @@ import Testing
 
 /// Renders every page of the real book in headless Chromium (when it is installed; `.ci/deps` installs it),
 /// at desktop and phone width: no console error, no failed load (fonts, stylesheets), no KaTeX error, no
-/// raw LaTeX in the visible text; in light and dark mode. Screenshots of every page (the chapters, index, claims and
-/// API reference pages) at both widths in both modes go to `.build/book/screenshots/`.
+/// raw LaTeX in the visible text, no page wider than the screen. Screenshots of every page (the chapters, index,
+/// claims and API reference pages) at both widths go to `.build/book/screenshots/`; `PageChromeTests` keeps the
+/// book's pages in dark mode too.
 @Suite(.serialized) struct BrowserTests {
     static let root = Fixtures.packageRoot
     static let screenshots = root.appendingPathComponent(".build/book/screenshots")
@@ -60,9 +61,8 @@ import Testing
             book.chapters.contains { Self.formulas(in: $0) > 0 },
             "the book has math, so the KaTeX checks below are exercised")
         for page in pages {
-            for (width, dark) in [(1280, false), (360, false), (1280, true), (360, true)] {
-                let visit = try browser.visit(
-                    output.appendingPathComponent(page), width: width, dark: dark, evaluate: Self.probe)
+            for width in [1280, 360] {
+                let visit = try browser.visit(output.appendingPathComponent(page), width: width, evaluate: Self.probe)
                 #expect(visit.problems.isEmpty, "\(page) at \(width) px: \(visit.problems)")
                 let facts =
                     try JSONSerialization.jsonObject(with: Data((visit.evaluation as? String ?? "{}").utf8))
@@ -85,8 +85,7 @@ import Testing
                     }
                 }
                 try visit.screenshot.write(
-                    to: Self.screenshots.appendingPathComponent(
-                        "\(page.dropLast(5))-\(width)\(dark ? "-dark" : "").png"))
+                    to: Self.screenshots.appendingPathComponent("\(page.dropLast(5))-\(width).png"))
             }
         }
 
