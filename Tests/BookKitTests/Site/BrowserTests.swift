@@ -7,8 +7,7 @@ import Testing
 /// Renders every page of the real book in headless Chromium (when it is installed; `.ci/deps` installs it),
 /// at desktop and phone width: no console error, no failed load (fonts, stylesheets), no KaTeX error, no
 /// raw LaTeX in the visible text, no page wider than the screen. Screenshots of every page (the chapters, index,
-/// claims and API reference pages) at both widths go to `.build/book/screenshots/`; `PageChromeTests` keeps the
-/// book's pages in dark mode too.
+/// claims and API reference pages) at both widths, in light and dark mode, go to `.build/book/screenshots/`.
 @Suite(.serialized) struct BrowserTests {
     static let root = Fixtures.packageRoot
     static let screenshots = root.appendingPathComponent(".build/book/screenshots")
@@ -86,6 +85,21 @@ import Testing
                 }
                 try visit.screenshot.write(
                     to: Self.screenshots.appendingPathComponent("\(page.dropLast(5))-\(width).png"))
+                // The same page in dark mode, without loading it again (the theme is a media feature): its
+                // background turns dark, and its screenshot is kept beside the light one.
+                try browser.command(
+                    "Emulation.setEmulatedMedia",
+                    ["media": "", "features": [["name": "prefers-color-scheme", "value": "dark"]]])
+                let background = try browser.evaluate(
+                    "getComputedStyle(document.body).backgroundColor.match(/\\d+/g).slice(0, 3).map(Number).reduce(function (a, b) { return Math.max(a, b); })"
+                )
+                #expect(
+                    (background as? Int ?? 255) < 60,
+                    "\(page) at \(width) px: dark mode background \(background ?? "nil")")
+                let dark = try browser.command(
+                    "Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true])
+                try (Data(base64Encoded: dark["data"] as? String ?? "") ?? Data()).write(
+                    to: Self.screenshots.appendingPathComponent("\(page.dropLast(5))-\(width)-dark.png"))
             }
         }
 
