@@ -21,6 +21,9 @@ struct SVGPlot {
     /// Shaded bands (`band NAME`, then `x lower upper` lines): drawn under the series of the same name, in its colour.
     var bands: [(name: String, points: [(x: Double, lower: Double, upper: Double)])] = []
     var rows: [[Double]] = []
+    /// Ranges the axes cover besides the data (`xlimits LOWER UPPER`, `ylimits LOWER UPPER`): a live figure's axes
+    /// stay put while the reader moves its controls.
+    var xLimits: (lower: Double, upper: Double)?, yLimits: (lower: Double, upper: Double)?
 
     /// Parses the figure text; unknown lines are ignored (the data check catches real drift).
     init(_ text: String) {
@@ -35,6 +38,8 @@ struct SVGPlot {
             case "series": series.append(Series(name: rest, points: [])); inBand = false
             case "band": bands.append((rest, [])); inBand = true
             case "row": rows.append(rest.split(separator: " ").compactMap { Double($0) })
+            case "xlimits": xLimits = Self.limits(rest)
+            case "ylimits": yLimits = Self.limits(rest)
             default:
                 let numbers = line.split(separator: " ").compactMap { Double($0) }
                 if inBand {
@@ -49,6 +54,12 @@ struct SVGPlot {
     private static func split(_ line: Substring) -> (String, String) {
         guard let space = line.firstIndex(of: " ") else { return (String(line), "") }
         return (String(line[..<space]), String(line[line.index(after: space)...]))
+    }
+
+    private static func limits(_ text: String) -> (lower: Double, upper: Double)? {
+        let numbers = text.split(separator: " ").compactMap { Double($0) }
+        guard numbers.count == 2, numbers[0].isFinite, numbers[1].isFinite, numbers[0] <= numbers[1] else { return nil }
+        return (numbers[0], numbers[1])
     }
 
     private static func axis(_ text: String) -> (String, Bool) {
@@ -84,13 +95,23 @@ struct SVGPlot {
         "m-1.5,-5h3v3.5h3.5v3h-3.5v3.5h-3v-3.5h-3.5v-3h3.5z",  // plus
     ]
 
-    /// - Parameter label: the accessible name (figure number and caption).
-    func svg(label: String) -> String {
+    /// - Parameters:
+    ///   - label: the accessible name (figure number and caption).
+    ///   - live: whether the page redraws the figure (`LiveFigure`): the SVG then says where the plot's frame is
+    ///     and which data ranges its axes show (`data-frame`, `data-x`, `data-y`), for `live.js`.
+    func svg(label: String, live: Bool = false) -> String {
         let titleLines = Self.wrap(title, size: Self.titleSize)
         let top = 14 + Double(titleLines.count) * Self.titleSize * 1.3
         let body = kind == "heatmap" ? heatmap(top: top) : chart(top: top)
+        var geometry = ""
+        if live, let frame = body.frame {
+            geometry =
+                " data-frame=\"\(frame.left) \(frame.top) \(frame.width) \(frame.height)\""
+                + " data-x=\"\(frame.x.lower) \(frame.x.upper) \(xLog ? 1 : 0)\""
+                + " data-y=\"\(frame.y.lower) \(frame.y.upper) \(yLog ? 1 : 0)\""
+        }
         var out =
-            "<svg class=\"plot\" viewBox=\"0 0 \(Int(Self.width)) \(Int(body.height.rounded(.up)))\" role=\"img\" aria-label=\"\(HTML.escape(label))\">"
+            "<svg class=\"plot\" viewBox=\"0 0 \(Int(Self.width)) \(Int(body.height.rounded(.up)))\" role=\"img\" aria-label=\"\(HTML.escape(label))\"\(geometry)>"
         out += "<title>\(HTML.escape(label))</title>"
         // The series' names for assistive technology, which reads neither the legend nor the direct labels
         // inside an image (role="img"): the SVG's description.
@@ -151,12 +172,20 @@ struct SVGPlot {
 
     private func f(_ value: Double) -> String { String(format: "%.1f", value) }
 
-    private func chart(top: Double) -> (svg: String, height: Double) {
+    /// Where the plot's frame is (viewBox units) and the data ranges its axes show.
+    typealias Frame = (
+        left: Double, top: Double, width: Double, height: Double, x: (lower: Double, upper: Double),
+        y: (lower: Double, upper: Double)
+    )
+
+    private func chart(top: Double) -> (svg: String, height: Double, frame: Frame?) {
         let bandPoints = bands.flatMap(\.points).filter { $0.x.isFinite && $0.lower.isFinite && $0.upper.isFinite }
         let points = series.flatMap(\.points) + bandPoints.flatMap { [(x: $0.x, y: $0.lower), (x: $0.x, y: $0.upper)] }
-        let xs = points.map(\.x).filter { $0.isFinite && (!xLog || $0 > 0) },
-            ys = points.map(\.y).filter { $0.isFinite && (!yLog || $0 > 0) }
-        guard !xs.isEmpty, !ys.isEmpty else { return ("", top + 10) }
+        let xs = (points.map(\.x) + [xLimits?.lower, xLimits?.upper].compactMap { $0 })
+            .filter { $0.isFinite && (!xLog || $0 > 0) }
+        let ys = (points.map(\.y) + [yLimits?.lower, yLimits?.upper].compactMap { $0 })
+            .filter { $0.isFinite && (!yLog || $0 > 0) }
+        guard !xs.isEmpty, !ys.isEmpty else { return ("", top + 10, nil) }
         var xData = (lower: xs.min()!, upper: xs.max()!), yData = (lower: ys.min()!, upper: ys.max()!)
         if kind == "bar" { xData = (xData.lower - 0.5, xData.upper + 0.5) }
         if kind == "bar", !yLog { yData = (min(yData.lower, 0), max(yData.upper, 0)) }
@@ -275,11 +304,12 @@ struct SVGPlot {
             }
             out += "</g>"
         }
+        let frame: Frame = (left, top, plotWidth, plotHeight, xRange, yRange)
         if let labels {
-            return (out + directLabels(labels), plotBottom + 2 * Self.textSize + 34 - 10)
+            return (out + directLabels(labels), plotBottom + 2 * Self.textSize + 34 - 10, frame)
         }
         let (legendSVG, legendHeight) = legend(top: plotBottom + 2 * Self.textSize + 34)
-        return (out + legendSVG, plotBottom + 2 * Self.textSize + 34 + legendHeight + 6)
+        return (out + legendSVG, plotBottom + 2 * Self.textSize + 34 + legendHeight + 6, frame)
     }
 
     /// The most characters on one line of a direct label (longer names wrap at spaces).
@@ -384,8 +414,8 @@ struct SVGPlot {
         return (out + "</g>", Double(row + 1) * rowHeight)
     }
 
-    private func heatmap(top: Double) -> (svg: String, height: Double) {
-        guard let columns = rows.first?.count, columns > 0 else { return ("", top + 10) }
+    private func heatmap(top: Double) -> (svg: String, height: Double, frame: Frame?) {
+        guard let columns = rows.first?.count, columns > 0 else { return ("", top + 10, nil) }
         let values = rows.flatMap { $0 }.filter(\.isFinite)
         let low = values.min() ?? 0, high = values.max() ?? 1
         let left = 40.0, plotWidth = Self.width - left - 80
@@ -407,7 +437,7 @@ struct SVGPlot {
             "<text class=\"tick\" x=\"\(f(left + side * Double(columns) + 8))\" y=\"\(f(top + Self.textSize))\">\(Self.label(high))</text>"
         out +=
             "<text class=\"tick\" x=\"\(f(left + side * Double(columns) + 8))\" y=\"\(f(bottom))\">\(Self.label(low))</text>"
-        return (out, bottom + Self.textSize + 16)
+        return (out, bottom + Self.textSize + 16, nil)
     }
 
     // MARK: Scales

@@ -36,6 +36,10 @@ public struct Figure: Sendable {
     public var xLog = false
     /// Whether the y axis is logarithmic (y values must then be positive).
     public var yLog = false
+    /// A range the x axis covers besides the data (nil: the data's alone); text line `xlimits LOWER UPPER`.
+    public var xLimits: (lower: Double, upper: Double)?
+    /// A range the y axis covers besides the data (nil: the data's alone); text line `ylimits LOWER UPPER`.
+    public var yLimits: (lower: Double, upper: Double)?
     /// The series in the order added: a name (the series' label) and x and y values of equal length.
     public private(set) var series: [(name: String, xs: [Double], ys: [Double])] = []
     /// For heat maps: rows of values, row-major.
@@ -118,6 +122,9 @@ public struct Figure: Sendable {
             "figure \(kind.rawValue)", "title \(title)", "x \(xLabel)\(xLog ? " [log]" : "")",
             "y \(yLabel)\(yLog ? " [log]" : "")",
         ]
+        // Only when set: a figure without limits prints exactly as before they existed.
+        if let xLimits { lines.append("xlimits \(xLimits.lower) \(xLimits.upper)") }
+        if let yLimits { lines.append("ylimits \(yLimits.lower) \(yLimits.upper)") }
         for s in series {
             lines.append("series \(s.name)")
             for (x, y) in zip(s.xs, s.ys) { lines.append("\(x) \(y)") }
