@@ -399,6 +399,13 @@ public struct BookBuilder: Sendable {
             built.compiledPrograms += first.compiledPrograms
             built.ranPrograms += first.ranPrograms
         }
+        if built.extracted {
+            let live = try Live.chapter(
+                built.chapter, outcomes: built.outcomes, packageRoot: options.packageRoot,
+                toolchain: programs.toolchain, slots: programs.slots)
+            built.liveFigures = live.figures
+            built.record(live.errors)
+        }
         built = try typeset(built, programs: programs)
         if let api = programs.api {
             let snippets = built.chapter.snippets

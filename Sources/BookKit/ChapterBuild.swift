@@ -13,6 +13,8 @@ struct ChapterBuild: Sendable {
     var math: TypesetMath?
     /// Links from the snippets' identifiers to the API reference (`SnippetLinks`), by snippet index.
     var symbolLinks: [Int: [Int: String]] = [:]
+    /// The live figures' modules and controls (Live), by snippet index.
+    var liveFigures: [Int: LiveFigure] = [:]
     /// In chapter order: by line, then column; errors located in another file (the manifest, for a link of the
     /// claims page) after those of the chapter; errors found later at the same place after earlier ones.
     private(set) var errors: [BookError] = []
@@ -66,7 +68,7 @@ struct ChapterBuild: Sendable {
     var checked: CheckedChapter {
         CheckedChapter(
             parsed: parsed, chapter: chapter, outcomes: outcomes, errors: errors, math: math,
-            symbolLinks: symbolLinks)
+            symbolLinks: symbolLinks, liveFigures: liveFigures)
     }
 
     var report: BookBuilder.ChapterReport {

@@ -77,6 +77,17 @@ enum InfoString {
                             hint: "e.g. timeout=30")
                     }
                     result.timeout = seconds
+                case "live":
+                    // `live=NAME`: the snippet's function NAME draws a figure the page recomputes (`LiveFigure`).
+                    guard let first = value.first, first.isLetter || first == "_",
+                        value.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
+                    else {
+                        throw BookError(
+                            .chapterFormat, at: here, "live '\(value)' is not a function name",
+                            hint: "name the snippet's function that returns the figure's LivePlot, e.g. live=entropyCurves")
+                    }
+                    result.live = value
+                    result.livePosition = here
                 case "optimize":
                     guard value == "none" else {
                         throw BookError(
@@ -110,10 +121,15 @@ enum InfoString {
                     hint: "modes: \(modes.joined(separator: ", ")); keys: \(keys)")
             }
         }
+        if let position = result.livePosition, result.mode != .normal {
+            throw BookError(
+                .chapterFormat, at: position, "a live figure cannot be in a '\(result.mode.rawValue)' snippet",
+                hint: "live= needs a snippet whose figure the reader sees: drop the mode word")
+        }
         return result
     }
 
-    private static let keys = "id=NAME, tolerance=REL, timeout=SECONDS, optimize=none, fails=TEXT"
+    private static let keys = "id=NAME, tolerance=REL, timeout=SECONDS, optimize=none, fails=TEXT, live=FUNCTION"
 
     /// The space-separated words with their UTF-8 column offsets from the start of the string. A `"` opens
     /// a quoted part that ends at the next unescaped `"`: spaces inside belong to the word, the quotes are

@@ -84,6 +84,10 @@ public struct SnippetInfo: Hashable, Sendable {
     /// Compile the program(s) this snippet is part of with `-Onone` (`optimize=none`), so that `assert`
     /// traps and traps carry their messages.
     public var unoptimized = false
+    /// The function a live figure recomputes in the page (`live=NAME`; `LiveFigure`).
+    public var live: String?
+    /// Where the `live=` word stands, for errors about the live figure as a whole.
+    public var livePosition: SourcePosition?
     public init() {}
 }
 

@@ -26,9 +26,12 @@ public struct BookResources: Sendable {
         case katexRender = "katex-render.js"
         /// What `book serve` injects into the pages it serves (`LiveReload`).
         case liveReload = "live-reload.js"
+        /// Live figures' controls and redrawing (`LiveFigure`): the site's `book.js` ends with it.
+        case liveFigures = "live.js"
     }
 
     public let stylesheet: String
+    /// The pages' script: `book.js`, then `live.js` (live figures; it does nothing on a page without one).
     public let pageScript: String
     public let themeScript: String
     let katexRender: String
@@ -60,7 +63,7 @@ public struct BookResources: Sendable {
             texts[file] = text
         }
         return BookResources(
-            stylesheet: texts[.stylesheet]!, pageScript: texts[.pageScript]!, themeScript: texts[.themeScript]!,
+            stylesheet: texts[.stylesheet]!, pageScript: texts[.pageScript]! + "\n" + texts[.liveFigures]!, themeScript: texts[.themeScript]!,
             katexRender: texts[.katexRender]!, liveReload: texts[.liveReload]!)
     }
 

@@ -199,7 +199,8 @@ enum ChapterPage {
             } else if let snippet = snippetsByLine[line] {
                 let figures = figureHTML(
                     snippet, outcome: checked.outcomes[snippet.index],
-                    firstNumber: figureNumbering.first[snippet.index] ?? 1, into: &contents)
+                    firstNumber: figureNumbering.first[snippet.index] ?? 1, live: checked.liveFigures[snippet.index],
+                    into: &contents)
                 node.replace(
                     withHTMLBlock: splice.marker(
                         for: snippetHTML(
@@ -300,9 +301,11 @@ enum ChapterPage {
         }
     }
 
-    /// The figures a snippet showed, as numbered `<figure>` elements with the chapter's captions.
+    /// The figures a snippet showed, as numbered `<figure>` elements with the chapter's captions. A live
+    /// snippet's first figure gets its controls and module (`LiveFigure`).
     static func figureHTML(
-        _ snippet: Snippet, outcome: SnippetOutcome?, firstNumber: Int, into contents: inout PageContents
+        _ snippet: Snippet, outcome: SnippetOutcome?, firstNumber: Int, live: LiveFigure? = nil,
+        into contents: inout PageContents
     ) -> [String] {
         guard let outcome, snippet.info.mode.showsOutput else { return [] }
         return outcome.figures.enumerated().map { index, text in
@@ -311,8 +314,11 @@ enum ChapterPage {
             let caption = index < snippet.expectedFigures.count ? snippet.expectedFigures[index].caption : ""
             let plot = SVGPlot(text)
             let label = "Figure \(number): " + (caption.isEmpty ? plot.title : caption)
-            return "<figure class=\"plot-figure\" id=\"figure-\(number)\">\(plot.svg(label: label))"
-                + "<figcaption><span class=\"figure-number\">Figure \(number).</span> \(HTML.escape(caption))</figcaption></figure>"
+            let live = index == 0 ? live : nil
+            return "<figure class=\"plot-figure\(live == nil ? "" : " live-figure")\" id=\"figure-\(number)\">"
+                + plot.svg(label: label, live: live != nil)
+                + "<figcaption><span class=\"figure-number\">Figure \(number).</span> \(HTML.escape(caption))</figcaption>"
+                + (live?.controlsHTML(figureNumber: number) ?? "") + "</figure>"
         }
     }
 

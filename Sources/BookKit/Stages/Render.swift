@@ -10,6 +10,8 @@ public struct CheckedChapter: Sendable {
     public var math: TypesetMath?
     /// Per snippet index: UTF-8 offset of an identifier in its code → its API reference entry (`SnippetLinks`).
     public var symbolLinks: [Int: [Int: String]]
+    /// Per snippet index: its live figure's module and controls (`Live`).
+    var liveFigures: [Int: LiveFigure] = [:]
 
     public init(
         parsed: ParsedChapter, chapter: Chapter, outcomes: [Int: SnippetOutcome], errors: [BookError],
@@ -21,6 +23,15 @@ public struct CheckedChapter: Sendable {
         self.errors = errors
         self.math = math
         self.symbolLinks = symbolLinks
+    }
+
+    init(
+        parsed: ParsedChapter, chapter: Chapter, outcomes: [Int: SnippetOutcome], errors: [BookError],
+        math: TypesetMath?, symbolLinks: [Int: [Int: String]], liveFigures: [Int: LiveFigure]
+    ) {
+        self.init(
+            parsed: parsed, chapter: chapter, outcomes: outcomes, errors: errors, math: math, symbolLinks: symbolLinks)
+        self.liveFigures = liveFigures
     }
 }
 

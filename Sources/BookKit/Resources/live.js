@@ -1,0 +1,1 @@
+// Live figures (placeholder until the page side lands).
