@@ -53,16 +53,7 @@ struct LiveModule: Sendable, Hashable {
         }
         let points = checkPoints(spec)
         let entry = LiveRuntime.entry(spec)
-        var hash = SHA256()
-        for part in [tools.version, entry, spec.declarations, LiveRuntime.page, LiveRuntime.check, LiveRuntime.probe]
-            + portable.map(\.1) + (wasmFlags + LibraryBuild.codegenFlags) + ["\(tolerance)"]
-            + points.map { $0.map { "\($0.bitPattern)" }.joined(separator: ",") }
-        {
-            hash.update(part)
-            hash.update([0])
-        }
-        let key = hash.hexDigest()
-        let folder = packageRoot.appendingPathComponent(".build/book/live/\(key.prefix(24))")
+        let folder = cacheFolder(spec, tolerance: tolerance, tools: tools, packageRoot: packageRoot, portable: portable)
         if let cached = read(folder) { return cached }
         let fm = FileManager.default
         // An entry that cannot be read (a damaged disk, an edit by hand) is built again, not trusted.
@@ -142,6 +133,22 @@ struct LiveModule: Sendable, Hashable {
         }
         store(module, in: folder, from: work)
         return module
+    }
+
+    /// Where the module for `spec` is cached: named after a hash of everything that goes into building and
+    /// checking it.
+    static func cacheFolder(
+        _ spec: LiveFigureSpec, tolerance: Double, tools: LiveTools, packageRoot: URL, portable: [(String, String)]
+    ) -> URL {
+        var hash = SHA256()
+        for part in [tools.version, LiveRuntime.entry(spec), spec.declarations, LiveRuntime.page, LiveRuntime.check]
+            + [LiveRuntime.probe] + portable.map(\.1) + (wasmFlags + LibraryBuild.codegenFlags) + ["\(tolerance)"]
+            + checkPoints(spec).map({ $0.map { "\($0.bitPattern)" }.joined(separator: ",") })
+        {
+            hash.update(part)
+            hash.update([0])
+        }
+        return packageRoot.appendingPathComponent(".build/book/live/\(hash.hexDigest().prefix(24))")
     }
 
     /// The defaults, then each control at its lower and upper end with the others at their defaults.

@@ -57,20 +57,20 @@ import Testing
         // (code change, message fragment, chapter line, column); the snippet's code starts on line 11.
         let cases: [(String, String, Int, Int)] = [
             (Self.good.replacingOccurrences(of: "func curves", with: "func other"), "names no function", 10, 11),
-            (Self.good.replacingOccurrences(of: "-> LivePlot {", with: "-> Figure {"), "returns Figure", 18, 55),
-            (Self.good.replacingOccurrences(of: "kappa: Float = 1", with: "kappa: Double = 1"), "not Float", 18, 26),
-            (Self.good.replacingOccurrences(of: "kappa: Float = 1", with: "kappa: Float = one"), "no number literal", 18, 34),
-            (Self.good.replacingOccurrences(of: "kappa: Float = 1", with: "kappa: Float = 9"), "outside its range", 18, 34),
+            (Self.good.replacingOccurrences(of: "-> LivePlot {", with: "-> Figure {"), "returns Figure", 18, 51),
+            (Self.good.replacingOccurrences(of: "kappa: Float = 1", with: "kappa: Double = 1"), "not Float", 18, 20),
+            (Self.good.replacingOccurrences(of: "kappa: Float = 1", with: "kappa: Float = one"), "no number literal", 18, 28),
+            (Self.good.replacingOccurrences(of: "kappa: Float = 1", with: "kappa: Float = 9"), "outside its range", 18, 28),
             (Self.good.replacingOccurrences(of: "///   - kappa: κ, the scale (0.25...4, step 0.25)\n", with: ""), "not documented", 17, 13),
-            (Self.good.replacingOccurrences(of: "(0.25...4, step 0.25)", with: "(4...0.25, step 0.25)"), "is not LOW...HIGH", 16, 5),
-            (Self.good.replacingOccurrences(of: "struct Helper", with: "var counter = 0\nstruct Helper"), "global variable", 24, 1),
-            (Self.good.replacingOccurrences(of: "static var zero: Helper { Helper(x: 0) }", with: "static let zero = 0"), "static stored", 24, 29),
+            (Self.good.replacingOccurrences(of: "(0.25...4, step 0.25)", with: "(4...0.25, step 0.25)"), "is not LOW...HIGH", 16, 7),
+            (Self.good.replacingOccurrences(of: "struct Helper", with: "var counter = 0\nstruct Helper"), "global variable", 23, 1),
+            (Self.good.replacingOccurrences(of: "static var zero: Helper { Helper(x: 0) }", with: "static let zero = 0"), "static stored", 23, 31),
         ]
         for (code, fragment, line, column) in cases {
             let found = error(code)
             #expect(found?.message.contains(fragment) == true, "\(fragment): \(found?.message ?? "no error")")
             #expect(found?.location?.line == line && found?.location?.column == column,
-                    "\(fragment): at \(found?.location?.description ?? "nowhere"), expected \(line):\(column)")
+                    "\(fragment): at \(found?.location?.description ?? "nowhere"), expected \(line):\(column) \(code.split(separator: "\n", omittingEmptySubsequences: false)[(found?.location?.line ?? 11) - 11])")
             #expect(found?.hint != nil, "\(fragment) has a hint")
         }
     }
