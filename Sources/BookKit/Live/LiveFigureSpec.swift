@@ -71,7 +71,9 @@ struct LiveFigureSpec: Hashable, Sendable {
                     throw BookError(
                         .chapterFormat, at: position(staticVariable),
                         "a live snippet cannot declare a static stored variable",
-                        hint: "the page resets the module's memory before every recomputation: make it a computed property")
+                        hint:
+                            "the page resets the module's memory before every recomputation: make it a computed property"
+                    )
                 }
                 if let candidate = decl.as(FunctionDeclSyntax.self), candidate.name.text == function {
                     found = candidate
@@ -92,7 +94,8 @@ struct LiveFigureSpec: Hashable, Sendable {
         let returnType = declaration.signature.returnClause?.type.trimmedDescription
         guard returnType == "LivePlot" else {
             throw BookError(
-                .chapterFormat, at: position(declaration.signature.returnClause.map { Syntax($0.type) } ?? Syntax(declaration.name)),
+                .chapterFormat,
+                at: position(declaration.signature.returnClause.map { Syntax($0.type) } ?? Syntax(declaration.name)),
                 "live figure '\(function)' returns \(returnType ?? "nothing"), not LivePlot",
                 hint: "the page reads the figure's data from a LivePlot")
         }
@@ -117,7 +120,8 @@ struct LiveFigureSpec: Hashable, Sendable {
                 throw BookError(
                     .chapterFormat, at: position(parameter.defaultValue.map { Syntax($0.value) } ?? Syntax(parameter)),
                     "parameter '\(name)' of live figure '\(function)' has no number literal as its default",
-                    hint: "the default is the static figure's value and where the slider starts, e.g. \(name): Float = 1")
+                    hint:
+                        "the default is the static figure's value and where the slider starts, e.g. \(name): Float = 1")
             }
             guard let doc = documented[name] else {
                 throw BookError(
@@ -208,7 +212,8 @@ struct LiveFigureSpec: Hashable, Sendable {
         let parts = text.split(separator: ",").map { $0.trimmingSpaces }
         guard parts.count == 2, parts[1].hasPrefix("step ") else { return nil }
         let bounds = parts[0].components(separatedBy: "...")
-        guard bounds.count == 2, let lower = Float(bounds[0].trimmingSpaces), let upper = Float(bounds[1].trimmingSpaces),
+        guard bounds.count == 2, let lower = Float(bounds[0].trimmingSpaces),
+            let upper = Float(bounds[1].trimmingSpaces),
             let step = Float(parts[1].dropFirst(5).trimmingSpaces), lower.isFinite, upper.isFinite, lower < upper,
             step > 0, step.isFinite, step <= upper - lower
         else { return nil }

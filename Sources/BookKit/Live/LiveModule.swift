@@ -48,7 +48,8 @@ struct LiveModule: Sendable, Hashable {
             }
         } catch {
             throw BookError(
-                .environment, at: snippet.info.livePosition, "live figure '\(spec.function)': cannot read the library's portable sources",
+                .environment, at: snippet.info.livePosition,
+                "live figure '\(spec.function)': cannot read the library's portable sources",
                 detail: "\(error)", hint: "live figures need the book's package (Sources/Kernels, Sources/Kexue)")
         }
         let points = checkPoints(spec)
@@ -89,8 +90,10 @@ struct LiveModule: Sendable, Hashable {
             throw compileError(compile, spec: spec, snippet: snippet, file: file, snippetPath: snippetPath)
         }
         let cFlags = ["--target=wasm32-unknown-unknown", "-O2", "-nostdlib", "-ffreestanding", "-fno-builtin", "-c"]
-        try expect(run(tools.clang, cFlags + [pageC, "-o", at + "/runtime.o"], in: at), "compile the page runtime", spec)
-        try expect(run(tools.clang, cFlags + [checkC, "-o", at + "/check.o"], in: at), "compile the check driver", spec)
+        try expect(
+            run(tools.clang, cFlags + [pageC, "-o", at + "/runtime.o"], in: at), "compile the page runtime", spec)
+        try expect(
+            run(tools.clang, cFlags + [checkC, "-o", at + "/check.o"], in: at), "compile the check driver", spec)
         let pageWasm = at + "/page.wasm", checkWasm = at + "/check.wasm"
         try expect(
             run(
@@ -101,16 +104,21 @@ struct LiveModule: Sendable, Hashable {
                 ], in: at),
             "link the page's module", spec, snippet: snippet, file: file)
         try expect(
-            run(tools.wasmLD, ["--gc-sections", swiftObject, at + "/runtime.o", at + "/check.o", "-o", checkWasm], in: at),
+            run(
+                tools.wasmLD, ["--gc-sections", swiftObject, at + "/runtime.o", at + "/check.o", "-o", checkWasm],
+                in: at),
             "link the check module", spec, snippet: snippet, file: file)
         // The same sources natively, optimised like the library the chapter programs link.
         let probe = at + "/probe"
         try expect(
-            run(tools.swiftc, LibraryBuild.codegenFlags + portablePaths + [snippetPath, entryPath, probePath, "-o", probe], in: at),
+            run(
+                tools.swiftc,
+                LibraryBuild.codegenFlags + portablePaths + [snippetPath, entryPath, probePath, "-o", probe], in: at),
             "compile the native probe", spec, snippet: snippet, file: file)
 
         let arguments = points.map { "p:" + $0.map { String($0.bitPattern, radix: 16) }.joined(separator: ",") }
-        let native = try values(run(probe, arguments, in: at), "the native probe", count: points.count, spec, snippet, file)
+        let native = try values(
+            run(probe, arguments, in: at), "the native probe", count: points.count, spec, snippet, file)
         let wasm = try values(
             run(tools.wasmkit, ["run", checkWasm] + arguments, in: at), "the WebAssembly module (wasmkit)",
             count: points.count, spec, snippet, file)

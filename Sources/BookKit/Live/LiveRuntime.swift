@@ -190,11 +190,13 @@ struct LiveTools: Sendable {
             }
             if let found = Subprocess.resolve(name) { return found }
             throw BookError(
-                .environment, at: nil, "live figures need '\(name)', which is neither beside \(toolchain.swiftc) nor on PATH",
+                .environment, at: nil,
+                "live figures need '\(name)', which is neither beside \(toolchain.swiftc) nor on PATH",
                 hint: "use the Swift 6.3 toolchain, which ships clang, wasm-ld and wasmkit (README: Live figures)")
         }
         return LiveTools(
-            swiftc: toolchain.swiftc, clang: try find("clang"), wasmLD: try find("wasm-ld"), wasmkit: try find("wasmkit"),
+            swiftc: toolchain.swiftc, clang: try find("clang"), wasmLD: try find("wasm-ld"),
+            wasmkit: try find("wasmkit"),
             version: toolchain.version)
     }
 }

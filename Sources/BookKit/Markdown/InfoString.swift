@@ -84,7 +84,9 @@ enum InfoString {
                     else {
                         throw BookError(
                             .chapterFormat, at: here, "live '\(value)' is not a function name",
-                            hint: "name the snippet's function that returns the figure's LivePlot, e.g. live=entropyCurves")
+                            hint:
+                                "name the snippet's function that returns the figure's LivePlot, e.g. live=entropyCurves"
+                        )
                     }
                     result.live = value
                     result.livePosition = here

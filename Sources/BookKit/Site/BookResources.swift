@@ -63,7 +63,8 @@ public struct BookResources: Sendable {
             texts[file] = text
         }
         return BookResources(
-            stylesheet: texts[.stylesheet]!, pageScript: texts[.pageScript]! + "\n" + texts[.liveFigures]!, themeScript: texts[.themeScript]!,
+            stylesheet: texts[.stylesheet]!, pageScript: texts[.pageScript]! + "\n" + texts[.liveFigures]!,
+            themeScript: texts[.themeScript]!,
             katexRender: texts[.katexRender]!, liveReload: texts[.liveReload]!)
     }
 

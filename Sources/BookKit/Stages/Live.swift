@@ -17,13 +17,14 @@ enum Live {
             do throws(BookError) {
                 let spec = try LiveFigureSpec.parse(snippet, file: chapter.source.path)
                 let module = try slots.run { () throws(BookError) in
-                    try LiveModule.build(spec, snippet: snippet, file: chapter.source.path, tools: tools, packageRoot: packageRoot)
+                    try LiveModule.build(
+                        spec, snippet: snippet, file: chapter.source.path, tools: tools, packageRoot: packageRoot)
                 }
                 if let outcome = outcomes[snippet.index], outcome.ran {
                     try staticFigureMatches(spec, module, snippet: snippet, outcome: outcome)
                 }
                 figures[snippet.index] = LiveFigure(spec: spec, module: module)
-            } catch where error.kind == .environment {
+            } catch  where error.kind == .environment {
                 throw error
             } catch {
                 errors.append(error)

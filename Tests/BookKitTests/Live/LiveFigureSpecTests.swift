@@ -42,8 +42,11 @@ import Testing
         let spec = try LiveFigureSpec.parse(Self.snippet(Self.good), file: "chapters/x.md")
         #expect(
             spec.controls == [
-                LiveControl(name: "kappa", argumentLabel: "kappa", label: "κ, the scale", lower: 0.25, upper: 4, step: 0.25, value: 1),
-                LiveControl(name: "d", argumentLabel: nil, label: "head size d", lower: 16, upper: 256, step: 16, value: 64),
+                LiveControl(
+                    name: "kappa", argumentLabel: "kappa", label: "κ, the scale", lower: 0.25, upper: 4, step: 0.25,
+                    value: 1),
+                LiveControl(
+                    name: "d", argumentLabel: nil, label: "head size d", lower: 16, upper: 256, step: 16, value: 64),
             ])
         #expect(spec.call == "curves(kappa: p[0], p[1])")
         // The import and the top-level call are blanked line for line: the compiler's lines stay the snippet's.
@@ -59,18 +62,39 @@ import Testing
             (Self.good.replacingOccurrences(of: "func curves", with: "func other"), "names no function", 10, 11),
             (Self.good.replacingOccurrences(of: "-> LivePlot {", with: "-> Figure {"), "returns Figure", 18, 51),
             (Self.good.replacingOccurrences(of: "kappa: Float = 1", with: "kappa: Double = 1"), "not Float", 18, 20),
-            (Self.good.replacingOccurrences(of: "kappa: Float = 1", with: "kappa: Float = one"), "no number literal", 18, 28),
-            (Self.good.replacingOccurrences(of: "kappa: Float = 1", with: "kappa: Float = 9"), "outside its range", 18, 28),
-            (Self.good.replacingOccurrences(of: "///   - kappa: κ, the scale (0.25...4, step 0.25)\n", with: ""), "not documented", 17, 13),
-            (Self.good.replacingOccurrences(of: "(0.25...4, step 0.25)", with: "(4...0.25, step 0.25)"), "is not LOW...HIGH", 16, 7),
-            (Self.good.replacingOccurrences(of: "struct Helper", with: "var counter = 0\nstruct Helper"), "global variable", 23, 1),
-            (Self.good.replacingOccurrences(of: "static var zero: Helper { Helper(x: 0) }", with: "static let zero = 0"), "static stored", 23, 31),
+            (
+                Self.good.replacingOccurrences(of: "kappa: Float = 1", with: "kappa: Float = one"), "no number literal",
+                18, 28
+            ),
+            (
+                Self.good.replacingOccurrences(of: "kappa: Float = 1", with: "kappa: Float = 9"), "outside its range",
+                18, 28
+            ),
+            (
+                Self.good.replacingOccurrences(of: "///   - kappa: κ, the scale (0.25...4, step 0.25)\n", with: ""),
+                "not documented", 17, 13
+            ),
+            (
+                Self.good.replacingOccurrences(of: "(0.25...4, step 0.25)", with: "(4...0.25, step 0.25)"),
+                "is not LOW...HIGH", 16, 7
+            ),
+            (
+                Self.good.replacingOccurrences(of: "struct Helper", with: "var counter = 0\nstruct Helper"),
+                "global variable", 23, 1
+            ),
+            (
+                Self.good.replacingOccurrences(
+                    of: "static var zero: Helper { Helper(x: 0) }", with: "static let zero = 0"), "static stored", 23,
+                31
+            ),
         ]
         for (code, fragment, line, column) in cases {
             let found = error(code)
             #expect(found?.message.contains(fragment) == true, "\(fragment): \(found?.message ?? "no error")")
-            #expect(found?.location?.line == line && found?.location?.column == column,
-                    "\(fragment): at \(found?.location?.description ?? "nowhere"), expected \(line):\(column) \(code.split(separator: "\n", omittingEmptySubsequences: false)[(found?.location?.line ?? 11) - 11])")
+            #expect(
+                found?.location?.line == line && found?.location?.column == column,
+                "\(fragment): at \(found?.location?.description ?? "nowhere"), expected \(line):\(column) \(code.split(separator: "\n", omittingEmptySubsequences: false)[(found?.location?.line ?? 11) - 11])"
+            )
             #expect(found?.hint != nil, "\(fragment) has a hint")
         }
     }

@@ -63,7 +63,8 @@ import Testing
                 ),
                 // A trap at one end of the range.
                 "traps": Self.chapter(
-                    "        for i in 1...8 { xs.append(Float(i)); ys.append(kappa) }\n        precondition(kappa < 2, \"too big\")"),
+                    "        for i in 1...8 { xs.append(Float(i)); ys.append(kappa) }\n        precondition(kappa < 2, \"too big\")"
+                ),
             ])
         defer { book.remove() }
         _ = try book.build(fix: true, chapters: ["good"])
@@ -72,7 +73,8 @@ import Testing
         #expect(errors("good").isEmpty, "\(errors("good").map(\.message))")
         let site = try book.read("site/good.html")
         #expect(site.contains("class=\"plot-figure live-figure\""))
-        #expect(site.contains("<input type=\"range\" name=\"kappa\" min=\"0.5\" max=\"2.0\" step=\"0.5\" value=\"1.0\""))
+        #expect(
+            site.contains("<input type=\"range\" name=\"kappa\" min=\"0.5\" max=\"2.0\" step=\"0.5\" value=\"1.0\""))
         #expect(site.contains("<script type=\"application/wasm;base64\" class=\"live-module\">AGFzbQ"))
 
         let cases: [(String, String, Int)] = [
@@ -98,7 +100,9 @@ import Testing
         defer { book.remove() }
         let cache = Fixtures.packageRoot.appendingPathComponent(".build/book/live")
         func entries() -> Set<String> {
-            Set((try? FileManager.default.contentsOfDirectory(atPath: cache.path)) ?? []).filter { !$0.hasPrefix("tmp-") }
+            Set((try? FileManager.default.contentsOfDirectory(atPath: cache.path)) ?? []).filter {
+                !$0.hasPrefix("tmp-")
+            }
         }
         let before = entries()
         #expect(try book.build(fix: true).errors.isEmpty)
