@@ -30,6 +30,8 @@ struct LiveModule: Sendable, Hashable {
     static let wasmFlags = [
         "-target", "wasm32-unknown-none-wasm", "-enable-experimental-feature", "Embedded", "-wmo", "-O",
         "-parse-as-library", "-Xfrontend", "-disable-stack-protector",
+        // The module name goes into the symbols and a hashed data segment: fixed, so the module's bytes are too.
+        "-module-name", "LiveFigure",
     ]
     /// A relative tolerance when the snippet gives none: the two builds run the same IEEE single-precision
     /// operations in the same order; only `fmaf` (one rounding natively, a double-precision emulation in the

@@ -69,6 +69,7 @@ import Testing
                   });
                 })()
                 """
+            var firstInteraction: String?
             for point in module.checks.dropFirst() {
                 // The control that differs from the defaults, and which end it is at.
                 guard
@@ -78,7 +79,7 @@ import Testing
                 else { continue }
                 let atUpper = point.parameters[index] == figure.spec.controls[index].upper
                 // Back to the defaults (as the reader left them), then the key on the control.
-                _ = try browser.evaluate(
+                let reset = try browser.evaluate(
                     """
                     (function () {
                       var f = \(select);
@@ -87,9 +88,10 @@ import Testing
                         input.dispatchEvent(new Event("input", { bubbles: true }));
                       });
                       f.querySelectorAll("input[data-index]")[\(index)].focus();
-                      return true;
+                      return f.dataset.liveMs || "";
                     })()
                     """)
+                if firstInteraction == nil { firstInteraction = reset as? String }
                 try browser.press(atUpper ? "End" : "Home", code: atUpper ? "End" : "Home", keyCode: atUpper ? 35 : 36)
                 let drawn =
                     try browser.evaluate(
@@ -123,6 +125,16 @@ import Testing
                     #expect(worst <= 0.051, "\(place) series \(k + 1): a point is \(worst) px from the native value")
                 }
             }
+            // What the README and the note report: the module's size, when it was ready, how long a redraw takes.
+            let timing =
+                try browser.evaluate(
+                    "(function () { var f = \(select); return [f.dataset.liveReadyMs, f.dataset.liveMs, f.dataset.liveDraws].join(' '); })()"
+                ) as? String ?? ""
+            print(
+                "live figure \(figure.spec.function): module \(module.wasm.count) bytes; ready at \(timing.split(separator: " ").first ?? "?") ms;"
+                    + " first interaction redrawn in \(firstInteraction ?? "?") ms;"
+                    + " last redraw \(timing.split(separator: " ").dropFirst().first ?? "?") ms after \(timing.split(separator: " ").last ?? "?") redraws"
+            )
             let shot = try browser.command("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": false])
             try (Data(base64Encoded: shot["data"] as? String ?? "") ?? Data())
                 .write(to: shots.appendingPathComponent("live-\(figure.spec.function).png"))

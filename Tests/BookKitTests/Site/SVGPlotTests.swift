@@ -63,6 +63,29 @@ import Testing
         }
     }
 
+    /// Axis limits (`ylimits`, a live figure's) widen the axes to cover them besides the data, ending within a tick
+    /// step of both; a live SVG says where its frame is and which ranges its axes show, and a figure without
+    /// limits renders exactly as before they existed.
+    @Test func limitsWidenTheAxesAndALiveSVGSaysWhere() throws {
+        let plain = "figure line\ntitle T\nx n\ny v\nseries a\n1 2\n2 3\n3 2.5\n"
+        let limited = plain.replacingOccurrences(of: "y v\n", with: "y v\nylimits 0.0 20.0\nxlimits 0.5 3.0\n")
+        #expect(SVGPlot(limited).yLimits! == (0, 20) && SVGPlot(limited).xLimits! == (0.5, 3))
+        let live = SVGPlot(limited).svg(label: "L", live: true)
+        func attribute(_ name: String, in svg: String) -> [Double] {
+            guard let start = svg.range(of: " \(name)=\"") else { return [] }
+            let rest = svg[start.upperBound...]
+            return rest[..<rest.firstIndex(of: "\"")!].split(separator: " ").compactMap { Double($0) }
+        }
+        let y = attribute("data-y", in: live), x = attribute("data-x", in: live)
+        #expect(y == [0, 20, 0], "the y axis covers the limits: \(y)")
+        #expect(x.count == 3 && x[0] <= 0.5 && x[1] >= 3 && x[2] == 0, "the x axis covers the limits: \(x)")
+        #expect(attribute("data-frame", in: live).count == 4)
+        #expect(SVGPlot(plain).svg(label: "P") == SVGPlot(plain).svg(label: "P", live: false))
+        #expect(!SVGPlot(limited).svg(label: "L").contains("data-frame"), "only a live figure says where")
+        // Limits that are not two ordered numbers are ignored, not trusted.
+        #expect(SVGPlot(plain.replacingOccurrences(of: "y v\n", with: "y v\nylimits 5 1\n")).yLimits == nil)
+    }
+
     /// Each series has its own dash pattern and marker shape, drawn on the line and in the legend.
     @Test func seriesDifferWithoutColour() {
         var text = "figure line\ntitle t\nx x\ny y\n"
