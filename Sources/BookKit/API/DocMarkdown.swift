@@ -32,32 +32,57 @@ enum DocMarkdown {
     static func linkingCodeVoice(
         _ html: String, index: APIIndex, context: APIReference.Symbol?, linked: (String) -> Void = { _ in }
     ) -> String {
-        var result = ""
-        var rest = Substring(html)
-        while let open = rest.range(of: "<code>") {
-            let before = rest[..<open.lowerBound]
-            result += before
-            guard let close = rest[open.upperBound...].range(of: "</code>") else {
-                rest = rest[open.lowerBound...]
+        // One pass over the bytes: whether a `<code>` is inside a `<pre>` (code blocks are never linked) is kept
+        // as the text before it goes by, not searched for again in everything written so far (that search made
+        // a warm build of the book quadratic in the length of a doc comment).
+        let bytes = Array(html.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var at = 0, insidePre = false
+        func find(_ pattern: String, from start: Int) -> Int? {
+            let needle = Array(pattern.utf8)
+            guard needle.count <= bytes.count else { return nil }
+            var i = start
+            while i + needle.count <= bytes.count {
+                if bytes[i] == needle[0], bytes[i..<i + needle.count].elementsEqual(needle) { return i }
+                i += 1
+            }
+            return nil
+        }
+        /// Appends `bytes[from..<to]`, following `<pre` and `</pre>` in it.
+        func copy(_ from: Int, _ to: Int) {
+            var i = from
+            while i < to {
+                if bytes[i] == UInt8(ascii: "<"), i + 4 <= to {
+                    if bytes[i..<i + 4].elementsEqual("<pre".utf8) { insidePre = true }
+                    if i + 6 <= to, bytes[i..<i + 6].elementsEqual("</pre>".utf8) { insidePre = false }
+                }
+                i += 1
+            }
+            result += bytes[from..<to]
+        }
+        while let open = find("<code>", from: at) {
+            copy(at, open)
+            guard let close = find("</code>", from: open + 6) else {
+                at = open
                 break
             }
-            let inner = rest[open.upperBound..<close.lowerBound]
-            let whole = rest[open.lowerBound..<close.upperBound]
-            let lastPre = result.range(of: "<pre", options: .backwards)?.lowerBound
-            let lastPreEnd = result.range(of: "</pre>", options: .backwards)?.lowerBound
-            let insidePre = lastPre.map { pre in lastPreEnd.map { $0 < pre } ?? true } ?? false
+            let inner = String(decoding: bytes[open + 6..<close], as: UTF8.self)
+            let whole = bytes[open..<close + 7]
             if !insidePre, inner.allSatisfy({ $0.isLetter || $0.isNumber || "_./():".contains($0) }),
                 inner.first?.isLetter == true,
-                let symbol = index.resolve(String(inner), from: context), symbol.id != context?.id,
+                let symbol = index.resolve(inner, from: context), symbol.id != context?.id,
                 let href = index.href(symbol.id)
             {
-                result += "<a class=\"api-link\" href=\"\(HTML.escape(href))\">\(whole)</a>"
+                result +=
+                    Array("<a class=\"api-link\" href=\"\(HTML.escape(href))\">".utf8) + whole + Array("</a>".utf8)
                 linked(href)
             } else {
                 result += whole
             }
-            rest = rest[close.upperBound...]
+            at = close + 7
         }
-        return result + rest
+        result += bytes[at...]
+        return String(decoding: result, as: UTF8.self)
     }
 }

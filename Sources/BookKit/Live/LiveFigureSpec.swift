@@ -25,7 +25,7 @@ struct LiveControl: Hashable, Sendable, Codable {
 /// documented as `- p: LABEL (LOW...HIGH, step STEP)` with LOW ≤ default ≤ HIGH. The snippet may declare
 /// functions and types besides it, but no global or static stored variables: the module's memory is reset
 /// before every recomputation, which such a variable would not survive.
-struct LiveFigureSpec: Hashable, Sendable {
+struct LiveFigureSpec: Hashable, Sendable, Codable {
     /// The function's name (`live=`).
     var function: String
     var controls: [LiveControl]

@@ -119,10 +119,15 @@ struct LiveModule: Sendable, Hashable {
             "compile the native probe", spec, snippet: snippet, file: file)
 
         let arguments = points.map { "p:" + $0.map { String($0.bitPattern, radix: 16) }.joined(separator: ",") }
+        // The function runs at every point in both; one that does not end fails here, after the snippet's
+        // `timeout=` (default a minute: wasmkit interprets the module), instead of freezing a reader's page.
+        let limit = snippet.info.timeout ?? 60
         let native = try values(
-            run(probe, arguments, in: at), "the native probe", count: points.count, spec, snippet, file)
+            run(probe, arguments, in: at, timeout: limit), "the native probe", count: points.count, spec, snippet,
+            file)
         let wasm = try values(
-            run(tools.wasmkit, ["run", checkWasm] + arguments, in: at), "the WebAssembly module (wasmkit)",
+            run(tools.wasmkit, ["run", checkWasm] + arguments, in: at, timeout: limit),
+            "the WebAssembly module (wasmkit)",
             count: points.count, spec, snippet, file)
         for (index, point) in points.enumerated() {
             if let difference = compare(native: native[index], wasm: wasm[index], tolerance: tolerance) {
@@ -208,10 +213,10 @@ struct LiveModule: Sendable, Hashable {
 
     // MARK: Processes
 
-    private static func run(_ executable: String, _ arguments: [String], in directory: String) throws(BookError)
-        -> Subprocess.Result
-    {
-        var process = Subprocess(executable: executable, arguments: arguments, timeout: 300, outputCap: 16 << 20)
+    private static func run(
+        _ executable: String, _ arguments: [String], in directory: String, timeout: Double = 300
+    ) throws(BookError) -> Subprocess.Result {
+        var process = Subprocess(executable: executable, arguments: arguments, timeout: timeout, outputCap: 16 << 20)
         process.directory = directory
         return try process.run()
     }
@@ -261,7 +266,8 @@ struct LiveModule: Sendable, Hashable {
         guard result.termination == .exited(0), !result.timedOut, lines.count == count else {
             throw BookError(
                 .run, at: snippet.info.livePosition,
-                "live figure '\(spec.function)': \(what) did not print its \(count) points",
+                "live figure '\(spec.function)': \(what) did not print its \(count) points"
+                    + (result.timedOut ? " (it ran out of time)" : ""),
                 detail: String(decoding: result.stderr, as: UTF8.self) + text,
                 hint: "a trap (an index out of range, a precondition) or a crash in the function at one of its ends")
         }

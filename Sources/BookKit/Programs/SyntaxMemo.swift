@@ -3,7 +3,8 @@ import Foundation
 /// The results of parsing snippets with swift-syntax that every build needs, remembered on disk under
 /// `.build/book/syntax/` so that a warm build parses nothing: a snippet's syntax problems (`SnippetSyntax.problems`)
 /// a program's snippets after shadowing (`Shadowing.codes`, what the program's source and cache key are made
-/// of), and a chapter's links from snippet identifiers to the API reference (`SnippetLinks`). Why: swift-syntax is a dependency, so it stays unoptimised in the debug build `swift run book build`
+/// of), a chapter's links from snippet identifiers to the API reference (`SnippetLinks`), and live snippets' specs
+/// (`LiveFigureSpec`). Why: swift-syntax is a dependency, so it stays unoptimised in the debug build `swift run book build`
 /// uses, where parsing the book's snippets twice took half of a warm no-op (about 2 s of CPU).
 ///
 /// Guarantees: an entry answers only for the exact codes it was computed from (the key hashes each code,
@@ -39,6 +40,17 @@ public struct SyntaxMemo: Sendable {
         remembered("links\u{0}\(library)", snippets.map { "\($0.index)\u{0}\($0.code)" }) {
             SnippetLinks.links(for: snippets, index: index)
         }
+    }
+
+    /// A live snippet's spec, as `LiveFigureSpec.parse`. Only a spec that parses is remembered; a snippet with a
+    /// mistake is parsed again, so that its error names its place (the spec itself holds no places, which is why
+    /// the key is just the function's name and the code).
+    func liveSpec(_ snippet: Snippet, file: String) throws(BookError) -> LiveFigureSpec {
+        let spec: LiveFigureSpec? = remembered("live\u{0}\(snippet.info.live ?? "")", [snippet.code]) {
+            try? LiveFigureSpec.parse(snippet, file: file)
+        }
+        if let spec { return spec }
+        return try LiveFigureSpec.parse(snippet, file: file)
     }
 
     /// The running `book` (or test) executable's file identity: what makes its parsing rules its own.

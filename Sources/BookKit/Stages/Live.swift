@@ -12,10 +12,16 @@ enum Live {
         let live = chapter.snippets.filter { $0.info.live != nil }
         guard !live.isEmpty else { return ([:], []) }
         let tools = try LiveTools.locate(toolchain)
+        let memo = SyntaxMemo(packageRoot: packageRoot)
         var figures: [Int: LiveFigure] = [:], errors: [BookError] = []
         for snippet in live {
             do throws(BookError) {
-                let spec = try LiveFigureSpec.parse(snippet, file: chapter.source.path)
+                let spec: LiveFigureSpec
+                if let memo {
+                    spec = try memo.liveSpec(snippet, file: chapter.source.path)
+                } else {
+                    spec = try LiveFigureSpec.parse(snippet, file: chapter.source.path)
+                }
                 let module = try slots.run { () throws(BookError) in
                     try LiveModule.build(
                         spec, snippet: snippet, file: chapter.source.path, tools: tools, packageRoot: packageRoot)

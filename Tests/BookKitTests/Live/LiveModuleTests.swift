@@ -61,6 +61,10 @@ import Testing
                 "no-libm": Self.chapter(
                     "        for i in 1...8 { xs.append(Float(i)); ys.append(Float(i).squareRoot() + undefinedHelper(kappa)) }"
                 ),
+                // A function that never ends at one end of its range: the check stops it at the snippet's timeout.
+                "endless": Self.chapter(
+                    "        var k: Float = 1\n        while kappa > 1.5 { k += 1 }\n        for i in 1...8 { xs.append(Float(i)); ys.append(k) }",
+                    tolerance: " timeout=3"),
                 // A trap at one end of the range.
                 "traps": Self.chapter(
                     "        for i in 1...8 { xs.append(Float(i)); ys.append(kappa) }\n        precondition(kappa < 2, \"too big\")"
@@ -83,6 +87,7 @@ import Testing
             ("shows-nothing", "the snippet shows no figure", 3),
             ("no-libm", "does not compile for WebAssembly", 11),
             ("traps", "did not print its", 3),
+            ("endless", "ran out of time", 3),
         ]
         for (slug, fragment, line) in cases {
             let found = errors(slug).filter { $0.message.contains("live figure") }

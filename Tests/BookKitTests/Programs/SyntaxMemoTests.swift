@@ -57,4 +57,23 @@ import Testing
         let local = SnippetLinksTests.snippets(["func softmax(_ x: Int) -> Int { x }\nprint(softmax(1))"])
         #expect(memo.snippetLinks(local, index: index, library: "A") == SnippetLinks.links(for: local, index: index))
     }
+
+    @Test func rememberedLiveSpecsEqualAParseAndMistakesKeepTheirPlace() throws {
+        let folder = try ScratchFolder("syntax-memo-live")
+        defer { folder.remove() }
+        let memo = try #require(SyntaxMemo(packageRoot: folder.root))
+        let snippet = LiveFigureSpecTests.snippet(LiveFigureSpecTests.good)
+        let fresh = try LiveFigureSpec.parse(snippet, file: "chapters/x.md")
+        #expect(try memo.liveSpec(snippet, file: "chapters/x.md") == fresh)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: memo.directory.path).count == 1)
+        #expect(try memo.liveSpec(snippet, file: "chapters/x.md") == fresh, "read back")
+        // Another function name is another key; a mistake is found again, at its line, every time.
+        let other = LiveFigureSpecTests.snippet(LiveFigureSpecTests.good, live: "other")
+        for _ in 0..<2 {
+            #expect(throws: BookError.self) { try memo.liveSpec(other, file: "chapters/x.md") }
+            do { _ = try memo.liveSpec(other, file: "chapters/x.md") } catch {
+                #expect(error.location?.line == 10 && error.message.contains("names no function"))
+            }
+        }
+    }
 }
