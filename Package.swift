@@ -38,7 +38,9 @@ let package = Package(
     ],
     targets: [
         // MARK: Numerics
-        .target(name: "Kernels", swiftSettings: numericFlags),
+        // A software prefetch (header-only C): the GEMM micro-kernel asks for its C tile early.
+        .systemLibrary(name: "CKernelsSupport"),
+        .target(name: "Kernels", dependencies: ["CKernelsSupport"], swiftSettings: numericFlags),
         .target(name: "Kexue", dependencies: ["Kernels"], swiftSettings: numericFlags),
 
         // MARK: The toolkit

@@ -201,7 +201,7 @@ struct BuildSuite {
     /// every program compiled and run again with one job and with two.
     private func coldRows(book: URL, scratch: URL) throws -> [Row] {
         let copy = scratch.appendingPathComponent("cold")
-        for folder in ["chapters", "Sources/Kernels", "Sources/Kexue"] {
+        for folder in ["chapters", "Sources/Kernels", "Sources/Kexue", "Sources/CKernelsSupport"] {
             let target = copy.appendingPathComponent(folder)
             try FileManager.default.createDirectory(
                 at: target.deletingLastPathComponent(), withIntermediateDirectories: true)

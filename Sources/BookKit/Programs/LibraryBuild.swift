@@ -27,6 +27,11 @@ public struct LibraryBuild: Sendable {
     static let languageMode = ["-swift-version", "6"]
     /// The library's modules in dependency order; each is `Sources/<name>/**/*.swift`.
     public static let modules = ["Kernels", "Kexue"]
+    /// Header-only C modules the library imports (a module map and its headers, no object code), by folder
+    /// under `Sources/`. Their files are copied beside the built library, where `-I` finds them for the
+    /// library's own modules and for every program that imports it; they are part of the fingerprint.
+    /// A package without the folder (a test's tiny library) simply has none.
+    public static let headerModules = ["CKernelsSupport"]
 
     public var root: URL
     public var toolchain: Toolchain
@@ -58,13 +63,24 @@ public struct LibraryBuild: Sendable {
         }
     }
 
+    /// The files of the header-only C modules (`headerModules`) present in this package, relative to the root.
+    func headerModuleFiles() -> [String] {
+        LibraryBuild.headerModules.flatMap { module -> [String] in
+            let folder = root.appendingPathComponent("Sources/\(module)")
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            return names.filter { $0 == "module.modulemap" || $0.hasSuffix(".h") }.sorted().map {
+                "Sources/\(module)/\($0)"
+            }
+        }
+    }
+
     public func fingerprint() -> String {
         var hash = SHA256()
         hash.update(
             toolchain.version + "\n"
                 + (LibraryBuild.codegenFlags + LibraryBuild.libraryThreads + LibraryBuild.languageMode).joined(
                     separator: " ") + "\n")
-        for (module, files) in sources() {
+        for (module, files) in sources() + [("headers", headerModuleFiles())] {
             hash.update("module \(module)\n")
             for file in files {
                 hash.update("file \(file)\n")
@@ -98,6 +114,18 @@ public struct LibraryBuild: Sendable {
         try? FileManager.default.removeItem(at: scratch)
         try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
+        // Two modules' headers with one name would overwrite each other here; the library has one such module.
+        for file in headerModuleFiles() {
+            let source = root.appendingPathComponent(file)
+            do {
+                try FileManager.default.copyItem(
+                    at: source, to: scratch.appendingPathComponent(source.lastPathComponent))
+            } catch {
+                throw BookError(
+                    .environment, at: nil, "cannot copy \(file) beside the library in \(scratch.path): \(error)",
+                    hint: "check free disk space (df) and that .build/book/ is writable")
+            }
+        }
         for (module, files) in sources() {
             guard !files.isEmpty else {
                 throw BookError(

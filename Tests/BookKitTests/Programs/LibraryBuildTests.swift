@@ -74,6 +74,14 @@ import Testing
                 { try scratch.write("Sources/Kexue/Tensor/Extra.swift", "public let extra = 1\n") }
             ),
             (
+                "a header of a header-only C module",
+                {
+                    try scratch.write(
+                        "Sources/CKernelsSupport/module.modulemap", "module CKernelsSupport { header \"S.h\" }\n")
+                    try scratch.write("Sources/CKernelsSupport/S.h", "static inline int s(void) { return 1; }\n")
+                }
+            ),
+            (
                 "a file renamed, same bytes",
                 {
                     try FileManager.default.moveItem(
@@ -89,7 +97,7 @@ import Testing
             #expect(!seen.contains(changed), "\(edit) changes the fingerprint")
             seen.insert(changed)
             // Undone, the fingerprint is the original again.
-            for extra in ["Sources/Kexue/Tensor", "Sources/Kernels/Scaling.swift"] {
+            for extra in ["Sources/Kexue/Tensor", "Sources/Kernels/Scaling.swift", "Sources/CKernelsSupport"] {
                 try? FileManager.default.removeItem(at: scratch.url(extra))
             }
             try TinyLibrary.write(in: scratch)
@@ -101,6 +109,11 @@ import Testing
         #expect(real.map(\.module) == ["Kernels", "Kexue"])
         #expect(real.allSatisfy { !$0.files.isEmpty })
         #expect(real[1].files.contains { $0.split(separator: "/").count > 3 }, "files in Kexue's concept folders")
+        // And so are the C module the kernels import and its header, which the build copies beside the library.
+        #expect(
+            LibraryBuild(root: Fixtures.packageRoot, toolchain: toolchain).headerModuleFiles() == [
+                "Sources/CKernelsSupport/KernelsSupport.h", "Sources/CKernelsSupport/module.modulemap",
+            ])
     }
 
     /// Each damage to a cached library build is caught by its manifest and the library is rebuilt, so the
