@@ -200,7 +200,7 @@ public struct BookBuilder: Sendable {
     }
 
     func programEnvironment() throws(BookError) -> ProgramEnvironment {
-        let toolchain = try Toolchain.locate()
+        let toolchain = try Toolchain.locate(memo: options.packageRoot.appendingPathComponent(".build/book"))
         let library = try LibraryBuild(root: options.packageRoot, toolchain: toolchain).build()
         return ProgramEnvironment(toolchain: toolchain, library: library, slots: WorkSlots(options.jobs))
     }

@@ -45,7 +45,7 @@ struct VerifiedFiles: Sendable {
     }
 
     /// Device, inode, size, mtime and ctime (nanoseconds), or nil where `stat` does not give them.
-    private static func state(of file: URL) -> String? {
+    static func state(of file: URL) -> String? {
         #if os(Linux)
             var info = stat()
             guard stat(file.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
