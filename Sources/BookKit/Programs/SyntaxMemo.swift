@@ -3,8 +3,8 @@ import Foundation
 /// The results of parsing snippets with swift-syntax that every build needs, remembered on disk under
 /// `.build/book/syntax/` so that a warm build parses nothing: a snippet's syntax problems (`SnippetSyntax.problems`)
 /// a program's snippets after shadowing (`Shadowing.codes`, what the program's source and cache key are made
-/// of), a chapter's links from snippet identifiers to the API reference (`SnippetLinks`), and live snippets' specs
-/// (`LiveFigureSpec`). Why: swift-syntax is a dependency, so it stays unoptimised in the debug build `swift run book build`
+/// of), a chapter's links from snippet identifiers to the API reference (`SnippetLinks`), live snippets' specs
+/// (`LiveFigureSpec`), and cached compile errors located in their chapters (`Build.located`). Why: swift-syntax is a dependency, so it stays unoptimised in the debug build `swift run book build`
 /// uses, where parsing the book's snippets twice took half of a warm no-op (about 2 s of CPU).
 ///
 /// Guarantees: an entry answers only for the exact codes it was computed from (the key hashes each code,
@@ -40,6 +40,18 @@ public struct SyntaxMemo: Sendable {
         remembered("links\u{0}\(library)", snippets.map { "\($0.index)\u{0}\($0.code)" }) {
             SnippetLinks.links(for: snippets, index: index)
         }
+    }
+
+    /// A cached compile's diagnostics located in the chapter, as `Build.located(_:plan:)`: mapping a column back
+    /// through shadowing parses the program's snippets (6 % of a warm no-op's CPU, for the book's deliberate
+    /// compile errors). The key holds the diagnostics and everything of the plan the mapping reads: the chapter's
+    /// path, and each snippet's code, first code line, fence column and display name.
+    func locatedDiagnostics(_ output: String, plan: ProgramPlan) -> String {
+        remembered(
+            "located\u{0}\(plan.path)",
+            [output]
+                + plan.snippets.map { "\($0.codeLine):\($0.fence.column):\($0.displayName)\u{0}\($0.code)" }
+        ) { Build.located(output, plan: plan) }
     }
 
     /// A live snippet's spec, as `LiveFigureSpec.parse`. Only a spec that parses is remembered; a snippet with a

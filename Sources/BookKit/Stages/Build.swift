@@ -181,8 +181,8 @@ public enum Build {
         let runs: Bool
         if case .compileCheck = plan.purpose { runs = false } else { runs = true }
         let codes = plan.snippets.map(\.code)
-        let (source, runtime) = plan.sources(
-            shadowed: SyntaxMemo(packageRoot: root)?.shadowedCodes(codes) ?? Shadowing(codes: codes).codes)
+        let memo = SyntaxMemo(packageRoot: root)
+        let (source, runtime) = plan.sources(shadowed: memo?.shadowedCodes(codes) ?? Shadowing(codes: codes).codes)
         let flags = compileFlags(runs: runs, optimized: plan.isOptimized) + library.compilerArguments
         var hash = SHA256()
         hash.update(
@@ -207,7 +207,9 @@ public enum Build {
                 return CompiledProgram(plan: plan, executable: nil, diagnostics: nil, cached: true)
             case .rejected(let diagnostics):
                 return CompiledProgram(
-                    plan: plan, executable: nil, diagnostics: located(diagnostics, plan: plan), cached: true)
+                    plan: plan, executable: nil,
+                    diagnostics: memo?.locatedDiagnostics(diagnostics, plan: plan) ?? located(diagnostics, plan: plan),
+                    cached: true)
             default:
                 return nil
             }

@@ -37,6 +37,40 @@ import Testing
         #expect(memo.shadowedCodes(codes) == fresh)
     }
 
+    /// A cached compile's located diagnostics are a function of the output and of every part of the plan the
+    /// mapping reads: the remembered text equals `Build.located`, and moving a snippet's fence (or changing its
+    /// code) gives the new locations, never the remembered ones.
+    @Test func rememberedDiagnosticsEqualTheMappingAndFollowThePlan() throws {
+        let folder = try ScratchFolder("syntax-memo-located")
+        defer { folder.remove() }
+        let memo = try #require(SyntaxMemo(packageRoot: folder.root))
+        func plan(_ codes: [String], firstLine: Int = 1) -> ProgramPlan {
+            let snippets = codes.enumerated().map { index, code in
+                Snippet(
+                    index: index, info: SnippetInfo(), code: code,
+                    fence: SourcePosition(file: "c.md", line: firstLine + 10 * index),
+                    endLine: firstLine + 10 * index + 4, expected: nil)
+            }
+            return ProgramPlan(purpose: .main, snippets: snippets, path: "c.md")
+        }
+        let output = """
+            /tmp/p/main.swift:3:1: note: generated
+            c.md@0:2:17: error: cannot convert value of type 'Int' to specified type 'String'
+            let y: String = x__book_0
+                            ^~~~~~~~~
+            """
+        let shadowed = plan(["let x = 1\nlet y: String = x\n", "let x = 2\n"])
+        let fresh = Build.located(output, plan: shadowed)
+        #expect(fresh.contains("c.md:3:17: error: cannot convert"))
+        #expect(memo.locatedDiagnostics(output, plan: shadowed) == fresh)
+        #expect(memo.locatedDiagnostics(output, plan: shadowed) == fresh, "read back")
+        let moved = plan(["let x = 1\nlet y: String = x\n", "let x = 2\n"], firstLine: 21)
+        #expect(memo.locatedDiagnostics(output, plan: moved) == Build.located(output, plan: moved))
+        #expect(memo.locatedDiagnostics(output, plan: moved).contains("c.md:23:17: error"))
+        let unshadowed = plan(["let x = 1\nlet y: String = x\n"])
+        #expect(memo.locatedDiagnostics(output, plan: unshadowed) == Build.located(output, plan: unshadowed))
+    }
+
     /// Snippet links are remembered per library fingerprint and follow the code: the same answer as
     /// `SnippetLinks`, from disk the second time, and a new answer when the code or the library changes.
     @Test func rememberedSnippetLinksEqualALookupAndFollowCodeAndLibrary() throws {
