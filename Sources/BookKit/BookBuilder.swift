@@ -218,12 +218,19 @@ public struct BookBuilder: Sendable {
             PageLinkGate(book: book, building: selected.map(\.slug), stamp: $0, apiPages: apiPages)
         }
         let progress = options.progress
-        let results = ParallelMap.run(selected, jobs: options.jobs) { source in
-            Result { () throws(BookError) in try chapter(source, programs: programs) }
+        // Each worker renders its chapter's page (`PageLinkGate.prepare`); only the ordered release runs under
+        // the lock that keeps progress lines in book order.
+        let prepared = ParallelMap.run(selected, jobs: options.jobs) { source in
+            Result { () throws(BookError) in
+                let built = try chapter(source, programs: programs)
+                return (built, gate?.prepare(built))
+            }
         } completed: { result in
             switch (result, gate) {
-            case (.success(let built), nil): progress(Self.progressLine(built.report))
-            case (.success(let built), let gate?):
+            case (.success(let (built, _)), nil): progress(Self.progressLine(built.report))
+            case (.success(let (_, entry?)), let gate?):
+                for ready in gate.add(entry) { progress(Self.progressLine(ready.report)) }
+            case (.success(let (built, nil)), let gate?):
                 for ready in gate.add(built) { progress(Self.progressLine(ready.report)) }
             case (.failure, let gate?):
                 for ready in gate.addFailure() { progress(Self.progressLine(ready.report)) }
@@ -232,8 +239,8 @@ public struct BookBuilder: Sendable {
         }
         for ready in gate?.finish() ?? [] { progress(Self.progressLine(ready.report)) }
         var chapters: [ChapterBuild] = []
-        for result in results {
-            let built = try result.get()
+        for result in prepared {
+            let built = try result.get().0
             chapters.append(gate?.released[built.source.slug] ?? built)
         }
         return (chapters, gate?.pages ?? [:])
