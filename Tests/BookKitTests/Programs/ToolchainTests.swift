@@ -21,7 +21,8 @@ import Testing
         }
 
         func setVersion(_ version: String) throws {
-            try folder.write("bin/swiftc", "#!/bin/sh\necho asked >> '\(folder.url("calls").path)'\necho '\(version)'\n")
+            let calls = folder.url("calls").path
+            try folder.write("bin/swiftc", "#!/bin/sh\necho asked >> '\(calls)'\necho '\(version)'\n")
             chmod(swiftc, 0o755)
         }
 
