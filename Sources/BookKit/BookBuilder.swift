@@ -228,10 +228,8 @@ public struct BookBuilder: Sendable {
         } completed: { result in
             switch (result, gate) {
             case (.success(let (built, _)), nil): progress(Self.progressLine(built.report))
-            case (.success(let (_, entry?)), let gate?):
-                for ready in gate.add(entry) { progress(Self.progressLine(ready.report)) }
-            case (.success(let (built, nil)), let gate?):
-                for ready in gate.add(built) { progress(Self.progressLine(ready.report)) }
+            case (.success(let (built, entry)), let gate?):
+                for ready in gate.add(entry ?? gate.prepare(built)) { progress(Self.progressLine(ready.report)) }
             case (.failure, let gate?):
                 for ready in gate.addFailure() { progress(Self.progressLine(ready.report)) }
             case (.failure, nil): break

@@ -9,8 +9,8 @@ import Foundation
 /// fingerprint under `.build/book/api/`.
 ///
 /// Guarantees: a cached reference is used only if its file names this format version and fingerprint, its
-/// SHA-256 over the reference's JSON bytes matches, and the JSON decodes; then no tool runs (a warm build pays one file
-/// read). Anything else extracts again. An extraction that fails (no tool, a module it cannot read) is reported
+/// SHA-256 over the reference's JSON bytes matches, and the JSON decodes; then no tool runs (a warm build pays one
+/// file read). Anything else extracts again. An extraction that fails (no tool, a module it cannot read) is reported
 /// as an `environment` error for the caller to turn into a warning: the book builds without the reference.
 public struct APIExtraction: Sendable {
     /// Bumped when `APIReference`'s encoding or what it keeps changes.

@@ -1,11 +1,12 @@
 import Foundation
 
 /// The results of parsing snippets with swift-syntax that every build needs, remembered on disk under
-/// `.build/book/syntax/` so that a warm build parses nothing: a snippet's syntax problems (`SnippetSyntax.problems`)
+/// `.build/book/syntax/` so that a warm build parses nothing: a snippet's syntax problems (`SnippetSyntax.problems`),
 /// a program's snippets after shadowing (`Shadowing.codes`, what the program's source and cache key are made
 /// of), a chapter's links from snippet identifiers to the API reference (`SnippetLinks`), live snippets' specs
-/// (`LiveFigureSpec`), and cached compile errors located in their chapters (`Build.located`). Why: swift-syntax is a dependency, so it stays unoptimised in the debug build `swift run book build`
-/// uses, where parsing the book's snippets twice took half of a warm no-op (about 2 s of CPU).
+/// (`LiveFigureSpec`), and cached compile errors located in their chapters (`Build.located`). Why: swift-syntax is
+/// a dependency, so it stays unoptimised in the debug build `swift run book build` uses, where parsing the book's
+/// snippets twice took half of a warm no-op (about 2 s of CPU).
 ///
 /// Guarantees: an entry answers only for the exact codes it was computed from (the key hashes each code,
 /// length-prefixed) and only for the `book` executable that computed it (the key includes the executable's

@@ -55,8 +55,9 @@ public struct Toolchain: Sendable {
     /// `swift-frontend` beside it are the very files it was asked of, by device, inode, size, mtime and ctime
     /// (`VerifiedFiles.state`): installing, replacing or editing a toolchain changes at least the inode or the
     /// ctime, so the next build asks again. A `swiftc` with no `swift-frontend` beside the file it resolves to (a
-    /// toolchain manager's shim, a wrapper script) is never remembered. The memo is one file under `.build/book/toolchain/`, named after the
-    /// `swiftc` path and checked by its own SHA-256; a damaged or foreign one costs one `--version`.
+    /// toolchain manager's shim, a wrapper script) is never remembered. The memo is one file under
+    /// `.build/book/toolchain/`, named after the `swiftc` path and checked by its own SHA-256; a damaged or foreign
+    /// one costs one `--version`.
     struct VersionMemo {
         let file: URL
         let key: String
